@@ -1,0 +1,193 @@
+"""Command line: parse arguments, compose the layers, map verdicts to exit codes.
+
+Exit codes (check-output.md): 0 all passed, 1 something blocked or denied, 2 bad input or
+usage (one line on stderr, nothing on stdout), 3 nothing blocked but something unknown.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from netgraph.check import check_path, check_source, exit_code
+from netgraph.flows import (
+    Source,
+    SourceError,
+    eni_source,
+    hypothetical_source,
+    instance_source,
+    service_sources,
+)
+from netgraph.model import Snapshot
+from netgraph.reach import Trace
+from netgraph.render import json as json_render
+from netgraph.render import text as text_render
+from netgraph.requirements import ALL_TARGETS
+from netgraph.sources.snapshot import SnapshotError, load_snapshot, normalize_protocol
+
+
+class BadInput(click.ClickException):
+    exit_code = 2
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"netgraph: error: {self.format_message()}", err=True)
+
+
+def _load(path: str, region: str | None) -> Snapshot:
+    try:
+        return load_snapshot(path, region)
+    except SnapshotError as exc:
+        raise BadInput(str(exc)) from None
+
+
+def _emit(traces: Sequence[Trace], snapshot: Snapshot, fmt: str, title: str) -> None:
+    if fmt == "json":
+        click.echo(json_render.render(traces, snapshot.region, snapshot.account_id), nl=False)
+    else:
+        color = sys.stdout.isatty()
+
+        def style(text: str, **kw: object) -> str:
+            return click.style(text, **kw) if color else text  # type: ignore[arg-type]
+
+        click.echo(text_render.render(traces, title=title, style=style), nl=False)
+    for warning in snapshot.warnings if fmt == "json" else ():
+        click.echo(f"netgraph: warning: {warning}", err=True)
+
+
+def _warn(snapshot: Snapshot) -> None:
+    if snapshot.warnings:
+        keys = sorted({w.split("'")[1] for w in snapshot.warnings if "'" in w})
+        click.echo(f"netgraph: warning: keys outside the snapshot format, ignored: "
+                   f"{', '.join(keys)}", err=True)
+
+
+_FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                       show_default=True, help="text report or the contract's JSON")
+_REGION = click.option("--region", help="supply or override the snapshot's Region")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="netgraph")
+def cli() -> None:
+    """Why can't my Fargate task reach ECR? Offline reachability for AWS VPCs."""
+
+
+@cli.command()
+@click.argument("snapshot", type=click.Path())
+@click.option("--service", "services", multiple=True, metavar="NAME",
+              help="only this ECS service (name or ARN); repeatable")
+@click.option("--eni", "enis", multiple=True, metavar="ENI", help="an existing ENI; repeatable")
+@click.option("--subnet", metavar="SUBNET", help="a hypothetical task in this subnet")
+@click.option("--security-group", "groups", multiple=True, metavar="SG",
+              help="its security groups (with --subnet); repeatable")
+@click.option("--public-ip", is_flag=True, help="the hypothetical task gets a public IP")
+@click.option("--target", "targets", multiple=True, metavar="TARGET",
+              help=f"check only these targets; repeatable ({', '.join(ALL_TARGETS)})")
+@_REGION
+@_FORMAT
+def check(snapshot: str, services: tuple[str, ...], enis: tuple[str, ...], subnet: str | None,
+          groups: tuple[str, ...], public_ip: bool, targets: tuple[str, ...],
+          region: str | None, fmt: str) -> None:
+    """Check every source of SNAPSHOT (file or folder) against the targets it needs."""
+    if (groups or public_ip) and not subnet:
+        raise BadInput("--security-group and --public-ip describe a hypothetical task: "
+                       "give --subnet too")
+    for t in targets:
+        if t not in ALL_TARGETS:
+            raise BadInput(f"--target {t}: unknown target (targets: {', '.join(ALL_TARGETS)})")
+    snap = _load(snapshot, region)
+    _warn(snap)
+    try:
+        sources: list[Source] = []
+        for name in services:
+            sources.extend(service_sources(snap, name))
+        sources.extend(eni_source(snap, e) for e in enis)
+        if subnet:
+            sources.append(hypothetical_source(snap, subnet, groups, public_ip))
+        if not (services or enis or subnet):
+            sources = service_sources(snap)
+            if not sources:
+                raise SourceError("the snapshot holds no ECS service that uses awsvpc; name a "
+                                  "source with --eni or --subnet/--security-group")
+        traces = [t for s in sources for t in check_source(snap, s, targets)]
+    except SourceError as exc:
+        raise BadInput(str(exc)) from None
+    _emit(traces, snap, fmt, _title("check", snapshot, snap))
+    raise click.exceptions.Exit(exit_code(traces))
+
+
+@cli.command()
+@click.argument("snapshot", type=click.Path())
+@click.option("--from", "from_", required=True, metavar="SOURCE",
+              help="eni-…, i-…, or subnet-… with --security-group")
+@click.option("--to", "to", required=True, metavar="DEST",
+              help="an IP, eni-…, i-…, a DNS name or a target name")
+@click.option("--security-group", "groups", multiple=True, metavar="SG",
+              help="security groups of a hypothetical ENI (with --from subnet-…)")
+@click.option("--public-ip", is_flag=True, help="the hypothetical ENI has a public IP")
+@click.option("--port", type=click.IntRange(0, 65535), default=443, show_default=True)
+@click.option("--protocol", type=click.Choice(["tcp", "udp", "icmp", "-1"]), default="tcp",
+              show_default=True)
+@_REGION
+@_FORMAT
+def path(snapshot: str, from_: str, to: str, groups: tuple[str, ...], public_ip: bool,
+         port: int, protocol: str, region: str | None, fmt: str) -> None:
+    """Check one flow from SOURCE to DEST in SNAPSHOT, hop by hop."""
+    snap = _load(snapshot, region)
+    _warn(snap)
+    try:
+        if from_.startswith("eni-"):
+            source = eni_source(snap, from_)
+        elif from_.startswith("i-"):
+            source = instance_source(snap, from_)
+        elif from_.startswith("subnet-"):
+            source = hypothetical_source(snap, from_, groups, public_ip)
+        else:
+            raise SourceError(f"--from {from_}: expected eni-…, i-… or subnet-…")
+        proto = normalize_protocol(protocol)
+        trace = check_path(snap, source, to, protocol=proto,
+                           port=port if proto in ("6", "17") else None)
+    except SourceError as exc:
+        raise BadInput(str(exc)) from None
+    _emit([trace], snap, fmt, _title("path", snapshot, snap))
+    if fmt == "text":
+        click.echo(_hops_text(trace), nl=False)
+    raise click.exceptions.Exit(exit_code([trace]))
+
+
+def _hops_text(trace: Trace) -> str:
+    lines = ["hops:"]
+    for i, hop in enumerate(trace.hops, 1):
+        leg = " (return)" if hop.leg == "return" else ""
+        lines.append(f"  {i:>2}. {hop.status:<7} {hop.kind}{leg} {hop.id}: {hop.reason}")
+    return "\n".join(lines) + "\n"
+
+
+def _title(command: str, path: str, snap: Snapshot) -> str:
+    account = f", account {snap.account_id}" if snap.account_id else ""
+    return f"netgraph {command} {path} ({snap.region}{account})"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="netgraph",
+                        standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        if isinstance(exc, click.UsageError) and not isinstance(exc, BadInput):
+            click.echo(f"netgraph: error: {exc.format_message()}", err=True)
+            return 2
+        exc.show()
+        return exc.exit_code
+    except click.Abort:
+        return 130
+    return code if isinstance(code, int) else 0
+
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

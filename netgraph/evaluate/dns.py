@@ -1,0 +1,228 @@
+"""DNS: what a service name resolves to from inside a VPC.
+
+AWS: https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html and
+https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html
+- With AmazonProvidedDNS: nothing resolves if ``enableDnsSupport`` is off. An interface
+  endpoint of the service in the same VPC with private DNS on, in a VPC with both
+  ``enableDnsSupport`` and ``enableDnsHostnames``, makes the public name resolve to the
+  endpoint's ENIs; otherwise the name resolves to the service's public addresses.
+- With custom DHCP DNS servers, private DNS works only if they forward the AWS names to the
+  VPC resolver: that cannot be seen from the snapshot, so the answer is uncertain.
+- S3 through a gateway endpoint keeps its public names and addresses (routes do the work).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from netgraph.model import Snapshot, Vpc, VpcEndpoint
+
+
+@dataclass(frozen=True)
+class AwsService:
+    """A network target that is an AWS regional service."""
+
+    target: str  # the contract's target name: ecr.api, s3, ...
+    endpoint_suffix: str  # com.amazonaws.<region>.<suffix>
+    hostname: str  # with {region} and {account}
+
+    def service_name(self, region: str) -> str:
+        return f"com.amazonaws.{region}.{self.endpoint_suffix}"
+
+    def host(self, region: str, account: str | None) -> str:
+        return self.hostname.format(region=region, account=account or "ACCOUNT")
+
+
+AWS_SERVICES: dict[str, AwsService] = {
+    s.target: s
+    for s in (
+        AwsService("ecr.api", "ecr.api", "api.ecr.{region}.amazonaws.com"),
+        AwsService("ecr.dkr", "ecr.dkr", "{account}.dkr.ecr.{region}.amazonaws.com"),
+        AwsService("s3", "s3", "prod-{region}-starport-layer-bucket.s3.{region}.amazonaws.com"),
+        AwsService("logs", "logs", "logs.{region}.amazonaws.com"),
+        AwsService("secretsmanager", "secretsmanager", "secretsmanager.{region}.amazonaws.com"),
+        AwsService("ssm", "ssm", "ssm.{region}.amazonaws.com"),
+        AwsService("kms", "kms", "kms.{region}.amazonaws.com"),
+        AwsService("sts", "sts", "sts.{region}.amazonaws.com"),
+    )
+}
+
+
+def service_for_hostname(hostname: str, region: str) -> AwsService | None:
+    """Map a DNS name (as in a `path --to`) to the AWS service behind it, in this region."""
+    host = hostname.lower().rstrip(".")
+    suffix = f".{region}.amazonaws.com"
+    if not host.endswith(suffix):
+        return None
+    head = host[: -len(suffix)]
+    if head == "api.ecr":
+        return AWS_SERVICES["ecr.api"]
+    if head.endswith(".dkr.ecr"):
+        return AWS_SERVICES["ecr.dkr"]
+    if head == "s3" or head.endswith(".s3"):
+        return AWS_SERVICES["s3"]
+    for service in AWS_SERVICES.values():
+        if head == service.endpoint_suffix:
+            return service
+    return None
+
+
+Outcome = Literal["endpoint", "public", "fail", "unknown"]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    outcome: Outcome
+    reason: str
+    endpoint: VpcEndpoint | None = None
+    blame: str | None = None  # the resource id that makes it fail
+
+
+@dataclass(frozen=True)
+class DnsAnswer:
+    """One resolution when certain; otherwise every resolution that may happen."""
+
+    resolutions: tuple[Resolution, ...]
+    certain: bool
+    doubt: str = ""  # why the answer is not certain
+    resolver: str = ""
+
+
+def interface_endpoints(snapshot: Snapshot, vpc_id: str, service_name: str) -> list[VpcEndpoint]:
+    return [
+        ep
+        for ep in (snapshot.vpc_endpoints or {}).values()
+        if ep.vpc_id == vpc_id
+        and ep.endpoint_type.lower() == "interface"
+        and ep.service_name.lower() == service_name.lower()
+    ]
+
+
+def _amazon_dns(snapshot: Snapshot, vpc: Vpc, service: AwsService | None) -> DnsAnswer:
+    """What the Route 53 Resolver of the VPC answers."""
+    alternatives: list[Resolution] = []
+    doubts: list[str] = []
+    if vpc.enable_dns_support is False:
+        return DnsAnswer(
+            (Resolution("fail", f"enableDnsSupport is off on {vpc.id}: the Amazon DNS server "
+                        "answers no query", blame=vpc.id),),
+            True, resolver="AmazonProvidedDNS",
+        )
+    if vpc.enable_dns_support is None:
+        alternatives.append(Resolution(
+            "fail", f"enableDnsSupport of {vpc.id} is not in the snapshot (VpcAttributes); "
+            "if it is off, nothing resolves", blame=vpc.id))
+        doubts.append(f"enableDnsSupport of {vpc.id} is not in the snapshot (VpcAttributes)")
+
+    if service is None:
+        alternatives.append(Resolution("public", "a public name: resolves to public addresses"))
+        return _answer(alternatives, doubts, "AmazonProvidedDNS")
+
+    region = snapshot.region
+    name = service.service_name(region)
+    if service.target == "s3":
+        alternatives.extend(_s3_resolutions(snapshot, vpc, name, doubts))
+        return _answer(alternatives, doubts, "AmazonProvidedDNS")
+
+    if snapshot.vpc_endpoints is None:
+        doubts.append(snapshot.missing_reason("VpcEndpoints") + ": an interface endpoint "
+                      f"{name} may exist")
+        alternatives.append(Resolution("public", f"if {vpc.id} has no {name} endpoint, "
+                                       "the name resolves to the public service"))
+        alternatives.append(Resolution("unknown", f"whether {vpc.id} has a {name} interface "
+                                       "endpoint is unknown: VpcEndpoints not in the snapshot"))
+        return _answer(alternatives, doubts, "AmazonProvidedDNS")
+
+    endpoints = interface_endpoints(snapshot, vpc.id, name)
+    with_dns = [ep for ep in endpoints if ep.private_dns_enabled]
+    if not endpoints:
+        alternatives.append(Resolution("public", f"{vpc.id} has no interface endpoint for "
+                                       f"{name}: the name resolves to the public service"))
+    elif not with_dns:
+        ep = endpoints[0]
+        alternatives.append(Resolution(
+            "public", f"{ep.id} ({name}) has private DNS off: the name resolves to the "
+            "public service, not to the endpoint", endpoint=ep))
+    else:
+        ep = with_dns[0]
+        if vpc.enable_dns_hostnames is True:
+            alternatives.append(Resolution(
+                "endpoint", f"private DNS of {ep.id} answers with its ENIs", endpoint=ep))
+        elif vpc.enable_dns_hostnames is False:
+            alternatives.append(Resolution(
+                "public", f"enableDnsHostnames is off on {vpc.id}, so the private DNS of "
+                f"{ep.id} does not apply: the name resolves to the public service",
+                endpoint=ep, blame=vpc.id))
+        else:
+            doubts.append(f"enableDnsHostnames of {vpc.id} is not in the snapshot "
+                          "(VpcAttributes)")
+            alternatives.append(Resolution(
+                "endpoint", f"private DNS of {ep.id} answers with its ENIs (if "
+                "enableDnsHostnames is on)", endpoint=ep))
+            alternatives.append(Resolution(
+                "public", f"the public service (if enableDnsHostnames is off on {vpc.id})",
+                endpoint=ep))
+    return _answer(alternatives, doubts, "AmazonProvidedDNS")
+
+
+def _s3_resolutions(
+    snapshot: Snapshot, vpc: Vpc, name: str, doubts: list[str]
+) -> list[Resolution]:
+    interface = [
+        ep for ep in interface_endpoints(snapshot, vpc.id, name)
+        if ep.private_dns_enabled and not ep.private_dns_only_for_inbound_resolver
+    ]
+    if interface:
+        ep = interface[0]
+        doubts.append(
+            f"{ep.id} is an S3 interface endpoint with private DNS for all traffic: AWS "
+            "documents ECR layer downloads through the S3 gateway endpoint, not this"
+        )
+        return [Resolution("endpoint", f"private DNS of {ep.id} answers with its ENIs",
+                           endpoint=ep)]
+    return [Resolution("public", "S3 names resolve to S3's public addresses; a gateway "
+                       "endpoint, if any, is reached by route")]
+
+
+def _answer(alternatives: list[Resolution], doubts: list[str], resolver: str) -> DnsAnswer:
+    return DnsAnswer(tuple(alternatives), certain=not doubts, doubt="; ".join(doubts),
+                     resolver=resolver)
+
+
+def resolve(snapshot: Snapshot, vpc: Vpc, service: AwsService | None) -> DnsAnswer:
+    """Resolve ``service``'s name (None: any public name) as a task in ``vpc`` would."""
+    dhcp_id = vpc.dhcp_options_id
+    if dhcp_id in (None, "default"):
+        return _amazon_dns(snapshot, vpc, service)
+    if snapshot.dhcp_options is None or dhcp_id not in snapshot.dhcp_options:
+        why = (snapshot.missing_reason("DhcpOptions") if snapshot.dhcp_options is None
+               else f"{dhcp_id} is not in DhcpOptions")
+        return _custom_dns(snapshot, vpc, service,
+                           f"the DNS servers of {vpc.id} ({dhcp_id}) are unknown: {why}")
+    options = snapshot.dhcp_options[dhcp_id]
+    if options.uses_amazon_dns:
+        return _amazon_dns(snapshot, vpc, service)
+    servers = ", ".join(options.domain_name_servers)
+    return _custom_dns(
+        snapshot, vpc, service,
+        f"{vpc.id} uses custom DNS servers {servers} ({dhcp_id}): whether they forward AWS "
+        "names to the VPC resolver cannot be seen from the snapshot",
+    )
+
+
+def _custom_dns(snapshot: Snapshot, vpc: Vpc, service: AwsService | None, doubt: str) -> DnsAnswer:
+    # Forwarded to the VPC resolver, the answer is the Amazon one; forwarded elsewhere it is
+    # the public one; not forwarded at all, nothing.
+    amazon = _amazon_dns(snapshot, vpc, service)
+    seen: set[tuple[str, str | None]] = set()
+    alternatives: list[Resolution] = []
+    for r in (*amazon.resolutions, Resolution("public", "the public service (if the custom "
+              "servers resolve AWS names publicly)")):
+        key = (r.outcome, r.endpoint.id if r.endpoint else None)
+        if key not in seen:
+            seen.add(key)
+            alternatives.append(r)
+    alternatives.append(Resolution("unknown", doubt))
+    doubts = [doubt] + ([amazon.doubt] if amazon.doubt else [])
+    return DnsAnswer(tuple(alternatives), False, "; ".join(doubts), resolver="custom")

@@ -1,0 +1,204 @@
+"""Route tables: which table a subnet uses, and which route a destination takes.
+
+AWS: https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html
+- A subnet uses its explicitly associated table, else its VPC's main table.
+- Longest prefix match across CIDR routes and prefix-list routes (each prefix-list entry
+  competes with its own length). At equal length: local > static CIDR > prefix list >
+  propagated. Propagated routes never beat `local`.
+- A blackhole route is still selected; it drops the packet (no fall-through).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from netgraph.evaluate.addresses import split
+from netgraph.model import IPNetwork, PrefixList, Route, RouteTable, Snapshot, Subnet
+
+
+@dataclass(frozen=True)
+class TableChoice:
+    table: RouteTable | None
+    explicit: bool
+    reason: str
+
+
+def route_table_for_subnet(snapshot: Snapshot, subnet: Subnet) -> TableChoice:
+    if snapshot.route_tables is None:
+        return TableChoice(None, False, snapshot.missing_reason("RouteTables"))
+    rt_id = snapshot.route_table_by_subnet.get(subnet.id)
+    if rt_id is not None:
+        return TableChoice(snapshot.route_tables[rt_id], True,
+                           f"{subnet.id} is explicitly associated with {rt_id}")
+    main_id = snapshot.main_route_table_by_vpc.get(subnet.vpc_id)
+    if main_id is not None:
+        return TableChoice(snapshot.route_tables[main_id], False,
+                           f"{subnet.id} has no explicit association; it uses the main table "
+                           f"{main_id} of {subnet.vpc_id}")
+    return TableChoice(None, False,
+                       f"no route table of {subnet.vpc_id} is associated with {subnet.id} and "
+                       "none is marked main in RouteTables")
+
+
+MatchStatus = Literal["route", "no-route", "ambiguous", "unknown"]
+
+
+@dataclass(frozen=True)
+class RouteMatch:
+    """The route that part of the destination takes."""
+
+    status: MatchStatus
+    networks: tuple[IPNetwork, ...]
+    route: Route | None = None
+    matched: IPNetwork | None = None  # the route's CIDR (or prefix-list entry) that matched
+    reason: str = ""
+
+
+def _priority(route: Route) -> int:
+    if route.target_kind == "local":
+        return 4
+    if route.propagated:
+        return 1
+    return 2 if route.prefix_list_id else 3
+
+
+@dataclass(frozen=True)
+class _Entry:
+    route: Route
+    net: IPNetwork | None  # None: the route's prefix list has unknown entries
+
+
+def _entries(
+    table: RouteTable, prefix_lists: Mapping[str, PrefixList] | None
+) -> list[_Entry]:
+    out: list[_Entry] = []
+    for route in table.routes:
+        if route.destination is not None:
+            out.append(_Entry(route, route.destination))
+            continue
+        pl = (prefix_lists or {}).get(route.prefix_list_id or "")
+        if pl is None or pl.cidrs is None:
+            out.append(_Entry(route, None))
+        else:
+            out.extend(_Entry(route, net) for net in pl.cidrs)
+    return out
+
+
+def lookup(
+    table: RouteTable,
+    destination: tuple[IPNetwork, ...],
+    prefix_lists: Mapping[str, PrefixList] | None,
+    *,
+    destination_prefix_list: str | None = None,
+    foreign_prefix_lists: frozenset[str] = frozenset(),
+) -> list[RouteMatch]:
+    """Longest-prefix match for every address of ``destination``.
+
+    The destination is split where routes split it, so a set of addresses that leaves by
+    two different routes comes back as two matches. ``destination_prefix_list`` names the
+    prefix list the destination *is* (S3 through its gateway endpoint) for when that list's
+    CIDRs are not in the snapshot: a route to it then matches by identity.
+    """
+    entries = _entries(table, prefix_lists)
+    unknown_lists = sorted(
+        {
+            e.route.prefix_list_id or ""
+            for e in entries
+            if e.net is None and e.route.prefix_list_id not in foreign_prefix_lists
+        }
+    )
+    by_identity = [
+        e for e in entries if e.net is None and e.route.prefix_list_id == destination_prefix_list
+    ]
+    if by_identity:
+        return [_match_by_identity(by_identity[0].route, entries, destination)]
+    local_nets = [e.net for e in entries if e.route.target_kind == "local" and e.net is not None]
+
+    results: list[RouteMatch] = []
+    queue = list(destination)
+    while queue:
+        net = queue.pop(0)
+        in_vpc = any(
+            net.version == local.version and net.subnet_of(local)  # type: ignore[arg-type]
+            for local in local_nets
+        )
+        containing: list[_Entry] = []
+        inside: list[_Entry] = []
+        for e in entries:
+            if e.net is None or e.net.version != net.version:
+                continue
+            if in_vpc and e.route.propagated:
+                continue
+            if net.subnet_of(e.net):  # type: ignore[arg-type]
+                containing.append(e)
+            elif e.net.subnet_of(net):  # type: ignore[arg-type]
+                inside.append(e)
+        best_len = max((e.net.prefixlen for e in containing if e.net), default=-1)
+        finer = [e for e in inside if e.net is not None and e.net.prefixlen > best_len]
+        if finer:
+            # A more specific route covers part of this network: decide the parts apart.
+            cut = finer[0].net
+            assert cut is not None
+            inside_part, outside_part = split([net], cut)
+            queue[:0] = inside_part + outside_part
+            continue
+        if unknown_lists and not (in_vpc and any(e.route.target_kind == "local" for e in containing)):
+            results.append(RouteMatch(
+                "unknown", (net,),
+                reason=f"{table.id} routes to prefix list {', '.join(unknown_lists)}, whose "
+                       "entries are not in the snapshot (add PrefixLists or PrefixListEntries)",
+            ))
+            continue
+        if not containing:
+            results.append(RouteMatch("no-route", (net,),
+                                      reason=f"{table.id} has no route for {net}"))
+            continue
+        top = [e for e in containing if e.net is not None and e.net.prefixlen == best_len]
+        top_priority = max(_priority(e.route) for e in top)
+        winners = [e for e in top if _priority(e.route) == top_priority]
+        distinct = {(w.route.target_id, w.route.destination_text) for w in winners}
+        if len(distinct) > 1 and all(w.route.prefix_list_id for w in winners):
+            results.append(RouteMatch(
+                "ambiguous", (net,),
+                reason=f"{table.id}: prefix lists "
+                       f"{', '.join(sorted({w.route.destination_text for w in winners}))} "
+                       f"overlap on {net}; AWS picks one of them and sticks with it",
+            ))
+            continue
+        winner = winners[0]
+        results.append(RouteMatch("route", (net,), winner.route, winner.net))
+    return _merge(results)
+
+
+def _match_by_identity(
+    route: Route, entries: list[_Entry], destination: tuple[IPNetwork, ...]
+) -> RouteMatch:
+    # Without the list's CIDRs we only know they are more specific than a default route.
+    rivals = [
+        e for e in entries
+        if e.net is not None and e.route.target_kind != "local" and e.net.prefixlen > 0
+        and any(e.net.overlaps(d) for d in destination if d.version == e.net.version)  # type: ignore[arg-type]
+    ]
+    if rivals:
+        return RouteMatch(
+            "unknown", destination,
+            reason=f"the entries of {route.prefix_list_id} are not in the snapshot, so it is "
+                   f"unknown whether route {rivals[0].route.destination_text} is more specific",
+        )
+    return RouteMatch("route", destination, route, None)
+
+
+def _merge(results: list[RouteMatch]) -> list[RouteMatch]:
+    """Group the parts of the destination that end in the same decision."""
+    merged: dict[tuple[object, ...], RouteMatch] = {}
+    for r in results:
+        key = (r.status, id(r.route) if r.route else None, r.reason)
+        if key in merged:
+            prev = merged[key]
+            merged[key] = RouteMatch(r.status, prev.networks + r.networks, r.route,
+                                     prev.matched or r.matched, r.reason)
+        else:
+            merged[key] = r
+    return list(merged.values())

@@ -1,0 +1,157 @@
+"""Where a packet starts: ECS services, ENIs, instances and hypothetical ENIs.
+
+A source is what the hop evaluation depends on (subnet, security groups, public IP, address)
+plus where it came from, for the report. Two sources with the same subnet, groups and public
+IP get the same verdicts; the scan of a whole account relies on that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from netgraph.model import EcsService, IPAddress, Snapshot, TaskDefinition
+
+SourceKind = Literal["ecs-service", "eni", "instance", "hypothetical"]
+
+
+class SourceError(Exception):
+    """The command named a source that the snapshot does not hold (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: SourceKind
+    id: str  # eni-…, i-…, or the subnet id for services and hypothetical ENIs
+    subnet_id: str
+    security_group_ids: tuple[str, ...]
+    public_ip: bool
+    address: IPAddress | None = None  # None: any address of the subnet
+    service: EcsService | None = None
+    task_definition: TaskDefinition | None = None
+    # The service names no security group: Fargate then uses the VPC's default group.
+    uses_default_group: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.service is not None:
+            return f"service {self.service.name} in {self.subnet_id}"
+        if self.kind == "hypothetical":
+            return f"a task in {self.subnet_id}"
+        return self.id
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind}
+        if self.service is not None:
+            out["service"] = self.service.name
+            out["cluster"] = self.service.cluster
+        if self.kind in ("eni", "instance"):
+            out["id"] = self.id
+        out["subnet"] = self.subnet_id
+        out["security_groups"] = list(self.security_group_ids)
+        out["public_ip"] = self.public_ip
+        if self.address is not None:
+            out["address"] = str(self.address)
+        return out
+
+
+def _default_group(snapshot: Snapshot, subnet_id: str) -> str | None:
+    subnet = (snapshot.subnets or {}).get(subnet_id)
+    if subnet is None or snapshot.security_groups is None:
+        return None
+    for group in snapshot.security_groups.values():
+        if group.name == "default" and group.vpc_id == subnet.vpc_id:
+            return group.id
+    return None
+
+
+def find_task_definition(snapshot: Snapshot, reference: str) -> TaskDefinition | None:
+    """A service names its task definition by ARN; hand-made files may use family:rev."""
+    defs = snapshot.task_definitions or {}
+    if reference in defs:
+        return defs[reference]
+    tail = reference.rsplit("/", 1)[-1]
+    family, _, revision = tail.partition(":")
+    matches = [
+        td for td in defs.values()
+        if td.family == family and (not revision or str(td.revision) == revision)
+    ]
+    return max(matches, key=lambda td: td.revision or 0) if matches else None
+
+
+def service_sources(snapshot: Snapshot, name: str | None = None) -> list[Source]:
+    """One source per subnet of each awsvpc service (or of the one named)."""
+    if snapshot.services is None:
+        if name is not None:
+            raise SourceError(f"--service {name}: {snapshot.missing_reason('services')}")
+        return []
+    chosen = [
+        s for s in snapshot.services.values()
+        if name is None or name in (s.name, s.arn)
+    ]
+    if name is not None and not chosen:
+        known = ", ".join(sorted(s.name for s in snapshot.services.values())) or "none"
+        raise SourceError(f"--service {name}: no such ECS service in the snapshot "
+                          f"(services: {known})")
+    sources: list[Source] = []
+    for service in chosen:
+        task_def = find_task_definition(snapshot, service.task_definition)
+        awsvpc = (task_def.network_mode == "awsvpc") if (
+            task_def and task_def.network_mode) else service.has_awsvpc_configuration
+        if not awsvpc or not service.subnet_ids:
+            if name is not None:
+                raise SourceError(f"--service {name}: the service does not use the awsvpc "
+                                  "network mode with subnets; netgraph checks awsvpc tasks")
+            continue
+        for subnet_id in service.subnet_ids:
+            groups = service.security_group_ids
+            if not groups:
+                default = _default_group(snapshot, subnet_id)
+                groups = (default,) if default else ()
+            sources.append(Source(
+                kind="ecs-service", id=subnet_id, subnet_id=subnet_id,
+                security_group_ids=groups, public_ip=service.assign_public_ip,
+                service=service, task_definition=task_def,
+                uses_default_group=not service.security_group_ids,
+            ))
+    return sources
+
+
+def eni_source(snapshot: Snapshot, eni_id: str) -> Source:
+    if snapshot.network_interfaces is None:
+        raise SourceError(f"--eni {eni_id}: {snapshot.missing_reason('NetworkInterfaces')}")
+    eni = snapshot.network_interfaces.get(eni_id)
+    if eni is None:
+        raise SourceError(f"{eni_id}: no such network interface in the snapshot")
+    if eni.subnet_id is None:
+        raise SourceError(f"{eni_id}: the network interface has no SubnetId")
+    return Source(kind="eni", id=eni.id, subnet_id=eni.subnet_id,
+                  security_group_ids=eni.group_ids, public_ip=eni.public_ip is not None,
+                  address=eni.primary_ip)
+
+
+def instance_source(snapshot: Snapshot, instance_id: str) -> Source:
+    if snapshot.instances is None:
+        raise SourceError(f"{instance_id}: {snapshot.missing_reason('Reservations')}")
+    inst = snapshot.instances.get(instance_id)
+    if inst is None:
+        raise SourceError(f"{instance_id}: no such instance in the snapshot (Reservations)")
+    if inst.subnet_id is None or inst.private_ip is None:
+        raise SourceError(f"{instance_id}: the instance is {inst.state} and has no subnet or "
+                          "address; it sends nothing")
+    return Source(kind="instance", id=inst.id, subnet_id=inst.subnet_id,
+                  security_group_ids=inst.group_ids, public_ip=inst.public_ip is not None,
+                  address=inst.private_ip)
+
+
+def hypothetical_source(
+    snapshot: Snapshot, subnet_id: str, groups: tuple[str, ...], public_ip: bool
+) -> Source:
+    if snapshot.subnets is None:
+        raise SourceError(f"--subnet {subnet_id}: {snapshot.missing_reason('Subnets')}")
+    if subnet_id not in snapshot.subnets:
+        raise SourceError(f"--subnet {subnet_id}: no such subnet in the snapshot")
+    if not groups:
+        raise SourceError("--subnet needs at least one --security-group sg-…")
+    return Source(kind="hypothetical", id=subnet_id, subnet_id=subnet_id,
+                  security_group_ids=groups, public_ip=public_ip)

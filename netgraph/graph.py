@@ -1,0 +1,819 @@
+"""The graph of hops one flow meets, from the source ENI to its destination.
+
+Nodes are AWS components (security groups, NACLs, route tables, gateways, endpoints, the
+service) with the verdict of the evaluate function that judged them; edges are the order a
+packet meets them. A node's children are either all taken (``combine="all"``: several
+endpoint ENIs, a destination that two routes split) or one of them is, and we do not know
+which (``combine="any"``: a DNS answer that the snapshot cannot decide). A hop that fails
+ends its branch; a hop that is unknown does not, because a certain failure further on still
+decides the verdict.
+
+Every hop is a pure function of (subnet, security groups, public IP, address, destination):
+nothing here depends on which task or service the source belongs to.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+import networkx as nx
+
+from netgraph.evaluate import dns
+from netgraph.evaluate.addresses import (
+    EPHEMERAL_LINUX,
+    EPHEMERAL_NAT_GATEWAY,
+    EPHEMERAL_RECOMMENDED,
+    Peer,
+    PortRange,
+    describe_networks,
+    describe_ports,
+    is_public,
+    public_ipv4,
+    split,
+)
+from netgraph.evaluate.iam import allows_everything
+from netgraph.evaluate.network_acls import DEFAULT_DENY_RULE, evaluate_acl
+from netgraph.evaluate.routing import RouteMatch, lookup, route_table_for_subnet
+from netgraph.evaluate.security_groups import evaluate_security_groups
+from netgraph.findings import fix_for
+from netgraph.flows import Source
+from netgraph.model import (
+    TCP,
+    IPAddress,
+    IPNetwork,
+    NetworkAcl,
+    Route,
+    RouteTable,
+    SecurityGroup,
+    Snapshot,
+    Subnet,
+    Vpc,
+    VpcEndpoint,
+)
+
+Status = Literal["pass", "fail", "unknown"]
+Leg = Literal["forward", "return"]
+
+
+@dataclass(frozen=True)
+class Hop:
+    id: str  # the AWS id of the component (or the service name / address at the end)
+    kind: str
+    status: Status
+    reason: str
+    code: str | None = None
+    fix: str | None = None
+    leg: Leg = "forward"
+
+
+@dataclass(frozen=True)
+class Destination:
+    """What a flow is aimed at, as the user named it."""
+
+    kind: Literal["service", "internet", "address", "interface", "hostname"]
+    label: str
+    service: dns.AwsService | None = None
+    address: IPAddress | None = None
+    interface_id: str | None = None  # eni-… or i-…
+
+
+@dataclass(frozen=True)
+class _FarSide:
+    """A destination inside a VPC: its subnet, its security groups and what it is."""
+
+    peer: Peer
+    subnet: Subnet
+    group_ids: tuple[str, ...] | None  # None: the ENI carries no security group
+    terminal: Hop
+    endpoint: VpcEndpoint | None = None
+    no_group_reason: str = ""
+
+
+@dataclass
+class FlowGraph:
+    graph: nx.DiGraph
+    root: int
+    source: Source
+    destination: Destination
+    protocol: str
+    port: int | None
+
+
+@dataclass
+class _Builder:
+    snapshot: Snapshot
+    source: Source
+    destination: Destination
+    protocol: str
+    port: int | None
+    graph: nx.DiGraph = field(default_factory=nx.DiGraph)
+    subnet: Subnet | None = None
+    vpc: Vpc | None = None
+    src_peer: Peer = field(default_factory=lambda: Peer((), "source"))
+
+    # ---- plumbing ---------------------------------------------------------------------
+
+    def add(self, parent: int | None, hop: Hop, combine: str = "all") -> int:
+        node = self.graph.number_of_nodes()
+        self.graph.add_node(node, hop=hop, combine=combine)
+        if parent is not None:
+            self.graph.add_edge(parent, node)
+        return node
+
+    def flow_text(self, port: int | PortRange | None = None) -> str:
+        proto = {"-1": "all traffic", "6": "TCP", "17": "UDP", "1": "ICMP"}.get(
+            self.protocol, f"protocol {self.protocol}")
+        p = self.port if port is None else port
+        if self.protocol not in ("6", "17") or p is None:
+            return proto
+        if isinstance(p, tuple):
+            return f"{proto} {describe_ports([p])}"
+        return f"{proto} {p}"
+
+    # ---- entry ------------------------------------------------------------------------
+
+    def build(self) -> int:
+        src = self.source
+        subnet = (self.snapshot.subnets or {}).get(src.subnet_id)
+        vpc = (self.snapshot.vpcs or {}).get(subnet.vpc_id) if subnet else None
+        root_reason = f"{src.label}, security groups {', '.join(src.security_group_ids) or 'none'}"
+        root_reason += ", public IP" if src.public_ip else ", no public IP"
+        if subnet is None or vpc is None:
+            missing = (f"{src.subnet_id} is not in Subnets" if subnet is None
+                       else f"its VPC is not in Vpcs")
+            return self.add(None, Hop(src.id, "source", "unknown",
+                                      f"{root_reason}: {missing}; nothing can be checked"))
+        self.subnet, self.vpc = subnet, vpc
+        if src.address is not None:
+            nets: tuple[IPNetwork, ...] = (ipaddress.ip_network(src.address),)
+            label = str(src.address)
+        else:
+            nets = (subnet.cidr,) if subnet.cidr else ()
+            label = f"{subnet.id} ({subnet.cidr})"
+        self.src_peer = Peer(nets, label, group_ids=frozenset(src.security_group_ids),
+                             vpc_id=vpc.id)
+        root = self.add(None, Hop(src.id, "source", "pass", root_reason))
+        dest = self.destination
+        if dest.kind in ("service", "internet", "hostname"):
+            self.resolve(root, dest.service)
+        elif dest.kind == "address" and dest.address is not None:
+            self.to_address(root, dest.address)
+        elif dest.kind == "interface" and dest.interface_id is not None:
+            self.to_interface(root, dest.interface_id)
+        return root
+
+    # ---- destinations -----------------------------------------------------------------
+
+    def resolve(self, parent: int, service: dns.AwsService | None) -> None:
+        assert self.vpc is not None
+        answer = dns.resolve(self.snapshot, self.vpc, service)
+        host = (service.host(self.snapshot.region, self.snapshot.account_id) if service
+                else self.destination.label)
+        if answer.certain and len(answer.resolutions) == 1:
+            self.follow_resolution(parent, answer.resolutions[0], service, host)
+            return
+        node = self.add(parent, Hop(self.vpc.id, "dns", "pass",
+                                    f"{host} may resolve in several ways: {answer.doubt}"),
+                        combine="any")
+        for r in answer.resolutions:
+            self.follow_resolution(node, r, service, host)
+
+    def follow_resolution(self, parent: int, r: dns.Resolution,
+                          service: dns.AwsService | None, host: str) -> None:
+        assert self.vpc is not None
+        if r.outcome == "fail":
+            self.add(parent, Hop(r.blame or self.vpc.id, "dns",
+                                 "fail" if "not in the snapshot" not in r.reason else "unknown",
+                                 f"{host} does not resolve: {r.reason}",
+                                 code="DNS_SUPPORT_DISABLED",
+                                 fix=fix_for("DNS_SUPPORT_DISABLED", vpc=self.vpc.id)))
+            return
+        if r.outcome == "unknown":
+            self.add(parent, Hop(self.vpc.id, "dns", "unknown", f"{host}: {r.reason}"))
+            return
+        if r.outcome == "endpoint" and r.endpoint is not None:
+            node = self.add(parent, Hop(r.endpoint.id, "dns", "pass", f"{host}: {r.reason}"))
+            self.to_interface_endpoint(node, r.endpoint, service)
+            return
+        node = self.add(parent, Hop(r.endpoint.id if r.endpoint else self.vpc.id, "dns", "pass",
+                                    f"{host}: {r.reason}"))
+        self.to_public(node, service, r)
+
+    def service_terminal(self, service: dns.AwsService | None) -> Hop:
+        if service is None:
+            return Hop("internet", "internet", "pass", f"{self.destination.label} on the internet")
+        name = service.service_name(self.snapshot.region)
+        return Hop(name, "aws-service", "pass",
+                   f"{service.host(self.snapshot.region, self.snapshot.account_id)}")
+
+    def s3_prefix_list(self) -> tuple[str | None, tuple[IPNetwork, ...] | None]:
+        name = f"com.amazonaws.{self.snapshot.region}.s3"
+        for pl in (self.snapshot.prefix_lists or {}).values():
+            if pl.name == name:
+                return pl.id, pl.cidrs
+        # Not listed: the gateway endpoint's route names it all the same.
+        for ep in (self.snapshot.vpc_endpoints or {}).values():
+            if ep.service_name == name and ep.endpoint_type.lower() == "gateway":
+                for rt_id in ep.route_table_ids:
+                    table = (self.snapshot.route_tables or {}).get(rt_id)
+                    for route in table.routes if table else ():
+                        if route.target_id == ep.id and route.prefix_list_id:
+                            return route.prefix_list_id, None
+        return None, None
+
+    def to_public(self, parent: int, service: dns.AwsService | None,
+                  resolution: dns.Resolution) -> None:
+        region = self.snapshot.region
+        terminal = self.service_terminal(service)
+        if service is not None and service.target == "s3":
+            pl_id, cidrs = self.s3_prefix_list()
+            if cidrs:
+                peer = Peer(cidrs, f"S3 ({pl_id})", prefix_list_id=pl_id)
+            else:
+                peer = Peer(public_ipv4(), f"S3 ({pl_id or 'public addresses'})",
+                            approximate=True, prefix_list_id=pl_id)
+            hint = (f"add the S3 gateway endpoint com.amazonaws.{region}.s3 to "
+                    "{table} (aws ec2 modify-vpc-endpoint --add-route-table-ids), or route "
+                    "0.0.0.0/0 to a NAT gateway")
+            self.forward(parent, peer, terminal, None, hint, foreign=frozenset())
+            return
+        label = (f"{service.host(region, self.snapshot.account_id)} (public)" if service
+                 else f"{self.destination.label} (public)")
+        peer = Peer(public_ipv4(), label, approximate=True)
+        if service is None:
+            hint = "route 0.0.0.0/0 in {table} to a NAT gateway (private subnet) or an internet gateway (with a public IP)"
+        elif resolution.endpoint is not None and not resolution.endpoint.private_dns_enabled:
+            hint = (f"enable private DNS on {resolution.endpoint.id} (aws ec2 modify-vpc-endpoint "
+                    f"--vpc-endpoint-id {resolution.endpoint.id} --private-dns-enabled)")
+        elif resolution.endpoint is not None:
+            hint = (f"enable enableDnsHostnames on {self.vpc.id if self.vpc else 'the VPC'} so "
+                    f"that the private DNS of {resolution.endpoint.id} applies")
+        else:
+            hint = (f"create an interface endpoint {service.service_name(region)} in "
+                    f"{self.vpc.id if self.vpc else 'the VPC'} with private DNS, or route "
+                    "0.0.0.0/0 in {table} to a NAT gateway")
+        foreign = frozenset(
+            r.prefix_list_id
+            for t in (self.snapshot.route_tables or {}).values()
+            for r in t.routes
+            if r.prefix_list_id and r.target_kind == "gateway-endpoint"
+        )
+        self.forward(parent, peer, terminal, None, hint, foreign=foreign)
+
+    def to_interface_endpoint(self, parent: int, ep: VpcEndpoint,
+                              service: dns.AwsService | None) -> None:
+        terminal = self.service_terminal(service)
+        sides: list[_FarSide] = []
+        enis = self.snapshot.network_interfaces
+        for eni_id in ep.network_interface_ids:
+            eni = (enis or {}).get(eni_id)
+            subnet = (self.snapshot.subnets or {}).get(eni.subnet_id or "") if eni else None
+            if eni is not None and subnet is not None and eni.primary_ip is not None:
+                peer = Peer.address(eni.primary_ip, f"{eni_id} ({eni.primary_ip})",
+                                    group_ids=frozenset(ep.group_ids), vpc_id=ep.vpc_id)
+                sides.append(_FarSide(peer, subnet, ep.group_ids, terminal, endpoint=ep))
+        if not sides:
+            # Without the ENIs, each endpoint subnet stands for its ENI: one address in it.
+            for subnet_id in ep.subnet_ids:
+                subnet = (self.snapshot.subnets or {}).get(subnet_id)
+                if subnet is None or subnet.cidr is None:
+                    continue
+                peer = Peer((subnet.cidr,), f"{ep.id} ENI in {subnet_id}", approximate=True,
+                            group_ids=frozenset(ep.group_ids), vpc_id=ep.vpc_id)
+                sides.append(_FarSide(peer, subnet, ep.group_ids, terminal, endpoint=ep))
+        if not sides:
+            self.add(parent, Hop(ep.id, "interface-endpoint", "fail",
+                                 f"{ep.id} has no network interface in any subnet",
+                                 code="VPCE_NO_ENI", fix=fix_for("VPCE_NO_ENI", endpoint=ep.id)))
+            return
+        for side in sides:
+            self.forward(parent, side.peer, terminal, side, None, frozenset())
+
+    def find_interface(self, address: IPAddress) -> _FarSide | None:
+        """The ENI, instance, endpoint ENI or NAT gateway that holds an address."""
+        snap = self.snapshot
+        for eni in (snap.network_interfaces or {}).values():
+            if address in eni.private_ips:
+                return self.side_for_eni(eni.id)
+        for inst in (snap.instances or {}).values():
+            if inst.private_ip == address:
+                return self.side_for_eni(inst.id)
+        return None
+
+    def side_for_eni(self, interface_id: str) -> _FarSide | None:
+        snap = self.snapshot
+        if interface_id.startswith("i-"):
+            inst = (snap.instances or {}).get(interface_id)
+            if inst is None or inst.subnet_id is None or inst.private_ip is None:
+                return None
+            subnet = (snap.subnets or {}).get(inst.subnet_id)
+            if subnet is None:
+                return None
+            peer = Peer.address(inst.private_ip, f"{inst.id} ({inst.private_ip})",
+                                group_ids=frozenset(inst.group_ids), vpc_id=inst.vpc_id)
+            return _FarSide(peer, subnet, inst.group_ids,
+                            Hop(inst.id, "instance", "pass", f"{inst.id} ({inst.private_ip})"))
+        eni = (snap.network_interfaces or {}).get(interface_id)
+        if eni is None or eni.subnet_id is None or eni.primary_ip is None:
+            return None
+        subnet = (snap.subnets or {}).get(eni.subnet_id)
+        if subnet is None:
+            return None
+        peer = Peer.address(eni.primary_ip, f"{eni.id} ({eni.primary_ip})",
+                            group_ids=frozenset(eni.group_ids), vpc_id=eni.vpc_id)
+        endpoint = next((ep for ep in (snap.vpc_endpoints or {}).values()
+                         if eni.id in ep.network_interface_ids), None)
+        return _FarSide(
+            peer, subnet, eni.group_ids or None,
+            Hop(eni.id, "network-interface", "pass", f"{eni.id} ({eni.primary_ip})"),
+            endpoint=endpoint,
+            no_group_reason=f"{eni.id} ({eni.interface_type}) carries no security group, so "
+                            "none filters what reaches it",
+        )
+
+    def to_interface(self, parent: int, interface_id: str) -> None:
+        side = self.side_for_eni(interface_id)
+        if side is None:
+            what = "Reservations" if interface_id.startswith("i-") else "NetworkInterfaces"
+            self.add(parent, Hop(interface_id, "destination", "unknown",
+                                 f"{interface_id} or its subnet is not in the snapshot ({what}, "
+                                 "Subnets)"))
+            return
+        if side.subnet.vpc_id != (self.vpc.id if self.vpc else None):
+            # In another VPC: the route decides, and its security groups apply on arrival
+            # only if that route can be followed (it cannot: peering and TGW are unknown).
+            self.forward(parent, side.peer, side.terminal, None,
+                         "add a route for {dest} to {table}", frozenset())
+            return
+        self.forward(parent, side.peer, side.terminal, side, None, frozenset())
+
+    def to_address(self, parent: int, address: IPAddress) -> None:
+        assert self.vpc is not None
+        in_vpc = any(address in c for c in self.vpc.cidrs)
+        side = self.find_interface(address) if in_vpc else None
+        if side is not None:
+            self.forward(parent, side.peer, side.terminal, side, None, frozenset())
+            return
+        peer = Peer.address(address)
+        terminal = Hop(str(address), "address", "pass", f"{address}")
+        self.forward(parent, peer, terminal, None, "add a route for {dest} to {table}",
+                     frozenset())
+
+    # ---- the forward path -------------------------------------------------------------
+
+    def forward(self, parent: int, peer: Peer, terminal: Hop, far: _FarSide | None,
+                hint: str | None, foreign: frozenset[str]) -> None:
+        """Source SG egress -> source NACL out -> route table -> whatever the route leads to."""
+        assert self.subnet is not None
+        node = self.sg_hop(parent, self.source_groups(), egress=True, peer=peer)
+        if node is None:
+            return
+        same_subnet = far is not None and far.subnet.id == self.subnet.id
+        if not same_subnet:
+            node = self.acl_hop(node, self.subnet, egress=True, ports=None, peer=peer)
+            if node is None:
+                return
+        choice = route_table_for_subnet(self.snapshot, self.subnet)
+        if choice.table is None:
+            self.add(node, Hop(self.subnet.id, "route-table", "unknown", choice.reason))
+            return
+        table = choice.table
+        matches = lookup(table, peer.networks, self.snapshot.prefix_lists,
+                         destination_prefix_list=peer.prefix_list_id,
+                         foreign_prefix_lists=foreign)
+        for match in matches:
+            part = replace(peer, networks=match.networks) if len(matches) > 1 else peer
+            self.follow_route(node, table, match, part, terminal, far, hint)
+
+    def follow_route(self, parent: int, table: RouteTable, match: RouteMatch, peer: Peer,
+                     terminal: Hop, far: _FarSide | None, hint: str | None) -> None:
+        dest_text = describe_networks(match.networks)
+        if match.status == "no-route":
+            fix = (hint or "add a route for {dest} to {table}").format(table=table.id,
+                                                                    dest=dest_text)
+            self.add(parent, Hop(table.id, "route-table", "fail",
+                                 f"{table.id} has no route for {peer.label}",
+                                 code="NO_ROUTE_TO_DESTINATION", fix=fix))
+            return
+        if match.status != "route" or match.route is None:
+            self.add(parent, Hop(table.id, "route-table", "unknown", match.reason))
+            return
+        route = match.route
+        route_text = f"{route.destination_text} -> {route.target_id}"
+        if route.state == "blackhole":
+            self.add(parent, Hop(table.id, "route-table", "fail",
+                                 f"route {route_text} is a blackhole: its target no longer exists",
+                                 code="BAD_STATE_ROUTE",
+                                 fix=fix_for("BAD_STATE_ROUTE", route=route.destination_text,
+                                             table=table.id, target=route.target_id,
+                                             state="gone (blackhole)")))
+            return
+        node = self.add(parent, Hop(table.id, "route-table", "pass",
+                                    f"{peer.label} takes route {route_text}"))
+        kind = route.target_kind
+        if kind == "local":
+            self.arrive_local(node, peer, terminal, far)
+        elif kind == "igw":
+            self.via_internet_gateway(node, table, route, peer, terminal, from_nat=None)
+        elif kind == "nat":
+            self.via_nat_gateway(node, table, route, peer, terminal)
+        elif kind == "gateway-endpoint":
+            self.via_gateway_endpoint(node, table, route, peer, terminal)
+        else:
+            names = {"tgw": "transit gateway", "pcx": "VPC peering connection",
+                     "vgw": "virtual private gateway", "eni": "network interface (appliance)",
+                     "instance": "instance (appliance)", "eigw": "egress-only internet gateway"}
+            what = names.get(kind, "gateway")
+            self.add(node, Hop(route.target_id, kind, "unknown",
+                               f"the path leaves {table.vpc_id} through {what} {route.target_id}; "
+                               "netgraph cannot follow it from this snapshot"))
+
+    # ---- what routes lead to ----------------------------------------------------------
+
+    def arrive_local(self, parent: int, peer: Peer, terminal: Hop, far: _FarSide | None) -> None:
+        snap = self.snapshot
+        assert self.vpc is not None and self.subnet is not None
+        if far is None:
+            subnet = next((s for s in (snap.subnets or {}).values()
+                           if s.vpc_id == self.vpc.id and s.cidr is not None
+                           and all(n.version == s.cidr.version and n.subnet_of(s.cidr)  # type: ignore[arg-type]
+                                   for n in peer.networks)), None)
+            if subnet is None:
+                self.add(parent, Hop(self.vpc.id, "vpc", "fail",
+                                     f"{peer.label} is in {self.vpc.id}'s CIDR but in none of "
+                                     "its subnets: nothing receives it",
+                                     code="ADDRESS_NOT_IN_SUBNET",
+                                     fix=fix_for("ADDRESS_NOT_IN_SUBNET", destination=peer.label)))
+                return
+            if snap.network_interfaces is None:
+                self.add(parent, Hop(subnet.id, "subnet", "unknown",
+                                     f"{peer.label} is in {subnet.id}; which interface holds it "
+                                     f"is unknown: {snap.missing_reason('NetworkInterfaces')}"))
+                return
+            self.add(parent, Hop(subnet.id, "subnet", "fail",
+                                 f"no network interface in the snapshot holds {peer.label} "
+                                 f"in {subnet.id}",
+                                 code="NO_INTERFACE_AT_ADDRESS",
+                                 fix=fix_for("NO_INTERFACE_AT_ADDRESS", destination=peer.label)))
+            return
+        same_subnet = far.subnet.id == self.subnet.id
+        node: int | None = parent
+        if not same_subnet:
+            node = self.acl_hop(parent, far.subnet, egress=False, ports=None, peer=self.src_peer,
+                                far_label=f"{far.subnet.id} (destination side)")
+            if node is None:
+                return
+        if far.group_ids is None:
+            node = self.add(node, Hop(far.terminal.id, "security-group-ingress", "pass",
+                                      far.no_group_reason))
+        else:
+            node = self.sg_hop(node, self.groups(far.group_ids), egress=False, peer=self.src_peer)
+            if node is None:
+                return
+        if far.endpoint is not None:
+            node = self.endpoint_hop(node, far.endpoint, "interface-endpoint")
+            if node is None:
+                return
+        if not same_subnet:
+            node = self.acl_hop(node, far.subnet, egress=True, ports=EPHEMERAL_LINUX,
+                                peer=self.src_peer, leg="return")
+            if node is None:
+                return
+            node = self.acl_hop(node, self.subnet, egress=False, ports=EPHEMERAL_LINUX,
+                                peer=far.peer, leg="return")
+            if node is None:
+                return
+        self.add(node, far.terminal)
+
+    def via_internet_gateway(self, parent: int, table: RouteTable, route: Route, peer: Peer,
+                             terminal: Hop, from_nat: str | None) -> int | None:
+        snap = self.snapshot
+        igw_id = route.target_id
+        if snap.internet_gateways is None:
+            self.add(parent, Hop(igw_id, "internet-gateway", "unknown",
+                                 snap.missing_reason("InternetGateways")))
+            return None
+        igw = snap.internet_gateways.get(igw_id)
+        if igw is None:
+            self.add(parent, Hop(igw_id, "internet-gateway", "unknown",
+                                 f"{table.id} routes to {igw_id}, which is not in InternetGateways"))
+            return None
+        if table.vpc_id not in igw.attached_vpc_ids:
+            self.add(parent, Hop(igw_id, "internet-gateway", "fail",
+                                 f"{igw_id} is not attached to {table.vpc_id}",
+                                 code="IGW_NOT_ATTACHED",
+                                 fix=fix_for("IGW_NOT_ATTACHED", igw=igw_id, vpc=table.vpc_id)))
+            return None
+        private = [n for n in peer.networks if not (n.version == 4 and is_public(n.network_address)
+                                                     and is_public(n.broadcast_address))]
+        if private:
+            self.add(parent, Hop(igw_id, "internet-gateway", "fail",
+                                 f"{igw_id} drops traffic to non-public addresses "
+                                 f"({describe_networks(private)})",
+                                 code="IGW_DESTINATION_ADDRESS_NOT_PUBLIC",
+                                 fix=fix_for("IGW_DESTINATION_ADDRESS_NOT_PUBLIC",
+                                             destination=describe_networks(private), igw=igw_id)))
+            return None
+        if from_nat is None and not self.source.public_ip:
+            self.add(parent, Hop(igw_id, "internet-gateway", "fail",
+                                 f"{self.source.label} has no public IP, and {igw_id} translates "
+                                 "only for ENIs with a public address",
+                                 code="IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+                                 fix=self.public_ip_fix(table)))
+            return None
+        why = (f"{from_nat} sends it out with its Elastic IP" if from_nat
+               else "the source has a public IP")
+        node = self.add(parent, Hop(igw_id, "internet-gateway", "pass",
+                                    f"{igw_id} is attached to {table.vpc_id}; {why}"))
+        if from_nat is not None:
+            return node
+        assert self.subnet is not None
+        back = self.acl_hop(node, self.subnet, egress=False, ports=EPHEMERAL_LINUX, peer=peer,
+                            leg="return")
+        if back is not None:
+            self.add(back, terminal)
+        return None
+
+    def public_ip_fix(self, table: RouteTable) -> str:
+        src = self.source
+        if src.service is not None:
+            return (f"set assignPublicIp=ENABLED in the network configuration of service "
+                    f"{src.service.name}, or move it to subnets whose route table sends "
+                    "0.0.0.0/0 to a NAT gateway (or add VPC endpoints)")
+        if src.kind in ("eni", "instance"):
+            return (f"associate an Elastic IP with {src.id}, or route 0.0.0.0/0 in {table.id} "
+                    "to a NAT gateway")
+        return ("run the task with --public-ip (assignPublicIp=ENABLED), or route 0.0.0.0/0 in "
+                f"{table.id} to a NAT gateway")
+
+    def via_nat_gateway(self, parent: int, table: RouteTable, route: Route, peer: Peer,
+                        terminal: Hop) -> None:
+        snap = self.snapshot
+        nat_id = route.target_id
+        if snap.nat_gateways is None:
+            self.add(parent, Hop(nat_id, "nat-gateway", "unknown", snap.missing_reason("NatGateways")))
+            return
+        nat = snap.nat_gateways.get(nat_id)
+        if nat is None:
+            self.add(parent, Hop(nat_id, "nat-gateway", "unknown",
+                                 f"{table.id} routes to {nat_id}, which is not in NatGateways"))
+            return
+        if nat.state != "available":
+            self.add(parent, Hop(table.id, "route-table", "fail",
+                                 f"route {route.destination_text} -> {nat_id} leads to a NAT "
+                                 f"gateway that is {nat.state}",
+                                 code="BAD_STATE_ROUTE",
+                                 fix=fix_for("BAD_STATE_ROUTE", route=route.destination_text,
+                                             table=table.id, target=nat_id, state=nat.state)))
+            return
+        if nat.connectivity_type == "private" and any(
+            n.version == 4 and is_public(n.network_address) for n in peer.networks
+        ):
+            self.add(parent, Hop(nat_id, "nat-gateway", "fail",
+                                 f"{nat_id} is a private NAT gateway: it cannot reach the internet",
+                                 code="NGW_PRIVATE_CONNECTIVITY",
+                                 fix=fix_for("NGW_PRIVATE_CONNECTIVITY", nat=nat_id)))
+            return
+        node = self.add(parent, Hop(nat_id, "nat-gateway", "pass",
+                                    f"{nat_id} is available ({nat.connectivity_type}) in "
+                                    f"{nat.subnet_id}"))
+        nat_subnet = (snap.subnets or {}).get(nat.subnet_id)
+        if nat_subnet is None:
+            self.add(node, Hop(nat.subnet_id, "subnet", "unknown",
+                               f"the subnet {nat.subnet_id} of {nat_id} is not in Subnets"))
+            return
+        assert self.subnet is not None
+        same = nat_subnet.id == self.subnet.id
+        cur: int | None = node
+        if not same:
+            cur = self.acl_hop(node, nat_subnet, egress=False, ports=None, peer=self.src_peer,
+                               far_label=f"{nat_subnet.id} (NAT gateway side)")
+            if cur is None:
+                return
+        choice = route_table_for_subnet(snap, nat_subnet)
+        if choice.table is None:
+            self.add(cur, Hop(nat_subnet.id, "route-table", "unknown", choice.reason))
+            return
+        nat_table = choice.table
+        nat_peer = (Peer.address(nat.private_ips[0]) if nat.private_ips
+                    else Peer((nat_subnet.cidr,) if nat_subnet.cidr else (), nat_id))
+        for match in lookup(nat_table, peer.networks, snap.prefix_lists):
+            part = replace(peer, networks=match.networks)
+            route2 = match.route
+            if match.status != "route" or route2 is None or route2.state == "blackhole" or \
+                    route2.target_kind != "igw":
+                if match.status in ("unknown", "ambiguous"):
+                    self.add(cur, Hop(nat_table.id, "route-table", "unknown", match.reason))
+                    continue
+                if route2 is not None and route2.target_kind not in ("igw", "nat") and \
+                        route2.state != "blackhole" and route2.target_kind != "local":
+                    self.add(cur, Hop(route2.target_id, route2.target_kind, "unknown",
+                                      f"{nat_table.id} sends {part.label} from {nat_id} to "
+                                      f"{route2.target_id}; netgraph cannot follow it"))
+                    continue
+                found = ("no route" if route2 is None else
+                         f"route {route2.destination_text} -> {route2.target_id}"
+                         + (" (blackhole)" if route2.state == "blackhole" else ""))
+                self.add(cur, Hop(nat_table.id, "route-table", "fail",
+                                  f"{nat_id} lives in {nat_subnet.id}, whose route table "
+                                  f"{nat_table.id} has {found} for {part.label}, not an "
+                                  "internet gateway",
+                                  code="NGW_SUBNET_NO_INTERNET_ROUTE",
+                                  fix=fix_for("NGW_SUBNET_NO_INTERNET_ROUTE", table=nat_table.id,
+                                              subnet=nat_subnet.id, nat=nat_id)))
+                continue
+            n2 = self.add(cur, Hop(nat_table.id, "route-table", "pass",
+                                   f"from {nat_id}, {part.label} takes route "
+                                   f"{route2.destination_text} -> {route2.target_id}"))
+            n3 = self.acl_hop(n2, nat_subnet, egress=True, ports=None, peer=part,
+                              far_label=f"{nat_subnet.id} (NAT gateway side)")
+            if n3 is None:
+                continue
+            n4 = self.via_internet_gateway(n3, nat_table, route2, part, terminal, from_nat=nat_id)
+            if n4 is None:
+                continue
+            n5 = self.acl_hop(n4, nat_subnet, egress=False, ports=EPHEMERAL_NAT_GATEWAY, peer=part,
+                              leg="return", far_label=f"{nat_subnet.id} (NAT gateway side)")
+            if n5 is None:
+                continue
+            if not same:
+                n5 = self.acl_hop(n5, nat_subnet, egress=True, ports=EPHEMERAL_LINUX,
+                                  peer=self.src_peer, leg="return",
+                                  far_label=f"{nat_subnet.id} (NAT gateway side)")
+                if n5 is None:
+                    continue
+                n5 = self.acl_hop(n5, self.subnet, egress=False, ports=EPHEMERAL_LINUX, peer=part,
+                                  leg="return")
+                if n5 is None:
+                    continue
+            self.add(n5, terminal)
+        del nat_peer
+
+    def via_gateway_endpoint(self, parent: int, table: RouteTable, route: Route, peer: Peer,
+                             terminal: Hop) -> None:
+        snap = self.snapshot
+        if snap.vpc_endpoints is None:
+            self.add(parent, Hop(route.target_id, "gateway-endpoint", "unknown",
+                                 snap.missing_reason("VpcEndpoints")))
+            return
+        ep = snap.vpc_endpoints.get(route.target_id)
+        if ep is None:
+            self.add(parent, Hop(route.target_id, "gateway-endpoint", "unknown",
+                                 f"{table.id} routes to {route.target_id}, which is not in "
+                                 "VpcEndpoints"))
+            return
+        if self.protocol not in (TCP, "1"):
+            self.add(parent, Hop(ep.id, "gateway-endpoint", "fail",
+                                 f"{ep.id} is a gateway endpoint: it carries TCP and ICMP only",
+                                 code="VPCE_GATEWAY_PROTOCOL_RESTRICTION",
+                                 fix=fix_for("VPCE_GATEWAY_PROTOCOL_RESTRICTION", endpoint=ep.id)))
+            return
+        node = self.endpoint_hop(parent, ep, "gateway-endpoint")
+        if node is None:
+            return
+        assert self.subnet is not None
+        back = self.acl_hop(node, self.subnet, egress=False, ports=EPHEMERAL_LINUX, peer=peer,
+                            leg="return")
+        if back is not None:
+            self.add(back, terminal)
+
+    def endpoint_hop(self, parent: int, ep: VpcEndpoint, kind: str) -> int | None:
+        if ep.state != "available":
+            self.add(parent, Hop(ep.id, kind, "fail", f"{ep.id} ({ep.service_name}) is {ep.state}",
+                                 code="VPCE_BAD_STATE",
+                                 fix=fix_for("VPCE_BAD_STATE", endpoint=ep.id, state=ep.state)))
+            return None
+        if not allows_everything(ep.policy_document):
+            return self.add(parent, Hop(ep.id, kind, "unknown",
+                                        f"{ep.id} ({ep.service_name}) has a custom endpoint "
+                                        "policy; netgraph does not evaluate endpoint policies "
+                                        "yet, so it may deny this request"))
+        return self.add(parent, Hop(ep.id, kind, "pass",
+                                    f"{ep.id} ({ep.service_name}) is available; its policy "
+                                    "allows everything"))
+
+    # ---- security groups and NACLs ----------------------------------------------------
+
+    def source_groups(self) -> list[SecurityGroup] | str:
+        src = self.source
+        if src.uses_default_group and not src.security_group_ids:
+            return ("the service names no security group, so Fargate uses the default group "
+                    f"of {self.vpc.id if self.vpc else 'the VPC'}, which is not in the snapshot")
+        return self.groups(src.security_group_ids)
+
+    def groups(self, ids: Sequence[str]) -> list[SecurityGroup] | str:
+        known = self.snapshot.security_groups
+        if known is None:
+            return self.snapshot.missing_reason("SecurityGroups")
+        missing = [g for g in ids if g not in known]
+        if missing:
+            return f"{', '.join(missing)} not in SecurityGroups"
+        return [known[g] for g in ids]
+
+    def sg_hop(self, parent: int, groups: list[SecurityGroup] | str, *, egress: bool,
+               peer: Peer) -> int | None:
+        kind = "security-group-egress" if egress else "security-group-ingress"
+        if isinstance(groups, str):
+            ids = (self.source.security_group_ids if egress else ()) or (self.subnet.id if
+                                                                         self.subnet else "?",)
+            return self.add(parent, Hop(ids[0], kind, "unknown", groups))
+        if not groups:
+            return self.add(parent, Hop(self.source.id, kind, "pass",
+                                        "no security group on this interface"))
+        decision = evaluate_security_groups(
+            groups, egress=egress, protocol=self.protocol, port=self.port, peer=peer,
+            prefix_lists=self.snapshot.prefix_lists)
+        hop_id = groups[0].id
+        if decision.status == "fail":
+            direction = "outbound" if egress else "inbound"
+            target = peer.label if peer.approximate is False else "0.0.0.0/0"
+            if not egress:
+                target = (f"{self.source.security_group_ids[0]} (the source's security group)"
+                          if self.source.security_group_ids else self.src_peer.label)
+            flow = f"{self.flow_text()} {'to' if egress else 'from'} {target}"
+            return self.add_fail(parent, Hop(hop_id, kind, "fail", decision.reason,
+                                             code="ENI_SG_RULES_MISMATCH",
+                                             fix=fix_for("ENI_SG_RULES_MISMATCH", group=hop_id,
+                                                         direction=direction, flow=flow)))
+        return self.add(parent, Hop(hop_id, kind, decision.status, decision.reason))
+
+    def add_fail(self, parent: int, hop: Hop) -> None:
+        self.add(parent, hop)
+        return None
+
+    def acl_for(self, subnet: Subnet) -> NetworkAcl | str:
+        acls = self.snapshot.network_acls
+        if acls is None:
+            return self.snapshot.missing_reason("NetworkAcls")
+        acl_id = (self.snapshot.network_acl_by_subnet.get(subnet.id)
+                  or self.snapshot.default_network_acl_by_vpc.get(subnet.vpc_id))
+        if acl_id is None:
+            return f"no network ACL of {subnet.vpc_id} is associated with {subnet.id}"
+        return acls[acl_id]
+
+    def acl_hop(self, parent: int, subnet: Subnet, *, egress: bool, ports: PortRange | None,
+                peer: Peer, leg: Leg = "forward", far_label: str | None = None) -> int | None:
+        """One NACL crossing. ``peer`` is the far end as this rule set sees it: the
+        destination for outbound rules, the source for inbound rules."""
+        kind = "network-acl-outbound" if egress else "network-acl-inbound"
+        acl = self.acl_for(subnet)
+        if isinstance(acl, str):
+            return self.add(parent, Hop(subnet.id, kind, "unknown", acl, leg=leg))
+        if ports is None:
+            span: PortRange = (self.port, self.port) if self.port is not None else (0, 65535)
+        else:
+            span = ports
+        decision = evaluate_acl(acl, egress=egress, protocol=self.protocol, ports=span,
+                                peer=peer.networks)
+        where = far_label or subnet.id
+        direction = "outbound" if egress else "inbound"
+        to_from = "to" if egress else "from"
+        what = f"{self.flow_text(span if ports else None)} {to_from} {peer.label}"
+        leg_text = " (return traffic)" if leg == "return" else ""
+        if decision.allows_all:
+            rules = sorted({p.rule_number for p in decision.pieces})
+            return self.add(parent, Hop(acl.id, kind, "pass",
+                                        f"{direction} rule {', '.join(map(str, rules))} of "
+                                        f"{acl.id} ({where}) allows {what}{leg_text}", leg=leg))
+        denied = decision.denied()
+        deny_rule = min(p.rule_number for p in denied)
+        rule_text = ("the default rule (*)" if deny_rule == DEFAULT_DENY_RULE
+                     else f"rule {deny_rule}")
+        denied_nets = sorted({n for p in denied for n in p.networks},
+                             key=lambda n: (n.version, int(n.network_address)))
+        denied_ports = sorted({p.ports for p in denied})
+        if not decision.denies_all and peer.approximate and not leg == "return" and \
+                len(denied_ports) == 1 and denied_ports[0] == span:
+            status: Status = "unknown"
+            reason = (f"{direction} rules of {acl.id} ({where}) allow {what} only for part of "
+                      f"the addresses; {rule_text} denies {describe_networks(denied_nets)}")
+        else:
+            status = "fail"
+            part = "" if decision.denies_all else " for part of the flow"
+            reason = (f"{rule_text} of {acl.id} ({where}) denies {direction} "
+                      f"{self.flow_text(denied_ports[0] if ports else None)} {to_from} "
+                      f"{describe_networks(denied_nets)}{part}{leg_text}")
+        if status == "unknown":
+            return self.add(parent, Hop(acl.id, kind, status, reason, leg=leg))
+        fix_peer = "0.0.0.0/0" if peer.approximate else describe_networks(denied_nets)
+        fix_ports = EPHEMERAL_RECOMMENDED if leg == "return" else span
+        below = deny_rule if deny_rule != DEFAULT_DENY_RULE else DEFAULT_DENY_RULE
+        self.add(parent, Hop(acl.id, kind, "fail", reason, code="SUBNET_ACL_RESTRICTION",
+                             fix=fix_for("SUBNET_ACL_RESTRICTION", direction=direction,
+                                         acl=acl.id, rule=below,
+                                         flow=f"{self.flow_text(fix_ports)} {to_from} {fix_peer}"),
+                             leg=leg))
+        return None
+
+
+def build_flow_graph(snapshot: Snapshot, source: Source, destination: Destination, *,
+                     protocol: str = TCP, port: int | None = 443) -> FlowGraph:
+    builder = _Builder(snapshot, source, destination, protocol, port)
+    root = builder.build()
+    return FlowGraph(builder.graph, root, source, destination, protocol, port)
+
+
+__all__ = ["Destination", "FlowGraph", "Hop", "build_flow_graph", "split"]

@@ -1,0 +1,307 @@
+"""The model: AWS resources as plain frozen dataclasses, named as AWS names them.
+
+Everything here is already validated and typed by a source (``sources/``). A collection
+that is ``None`` on :class:`Snapshot` was not collected; an empty mapping means "collected,
+there are none". Evaluation must never turn ``None`` into "reachable".
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+ALL_PROTOCOLS = "-1"
+TCP = "6"
+UDP = "17"
+ICMP = "1"
+ICMPV6 = "58"
+
+
+@dataclass(frozen=True)
+class Vpc:
+    id: str
+    cidrs: tuple[IPNetwork, ...]
+    dhcp_options_id: str | None
+    # None: VpcAttributes did not say (not collected for this VPC).
+    enable_dns_support: bool | None
+    enable_dns_hostnames: bool | None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class DhcpOptions:
+    id: str
+    domain_name_servers: tuple[str, ...]
+
+    @property
+    def uses_amazon_dns(self) -> bool:
+        # No domain-name-servers option means AmazonProvidedDNS, as AWS documents.
+        return not self.domain_name_servers or self.domain_name_servers == (
+            "AmazonProvidedDNS",
+        )
+
+
+@dataclass(frozen=True)
+class Subnet:
+    id: str
+    vpc_id: str
+    cidr: IPNetwork | None
+    ipv6_cidrs: tuple[IPNetwork, ...]
+    availability_zone: str | None
+    name: str | None = None
+
+
+RouteTargetKind = Literal[
+    "local",
+    "igw",
+    "vgw",
+    "gateway-endpoint",
+    "nat",
+    "tgw",
+    "pcx",
+    "eni",
+    "instance",
+    "eigw",
+    "other",
+]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One entry of a route table: one destination, one target."""
+
+    destination: IPNetwork | None  # None when the destination is a prefix list
+    prefix_list_id: str | None
+    target_kind: RouteTargetKind
+    target_id: str
+    state: str  # active | blackhole
+    origin: str  # CreateRouteTable | CreateRoute | EnableVgwRoutePropagation
+
+    @property
+    def destination_text(self) -> str:
+        return self.prefix_list_id or str(self.destination)
+
+    @property
+    def propagated(self) -> bool:
+        return self.origin == "EnableVgwRoutePropagation"
+
+
+@dataclass(frozen=True)
+class RouteTable:
+    id: str
+    vpc_id: str
+    routes: tuple[Route, ...]
+    subnet_ids: tuple[str, ...]
+    main: bool
+    name: str | None = None
+
+
+SgPeerKind = Literal["cidr", "prefix-list", "group"]
+
+
+@dataclass(frozen=True)
+class SecurityGroupRule:
+    """One peer of one IpPermission: AWS lists several peers per permission; we flatten."""
+
+    protocol: str  # "-1", "6", "17", "1", "58" or another number, as a string
+    from_port: int | None
+    to_port: int | None
+    peer_kind: SgPeerKind
+    cidr: IPNetwork | None = None
+    prefix_list_id: str | None = None
+    group_id: str | None = None
+
+    @property
+    def peer_text(self) -> str:
+        return str(self.cidr) if self.cidr is not None else (
+            self.prefix_list_id or self.group_id or "?"
+        )
+
+
+@dataclass(frozen=True)
+class SecurityGroup:
+    id: str
+    vpc_id: str | None
+    name: str
+    ingress: tuple[SecurityGroupRule, ...]
+    egress: tuple[SecurityGroupRule, ...]
+
+
+@dataclass(frozen=True)
+class NetworkAclEntry:
+    rule_number: int
+    egress: bool
+    protocol: str
+    allow: bool
+    cidr: IPNetwork
+    port_from: int | None  # None: all ports (protocol -1, or no PortRange)
+    port_to: int | None
+
+
+@dataclass(frozen=True)
+class NetworkAcl:
+    id: str
+    vpc_id: str
+    is_default: bool
+    entries: tuple[NetworkAclEntry, ...]  # sorted by rule number, as AWS evaluates them
+    subnet_ids: tuple[str, ...]
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class InternetGateway:
+    id: str
+    attached_vpc_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NatGateway:
+    id: str
+    vpc_id: str | None
+    subnet_id: str
+    state: str
+    connectivity_type: str  # public | private
+    private_ips: tuple[IPAddress, ...]
+    public_ips: tuple[IPAddress, ...]
+
+
+@dataclass(frozen=True)
+class VpcEndpoint:
+    id: str
+    vpc_id: str
+    endpoint_type: str  # Interface | Gateway | GatewayLoadBalancer
+    service_name: str
+    state: str
+    private_dns_enabled: bool
+    private_dns_only_for_inbound_resolver: bool
+    subnet_ids: tuple[str, ...]
+    group_ids: tuple[str, ...]
+    network_interface_ids: tuple[str, ...]
+    route_table_ids: tuple[str, ...]
+    policy_document: str | None
+
+
+@dataclass(frozen=True)
+class PrefixList:
+    id: str
+    name: str | None
+    cidrs: tuple[IPNetwork, ...] | None  # None: entries not in the snapshot
+
+
+@dataclass(frozen=True)
+class NetworkInterface:
+    id: str
+    subnet_id: str | None
+    vpc_id: str | None
+    private_ips: tuple[IPAddress, ...]
+    public_ip: IPAddress | None
+    group_ids: tuple[str, ...]
+    interface_type: str
+    instance_id: str | None
+    description: str = ""
+
+    @property
+    def primary_ip(self) -> IPAddress | None:
+        return self.private_ips[0] if self.private_ips else None
+
+
+@dataclass(frozen=True)
+class Instance:
+    id: str
+    state: str
+    subnet_id: str | None
+    vpc_id: str | None
+    private_ip: IPAddress | None
+    public_ip: IPAddress | None
+    group_ids: tuple[str, ...]
+    network_interface_ids: tuple[str, ...]
+    name: str | None = None
+
+
+# ---- ECS ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContainerDefinition:
+    name: str
+    image: str
+    log_driver: str | None
+    log_options: tuple[tuple[str, str], ...]
+    secrets: tuple[str, ...]  # valueFrom of each secret
+    repository_credentials: str | None  # credentialsParameter (a Secrets Manager ARN)
+
+
+@dataclass(frozen=True)
+class TaskDefinition:
+    arn: str
+    family: str
+    revision: int | None
+    network_mode: str | None
+    execution_role_arn: str | None
+    containers: tuple[ContainerDefinition, ...]
+
+
+@dataclass(frozen=True)
+class EcsService:
+    name: str
+    arn: str
+    cluster: str
+    task_definition: str  # ARN or family:revision as the service names it
+    launch_type: str | None
+    platform_version: str | None
+    subnet_ids: tuple[str, ...]
+    security_group_ids: tuple[str, ...]
+    assign_public_ip: bool
+    has_awsvpc_configuration: bool
+
+
+# ---- the snapshot -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CollectionError:
+    call: str
+    error: str
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """Indexes by id, built once at load. ``None`` means the key was not collected."""
+
+    region: str
+    account_id: str | None
+    vpcs: Mapping[str, Vpc] | None
+    subnets: Mapping[str, Subnet] | None
+    route_tables: Mapping[str, RouteTable] | None
+    internet_gateways: Mapping[str, InternetGateway] | None
+    egress_only_internet_gateway_ids: frozenset[str] | None
+    nat_gateways: Mapping[str, NatGateway] | None
+    vpc_endpoints: Mapping[str, VpcEndpoint] | None
+    security_groups: Mapping[str, SecurityGroup] | None
+    network_acls: Mapping[str, NetworkAcl] | None
+    network_interfaces: Mapping[str, NetworkInterface] | None
+    instances: Mapping[str, Instance] | None
+    prefix_lists: Mapping[str, PrefixList] | None
+    dhcp_options: Mapping[str, DhcpOptions] | None
+    vpc_attributes_collected: bool
+    services: Mapping[str, EcsService] | None  # by ARN
+    task_definitions: Mapping[str, TaskDefinition] | None  # by ARN
+    collection_errors: tuple[CollectionError, ...] = ()
+    warnings: tuple[str, ...] = ()
+    # Derived indexes, built once by the loader.
+    route_table_by_subnet: Mapping[str, str] = field(default_factory=dict)
+    main_route_table_by_vpc: Mapping[str, str] = field(default_factory=dict)
+    network_acl_by_subnet: Mapping[str, str] = field(default_factory=dict)
+    default_network_acl_by_vpc: Mapping[str, str] = field(default_factory=dict)
+
+    def missing_reason(self, key: str) -> str:
+        """Why a key is absent: a recorded collection error, or simply not collected."""
+        for err in self.collection_errors:
+            if key in err.call or err.call.endswith(key):
+                return f"{key} is not in the snapshot ({err.call} failed: {err.error})"
+        return f"{key} is not in the snapshot (not collected)"

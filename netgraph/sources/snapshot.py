@@ -1,0 +1,823 @@
+"""Snapshot file or folder (raw AWS response JSON) -> model.
+
+All validation of outside data happens here. Every problem is a :class:`SnapshotError`
+whose message is one line naming the file and the key; the CLI turns it into exit code 2.
+Absent keys stay ``None`` on the model (not collected); empty lists become empty indexes.
+"""
+
+from __future__ import annotations
+
+import gc
+import ipaddress
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from netgraph.model import (
+    CollectionError,
+    ContainerDefinition,
+    DhcpOptions,
+    EcsService,
+    Instance,
+    InternetGateway,
+    IPAddress,
+    IPNetwork,
+    NatGateway,
+    NetworkAcl,
+    NetworkAclEntry,
+    NetworkInterface,
+    PrefixList,
+    Route,
+    RouteTable,
+    RouteTargetKind,
+    SecurityGroup,
+    SecurityGroupRule,
+    Snapshot,
+    Subnet,
+    TaskDefinition,
+    Vpc,
+    VpcEndpoint,
+)
+
+
+class SnapshotError(Exception):
+    """Bad input: the message is one line that names the file and the key."""
+
+
+# Keys the format defines (snapshot-format.md). Others are ignored with a warning.
+KNOWN_KEYS = frozenset(
+    {
+        "SnapshotVersion", "Region", "AccountId", "CollectedAt", "CollectionErrors",
+        "Vpcs", "VpcAttributes", "DhcpOptions", "Subnets", "RouteTables", "InternetGateways",
+        "EgressOnlyInternetGateways", "NatGateways", "VpcEndpoints", "SecurityGroups",
+        "NetworkAcls", "NetworkInterfaces", "Reservations", "ManagedPrefixLists",
+        "PrefixLists", "PrefixListEntries",
+        "services", "taskDefinitions", "taskDefinition", "tasks", "failures",
+        "RoleDetailList", "Policies", "UserDetailList", "GroupDetailList", "IsTruncated",
+        "Marker", "NextToken",
+        "repositories", "RepositoryPolicies",
+    }
+)
+
+_PROTOCOL_NAMES = {"tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58", "all": "-1"}
+
+
+def normalize_protocol(value: str) -> str:
+    """AWS writes protocols as names ("tcp") in SGs and numbers ("6") in NACLs."""
+    text = value.strip().lower()
+    return _PROTOCOL_NAMES.get(text, text)
+
+
+# ---- a typed reader over raw JSON that knows where it is -----------------------------------
+
+
+@dataclass(frozen=True)
+class Obj:
+    """A JSON object plus the file and key path it came from, for error messages."""
+
+    data: dict[str, Any]
+    file: str
+    path: str
+
+    def _fail(self, key: str, expected: str, got: Any) -> SnapshotError:
+        return SnapshotError(
+            f"{self.file}: {self.path}.{key}: expected {expected}, got {_describe(got)}"
+        )
+
+    def has(self, key: str) -> bool:
+        return key in self.data and self.data[key] is not None
+
+    def str(self, key: str) -> str:
+        if key not in self.data or self.data[key] is None:
+            raise SnapshotError(f"{self.file}: {self.path}: required key '{key}' is missing")
+        return self.opt_str(key) or ""
+
+    def opt_str(self, key: str) -> str | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise self._fail(key, "a string", value)
+        return value
+
+    def opt_bool(self, key: str) -> bool | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            raise self._fail(key, "true or false", value)
+        return value
+
+    def opt_int(self, key: str) -> int | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self._fail(key, "an integer", value)
+        return value
+
+    def opt_obj(self, key: str) -> Obj | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self._fail(key, "an object", value)
+        return Obj(value, self.file, f"{self.path}.{key}")
+
+    def objs(self, key: str) -> list[Obj]:
+        """A list of objects; absent means empty here (the caller decides what absent means)."""
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self._fail(key, "a list", value)
+        out = []
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                raise SnapshotError(
+                    f"{self.file}: {self.path}.{key}[{i}]: expected an object, "
+                    f"got {_describe(item)}"
+                )
+            out.append(Obj(item, self.file, f"{self.path}.{key}[{i}]"))
+        return out
+
+    def strs(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self._fail(key, "a list of strings", value)
+        return tuple(value)
+
+    def network(self, key: str) -> IPNetwork | None:
+        text = self.opt_str(key)
+        if text is None:
+            return None
+        try:
+            return ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            raise SnapshotError(
+                f"{self.file}: {self.path}.{key}: '{text}' is not a CIDR block"
+            ) from None
+
+    def address(self, key: str) -> IPAddress | None:
+        text = self.opt_str(key)
+        if text is None:
+            return None
+        try:
+            return ipaddress.ip_address(text)
+        except ValueError:
+            raise SnapshotError(
+                f"{self.file}: {self.path}.{key}: '{text}' is not an IP address"
+            ) from None
+
+    def name_tag(self, key: str = "Tags") -> str | None:
+        for tag in self.objs(key):
+            if tag.opt_str("Key") == "Name":
+                return tag.opt_str("Value")
+        return None
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, (int, float)):
+        return f"{value} (a number)"
+    if isinstance(value, str):
+        return f"'{value[:40]}' (a string)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "null"
+
+
+# ---- reading files --------------------------------------------------------------------------
+
+
+@dataclass
+class RawSnapshot:
+    """Top-level keys merged from one or more files, with the file each part came from."""
+
+    lists: dict[str, list[Obj]]
+    scalars: dict[str, tuple[Any, str]]  # key -> (value, file)
+    objects: dict[str, list[Obj]]  # object-valued keys (PrefixListEntries), per file
+    present: set[str]
+    unknown: dict[str, str]  # key -> first file
+
+    def items(self, key: str) -> list[Obj] | None:
+        return self.lists.get(key) if key in self.present else None
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SnapshotError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise SnapshotError(f"{path}: not UTF-8 text") from None
+    # Describe output of a large account is tens of MB; the collector is pointless while
+    # json builds millions of small objects, so pause it.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(
+            f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.json") if p.is_file())
+        if not files:
+            raise SnapshotError(f"{path}: folder holds no *.json files")
+        return files
+    if path.is_file():
+        return [path]
+    raise SnapshotError(f"{path}: no such file or folder")
+
+
+_OBJECT_KEYS = frozenset({"PrefixListEntries"})
+
+
+def read_raw(path: Path) -> RawSnapshot:
+    raw = RawSnapshot(lists={}, scalars={}, objects={}, present=set(), unknown={})
+    for file in _files(path):
+        data = _read_json(file)
+        name = str(file)
+        if not isinstance(data, dict):
+            raise SnapshotError(f"{name}: expected a JSON object at the top, got {_describe(data)}")
+        top = Obj(data, name, "$")
+        for key, value in data.items():
+            if key not in KNOWN_KEYS:
+                raw.unknown.setdefault(key, name)
+                continue
+            if key == "taskDefinition":
+                # One `aws ecs describe-task-definition` response: fold into the list.
+                obj = top.opt_obj(key)
+                if obj is not None:
+                    raw.lists.setdefault("taskDefinitions", []).append(obj)
+                    raw.present.add("taskDefinitions")
+                continue
+            raw.present.add(key)
+            if key in _OBJECT_KEYS:
+                obj = top.opt_obj(key)
+                if obj is not None:
+                    raw.objects.setdefault(key, []).append(obj)
+            elif isinstance(value, list):
+                raw.lists.setdefault(key, []).extend(top.objs(key))
+            elif key in ("SnapshotVersion", "Region", "AccountId", "CollectedAt",
+                         "IsTruncated", "Marker", "NextToken"):
+                if key in raw.scalars and raw.scalars[key][0] != value:
+                    prev_value, prev_file = raw.scalars[key]
+                    raise SnapshotError(
+                        f"{name}: $.{key}: '{value}' contradicts '{prev_value}' in {prev_file}"
+                    )
+                raw.scalars.setdefault(key, (value, name))
+            else:
+                raise SnapshotError(f"{name}: $.{key}: expected a list, got {_describe(value)}")
+    return raw
+
+
+# ---- building the model ---------------------------------------------------------------------
+
+
+def load_snapshot(path: str | Path, region: str | None = None) -> Snapshot:
+    """Read a snapshot file or folder. ``region`` supplies or overrides ``Region``."""
+    raw = read_raw(Path(path))
+    return build_snapshot(raw, region)
+
+
+def _scalar_str(raw: RawSnapshot, key: str) -> str | None:
+    if key not in raw.scalars:
+        return None
+    value, file = raw.scalars[key]
+    if not isinstance(value, str):
+        raise SnapshotError(f"{file}: $.{key}: expected a string, got {_describe(value)}")
+    return value
+
+
+def build_snapshot(raw: RawSnapshot, region_override: str | None = None) -> Snapshot:
+    region = region_override or _scalar_str(raw, "Region")
+    if not region:
+        raise SnapshotError(
+            "snapshot: key 'Region' is missing: add \"Region\": \"ap-northeast-1\" "
+            "(for example) to the snapshot, or pass --region"
+        )
+    if "SnapshotVersion" in raw.scalars:
+        version, file = raw.scalars["SnapshotVersion"]
+        if version != 1:
+            raise SnapshotError(f"{file}: $.SnapshotVersion: this netgraph reads version 1, got {version!r}")
+    account_id = _scalar_str(raw, "AccountId")
+    _scalar_str(raw, "CollectedAt")
+
+    collection_errors = tuple(
+        CollectionError(call=o.str("Call"), error=o.str("Error"))
+        for o in raw.lists.get("CollectionErrors", [])
+    )
+
+    vpcs = _index(raw.items("Vpcs"), _vpc)
+    _apply_vpc_attributes(vpcs, raw.items("VpcAttributes"))
+    subnets = _index(raw.items("Subnets"), _subnet)
+    if vpcs is not None and subnets is not None:
+        for subnet_obj in raw.lists.get("Subnets", []):
+            vpc_id = subnet_obj.str("VpcId")
+            if vpc_id not in vpcs:
+                raise SnapshotError(
+                    f"{subnet_obj.file}: {subnet_obj.path}.VpcId: subnet "
+                    f"{subnet_obj.str('SubnetId')} names {vpc_id}, which is not in Vpcs"
+                )
+    route_tables = _index(raw.items("RouteTables"), _route_table)
+    security_groups = _index(raw.items("SecurityGroups"), _security_group)
+    network_acls = _index(raw.items("NetworkAcls"), _network_acl)
+    igws = _index(raw.items("InternetGateways"), _internet_gateway)
+    eigws = raw.items("EgressOnlyInternetGateways")
+    eigw_ids = (
+        None if eigws is None else frozenset(o.str("EgressOnlyInternetGatewayId") for o in eigws)
+    )
+    nats = _index(raw.items("NatGateways"), _nat_gateway)
+    endpoints = _index(raw.items("VpcEndpoints"), _vpc_endpoint)
+    enis = _index(raw.items("NetworkInterfaces"), _network_interface)
+    instances = _instances(raw.items("Reservations"))
+    prefix_lists = _prefix_lists(raw)
+    dhcp = _index(raw.items("DhcpOptions"), _dhcp_options)
+    task_defs = _index(raw.items("taskDefinitions"), _task_definition)
+    services = _index(raw.items("services"), _service)
+
+    snapshot = Snapshot(
+        region=region,
+        account_id=account_id,
+        vpcs=vpcs,
+        subnets=subnets,
+        route_tables=route_tables,
+        internet_gateways=igws,
+        egress_only_internet_gateway_ids=eigw_ids,
+        nat_gateways=nats,
+        vpc_endpoints=endpoints,
+        security_groups=security_groups,
+        network_acls=network_acls,
+        network_interfaces=enis,
+        instances=instances,
+        prefix_lists=prefix_lists,
+        dhcp_options=dhcp,
+        vpc_attributes_collected="VpcAttributes" in raw.present,
+        services=services,
+        task_definitions=task_defs,
+        collection_errors=collection_errors,
+        warnings=tuple(
+            f"{file}: key '{key}' is not part of the snapshot format; ignored"
+            for key, file in sorted(raw.unknown.items())
+        ),
+        route_table_by_subnet={
+            subnet_id: rt.id
+            for rt in (route_tables or {}).values()
+            for subnet_id in rt.subnet_ids
+        },
+        main_route_table_by_vpc={
+            rt.vpc_id: rt.id for rt in (route_tables or {}).values() if rt.main
+        },
+        network_acl_by_subnet={
+            subnet_id: acl.id
+            for acl in (network_acls or {}).values()
+            for subnet_id in acl.subnet_ids
+        },
+        default_network_acl_by_vpc={
+            acl.vpc_id: acl.id for acl in (network_acls or {}).values() if acl.is_default
+        },
+    )
+    return snapshot
+
+
+def _index(items: list[Obj] | None, build: Any) -> dict[str, Any] | None:
+    if items is None:
+        return None
+    out: dict[str, Any] = {}
+    for obj in items:
+        value = build(obj)
+        key = getattr(value, "id", None) or getattr(value, "arn", None)
+        out[key] = value
+    return out
+
+
+def _vpc(o: Obj) -> Vpc:
+    cidrs: list[IPNetwork] = []
+    assocs = o.objs("CidrBlockAssociationSet")
+    if assocs:
+        for a in assocs:
+            state = a.opt_obj("CidrBlockState")
+            # Disassociated secondary CIDRs have no local route any more.
+            if state is None or state.opt_str("State") in (None, "associated", "associating"):
+                net = a.network("CidrBlock")
+                if net is not None:
+                    cidrs.append(net)
+    else:
+        net = o.network("CidrBlock")
+        if net is not None:
+            cidrs.append(net)
+    for a in o.objs("Ipv6CidrBlockAssociationSet"):
+        state = a.opt_obj("Ipv6CidrBlockState")
+        if state is None or state.opt_str("State") in (None, "associated"):
+            net = a.network("Ipv6CidrBlock")
+            if net is not None:
+                cidrs.append(net)
+    return Vpc(
+        id=o.str("VpcId"),
+        cidrs=tuple(cidrs),
+        dhcp_options_id=o.opt_str("DhcpOptionsId"),
+        enable_dns_support=None,
+        enable_dns_hostnames=None,
+        name=o.name_tag(),
+    )
+
+
+def _apply_vpc_attributes(vpcs: dict[str, Any] | None, items: list[Obj] | None) -> None:
+    if vpcs is None or items is None:
+        return
+    for o in items:
+        vpc_id = o.str("VpcId")
+        if vpc_id not in vpcs:
+            raise SnapshotError(f"{o.file}: {o.path}.VpcId: {vpc_id} is not in Vpcs")
+        vpc: Vpc = vpcs[vpc_id]
+        support, hostnames = vpc.enable_dns_support, vpc.enable_dns_hostnames
+        for key in ("EnableDnsSupport", "EnableDnsHostnames"):
+            attr = o.opt_obj(key)
+            if attr is None:
+                continue
+            value = attr.opt_bool("Value")
+            if key == "EnableDnsSupport":
+                support = value
+            else:
+                hostnames = value
+        vpcs[vpc_id] = Vpc(
+            id=vpc.id,
+            cidrs=vpc.cidrs,
+            dhcp_options_id=vpc.dhcp_options_id,
+            enable_dns_support=support,
+            enable_dns_hostnames=hostnames,
+            name=vpc.name,
+        )
+
+
+def _dhcp_options(o: Obj) -> DhcpOptions:
+    servers: tuple[str, ...] = ()
+    for conf in o.objs("DhcpConfigurations"):
+        if conf.opt_str("Key") == "domain-name-servers":
+            servers = tuple(v.str("Value") for v in conf.objs("Values"))
+    return DhcpOptions(id=o.str("DhcpOptionsId"), domain_name_servers=servers)
+
+
+def _subnet(o: Obj) -> Subnet:
+    return Subnet(
+        id=o.str("SubnetId"),
+        vpc_id=o.str("VpcId"),
+        cidr=o.network("CidrBlock"),
+        ipv6_cidrs=tuple(
+            n
+            for a in o.objs("Ipv6CidrBlockAssociationSet")
+            if (n := a.network("Ipv6CidrBlock")) is not None
+        ),
+        availability_zone=o.opt_str("AvailabilityZone"),
+        name=o.name_tag(),
+    )
+
+
+_TARGET_KEYS: tuple[tuple[str, RouteTargetKind], ...] = (
+    ("NatGatewayId", "nat"),
+    ("TransitGatewayId", "tgw"),
+    ("VpcPeeringConnectionId", "pcx"),
+    ("EgressOnlyInternetGatewayId", "eigw"),
+    ("InstanceId", "instance"),
+    ("NetworkInterfaceId", "eni"),
+    ("LocalGatewayId", "other"),
+    ("CarrierGatewayId", "other"),
+    ("CoreNetworkArn", "other"),
+)
+
+
+def _route(o: Obj) -> Route:
+    dest = o.network("DestinationCidrBlock") or o.network("DestinationIpv6CidrBlock")
+    pl = o.opt_str("DestinationPrefixListId")
+    if dest is None and pl is None:
+        raise SnapshotError(f"{o.file}: {o.path}: route has no DestinationCidrBlock, "
+                            "DestinationIpv6CidrBlock or DestinationPrefixListId")
+    kind: RouteTargetKind = "other"
+    target = ""
+    gateway = o.opt_str("GatewayId")
+    if gateway is not None:
+        target = gateway
+        if gateway == "local":
+            kind = "local"
+        elif gateway.startswith("igw-"):
+            kind = "igw"
+        elif gateway.startswith("vgw-"):
+            kind = "vgw"
+        elif gateway.startswith("vpce-"):
+            kind = "gateway-endpoint"
+        elif gateway.startswith("eigw-"):
+            kind = "eigw"
+    # An instance route also names the instance's ENI; the ENI is what forwards.
+    for key, key_kind in _TARGET_KEYS:
+        value = o.opt_str(key)
+        if value is not None and not target:
+            target, kind = value, key_kind
+    return Route(
+        destination=dest,
+        prefix_list_id=pl,
+        target_kind=kind,
+        target_id=target or "unknown-target",
+        state=(o.opt_str("State") or "active").lower(),
+        origin=o.opt_str("Origin") or "CreateRoute",
+    )
+
+
+def _route_table(o: Obj) -> RouteTable:
+    subnet_ids = []
+    main = False
+    for a in o.objs("Associations"):
+        state = a.opt_obj("AssociationState")
+        if state is not None and state.opt_str("State") not in (None, "associated"):
+            continue
+        if a.opt_bool("Main"):
+            main = True
+        subnet = a.opt_str("SubnetId")
+        if subnet is not None:
+            subnet_ids.append(subnet)
+    return RouteTable(
+        id=o.str("RouteTableId"),
+        vpc_id=o.str("VpcId"),
+        routes=tuple(_route(r) for r in o.objs("Routes")),
+        subnet_ids=tuple(subnet_ids),
+        main=main,
+        name=o.name_tag(),
+    )
+
+
+def _sg_rules(o: Obj, key: str) -> tuple[SecurityGroupRule, ...]:
+    rules: list[SecurityGroupRule] = []
+    for perm in o.objs(key):
+        protocol = normalize_protocol(perm.str("IpProtocol"))
+        from_port, to_port = perm.opt_int("FromPort"), perm.opt_int("ToPort")
+        common = {"protocol": protocol, "from_port": from_port, "to_port": to_port}
+        for r in perm.objs("IpRanges"):
+            rules.append(SecurityGroupRule(peer_kind="cidr", cidr=r.network("CidrIp"), **common))
+        for r in perm.objs("Ipv6Ranges"):
+            rules.append(SecurityGroupRule(peer_kind="cidr", cidr=r.network("CidrIpv6"), **common))
+        for r in perm.objs("PrefixListIds"):
+            rules.append(SecurityGroupRule(
+                peer_kind="prefix-list", prefix_list_id=r.str("PrefixListId"), **common))
+        for r in perm.objs("UserIdGroupPairs"):
+            rules.append(
+                SecurityGroupRule(peer_kind="group", group_id=r.str("GroupId"), **common)
+            )
+    return tuple(r for r in rules if r.peer_kind != "cidr" or r.cidr is not None)
+
+
+def _security_group(o: Obj) -> SecurityGroup:
+    return SecurityGroup(
+        id=o.str("GroupId"),
+        vpc_id=o.opt_str("VpcId"),
+        name=o.opt_str("GroupName") or "",
+        ingress=_sg_rules(o, "IpPermissions"),
+        egress=_sg_rules(o, "IpPermissionsEgress"),
+    )
+
+
+def _network_acl(o: Obj) -> NetworkAcl:
+    entries = []
+    for e in o.objs("Entries"):
+        cidr = e.network("CidrBlock") or e.network("Ipv6CidrBlock")
+        if cidr is None:
+            raise SnapshotError(f"{e.file}: {e.path}: entry has no CidrBlock or Ipv6CidrBlock")
+        number = e.opt_int("RuleNumber")
+        if number is None:
+            raise SnapshotError(f"{e.file}: {e.path}: required key 'RuleNumber' is missing")
+        action = e.str("RuleAction").lower()
+        if action not in ("allow", "deny"):
+            raise SnapshotError(f"{e.file}: {e.path}.RuleAction: expected allow or deny, got '{action}'")
+        protocol = normalize_protocol(e.str("Protocol"))
+        ports = e.opt_obj("PortRange")
+        port_from = port_to = None
+        if ports is not None and protocol in ("6", "17"):
+            port_from, port_to = ports.opt_int("From"), ports.opt_int("To")
+        entries.append(
+            NetworkAclEntry(
+                rule_number=number,
+                egress=bool(e.opt_bool("Egress")),
+                protocol=protocol,
+                allow=action == "allow",
+                cidr=cidr,
+                port_from=port_from,
+                port_to=port_to,
+            )
+        )
+    entries.sort(key=lambda x: x.rule_number)
+    return NetworkAcl(
+        id=o.str("NetworkAclId"),
+        vpc_id=o.str("VpcId"),
+        is_default=bool(o.opt_bool("IsDefault")),
+        entries=tuple(entries),
+        subnet_ids=tuple(
+            s for a in o.objs("Associations") if (s := a.opt_str("SubnetId")) is not None
+        ),
+        name=o.name_tag(),
+    )
+
+
+def _internet_gateway(o: Obj) -> InternetGateway:
+    return InternetGateway(
+        id=o.str("InternetGatewayId"),
+        attached_vpc_ids=tuple(
+            a.str("VpcId")
+            for a in o.objs("Attachments")
+            if (a.opt_str("State") or "available") in ("available", "attached")
+        ),
+    )
+
+
+def _nat_gateway(o: Obj) -> NatGateway:
+    addresses = o.objs("NatGatewayAddresses")
+    return NatGateway(
+        id=o.str("NatGatewayId"),
+        vpc_id=o.opt_str("VpcId"),
+        subnet_id=o.str("SubnetId"),
+        state=(o.opt_str("State") or "unknown").lower(),
+        connectivity_type=(o.opt_str("ConnectivityType") or "public").lower(),
+        private_ips=tuple(a for x in addresses if (a := x.address("PrivateIp")) is not None),
+        public_ips=tuple(a for x in addresses if (a := x.address("PublicIp")) is not None),
+    )
+
+
+def _vpc_endpoint(o: Obj) -> VpcEndpoint:
+    dns = o.opt_obj("DnsOptions")
+    policy = o.data.get("PolicyDocument")
+    if policy is not None and not isinstance(policy, str):
+        policy = json.dumps(policy)  # a hand-made file may hold the object itself
+    return VpcEndpoint(
+        id=o.str("VpcEndpointId"),
+        vpc_id=o.str("VpcId"),
+        endpoint_type=o.opt_str("VpcEndpointType") or "Gateway",
+        service_name=o.str("ServiceName"),
+        state=(o.opt_str("State") or "unknown").lower(),
+        private_dns_enabled=bool(o.opt_bool("PrivateDnsEnabled")),
+        private_dns_only_for_inbound_resolver=bool(
+            dns.opt_bool("PrivateDnsOnlyForInboundResolverEndpoint") if dns else False
+        ),
+        subnet_ids=o.strs("SubnetIds"),
+        group_ids=tuple(g.str("GroupId") for g in o.objs("Groups")),
+        network_interface_ids=o.strs("NetworkInterfaceIds"),
+        route_table_ids=o.strs("RouteTableIds"),
+        policy_document=policy,
+    )
+
+
+def _ips(o: Obj) -> tuple[list[IPAddress], IPAddress | None]:
+    private: list[IPAddress] = []
+    public: IPAddress | None = None
+    primary = o.address("PrivateIpAddress")
+    if primary is not None:
+        private.append(primary)
+    for p in o.objs("PrivateIpAddresses"):
+        ip = p.address("PrivateIpAddress")
+        if ip is not None and ip not in private:
+            private.append(ip)
+        assoc = p.opt_obj("Association")
+        if public is None and assoc is not None:
+            public = assoc.address("PublicIp")
+    assoc = o.opt_obj("Association")
+    if assoc is not None and assoc.address("PublicIp") is not None:
+        public = assoc.address("PublicIp")
+    return private, public
+
+
+def _network_interface(o: Obj) -> NetworkInterface:
+    private, public = _ips(o)
+    attachment = o.opt_obj("Attachment")
+    return NetworkInterface(
+        id=o.str("NetworkInterfaceId"),
+        subnet_id=o.opt_str("SubnetId"),
+        vpc_id=o.opt_str("VpcId"),
+        private_ips=tuple(private),
+        public_ip=public,
+        group_ids=tuple(g.str("GroupId") for g in o.objs("Groups")),
+        interface_type=o.opt_str("InterfaceType") or "interface",
+        instance_id=attachment.opt_str("InstanceId") if attachment else None,
+        description=o.opt_str("Description") or "",
+    )
+
+
+def _instances(items: list[Obj] | None) -> dict[str, Instance] | None:
+    if items is None:
+        return None
+    out: dict[str, Instance] = {}
+    for reservation in items:
+        for o in reservation.objs("Instances"):
+            state = o.opt_obj("State")
+            instance = Instance(
+                id=o.str("InstanceId"),
+                state=(state.opt_str("Name") if state else None) or "unknown",
+                subnet_id=o.opt_str("SubnetId"),
+                vpc_id=o.opt_str("VpcId"),
+                private_ip=o.address("PrivateIpAddress"),
+                public_ip=o.address("PublicIpAddress"),
+                group_ids=tuple(g.str("GroupId") for g in o.objs("SecurityGroups")),
+                network_interface_ids=tuple(
+                    n.str("NetworkInterfaceId") for n in o.objs("NetworkInterfaces")
+                ),
+                name=o.name_tag(),
+            )
+            out[instance.id] = instance
+    return out
+
+
+def _prefix_lists(raw: RawSnapshot) -> dict[str, PrefixList] | None:
+    if not ({"PrefixLists", "ManagedPrefixLists", "PrefixListEntries"} & raw.present):
+        return None
+    names: dict[str, str | None] = {}
+    cidrs: dict[str, list[IPNetwork]] = {}
+    for o in raw.lists.get("PrefixLists", []):
+        pl = o.str("PrefixListId")
+        names[pl] = o.opt_str("PrefixListName")
+        nets = []
+        for i, text in enumerate(o.strs("Cidrs")):
+            try:
+                nets.append(ipaddress.ip_network(text, strict=False))
+            except ValueError:
+                raise SnapshotError(
+                    f"{o.file}: {o.path}.Cidrs[{i}]: '{text}' is not a CIDR block"
+                ) from None
+        cidrs[pl] = nets
+    for o in raw.lists.get("ManagedPrefixLists", []):
+        pl = o.str("PrefixListId")
+        names[pl] = o.opt_str("PrefixListName") or names.get(pl)
+    for obj in raw.objects.get("PrefixListEntries", []):
+        for pl, value in obj.data.items():
+            holder = Obj({"Entries": value}, obj.file, f"{obj.path}.{pl}")
+            if isinstance(value, dict):
+                holder = Obj(value, obj.file, f"{obj.path}.{pl}")
+            nets = [n for e in holder.objs("Entries") if (n := e.network("Cidr")) is not None]
+            cidrs.setdefault(pl, []).extend(nets)
+            names.setdefault(pl, None)
+    return {
+        pl: PrefixList(id=pl, name=names.get(pl), cidrs=tuple(cidrs[pl]) if pl in cidrs else None)
+        for pl in names
+    }
+
+
+def _container(o: Obj) -> ContainerDefinition:
+    log = o.opt_obj("logConfiguration")
+    options: tuple[tuple[str, str], ...] = ()
+    if log is not None:
+        opts = log.opt_obj("options")
+        if opts is not None:
+            options = tuple((k, opts.str(k)) for k in sorted(opts.data))
+    creds = o.opt_obj("repositoryCredentials")
+    return ContainerDefinition(
+        name=o.opt_str("name") or "",
+        image=o.str("image"),
+        log_driver=log.opt_str("logDriver") if log else None,
+        log_options=options,
+        secrets=tuple(s.str("valueFrom") for s in o.objs("secrets")),
+        repository_credentials=creds.opt_str("credentialsParameter") if creds else None,
+    )
+
+
+def _task_definition(o: Obj) -> TaskDefinition:
+    arn = o.opt_str("taskDefinitionArn") or (
+        f"{o.str('family')}:{o.opt_int('revision') or 0}"
+    )
+    return TaskDefinition(
+        arn=arn,
+        family=o.opt_str("family") or arn.rsplit("/", 1)[-1].split(":")[0],
+        revision=o.opt_int("revision"),
+        network_mode=o.opt_str("networkMode"),
+        execution_role_arn=o.opt_str("executionRoleArn"),
+        containers=tuple(_container(c) for c in o.objs("containerDefinitions")),
+    )
+
+
+def _service(o: Obj) -> EcsService:
+    name = o.str("serviceName")
+    net = o.opt_obj("networkConfiguration")
+    vpc_conf = net.opt_obj("awsvpcConfiguration") if net else None
+    cluster_arn = o.opt_str("clusterArn") or ""
+    return EcsService(
+        name=name,
+        arn=o.opt_str("serviceArn") or name,
+        cluster=cluster_arn.rsplit("/", 1)[-1] if cluster_arn else "",
+        task_definition=o.opt_str("taskDefinition") or "",
+        launch_type=o.opt_str("launchType"),
+        platform_version=o.opt_str("platformVersion"),
+        subnet_ids=vpc_conf.strs("subnets") if vpc_conf else (),
+        security_group_ids=vpc_conf.strs("securityGroups") if vpc_conf else (),
+        assign_public_ip=(vpc_conf.opt_str("assignPublicIp") == "ENABLED") if vpc_conf else False,
+        has_awsvpc_configuration=vpc_conf is not None,
+    )
+
+
+__all__ = ["SnapshotError", "load_snapshot", "normalize_protocol"]
