@@ -31,8 +31,7 @@ _FINDINGS = (
             "add an {direction} rule to {group} allowing {flow}"),
     Finding("SUBNET_ACL_RESTRICTION", "network ACL denies the flow",
             f"{VPC_DOCS}/vpc-network-acls.html",
-            "add an {direction} rule to {acl} allowing {flow}, with a rule number below "
-            "{rule}"),
+            "add an {direction} rule to {acl} allowing {flow}{rule_clause}"),
     Finding("NO_ROUTE_TO_DESTINATION", "the route table has no route for the destination",
             f"{VPC_DOCS}/route-tables-priority.html",
             "{fix}"),

@@ -32,7 +32,6 @@ from netgraph.evaluate.addresses import (
     describe_ports,
     is_public,
     public_ipv4,
-    split,
 )
 from netgraph.evaluate.iam import allows_everything
 from netgraph.evaluate.network_acls import DEFAULT_DENY_RULE, evaluate_acl
@@ -598,8 +597,6 @@ class _Builder:
             self.add(cur, Hop(nat_subnet.id, "route-table", "unknown", choice.reason))
             return
         nat_table = choice.table
-        nat_peer = (Peer.address(nat.private_ips[0]) if nat.private_ips
-                    else Peer((nat_subnet.cidr,) if nat_subnet.cidr else (), nat_id))
         for match in lookup(nat_table, peer.networks, snap.prefix_lists):
             part = replace(peer, networks=match.networks)
             route2 = match.route
@@ -650,7 +647,6 @@ class _Builder:
                 if n5 is None:
                     continue
             self.add(n5, terminal)
-        del nat_peer
 
     def via_gateway_endpoint(self, parent: int, table: RouteTable, route: Route, peer: Peer,
                              terminal: Hop) -> None:
@@ -729,20 +725,37 @@ class _Builder:
         hop_id = groups[0].id
         if decision.status == "fail":
             direction = "outbound" if egress else "inbound"
-            target = peer.label if peer.approximate is False else "0.0.0.0/0"
+            if peer.group_ids:
+                target = f"{sorted(peer.group_ids)[0]} (the destination's security group)"
+            elif peer.prefix_list_id:
+                target = f"the prefix list {peer.prefix_list_id}"
+            elif peer.approximate:
+                target = "0.0.0.0/0"
+            else:
+                target = describe_networks(decision.uncovered)
             if not egress:
                 target = (f"{self.source.security_group_ids[0]} (the source's security group)"
                           if self.source.security_group_ids else self.src_peer.label)
             flow = f"{self.flow_text()} {'to' if egress else 'from'} {target}"
-            return self.add_fail(parent, Hop(hop_id, kind, "fail", decision.reason,
-                                             code="ENI_SG_RULES_MISMATCH",
-                                             fix=fix_for("ENI_SG_RULES_MISMATCH", group=hop_id,
-                                                         direction=direction, flow=flow)))
+            self.add(parent, Hop(hop_id, kind, "fail", decision.reason,
+                                 code="ENI_SG_RULES_MISMATCH",
+                                 fix=fix_for("ENI_SG_RULES_MISMATCH", group=hop_id,
+                                             direction=direction, flow=flow)))
+            return None
         return self.add(parent, Hop(hop_id, kind, decision.status, decision.reason))
 
-    def add_fail(self, parent: int, hop: Hop) -> None:
-        self.add(parent, hop)
-        return None
+    def acl_fix_peer(self, peer: Peer, denied: list[IPNetwork]) -> str:
+        """The CIDR to name in a NACL fix: one rule that mends every flow of this kind."""
+        if peer.approximate:
+            return "0.0.0.0/0"
+        if peer.prefix_list_id:
+            # NACLs cannot name prefix lists: their CIDRs, or everything.
+            return f"0.0.0.0/0 (or each CIDR of {peer.prefix_list_id})"
+        vpc_cidrs = [c for c in (self.vpc.cidrs if self.vpc else ())
+                     if all(n.version == c.version and n.subnet_of(c) for n in denied)]  # type: ignore[arg-type]
+        if vpc_cidrs:
+            return str(vpc_cidrs[0])
+        return describe_networks(denied)
 
     def acl_for(self, subnet: Subnet) -> NetworkAcl | str:
         acls = self.snapshot.network_acls
@@ -793,18 +806,20 @@ class _Builder:
         else:
             status = "fail"
             part = "" if decision.denies_all else " for part of the flow"
+            denied_text = peer.label if decision.denies_all else describe_networks(denied_nets)
             reason = (f"{rule_text} of {acl.id} ({where}) denies {direction} "
                       f"{self.flow_text(denied_ports[0] if ports else None)} {to_from} "
-                      f"{describe_networks(denied_nets)}{part}{leg_text}")
+                      f"{denied_text}{part}{leg_text}")
         if status == "unknown":
             return self.add(parent, Hop(acl.id, kind, status, reason, leg=leg))
-        fix_peer = "0.0.0.0/0" if peer.approximate else describe_networks(denied_nets)
         fix_ports = EPHEMERAL_RECOMMENDED if leg == "return" else span
-        below = deny_rule if deny_rule != DEFAULT_DENY_RULE else DEFAULT_DENY_RULE
+        rule_clause = (f", with a rule number below {deny_rule}" if deny_rule != DEFAULT_DENY_RULE
+                       else "")
         self.add(parent, Hop(acl.id, kind, "fail", reason, code="SUBNET_ACL_RESTRICTION",
                              fix=fix_for("SUBNET_ACL_RESTRICTION", direction=direction,
-                                         acl=acl.id, rule=below,
-                                         flow=f"{self.flow_text(fix_ports)} {to_from} {fix_peer}"),
+                                         acl=acl.id, rule_clause=rule_clause,
+                                         flow=f"{self.flow_text(fix_ports)} {to_from} "
+                                              f"{self.acl_fix_peer(peer, denied_nets)}"),
                              leg=leg))
         return None
 
@@ -816,4 +831,4 @@ def build_flow_graph(snapshot: Snapshot, source: Source, destination: Destinatio
     return FlowGraph(builder.graph, root, source, destination, protocol, port)
 
 
-__all__ = ["Destination", "FlowGraph", "Hop", "build_flow_graph", "split"]
+__all__ = ["Destination", "FlowGraph", "Hop", "build_flow_graph"]

@@ -83,7 +83,12 @@ def _solve(g: nx.DiGraph, node: int) -> _Result:
         # One of these happens and the snapshot cannot say which.
         first_unknown = next((r for r in results if r.verdict == "unknown"), None)
         pick = first_unknown or next(r for r in results if r.verdict == "reachable")
-        doubt = Hop(hop.id, hop.kind, "unknown", hop.reason, leg=hop.leg)
+        outcomes = "; ".join(
+            r.verdict + (f" at {r.decider.id}" if r.verdict == "blocked" and r.decider else "")
+            + f" if {r.path[0].reason}" for r in results
+        )
+        doubt = Hop(hop.id, hop.kind, "unknown", f"{hop.reason}. Outcomes: {outcomes}",
+                    leg=hop.leg)
         return _Result("unknown", (doubt, *pick.path), doubt)
     worst = max(results, key=lambda r: _RANK[r.verdict])
     if worst.verdict == "blocked":

@@ -223,6 +223,6 @@ def _custom_dns(snapshot: Snapshot, vpc: Vpc, service: AwsService | None, doubt:
         if key not in seen:
             seen.add(key)
             alternatives.append(r)
-    alternatives.append(Resolution("unknown", doubt))
+    alternatives.append(Resolution("unknown", "the custom servers may not answer it at all"))
     doubts = [doubt] + ([amazon.doubt] if amazon.doubt else [])
     return DnsAnswer(tuple(alternatives), False, "; ".join(doubts), resolver="custom")
