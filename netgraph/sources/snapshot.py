@@ -53,7 +53,7 @@ KNOWN_KEYS = frozenset(
         "EgressOnlyInternetGateways", "NatGateways", "VpcEndpoints", "SecurityGroups",
         "NetworkAcls", "NetworkInterfaces", "Reservations", "ManagedPrefixLists",
         "PrefixLists", "PrefixListEntries",
-        "services", "taskDefinitions", "taskDefinition", "tasks", "failures",
+        "services", "taskDefinitions", "taskDefinition", "tags", "tasks", "failures",
         "RoleDetailList", "Policies", "UserDetailList", "GroupDetailList", "IsTruncated",
         "Marker", "NextToken",
         "repositories", "RepositoryPolicies",
@@ -244,45 +244,49 @@ def _files(path: Path) -> list[Path]:
 
 
 _OBJECT_KEYS = frozenset({"PrefixListEntries"})
+_MUST_AGREE = frozenset({"SnapshotVersion", "Region", "AccountId"})
 
 
 def read_raw(path: Path) -> RawSnapshot:
     raw = RawSnapshot(lists={}, scalars={}, objects={}, present=set(), unknown={})
     for file in _files(path):
-        data = _read_json(file)
-        name = str(file)
-        if not isinstance(data, dict):
-            raise SnapshotError(f"{name}: expected a JSON object at the top, got {_describe(data)}")
-        top = Obj(data, name, "$")
-        for key, value in data.items():
-            if key not in KNOWN_KEYS:
-                raw.unknown.setdefault(key, name)
-                continue
-            if key == "taskDefinition":
-                # One `aws ecs describe-task-definition` response: fold into the list.
-                obj = top.opt_obj(key)
-                if obj is not None:
-                    raw.lists.setdefault("taskDefinitions", []).append(obj)
-                    raw.present.add("taskDefinitions")
-                continue
-            raw.present.add(key)
-            if key in _OBJECT_KEYS:
-                obj = top.opt_obj(key)
-                if obj is not None:
-                    raw.objects.setdefault(key, []).append(obj)
-            elif isinstance(value, list):
-                raw.lists.setdefault(key, []).extend(top.objs(key))
-            elif key in ("SnapshotVersion", "Region", "AccountId", "CollectedAt",
-                         "IsTruncated", "Marker", "NextToken"):
-                if key in raw.scalars and raw.scalars[key][0] != value:
-                    prev_value, prev_file = raw.scalars[key]
-                    raise SnapshotError(
-                        f"{name}: $.{key}: '{value}' contradicts '{prev_value}' in {prev_file}"
-                    )
-                raw.scalars.setdefault(key, (value, name))
-            else:
-                raise SnapshotError(f"{name}: $.{key}: expected a list, got {_describe(value)}")
+        _merge(raw, _read_json(file), str(file))
     return raw
+
+
+def _merge(raw: RawSnapshot, data: Any, name: str) -> None:
+    """Add one file's top-level keys: lists concatenate, objects merge, scalars must agree."""
+    if not isinstance(data, dict):
+        raise SnapshotError(f"{name}: expected a JSON object at the top, got {_describe(data)}")
+    top = Obj(data, name, "$")
+    for key, value in data.items():
+        if key not in KNOWN_KEYS:
+            raw.unknown.setdefault(key, name)
+            continue
+        if key == "taskDefinition":
+            # One `aws ecs describe-task-definition` response: fold into the list.
+            obj = top.opt_obj(key)
+            if obj is not None:
+                raw.lists.setdefault("taskDefinitions", []).append(obj)
+                raw.present.add("taskDefinitions")
+            continue
+        raw.present.add(key)
+        if key in _OBJECT_KEYS:
+            obj = top.opt_obj(key)
+            if obj is not None:
+                raw.objects.setdefault(key, []).append(obj)
+        elif isinstance(value, list):
+            raw.lists.setdefault(key, []).extend(top.objs(key))
+        elif key in ("SnapshotVersion", "Region", "AccountId", "CollectedAt",
+                     "IsTruncated", "Marker", "NextToken"):
+            if key in _MUST_AGREE and key in raw.scalars and raw.scalars[key][0] != value:
+                prev_value, prev_file = raw.scalars[key]
+                raise SnapshotError(
+                    f"{name}: $.{key}: '{value}' contradicts '{prev_value}' in {prev_file}"
+                )
+            raw.scalars.setdefault(key, (value, name))
+        else:
+            raise SnapshotError(f"{name}: $.{key}: expected a list, got {_describe(value)}")
 
 
 # ---- building the model ---------------------------------------------------------------------
@@ -291,6 +295,13 @@ def read_raw(path: Path) -> RawSnapshot:
 def load_snapshot(path: str | Path, region: str | None = None) -> Snapshot:
     """Read a snapshot file or folder. ``region`` supplies or overrides ``Region``."""
     raw = read_raw(Path(path))
+    return build_snapshot(raw, region)
+
+
+def snapshot_from_data(data: Any, origin: str = "snapshot", region: str | None = None) -> Snapshot:
+    """Build the model from snapshot JSON already in memory (the collector, tests)."""
+    raw = RawSnapshot(lists={}, scalars={}, objects={}, present=set(), unknown={})
+    _merge(raw, data, origin)
     return build_snapshot(raw, region)
 
 

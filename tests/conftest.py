@@ -1,0 +1,43 @@
+"""Shared helpers: snapshots built in memory in the shapes AWS returns."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from netgraph.model import Snapshot
+from netgraph.sources.snapshot import snapshot_from_data
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+
+
+def _load_build() -> Any:
+    spec = importlib.util.spec_from_file_location("samples_build", SAMPLES / "build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["samples_build"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+build = _load_build()
+
+
+def sample_data(name: str) -> dict[str, Any]:
+    """A sample as raw snapshot JSON, to change one thing in a test."""
+    return copy.deepcopy(build.SAMPLES[name]())
+
+
+def snap(data: dict[str, Any], region: str | None = None) -> Snapshot:
+    return snapshot_from_data(data, "test.json", region)
+
+
+@pytest.fixture
+def healthy() -> dict[str, Any]:
+    return sample_data("healthy-endpoints")

@@ -1,0 +1,105 @@
+"""Security groups: union of rules, protocol and port, CIDR / prefix list / group peers;
+checked against a brute-force per-address oracle."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netgraph.evaluate.addresses import Peer
+from netgraph.evaluate.security_groups import evaluate_security_groups, rule_admits_traffic
+from netgraph.model import PrefixList, SecurityGroup, SecurityGroupRule
+
+net = ipaddress.ip_network
+
+
+def cidr_rule(cidr: str, protocol: str = "6", ports: tuple[int, int] | None = (443, 443)
+              ) -> SecurityGroupRule:
+    return SecurityGroupRule(protocol, ports[0] if ports else None, ports[1] if ports else None,
+                             "cidr", cidr=net(cidr))
+
+
+def group(gid: str, egress: tuple[SecurityGroupRule, ...] = (),
+          ingress: tuple[SecurityGroupRule, ...] = ()) -> SecurityGroup:
+    return SecurityGroup(gid, "vpc-1", gid, ingress, egress)
+
+
+def egress(groups: list[SecurityGroup], peer: Peer, port: int = 443,
+           prefix_lists: dict[str, PrefixList] | None = None) -> str:
+    return evaluate_security_groups(groups, egress=True, protocol="6", port=port, peer=peer,
+                                    prefix_lists=prefix_lists).status
+
+
+def test_rules_of_all_groups_are_unioned() -> None:
+    a = group("sg-a", egress=(cidr_rule("10.0.0.0/17"),))
+    b = group("sg-b", egress=(cidr_rule("10.0.128.0/17"),))
+    peer = Peer((net("10.0.0.0/16"),), "vpc")
+    assert egress([a], peer) == "fail"
+    assert egress([a, b], peer) == "pass"
+
+
+def test_protocol_all_admits_any_port_and_tcp_range_is_inclusive() -> None:
+    assert rule_admits_traffic(cidr_rule("0.0.0.0/0", "-1", None), "6", 22)
+    assert rule_admits_traffic(cidr_rule("0.0.0.0/0", "6", (443, 443)), "6", 443)
+    assert not rule_admits_traffic(cidr_rule("0.0.0.0/0", "6", (80, 442)), "6", 443)
+    assert not rule_admits_traffic(cidr_rule("0.0.0.0/0", "17", (443, 443)), "6", 443)
+
+
+def test_no_egress_rules_admit_nothing() -> None:
+    assert egress([group("sg-a")], Peer.address(ipaddress.ip_address("1.2.3.4"))) == "fail"
+
+
+def test_group_reference_matches_members_only() -> None:
+    rule = SecurityGroupRule("6", 443, 443, "group", group_id="sg-task")
+    endpoint = group("sg-ep", ingress=(rule,))
+    member = Peer((net("10.0.1.0/24"),), "task", group_ids=frozenset({"sg-task"}))
+    stranger = Peer((net("10.0.1.0/24"),), "other", group_ids=frozenset({"sg-other"}))
+    check = lambda p: evaluate_security_groups(  # noqa: E731
+        [endpoint], egress=False, protocol="6", port=443, peer=p, prefix_lists={}).status
+    assert check(member) == "pass"
+    assert check(stranger) == "fail"
+
+
+def test_prefix_list_rule_matches_the_list_and_its_cidrs() -> None:
+    rule = SecurityGroupRule("6", 443, 443, "prefix-list", prefix_list_id="pl-s3")
+    g = group("sg-a", egress=(rule,))
+    s3 = Peer((net("52.219.0.0/20"),), "S3", prefix_list_id="pl-s3")
+    assert egress([g], s3) == "pass"
+    lists = {"pl-s3": PrefixList("pl-s3", "s3", (net("52.219.0.0/16"),))}
+    inside = Peer.address(ipaddress.ip_address("52.219.1.1"))
+    assert egress([g], inside, prefix_lists=lists) == "pass"
+    assert egress([g], inside, prefix_lists={"pl-s3": PrefixList("pl-s3", "s3", None)}) == "unknown"
+
+
+def test_partial_cover_fails_for_real_sets_and_is_unknown_for_approximate_ones() -> None:
+    g = group("sg-a", egress=(cidr_rule("52.0.0.0/8"),))
+    assert egress([g], Peer((net("0.0.0.0/1"),), "exact")) == "fail"
+    assert egress([g], Peer((net("0.0.0.0/1"),), "somewhere", approximate=True)) == "unknown"
+
+
+# ---- property: pass iff every address is admitted by some rule ----------------------------
+
+small = st.builds(lambda base, plen: net(f"10.0.0.{base}/{plen}", strict=False),
+                  st.integers(0, 15), st.integers(28, 32))
+rules = st.builds(
+    lambda c, proto, lo, width: SecurityGroupRule(
+        proto, None if proto == "-1" else lo, None if proto == "-1" else lo + width, "cidr",
+        cidr=c),
+    small, st.sampled_from(["6", "17", "-1"]), st.integers(0, 6), st.integers(0, 3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(rules, max_size=4), min_size=1, max_size=3), small, st.integers(0, 9))
+def test_union_matches_per_address_oracle(
+    groups_rules: list[list[SecurityGroupRule]], peer_net: ipaddress.IPv4Network, port: int
+) -> None:
+    groups = [group(f"sg-{i}", egress=tuple(r)) for i, r in enumerate(groups_rules)]
+    admitted = [
+        any(rule_admits_traffic(r, "6", port) and a in r.cidr  # type: ignore[operator]
+            for g in groups for r in g.egress)
+        for a in peer_net
+    ]
+    status = egress(groups, Peer((peer_net,), "peer"), port=port)
+    assert status == ("pass" if all(admitted) else "fail")
