@@ -1,0 +1,242 @@
+"""The engine on changed samples: each AWS rule on the path, and absent data is never
+turned into reachable."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from netgraph.check import check_path, check_source
+from netgraph.flows import hypothetical_source, service_sources
+from netgraph.reach import Trace
+
+from .conftest import build, sample_data, snap
+
+TASK_SUBNET = "subnet-0a11c0ffee0000001"
+SG_TASK = "sg-0b0b0b0b0b0b0b0b1"
+RTB_PRIVATE = "rtb-0f0f0f0f0f0f0f0f1"
+RTB_PUBLIC = "rtb-0f0f0f0f0f0f0f0f2"
+
+
+def one(data: dict[str, Any], target: str, public_ip: bool = False) -> Trace:
+    s = snap(data)
+    source = hypothetical_source(s, TASK_SUBNET, (SG_TASK,), public_ip)
+    return check_source(s, source, [target])[0]
+
+
+def find(items: list[dict[str, Any]], key: str, value: str) -> dict[str, Any]:
+    return next(i for i in items if i[key] == value)
+
+
+def test_nat_gateway_not_available_blames_the_route_table() -> None:
+    data = sample_data("healthy-nat")
+    data["NatGateways"][0]["State"] = "deleted"
+    t = one(data, "ecr.api")
+    assert (t.verdict, t.blocked_at.id if t.blocked_at else None) == ("blocked", RTB_PRIVATE)
+    assert t.blocked_at and t.blocked_at.code == "BAD_STATE_ROUTE"
+
+
+def test_nat_subnet_without_internet_route_blames_its_route_table() -> None:
+    data = sample_data("healthy-nat")
+    public = find(data["RouteTables"], "RouteTableId", RTB_PUBLIC)
+    public["Routes"] = public["Routes"][:1]
+    t = one(data, "ecr.dkr")
+    assert t.verdict == "blocked" and t.blocked_at is not None
+    assert (t.blocked_at.id, t.blocked_at.code) == (RTB_PUBLIC, "NGW_SUBNET_NO_INTERNET_ROUTE")
+
+
+def test_nat_subnet_nacl_is_checked_on_both_legs() -> None:
+    data = sample_data("healthy-nat")
+    data["NetworkAcls"].append({
+        "NetworkAclId": "acl-0nat", "VpcId": build.VPC, "IsDefault": False,
+        "Associations": [{"NetworkAclId": "acl-0nat", "SubnetId": build.SUBNETS["public-a"][0]}],
+        "Entries": [build.acl_entry(100, True, "6", "allow", "0.0.0.0/0", (443, 443)),
+                    build.acl_entry(110, True, "6", "allow", "10.0.0.0/16", (1024, 65535)),
+                    build.acl_entry(100, False, "6", "allow", "10.0.0.0/16", (443, 443))],
+    })
+    default = find(data["NetworkAcls"], "NetworkAclId", build.ACL_DEFAULT)
+    default["Associations"] = [a for a in default["Associations"]
+                               if a["SubnetId"] != build.SUBNETS["public-a"][0]]
+    t = one(data, "logs")
+    assert t.verdict == "blocked" and t.blocked_at is not None
+    assert (t.blocked_at.id, t.blocked_at.kind, t.blocked_at.leg) == (
+        "acl-0nat", "network-acl-inbound", "return")
+
+
+def test_blackhole_route_blames_its_table() -> None:
+    data = sample_data("healthy-nat")
+    private = find(data["RouteTables"], "RouteTableId", RTB_PRIVATE)
+    private["Routes"][1]["State"] = "blackhole"
+    t = one(data, "ecr.api")
+    assert t.verdict == "blocked" and t.blocked_at and t.blocked_at.id == RTB_PRIVATE
+
+
+def test_route_to_transit_gateway_is_unknown() -> None:
+    data = sample_data("healthy-nat")
+    private = find(data["RouteTables"], "RouteTableId", RTB_PRIVATE)
+    private["Routes"][1] = build.route("0.0.0.0/0", "TransitGatewayId", "tgw-0123")
+    t = one(data, "ecr.api")
+    assert t.verdict == "unknown" and "tgw-0123" in t.reason
+
+
+def test_public_subnet_needs_a_public_ip() -> None:
+    data = sample_data("healthy-public")
+    s = snap(data)
+    src = hypothetical_source(s, build.SUBNETS["public-a"][0], (SG_TASK,), False)
+    t = check_source(s, src, ["ecr.api"])[0]
+    assert t.blocked_at and t.blocked_at.id == build.IGW
+    src = hypothetical_source(s, build.SUBNETS["public-a"][0], (SG_TASK,), True)
+    assert check_source(s, src, ["ecr.api"])[0].verdict == "reachable"
+
+
+def test_detached_internet_gateway_is_blamed() -> None:
+    data = sample_data("healthy-public")
+    data["InternetGateways"][0]["Attachments"] = []
+    s = snap(data)
+    src = hypothetical_source(s, build.SUBNETS["public-a"][0], (SG_TASK,), True)
+    t = check_source(s, src, ["logs"])[0]
+    assert t.blocked_at and (t.blocked_at.id, t.blocked_at.code) == (build.IGW, "IGW_NOT_ATTACHED")
+
+
+def test_task_sg_without_egress_is_blamed_first() -> None:
+    data = sample_data("healthy-endpoints")
+    find(data["SecurityGroups"], "GroupId", SG_TASK)["IpPermissionsEgress"] = []
+    t = one(data, "ecr.api")
+    assert t.blocked_at and (t.blocked_at.id, t.blocked_at.kind) == (
+        SG_TASK, "security-group-egress")
+
+
+def test_s3_needs_the_gateway_route_in_the_task_table() -> None:
+    data = sample_data("healthy-endpoints")
+    private = find(data["RouteTables"], "RouteTableId", RTB_PRIVATE)
+    private["Routes"] = private["Routes"][:1]
+    t = one(data, "s3")
+    assert t.blocked_at and t.blocked_at.id == RTB_PRIVATE
+    assert t.fix and "com.amazonaws.ap-northeast-1.s3" in t.fix
+
+
+def test_s3_egress_by_prefix_list_id() -> None:
+    data = sample_data("healthy-endpoints")
+    group = find(data["SecurityGroups"], "GroupId", SG_TASK)
+    group["IpPermissionsEgress"] = [
+        build.sg_rule("tcp", 443, 443, cidrs=("10.0.0.0/16",)),
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [], "Ipv6Ranges": [],
+         "UserIdGroupPairs": [], "PrefixListIds": [{"PrefixListId": build.S3_PL}]},
+    ]
+    assert one(data, "s3").verdict == "reachable"
+    assert one(data, "ecr.api").verdict == "reachable"
+    group["IpPermissionsEgress"] = group["IpPermissionsEgress"][:1]
+    t = one(data, "s3")
+    assert t.blocked_at and t.blocked_at.id == SG_TASK
+
+
+def test_endpoint_not_available_and_custom_policy() -> None:
+    data = sample_data("healthy-endpoints")
+    api = find(data["VpcEndpoints"], "VpcEndpointId", build.ENDPOINTS["ecr.api"][0])
+    api["State"] = "pendingAcceptance"
+    t = one(data, "ecr.api")
+    assert t.blocked_at and (t.blocked_at.id, t.blocked_at.code) == (
+        build.ENDPOINTS["ecr.api"][0], "VPCE_BAD_STATE")
+    s3 = find(data["VpcEndpoints"], "VpcEndpointId", build.S3_ENDPOINT)
+    s3["PolicyDocument"] = json.dumps({"Statement": [{
+        "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::acme-*/*"}]})
+    t = one(data, "s3")
+    assert t.verdict == "unknown" and build.S3_ENDPOINT in t.reason
+
+
+def test_endpoint_enis_missing_fall_back_to_its_subnets() -> None:
+    data = sample_data("healthy-endpoints")
+    del data["NetworkInterfaces"]
+    assert one(data, "ecr.api").verdict == "reachable"
+
+
+def test_custom_nacl_on_endpoint_subnet_blames_that_acl() -> None:
+    data = sample_data("healthy-endpoints")
+    endpoint_subnets = [build.SUBNETS["endpoints-a"][0], build.SUBNETS["endpoints-c"][0]]
+    default = find(data["NetworkAcls"], "NetworkAclId", build.ACL_DEFAULT)
+    default["Associations"] = [a for a in default["Associations"]
+                               if a["SubnetId"] not in endpoint_subnets]
+    data["NetworkAcls"].append({
+        "NetworkAclId": "acl-0ep", "VpcId": build.VPC, "IsDefault": False,
+        "Associations": [{"NetworkAclId": "acl-0ep", "SubnetId": s} for s in endpoint_subnets],
+        "Entries": [build.acl_entry(100, False, "-1", "allow", "10.0.0.0/16"),
+                    build.acl_entry(100, True, "6", "allow", "10.0.0.0/16", (443, 443))],
+    })
+    t = one(data, "ecr.api")
+    assert t.blocked_at and (t.blocked_at.id, t.blocked_at.kind, t.blocked_at.leg) == (
+        "acl-0ep", "network-acl-outbound", "return")
+
+
+def test_dns_support_off_blames_the_vpc() -> None:
+    data = sample_data("healthy-endpoints")
+    data["VpcAttributes"][0]["EnableDnsSupport"]["Value"] = False
+    t = one(data, "ecr.api")
+    assert t.blocked_at and (t.blocked_at.id, t.blocked_at.kind) == (build.VPC, "dns")
+
+
+def test_missing_nacls_are_unknown_but_a_certain_block_later_still_blocks() -> None:
+    data = sample_data("broken-s3-only-endpoint")
+    del data["NetworkAcls"]
+    assert one(data, "s3").verdict == "unknown"
+    t = one(data, "ecr.api")
+    assert t.verdict == "blocked" and t.blocked_at and t.blocked_at.id == RTB_PRIVATE
+
+
+def test_service_without_security_groups_uses_the_vpc_default_group() -> None:
+    data = sample_data("healthy-endpoints")
+    data["services"][0]["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"] = []
+    s = snap(data)
+    sources = service_sources(s)
+    assert sources[0].security_group_ids == (build.SG_DEFAULT,)
+    del data["SecurityGroups"]
+    s = snap(data)
+    t = check_source(s, service_sources(s)[0], ["logs"])[0]
+    assert t.verdict == "unknown"
+
+
+def test_address_in_vpc_but_no_subnet_is_blocked_at_the_vpc() -> None:
+    s = snap(sample_data("healthy-endpoints"))
+    src = hypothetical_source(s, TASK_SUBNET, (SG_TASK,), False)
+    t = check_path(s, src, "10.0.200.1", protocol="6", port=443)
+    assert t.blocked_at and t.blocked_at.id == build.VPC
+
+
+# ---- absent data is never reachable -------------------------------------------------------
+
+KEYS = sorted({k for name in build.SAMPLES for k in build.SAMPLES[name]()}
+              - {"Region", "SnapshotVersion", "AccountId", "CollectedAt", "services",
+                 "taskDefinitions"})
+
+
+def verdicts(data: dict[str, Any]) -> dict[tuple[str, str], str]:
+    s = snap(data)
+    return {(src.subnet_id, t.target): t.verdict
+            for src in service_sources(s) for t in check_source(s, src)}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(build.SAMPLES)), st.sets(st.sampled_from(KEYS), min_size=1,
+                                                       max_size=3))
+def test_removing_data_never_adds_reachable(name: str, removed: set[str]) -> None:
+    full = sample_data(name)
+    before = verdicts(full)
+    for key in removed:
+        full.pop(key, None)
+    after = verdicts(full)
+    for check, verdict in after.items():
+        if verdict == "reachable":
+            assert before[check] == "reachable", (check, removed)
+
+
+@pytest.mark.parametrize("key", ["SecurityGroups", "NetworkAcls", "RouteTables",
+                                 "VpcEndpoints", "DhcpOptions", "VpcAttributes"])
+def test_each_key_on_the_path_is_needed_for_reachable(key: str) -> None:
+    data = sample_data("healthy-endpoints")
+    del data[key]
+    got = verdicts(data)
+    assert "reachable" not in {v for (_, t), v in got.items() if t in ("ecr.api", "ecr.dkr")}
