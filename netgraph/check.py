@@ -19,8 +19,9 @@ def destination_for_target(target: str, snapshot: Snapshot) -> Destination:
     service = dns.AWS_SERVICES.get(target)
     if service is None:
         raise SourceError(f"unknown target '{target}' (targets: {', '.join(ALL_TARGETS)})")
-    return Destination("service", service.host(snapshot.region, snapshot.account_id),
-                       service=service)
+    return Destination(
+        "service", service.host(snapshot.region, snapshot.account_id), service=service
+    )
 
 
 def parse_destination(text: str, snapshot: Snapshot) -> Destination:
@@ -58,20 +59,31 @@ def _iam_trace(source: Source, snapshot: Snapshot) -> Trace:
     td = source.task_definition
     if td is None:
         hop_id = source.service.task_definition if source.service else source.id
-        why = (f"the task definition {hop_id} is not in the snapshot (taskDefinitions), so its "
-               "execution role is unknown" if source.service else
-               "no task definition: the execution role is unknown")
+        why = (
+            f"the task definition {hop_id} is not in the snapshot (taskDefinitions), so its "
+            "execution role is unknown"
+            if source.service
+            else "no task definition: the execution role is unknown"
+        )
         return unknown_trace(source, IAM_TARGET, why, hop_id or source.id, "task-definition")
     role = td.execution_role_arn or td.arn
-    why = (f"the permissions of execution role {td.execution_role_arn} are not evaluated yet "
-           "(planned: the permissions check)") if td.execution_role_arn else (
-        f"{td.arn} sets no executionRoleArn; the permissions check that judges it is not "
-        "implemented yet")
+    why = (
+        (
+            f"the permissions of execution role {td.execution_role_arn} are not evaluated yet "
+            "(planned: the permissions check)"
+        )
+        if td.execution_role_arn
+        else (
+            f"{td.arn} sets no executionRoleArn; the permissions check that judges it is not "
+            "implemented yet"
+        )
+    )
     return unknown_trace(source, IAM_TARGET, why, role, "iam-role")
 
 
-def check_source(snapshot: Snapshot, source: Source, chosen: Sequence[str] = (), *,
-                 port: int = 443) -> list[Trace]:
+def check_source(
+    snapshot: Snapshot, source: Source, chosen: Sequence[str] = (), *, port: int = 443
+) -> list[Trace]:
     traces = []
     for target in targets_for(source, snapshot, chosen):
         if target == IAM_TARGET:
@@ -83,8 +95,9 @@ def check_source(snapshot: Snapshot, source: Source, chosen: Sequence[str] = (),
     return traces
 
 
-def check_path(snapshot: Snapshot, source: Source, to: str, *, protocol: str,
-               port: int | None) -> Trace:
+def check_path(
+    snapshot: Snapshot, source: Source, to: str, *, protocol: str, port: int | None
+) -> Trace:
     dest = parse_destination(to, snapshot)
     flow = build_flow_graph(snapshot, source, dest, protocol=protocol, port=port)
     return trace(flow, to)

@@ -59,12 +59,20 @@ def _emit(traces: Sequence[Trace], snapshot: Snapshot, fmt: str, title: str) -> 
 def _warn(snapshot: Snapshot) -> None:
     if snapshot.warnings:
         keys = sorted({w.split("'")[1] for w in snapshot.warnings if "'" in w})
-        click.echo(f"netgraph: warning: keys outside the snapshot format, ignored: "
-                   f"{', '.join(keys)}", err=True)
+        click.echo(
+            f"netgraph: warning: keys outside the snapshot format, ignored: {', '.join(keys)}",
+            err=True,
+        )
 
 
-_FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                       show_default=True, help="text report or the contract's JSON")
+_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text report or the contract's JSON",
+)
 _REGION = click.option("--region", help="supply or override the snapshot's Region")
 
 
@@ -76,24 +84,48 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("snapshot", type=click.Path())
-@click.option("--service", "services", multiple=True, metavar="NAME",
-              help="only this ECS service (name or ARN); repeatable")
+@click.option(
+    "--service",
+    "services",
+    multiple=True,
+    metavar="NAME",
+    help="only this ECS service (name or ARN); repeatable",
+)
 @click.option("--eni", "enis", multiple=True, metavar="ENI", help="an existing ENI; repeatable")
 @click.option("--subnet", metavar="SUBNET", help="a hypothetical task in this subnet")
-@click.option("--security-group", "groups", multiple=True, metavar="SG",
-              help="its security groups (with --subnet); repeatable")
+@click.option(
+    "--security-group",
+    "groups",
+    multiple=True,
+    metavar="SG",
+    help="its security groups (with --subnet); repeatable",
+)
 @click.option("--public-ip", is_flag=True, help="the hypothetical task gets a public IP")
-@click.option("--target", "targets", multiple=True, metavar="TARGET",
-              help=f"check only these targets; repeatable ({', '.join(ALL_TARGETS)})")
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="TARGET",
+    help=f"check only these targets; repeatable ({', '.join(ALL_TARGETS)})",
+)
 @_REGION
 @_FORMAT
-def check(snapshot: str, services: tuple[str, ...], enis: tuple[str, ...], subnet: str | None,
-          groups: tuple[str, ...], public_ip: bool, targets: tuple[str, ...],
-          region: str | None, fmt: str) -> None:
+def check(
+    snapshot: str,
+    services: tuple[str, ...],
+    enis: tuple[str, ...],
+    subnet: str | None,
+    groups: tuple[str, ...],
+    public_ip: bool,
+    targets: tuple[str, ...],
+    region: str | None,
+    fmt: str,
+) -> None:
     """Check every source of SNAPSHOT (file or folder) against the targets it needs."""
     if (groups or public_ip) and not subnet:
-        raise BadInput("--security-group and --public-ip describe a hypothetical task: "
-                       "give --subnet too")
+        raise BadInput(
+            "--security-group and --public-ip describe a hypothetical task: give --subnet too"
+        )
     for t in targets:
         if t not in ALL_TARGETS:
             raise BadInput(f"--target {t}: unknown target (targets: {', '.join(ALL_TARGETS)})")
@@ -109,8 +141,10 @@ def check(snapshot: str, services: tuple[str, ...], enis: tuple[str, ...], subne
         if not (services or enis or subnet):
             sources = service_sources(snap)
             if not sources:
-                raise SourceError("the snapshot holds no ECS service that uses awsvpc; name a "
-                                  "source with --eni or --subnet/--security-group")
+                raise SourceError(
+                    "the snapshot holds no ECS service that uses awsvpc; name a "
+                    "source with --eni or --subnet/--security-group"
+                )
         traces = [t for s in sources for t in check_source(snap, s, targets)]
     except SourceError as exc:
         raise BadInput(str(exc)) from None
@@ -120,20 +154,45 @@ def check(snapshot: str, services: tuple[str, ...], enis: tuple[str, ...], subne
 
 @cli.command()
 @click.argument("snapshot", type=click.Path())
-@click.option("--from", "from_", required=True, metavar="SOURCE",
-              help="eni-…, i-…, or subnet-… with --security-group")
-@click.option("--to", "to", required=True, metavar="DEST",
-              help="an IP, eni-…, i-…, a DNS name or a target name")
-@click.option("--security-group", "groups", multiple=True, metavar="SG",
-              help="security groups of a hypothetical ENI (with --from subnet-…)")
+@click.option(
+    "--from",
+    "from_",
+    required=True,
+    metavar="SOURCE",
+    help="eni-…, i-…, or subnet-… with --security-group",
+)
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    metavar="DEST",
+    help="an IP, eni-…, i-…, a DNS name or a target name",
+)
+@click.option(
+    "--security-group",
+    "groups",
+    multiple=True,
+    metavar="SG",
+    help="security groups of a hypothetical ENI (with --from subnet-…)",
+)
 @click.option("--public-ip", is_flag=True, help="the hypothetical ENI has a public IP")
 @click.option("--port", type=click.IntRange(0, 65535), default=443, show_default=True)
-@click.option("--protocol", type=click.Choice(["tcp", "udp", "icmp", "-1"]), default="tcp",
-              show_default=True)
+@click.option(
+    "--protocol", type=click.Choice(["tcp", "udp", "icmp", "-1"]), default="tcp", show_default=True
+)
 @_REGION
 @_FORMAT
-def path(snapshot: str, from_: str, to: str, groups: tuple[str, ...], public_ip: bool,
-         port: int, protocol: str, region: str | None, fmt: str) -> None:
+def path(
+    snapshot: str,
+    from_: str,
+    to: str,
+    groups: tuple[str, ...],
+    public_ip: bool,
+    port: int,
+    protocol: str,
+    region: str | None,
+    fmt: str,
+) -> None:
     """Check one flow from SOURCE to DEST in SNAPSHOT, hop by hop."""
     snap = _load(snapshot, region)
     _warn(snap)
@@ -147,8 +206,9 @@ def path(snapshot: str, from_: str, to: str, groups: tuple[str, ...], public_ip:
         else:
             raise SourceError(f"--from {from_}: expected eni-…, i-… or subnet-…")
         proto = normalize_protocol(protocol)
-        trace = check_path(snap, source, to, protocol=proto,
-                           port=port if proto in ("6", "17") else None)
+        trace = check_path(
+            snap, source, to, protocol=proto, port=port if proto in ("6", "17") else None
+        )
     except SourceError as exc:
         raise BadInput(str(exc)) from None
     _emit([trace], snap, fmt, _title("path", snapshot, snap))
@@ -172,8 +232,11 @@ def _title(command: str, path: str, snap: Snapshot) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        code = cli.main(args=list(argv) if argv is not None else None, prog_name="netgraph",
-                        standalone_mode=False)
+        code = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="netgraph",
+            standalone_mode=False,
+        )
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
@@ -185,7 +248,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.Abort:
         return 130
     return code if isinstance(code, int) else 0
-
 
 
 def run() -> None:

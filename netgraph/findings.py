@@ -26,50 +26,97 @@ class Finding:
 
 
 _FINDINGS = (
-    Finding("ENI_SG_RULES_MISMATCH", "security group admits nothing for this flow",
-            f"{VPC_DOCS}/security-group-rules.html",
-            "add an {direction} rule to {group} allowing {flow}"),
-    Finding("SUBNET_ACL_RESTRICTION", "network ACL denies the flow",
-            f"{VPC_DOCS}/vpc-network-acls.html",
-            "add an {direction} rule to {acl} allowing {flow}{rule_clause}"),
-    Finding("NO_ROUTE_TO_DESTINATION", "the route table has no route for the destination",
-            f"{VPC_DOCS}/route-tables-priority.html",
-            "{fix}"),
-    Finding("BAD_STATE_ROUTE", "the matching route is a blackhole or leads to something "
-            "that is not available", f"{VPC_DOCS}/route-tables-priority.html",
-            "replace the route {route} in {table}: its target {target} is {state}"),
-    Finding("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", "route to an internet gateway from an "
-            "ENI without a public IP", f"{VPC_DOCS}/VPC_Internet_Gateway.html",
-            "{fix}"),
-    Finding("IGW_NOT_ATTACHED", "the internet gateway is not attached to the VPC",
-            f"{VPC_DOCS}/VPC_Internet_Gateway.html",
-            "attach {igw} to {vpc}, or route to an internet gateway that is attached"),
-    Finding("IGW_DESTINATION_ADDRESS_NOT_PUBLIC", "an internet gateway drops traffic to "
-            "private addresses", f"{VPC_DOCS}/VPC_Internet_Gateway.html",
-            "route {destination} to where it lives (peering, transit gateway, VPN), not to {igw}"),
-    Finding("NGW_PRIVATE_CONNECTIVITY", "a private NAT gateway cannot reach the internet",
-            f"{VPC_DOCS}/vpc-nat-gateway.html",
-            "route to a public NAT gateway instead of {nat}"),
-    Finding("NGW_SUBNET_NO_INTERNET_ROUTE", "the NAT gateway's own subnet has no route to an "
-            "internet gateway", f"{VPC_DOCS}/vpc-nat-gateway.html",
-            "add a route 0.0.0.0/0 -> an attached internet gateway to {table} (the route "
-            "table of {subnet}, where {nat} lives)"),
-    Finding("VPCE_BAD_STATE", "the VPC endpoint is not available",
-            "https://docs.aws.amazon.com/vpc/latest/privatelink/concepts.html",
-            "{endpoint} is {state}: wait for it to become available, or recreate it"),
-    Finding("VPCE_NO_ENI", "the interface endpoint has no network interface",
-            "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
-            "add a subnet of each Availability Zone the tasks use to {endpoint}"),
-    Finding("VPCE_GATEWAY_PROTOCOL_RESTRICTION", "a gateway endpoint carries TCP and ICMP only",
-            "https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html",
-            "use TCP to reach {endpoint}"),
-    Finding("DNS_SUPPORT_DISABLED", "enableDnsSupport is off: nothing resolves",
-            f"{VPC_DOCS}/vpc-dns.html",
-            "aws ec2 modify-vpc-attribute --vpc-id {vpc} --enable-dns-support"),
-    Finding("ADDRESS_NOT_IN_SUBNET", "the destination is in the VPC's CIDR but in no subnet",
-            f"{VPC_DOCS}/configure-subnets.html", "check the destination address {destination}"),
-    Finding("NO_INTERFACE_AT_ADDRESS", "no network interface holds the destination address",
-            f"{VPC_DOCS}/configure-subnets.html", "check the destination address {destination}"),
+    Finding(
+        "ENI_SG_RULES_MISMATCH",
+        "security group admits nothing for this flow",
+        f"{VPC_DOCS}/security-group-rules.html",
+        "add an {direction} rule to {group} allowing {flow}",
+    ),
+    Finding(
+        "SUBNET_ACL_RESTRICTION",
+        "network ACL denies the flow",
+        f"{VPC_DOCS}/vpc-network-acls.html",
+        "add an {direction} rule to {acl} allowing {flow}{rule_clause}",
+    ),
+    Finding(
+        "NO_ROUTE_TO_DESTINATION",
+        "the route table has no route for the destination",
+        f"{VPC_DOCS}/route-tables-priority.html",
+        "{fix}",
+    ),
+    Finding(
+        "BAD_STATE_ROUTE",
+        "the matching route is a blackhole or leads to something that is not available",
+        f"{VPC_DOCS}/route-tables-priority.html",
+        "replace the route {route} in {table}: its target {target} is {state}",
+    ),
+    Finding(
+        "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+        "route to an internet gateway from an ENI without a public IP",
+        f"{VPC_DOCS}/VPC_Internet_Gateway.html",
+        "{fix}",
+    ),
+    Finding(
+        "IGW_NOT_ATTACHED",
+        "the internet gateway is not attached to the VPC",
+        f"{VPC_DOCS}/VPC_Internet_Gateway.html",
+        "attach {igw} to {vpc}, or route to an internet gateway that is attached",
+    ),
+    Finding(
+        "IGW_DESTINATION_ADDRESS_NOT_PUBLIC",
+        "an internet gateway drops traffic to private addresses",
+        f"{VPC_DOCS}/VPC_Internet_Gateway.html",
+        "route {destination} to where it lives (peering, transit gateway, VPN), not to {igw}",
+    ),
+    Finding(
+        "NGW_PRIVATE_CONNECTIVITY",
+        "a private NAT gateway cannot reach the internet",
+        f"{VPC_DOCS}/vpc-nat-gateway.html",
+        "route to a public NAT gateway instead of {nat}",
+    ),
+    Finding(
+        "NGW_SUBNET_NO_INTERNET_ROUTE",
+        "the NAT gateway's own subnet has no route to an internet gateway",
+        f"{VPC_DOCS}/vpc-nat-gateway.html",
+        "add a route 0.0.0.0/0 -> an attached internet gateway to {table} (the route "
+        "table of {subnet}, where {nat} lives)",
+    ),
+    Finding(
+        "VPCE_BAD_STATE",
+        "the VPC endpoint is not available",
+        "https://docs.aws.amazon.com/vpc/latest/privatelink/concepts.html",
+        "{endpoint} is {state}: wait for it to become available, or recreate it",
+    ),
+    Finding(
+        "VPCE_NO_ENI",
+        "the interface endpoint has no network interface",
+        "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+        "add a subnet of each Availability Zone the tasks use to {endpoint}",
+    ),
+    Finding(
+        "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
+        "a gateway endpoint carries TCP and ICMP only",
+        "https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html",
+        "use TCP to reach {endpoint}",
+    ),
+    Finding(
+        "DNS_SUPPORT_DISABLED",
+        "enableDnsSupport is off: nothing resolves",
+        f"{VPC_DOCS}/vpc-dns.html",
+        "aws ec2 modify-vpc-attribute --vpc-id {vpc} --enable-dns-support",
+    ),
+    Finding(
+        "ADDRESS_NOT_IN_SUBNET",
+        "the destination is in the VPC's CIDR but in no subnet",
+        f"{VPC_DOCS}/configure-subnets.html",
+        "check the destination address {destination}",
+    ),
+    Finding(
+        "NO_INTERFACE_AT_ADDRESS",
+        "no network interface holds the destination address",
+        f"{VPC_DOCS}/configure-subnets.html",
+        "check the destination address {destination}",
+    ),
 )
 
 FINDINGS: dict[str, Finding] = {f.code: f for f in _FINDINGS}

@@ -73,7 +73,8 @@ def find_task_definition(snapshot: Snapshot, reference: str) -> TaskDefinition |
     tail = reference.rsplit("/", 1)[-1]
     family, _, revision = tail.partition(":")
     matches = [
-        td for td in defs.values()
+        td
+        for td in defs.values()
         if td.family == family and (not revision or str(td.revision) == revision)
     ]
     return max(matches, key=lambda td: td.revision or 0) if matches else None
@@ -85,35 +86,44 @@ def service_sources(snapshot: Snapshot, name: str | None = None) -> list[Source]
         if name is not None:
             raise SourceError(f"--service {name}: {snapshot.missing_reason('services')}")
         return []
-    chosen = [
-        s for s in snapshot.services.values()
-        if name is None or name in (s.name, s.arn)
-    ]
+    chosen = [s for s in snapshot.services.values() if name is None or name in (s.name, s.arn)]
     if name is not None and not chosen:
         known = ", ".join(sorted(s.name for s in snapshot.services.values())) or "none"
-        raise SourceError(f"--service {name}: no such ECS service in the snapshot "
-                          f"(services: {known})")
+        raise SourceError(
+            f"--service {name}: no such ECS service in the snapshot (services: {known})"
+        )
     sources: list[Source] = []
     for service in chosen:
         task_def = find_task_definition(snapshot, service.task_definition)
-        awsvpc = (task_def.network_mode == "awsvpc") if (
-            task_def and task_def.network_mode) else service.has_awsvpc_configuration
+        awsvpc = (
+            (task_def.network_mode == "awsvpc")
+            if (task_def and task_def.network_mode)
+            else service.has_awsvpc_configuration
+        )
         if not awsvpc or not service.subnet_ids:
             if name is not None:
-                raise SourceError(f"--service {name}: the service does not use the awsvpc "
-                                  "network mode with subnets; netgraph checks awsvpc tasks")
+                raise SourceError(
+                    f"--service {name}: the service does not use the awsvpc "
+                    "network mode with subnets; netgraph checks awsvpc tasks"
+                )
             continue
         for subnet_id in service.subnet_ids:
             groups = service.security_group_ids
             if not groups:
                 default = _default_group(snapshot, subnet_id)
                 groups = (default,) if default else ()
-            sources.append(Source(
-                kind="ecs-service", id=subnet_id, subnet_id=subnet_id,
-                security_group_ids=groups, public_ip=service.assign_public_ip,
-                service=service, task_definition=task_def,
-                uses_default_group=not service.security_group_ids,
-            ))
+            sources.append(
+                Source(
+                    kind="ecs-service",
+                    id=subnet_id,
+                    subnet_id=subnet_id,
+                    security_group_ids=groups,
+                    public_ip=service.assign_public_ip,
+                    service=service,
+                    task_definition=task_def,
+                    uses_default_group=not service.security_group_ids,
+                )
+            )
     return sources
 
 
@@ -125,9 +135,14 @@ def eni_source(snapshot: Snapshot, eni_id: str) -> Source:
         raise SourceError(f"{eni_id}: no such network interface in the snapshot")
     if eni.subnet_id is None:
         raise SourceError(f"{eni_id}: the network interface has no SubnetId")
-    return Source(kind="eni", id=eni.id, subnet_id=eni.subnet_id,
-                  security_group_ids=eni.group_ids, public_ip=eni.public_ip is not None,
-                  address=eni.primary_ip)
+    return Source(
+        kind="eni",
+        id=eni.id,
+        subnet_id=eni.subnet_id,
+        security_group_ids=eni.group_ids,
+        public_ip=eni.public_ip is not None,
+        address=eni.primary_ip,
+    )
 
 
 def instance_source(snapshot: Snapshot, instance_id: str) -> Source:
@@ -137,11 +152,18 @@ def instance_source(snapshot: Snapshot, instance_id: str) -> Source:
     if inst is None:
         raise SourceError(f"{instance_id}: no such instance in the snapshot (Reservations)")
     if inst.subnet_id is None or inst.private_ip is None:
-        raise SourceError(f"{instance_id}: the instance is {inst.state} and has no subnet or "
-                          "address; it sends nothing")
-    return Source(kind="instance", id=inst.id, subnet_id=inst.subnet_id,
-                  security_group_ids=inst.group_ids, public_ip=inst.public_ip is not None,
-                  address=inst.private_ip)
+        raise SourceError(
+            f"{instance_id}: the instance is {inst.state} and has no subnet or "
+            "address; it sends nothing"
+        )
+    return Source(
+        kind="instance",
+        id=inst.id,
+        subnet_id=inst.subnet_id,
+        security_group_ids=inst.group_ids,
+        public_ip=inst.public_ip is not None,
+        address=inst.private_ip,
+    )
 
 
 def hypothetical_source(
@@ -153,5 +175,10 @@ def hypothetical_source(
         raise SourceError(f"--subnet {subnet_id}: no such subnet in the snapshot")
     if not groups:
         raise SourceError("--subnet needs at least one --security-group sg-…")
-    return Source(kind="hypothetical", id=subnet_id, subnet_id=subnet_id,
-                  security_group_ids=groups, public_ip=public_ip)
+    return Source(
+        kind="hypothetical",
+        id=subnet_id,
+        subnet_id=subnet_id,
+        security_group_ids=groups,
+        public_ip=public_ip,
+    )

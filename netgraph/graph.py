@@ -15,7 +15,7 @@ nothing here depends on which task or service the source belongs to.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -32,6 +32,7 @@ from netgraph.evaluate.addresses import (
     describe_ports,
     is_public,
     public_ipv4,
+    within,
 )
 from netgraph.evaluate.iam import allows_everything
 from netgraph.evaluate.network_acls import DEFAULT_DENY_RULE, evaluate_acl
@@ -43,6 +44,7 @@ from netgraph.model import (
     TCP,
     IPAddress,
     IPNetwork,
+    NatGateway,
     NetworkAcl,
     Route,
     RouteTable,
@@ -55,6 +57,7 @@ from netgraph.model import (
 
 Status = Literal["pass", "fail", "unknown"]
 Leg = Literal["forward", "return"]
+Step = Callable[[int], "int | None"]
 
 
 @dataclass(frozen=True)
@@ -115,16 +118,26 @@ class _Builder:
 
     # ---- plumbing ---------------------------------------------------------------------
 
+    def chain(self, parent: int, steps: Sequence[Step]) -> int | None:
+        """Add hops one after another; a hop that fails (returns None) ends the branch."""
+        node: int | None = parent
+        for step in steps:
+            if node is None:
+                return None
+            node = step(node)
+        return node
+
     def add(self, parent: int | None, hop: Hop, combine: str = "all") -> int:
         node = self.graph.number_of_nodes()
         self.graph.add_node(node, hop=hop, combine=combine)
         if parent is not None:
             self.graph.add_edge(parent, node)
-        return node
+        return int(node)
 
     def flow_text(self, port: int | PortRange | None = None) -> str:
         proto = {"-1": "all traffic", "6": "TCP", "17": "UDP", "1": "ICMP"}.get(
-            self.protocol, f"protocol {self.protocol}")
+            self.protocol, f"protocol {self.protocol}"
+        )
         p = self.port if port is None else port
         if self.protocol not in ("6", "17") or p is None:
             return proto
@@ -141,10 +154,15 @@ class _Builder:
         root_reason = f"{src.label}, security groups {', '.join(src.security_group_ids) or 'none'}"
         root_reason += ", public IP" if src.public_ip else ", no public IP"
         if subnet is None or vpc is None:
-            missing = (f"{src.subnet_id} is not in Subnets" if subnet is None
-                       else f"its VPC is not in Vpcs")
-            return self.add(None, Hop(src.id, "source", "unknown",
-                                      f"{root_reason}: {missing}; nothing can be checked"))
+            missing = (
+                f"{src.subnet_id} is not in Subnets" if subnet is None else "its VPC is not in Vpcs"
+            )
+            return self.add(
+                None,
+                Hop(
+                    src.id, "source", "unknown", f"{root_reason}: {missing}; nothing can be checked"
+                ),
+            )
         self.subnet, self.vpc = subnet, vpc
         if src.address is not None:
             nets: tuple[IPNetwork, ...] = (ipaddress.ip_network(src.address),)
@@ -152,8 +170,9 @@ class _Builder:
         else:
             nets = (subnet.cidr,) if subnet.cidr else ()
             label = f"{subnet.id} ({subnet.cidr})"
-        self.src_peer = Peer(nets, label, group_ids=frozenset(src.security_group_ids),
-                             vpc_id=vpc.id)
+        self.src_peer = Peer(
+            nets, label, group_ids=frozenset(src.security_group_ids), vpc_id=vpc.id
+        )
         root = self.add(None, Hop(src.id, "source", "pass", root_reason))
         dest = self.destination
         if dest.kind in ("service", "internet", "hostname"):
@@ -169,26 +188,38 @@ class _Builder:
     def resolve(self, parent: int, service: dns.AwsService | None) -> None:
         assert self.vpc is not None
         answer = dns.resolve(self.snapshot, self.vpc, service)
-        host = (service.host(self.snapshot.region, self.snapshot.account_id) if service
-                else self.destination.label)
+        host = (
+            service.host(self.snapshot.region, self.snapshot.account_id)
+            if service
+            else self.destination.label
+        )
         if answer.certain and len(answer.resolutions) == 1:
             self.follow_resolution(parent, answer.resolutions[0], service, host)
             return
-        node = self.add(parent, Hop(self.vpc.id, "dns", "pass",
-                                    f"{host} may resolve in several ways: {answer.doubt}"),
-                        combine="any")
+        node = self.add(
+            parent,
+            Hop(self.vpc.id, "dns", "pass", f"{host} may resolve in several ways: {answer.doubt}"),
+            combine="any",
+        )
         for r in answer.resolutions:
             self.follow_resolution(node, r, service, host)
 
-    def follow_resolution(self, parent: int, r: dns.Resolution,
-                          service: dns.AwsService | None, host: str) -> None:
+    def follow_resolution(
+        self, parent: int, r: dns.Resolution, service: dns.AwsService | None, host: str
+    ) -> None:
         assert self.vpc is not None
         if r.outcome == "fail":
-            self.add(parent, Hop(r.blame or self.vpc.id, "dns",
-                                 "fail" if "not in the snapshot" not in r.reason else "unknown",
-                                 f"{host} does not resolve: {r.reason}",
-                                 code="DNS_SUPPORT_DISABLED",
-                                 fix=fix_for("DNS_SUPPORT_DISABLED", vpc=self.vpc.id)))
+            self.add(
+                parent,
+                Hop(
+                    r.blame or self.vpc.id,
+                    "dns",
+                    "fail" if "not in the snapshot" not in r.reason else "unknown",
+                    f"{host} does not resolve: {r.reason}",
+                    code="DNS_SUPPORT_DISABLED",
+                    fix=fix_for("DNS_SUPPORT_DISABLED", vpc=self.vpc.id),
+                ),
+            )
             return
         if r.outcome == "unknown":
             self.add(parent, Hop(self.vpc.id, "dns", "unknown", f"{host}: {r.reason}"))
@@ -197,16 +228,22 @@ class _Builder:
             node = self.add(parent, Hop(r.endpoint.id, "dns", "pass", f"{host}: {r.reason}"))
             self.to_interface_endpoint(node, r.endpoint, service)
             return
-        node = self.add(parent, Hop(r.endpoint.id if r.endpoint else self.vpc.id, "dns", "pass",
-                                    f"{host}: {r.reason}"))
+        node = self.add(
+            parent,
+            Hop(r.endpoint.id if r.endpoint else self.vpc.id, "dns", "pass", f"{host}: {r.reason}"),
+        )
         self.to_public(node, service, r)
 
     def service_terminal(self, service: dns.AwsService | None) -> Hop:
         if service is None:
             return Hop("internet", "internet", "pass", f"{self.destination.label} on the internet")
         name = service.service_name(self.snapshot.region)
-        return Hop(name, "aws-service", "pass",
-                   f"{service.host(self.snapshot.region, self.snapshot.account_id)}")
+        return Hop(
+            name,
+            "aws-service",
+            "pass",
+            f"{service.host(self.snapshot.region, self.snapshot.account_id)}",
+        )
 
     def s3_prefix_list(self) -> tuple[str | None, tuple[IPNetwork, ...] | None]:
         name = f"com.amazonaws.{self.snapshot.region}.s3"
@@ -223,8 +260,9 @@ class _Builder:
                             return route.prefix_list_id, None
         return None, None
 
-    def to_public(self, parent: int, service: dns.AwsService | None,
-                  resolution: dns.Resolution) -> None:
+    def to_public(
+        self, parent: int, service: dns.AwsService | None, resolution: dns.Resolution
+    ) -> None:
         region = self.snapshot.region
         terminal = self.service_terminal(service)
         if service is not None and service.target == "s3":
@@ -232,28 +270,46 @@ class _Builder:
             if cidrs:
                 peer = Peer(cidrs, f"S3 ({pl_id})", prefix_list_id=pl_id)
             else:
-                peer = Peer(public_ipv4(), f"S3 ({pl_id or 'public addresses'})",
-                            approximate=True, prefix_list_id=pl_id)
-            hint = (f"add the S3 gateway endpoint com.amazonaws.{region}.s3 to "
-                    "{table} (aws ec2 modify-vpc-endpoint --add-route-table-ids), or route "
-                    "0.0.0.0/0 to a NAT gateway")
+                peer = Peer(
+                    public_ipv4(),
+                    f"S3 ({pl_id or 'public addresses'})",
+                    approximate=True,
+                    prefix_list_id=pl_id,
+                )
+            hint = (
+                f"add the S3 gateway endpoint com.amazonaws.{region}.s3 to "
+                "{table} (aws ec2 modify-vpc-endpoint --add-route-table-ids), or route "
+                "0.0.0.0/0 to a NAT gateway"
+            )
             self.forward(parent, peer, terminal, None, hint, foreign=frozenset())
             return
-        label = (f"{service.host(region, self.snapshot.account_id)} (public)" if service
-                 else f"{self.destination.label} (public)")
+        label = (
+            f"{service.host(region, self.snapshot.account_id)} (public)"
+            if service
+            else f"{self.destination.label} (public)"
+        )
         peer = Peer(public_ipv4(), label, approximate=True)
         if service is None:
-            hint = "route 0.0.0.0/0 in {table} to a NAT gateway (private subnet) or an internet gateway (with a public IP)"
+            hint = (
+                "route 0.0.0.0/0 in {table} to a NAT gateway (private subnet) or an internet "
+                "gateway (with a public IP)"
+            )
         elif resolution.endpoint is not None and not resolution.endpoint.private_dns_enabled:
-            hint = (f"enable private DNS on {resolution.endpoint.id} (aws ec2 modify-vpc-endpoint "
-                    f"--vpc-endpoint-id {resolution.endpoint.id} --private-dns-enabled)")
+            hint = (
+                f"enable private DNS on {resolution.endpoint.id} (aws ec2 modify-vpc-endpoint "
+                f"--vpc-endpoint-id {resolution.endpoint.id} --private-dns-enabled)"
+            )
         elif resolution.endpoint is not None:
-            hint = (f"enable enableDnsHostnames on {self.vpc.id if self.vpc else 'the VPC'} so "
-                    f"that the private DNS of {resolution.endpoint.id} applies")
+            hint = (
+                f"enable enableDnsHostnames on {self.vpc.id if self.vpc else 'the VPC'} so "
+                f"that the private DNS of {resolution.endpoint.id} applies"
+            )
         else:
-            hint = (f"create an interface endpoint {service.service_name(region)} in "
-                    f"{self.vpc.id if self.vpc else 'the VPC'} with private DNS, or route "
-                    "0.0.0.0/0 in {table} to a NAT gateway")
+            hint = (
+                f"create an interface endpoint {service.service_name(region)} in "
+                f"{self.vpc.id if self.vpc else 'the VPC'} with private DNS, or route "
+                "0.0.0.0/0 in {table} to a NAT gateway"
+            )
         foreign = frozenset(
             r.prefix_list_id
             for t in (self.snapshot.route_tables or {}).values()
@@ -262,8 +318,9 @@ class _Builder:
         )
         self.forward(parent, peer, terminal, None, hint, foreign=foreign)
 
-    def to_interface_endpoint(self, parent: int, ep: VpcEndpoint,
-                              service: dns.AwsService | None) -> None:
+    def to_interface_endpoint(
+        self, parent: int, ep: VpcEndpoint, service: dns.AwsService | None
+    ) -> None:
         terminal = self.service_terminal(service)
         sides: list[_FarSide] = []
         enis = self.snapshot.network_interfaces
@@ -271,8 +328,12 @@ class _Builder:
             eni = (enis or {}).get(eni_id)
             subnet = (self.snapshot.subnets or {}).get(eni.subnet_id or "") if eni else None
             if eni is not None and subnet is not None and eni.primary_ip is not None:
-                peer = Peer.address(eni.primary_ip, f"{eni_id} ({eni.primary_ip})",
-                                    group_ids=frozenset(ep.group_ids), vpc_id=ep.vpc_id)
+                peer = Peer.address(
+                    eni.primary_ip,
+                    f"{eni_id} ({eni.primary_ip})",
+                    group_ids=frozenset(ep.group_ids),
+                    vpc_id=ep.vpc_id,
+                )
                 sides.append(_FarSide(peer, subnet, ep.group_ids, terminal, endpoint=ep))
         if not sides:
             # Without the ENIs, each endpoint subnet stands for its ENI: one address in it.
@@ -280,13 +341,26 @@ class _Builder:
                 subnet = (self.snapshot.subnets or {}).get(subnet_id)
                 if subnet is None or subnet.cidr is None:
                     continue
-                peer = Peer((subnet.cidr,), f"{ep.id} ENI in {subnet_id}", approximate=True,
-                            group_ids=frozenset(ep.group_ids), vpc_id=ep.vpc_id)
+                peer = Peer(
+                    (subnet.cidr,),
+                    f"{ep.id} ENI in {subnet_id}",
+                    approximate=True,
+                    group_ids=frozenset(ep.group_ids),
+                    vpc_id=ep.vpc_id,
+                )
                 sides.append(_FarSide(peer, subnet, ep.group_ids, terminal, endpoint=ep))
         if not sides:
-            self.add(parent, Hop(ep.id, "interface-endpoint", "fail",
-                                 f"{ep.id} has no network interface in any subnet",
-                                 code="VPCE_NO_ENI", fix=fix_for("VPCE_NO_ENI", endpoint=ep.id)))
+            self.add(
+                parent,
+                Hop(
+                    ep.id,
+                    "interface-endpoint",
+                    "fail",
+                    f"{ep.id} has no network interface in any subnet",
+                    code="VPCE_NO_ENI",
+                    fix=fix_for("VPCE_NO_ENI", endpoint=ep.id),
+                ),
+            )
             return
         for side in sides:
             self.forward(parent, side.peer, terminal, side, None, frozenset())
@@ -311,41 +385,73 @@ class _Builder:
             subnet = (snap.subnets or {}).get(inst.subnet_id)
             if subnet is None:
                 return None
-            peer = Peer.address(inst.private_ip, f"{inst.id} ({inst.private_ip})",
-                                group_ids=frozenset(inst.group_ids), vpc_id=inst.vpc_id)
-            return _FarSide(peer, subnet, inst.group_ids,
-                            Hop(inst.id, "instance", "pass", f"{inst.id} ({inst.private_ip})"))
+            peer = Peer.address(
+                inst.private_ip,
+                f"{inst.id} ({inst.private_ip})",
+                group_ids=frozenset(inst.group_ids),
+                vpc_id=inst.vpc_id,
+            )
+            return _FarSide(
+                peer,
+                subnet,
+                inst.group_ids,
+                Hop(inst.id, "instance", "pass", f"{inst.id} ({inst.private_ip})"),
+            )
         eni = (snap.network_interfaces or {}).get(interface_id)
         if eni is None or eni.subnet_id is None or eni.primary_ip is None:
             return None
         subnet = (snap.subnets or {}).get(eni.subnet_id)
         if subnet is None:
             return None
-        peer = Peer.address(eni.primary_ip, f"{eni.id} ({eni.primary_ip})",
-                            group_ids=frozenset(eni.group_ids), vpc_id=eni.vpc_id)
-        endpoint = next((ep for ep in (snap.vpc_endpoints or {}).values()
-                         if eni.id in ep.network_interface_ids), None)
+        peer = Peer.address(
+            eni.primary_ip,
+            f"{eni.id} ({eni.primary_ip})",
+            group_ids=frozenset(eni.group_ids),
+            vpc_id=eni.vpc_id,
+        )
+        endpoint = next(
+            (
+                ep
+                for ep in (snap.vpc_endpoints or {}).values()
+                if eni.id in ep.network_interface_ids
+            ),
+            None,
+        )
         return _FarSide(
-            peer, subnet, eni.group_ids or None,
+            peer,
+            subnet,
+            eni.group_ids or None,
             Hop(eni.id, "network-interface", "pass", f"{eni.id} ({eni.primary_ip})"),
             endpoint=endpoint,
             no_group_reason=f"{eni.id} ({eni.interface_type}) carries no security group, so "
-                            "none filters what reaches it",
+            "none filters what reaches it",
         )
 
     def to_interface(self, parent: int, interface_id: str) -> None:
         side = self.side_for_eni(interface_id)
         if side is None:
             what = "Reservations" if interface_id.startswith("i-") else "NetworkInterfaces"
-            self.add(parent, Hop(interface_id, "destination", "unknown",
-                                 f"{interface_id} or its subnet is not in the snapshot ({what}, "
-                                 "Subnets)"))
+            self.add(
+                parent,
+                Hop(
+                    interface_id,
+                    "destination",
+                    "unknown",
+                    f"{interface_id} or its subnet is not in the snapshot ({what}, Subnets)",
+                ),
+            )
             return
         if side.subnet.vpc_id != (self.vpc.id if self.vpc else None):
             # In another VPC: the route decides, and its security groups apply on arrival
             # only if that route can be followed (it cannot: peering and TGW are unknown).
-            self.forward(parent, side.peer, side.terminal, None,
-                         "add a route for {dest} to {table}", frozenset())
+            self.forward(
+                parent,
+                side.peer,
+                side.terminal,
+                None,
+                "add a route for {dest} to {table}",
+                frozenset(),
+            )
             return
         self.forward(parent, side.peer, side.terminal, side, None, frozenset())
 
@@ -358,13 +464,19 @@ class _Builder:
             return
         peer = Peer.address(address)
         terminal = Hop(str(address), "address", "pass", f"{address}")
-        self.forward(parent, peer, terminal, None, "add a route for {dest} to {table}",
-                     frozenset())
+        self.forward(parent, peer, terminal, None, "add a route for {dest} to {table}", frozenset())
 
     # ---- the forward path -------------------------------------------------------------
 
-    def forward(self, parent: int, peer: Peer, terminal: Hop, far: _FarSide | None,
-                hint: str | None, foreign: frozenset[str]) -> None:
+    def forward(
+        self,
+        parent: int,
+        peer: Peer,
+        terminal: Hop,
+        far: _FarSide | None,
+        hint: str | None,
+        foreign: frozenset[str],
+    ) -> None:
         """Source SG egress -> source NACL out -> route table -> whatever the route leads to."""
         assert self.subnet is not None
         node = self.sg_hop(parent, self.source_groups(), egress=True, peer=peer)
@@ -380,22 +492,43 @@ class _Builder:
             self.add(node, Hop(self.subnet.id, "route-table", "unknown", choice.reason))
             return
         table = choice.table
-        matches = lookup(table, peer.networks, self.snapshot.prefix_lists,
-                         destination_prefix_list=peer.prefix_list_id,
-                         foreign_prefix_lists=foreign)
+        matches = lookup(
+            table,
+            peer.networks,
+            self.snapshot.prefix_lists,
+            destination_prefix_list=peer.prefix_list_id,
+            foreign_prefix_lists=foreign,
+        )
         for match in matches:
             part = replace(peer, networks=match.networks) if len(matches) > 1 else peer
             self.follow_route(node, table, match, part, terminal, far, hint)
 
-    def follow_route(self, parent: int, table: RouteTable, match: RouteMatch, peer: Peer,
-                     terminal: Hop, far: _FarSide | None, hint: str | None) -> None:
+    def follow_route(
+        self,
+        parent: int,
+        table: RouteTable,
+        match: RouteMatch,
+        peer: Peer,
+        terminal: Hop,
+        far: _FarSide | None,
+        hint: str | None,
+    ) -> None:
         dest_text = describe_networks(match.networks)
         if match.status == "no-route":
-            fix = (hint or "add a route for {dest} to {table}").format(table=table.id,
-                                                                    dest=dest_text)
-            self.add(parent, Hop(table.id, "route-table", "fail",
-                                 f"{table.id} has no route for {peer.label}",
-                                 code="NO_ROUTE_TO_DESTINATION", fix=fix))
+            fix = (hint or "add a route for {dest} to {table}").format(
+                table=table.id, dest=dest_text
+            )
+            self.add(
+                parent,
+                Hop(
+                    table.id,
+                    "route-table",
+                    "fail",
+                    f"{table.id} has no route for {peer.label}",
+                    code="NO_ROUTE_TO_DESTINATION",
+                    fix=fix,
+                ),
+            )
             return
         if match.status != "route" or match.route is None:
             self.add(parent, Hop(table.id, "route-table", "unknown", match.reason))
@@ -403,15 +536,27 @@ class _Builder:
         route = match.route
         route_text = f"{route.destination_text} -> {route.target_id}"
         if route.state == "blackhole":
-            self.add(parent, Hop(table.id, "route-table", "fail",
-                                 f"route {route_text} is a blackhole: its target no longer exists",
-                                 code="BAD_STATE_ROUTE",
-                                 fix=fix_for("BAD_STATE_ROUTE", route=route.destination_text,
-                                             table=table.id, target=route.target_id,
-                                             state="gone (blackhole)")))
+            self.add(
+                parent,
+                Hop(
+                    table.id,
+                    "route-table",
+                    "fail",
+                    f"route {route_text} is a blackhole: its target no longer exists",
+                    code="BAD_STATE_ROUTE",
+                    fix=fix_for(
+                        "BAD_STATE_ROUTE",
+                        route=route.destination_text,
+                        table=table.id,
+                        target=route.target_id,
+                        state="gone (blackhole)",
+                    ),
+                ),
+            )
             return
-        node = self.add(parent, Hop(table.id, "route-table", "pass",
-                                    f"{peer.label} takes route {route_text}"))
+        node = self.add(
+            parent, Hop(table.id, "route-table", "pass", f"{peer.label} takes route {route_text}")
+        )
         kind = route.target_kind
         if kind == "local":
             self.arrive_local(node, peer, terminal, far)
@@ -422,13 +567,25 @@ class _Builder:
         elif kind == "gateway-endpoint":
             self.via_gateway_endpoint(node, table, route, peer, terminal)
         else:
-            names = {"tgw": "transit gateway", "pcx": "VPC peering connection",
-                     "vgw": "virtual private gateway", "eni": "network interface (appliance)",
-                     "instance": "instance (appliance)", "eigw": "egress-only internet gateway"}
+            names = {
+                "tgw": "transit gateway",
+                "pcx": "VPC peering connection",
+                "vgw": "virtual private gateway",
+                "eni": "network interface (appliance)",
+                "instance": "instance (appliance)",
+                "eigw": "egress-only internet gateway",
+            }
             what = names.get(kind, "gateway")
-            self.add(node, Hop(route.target_id, kind, "unknown",
-                               f"the path leaves {table.vpc_id} through {what} {route.target_id}; "
-                               "netgraph cannot follow it from this snapshot"))
+            self.add(
+                node,
+                Hop(
+                    route.target_id,
+                    kind,
+                    "unknown",
+                    f"the path leaves {table.vpc_id} through {what} {route.target_id}; "
+                    "netgraph cannot follow it from this snapshot",
+                ),
+            )
 
     # ---- what routes lead to ----------------------------------------------------------
 
@@ -436,102 +593,192 @@ class _Builder:
         snap = self.snapshot
         assert self.vpc is not None and self.subnet is not None
         if far is None:
-            subnet = next((s for s in (snap.subnets or {}).values()
-                           if s.vpc_id == self.vpc.id and s.cidr is not None
-                           and all(n.version == s.cidr.version and n.subnet_of(s.cidr)  # type: ignore[arg-type]
-                                   for n in peer.networks)), None)
+            subnet = next(
+                (
+                    s
+                    for s in (snap.subnets or {}).values()
+                    if s.vpc_id == self.vpc.id
+                    and s.cidr is not None
+                    and all(within(n, s.cidr) for n in peer.networks)
+                ),
+                None,
+            )
             if subnet is None:
-                self.add(parent, Hop(self.vpc.id, "vpc", "fail",
-                                     f"{peer.label} is in {self.vpc.id}'s CIDR but in none of "
-                                     "its subnets: nothing receives it",
-                                     code="ADDRESS_NOT_IN_SUBNET",
-                                     fix=fix_for("ADDRESS_NOT_IN_SUBNET", destination=peer.label)))
+                self.add(
+                    parent,
+                    Hop(
+                        self.vpc.id,
+                        "vpc",
+                        "fail",
+                        f"{peer.label} is in {self.vpc.id}'s CIDR but in none of "
+                        "its subnets: nothing receives it",
+                        code="ADDRESS_NOT_IN_SUBNET",
+                        fix=fix_for("ADDRESS_NOT_IN_SUBNET", destination=peer.label),
+                    ),
+                )
                 return
             if snap.network_interfaces is None:
-                self.add(parent, Hop(subnet.id, "subnet", "unknown",
-                                     f"{peer.label} is in {subnet.id}; which interface holds it "
-                                     f"is unknown: {snap.missing_reason('NetworkInterfaces')}"))
+                self.add(
+                    parent,
+                    Hop(
+                        subnet.id,
+                        "subnet",
+                        "unknown",
+                        f"{peer.label} is in {subnet.id}; which interface holds it "
+                        f"is unknown: {snap.missing_reason('NetworkInterfaces')}",
+                    ),
+                )
                 return
-            self.add(parent, Hop(subnet.id, "subnet", "fail",
-                                 f"no network interface in the snapshot holds {peer.label} "
-                                 f"in {subnet.id}",
-                                 code="NO_INTERFACE_AT_ADDRESS",
-                                 fix=fix_for("NO_INTERFACE_AT_ADDRESS", destination=peer.label)))
+            self.add(
+                parent,
+                Hop(
+                    subnet.id,
+                    "subnet",
+                    "fail",
+                    f"no network interface in the snapshot holds {peer.label} in {subnet.id}",
+                    code="NO_INTERFACE_AT_ADDRESS",
+                    fix=fix_for("NO_INTERFACE_AT_ADDRESS", destination=peer.label),
+                ),
+            )
             return
-        same_subnet = far.subnet.id == self.subnet.id
-        node: int | None = parent
+        subnet = self.subnet
+        same_subnet = far.subnet.id == subnet.id
+        steps: list[Step] = []
         if not same_subnet:
-            node = self.acl_hop(parent, far.subnet, egress=False, ports=None, peer=self.src_peer,
-                                far_label=f"{far.subnet.id} (destination side)")
-            if node is None:
-                return
+            steps.append(
+                lambda n: self.acl_hop(
+                    n,
+                    far.subnet,
+                    egress=False,
+                    ports=None,
+                    peer=self.src_peer,
+                    far_label=f"{far.subnet.id} (destination side)",
+                )
+            )
         if far.group_ids is None:
-            node = self.add(node, Hop(far.terminal.id, "security-group-ingress", "pass",
-                                      far.no_group_reason))
+            no_group = Hop(far.terminal.id, "security-group-ingress", "pass", far.no_group_reason)
+            steps.append(lambda n: self.add(n, no_group))
         else:
-            node = self.sg_hop(node, self.groups(far.group_ids), egress=False, peer=self.src_peer)
-            if node is None:
-                return
-        if far.endpoint is not None:
-            node = self.endpoint_hop(node, far.endpoint, "interface-endpoint")
-            if node is None:
-                return
+            groups = self.groups(far.group_ids)
+            steps.append(lambda n: self.sg_hop(n, groups, egress=False, peer=self.src_peer))
+        endpoint = far.endpoint
+        if endpoint is not None:
+            steps.append(lambda n: self.endpoint_hop(n, endpoint, "interface-endpoint"))
         if not same_subnet:
-            node = self.acl_hop(node, far.subnet, egress=True, ports=EPHEMERAL_LINUX,
-                                peer=self.src_peer, leg="return")
-            if node is None:
-                return
-            node = self.acl_hop(node, self.subnet, egress=False, ports=EPHEMERAL_LINUX,
-                                peer=far.peer, leg="return")
-            if node is None:
-                return
-        self.add(node, far.terminal)
+            steps += [
+                lambda n: self.acl_hop(
+                    n,
+                    far.subnet,
+                    egress=True,
+                    ports=EPHEMERAL_LINUX,
+                    peer=self.src_peer,
+                    leg="return",
+                ),
+                lambda n: self.acl_hop(
+                    n, subnet, egress=False, ports=EPHEMERAL_LINUX, peer=far.peer, leg="return"
+                ),
+            ]
+        steps.append(lambda n: self.add(n, far.terminal))
+        self.chain(parent, steps)
 
-    def via_internet_gateway(self, parent: int, table: RouteTable, route: Route, peer: Peer,
-                             terminal: Hop, from_nat: str | None) -> int | None:
+    def via_internet_gateway(
+        self,
+        parent: int,
+        table: RouteTable,
+        route: Route,
+        peer: Peer,
+        terminal: Hop,
+        from_nat: str | None,
+    ) -> int | None:
         snap = self.snapshot
         igw_id = route.target_id
         if snap.internet_gateways is None:
-            self.add(parent, Hop(igw_id, "internet-gateway", "unknown",
-                                 snap.missing_reason("InternetGateways")))
+            self.add(
+                parent,
+                Hop(igw_id, "internet-gateway", "unknown", snap.missing_reason("InternetGateways")),
+            )
             return None
         igw = snap.internet_gateways.get(igw_id)
         if igw is None:
-            self.add(parent, Hop(igw_id, "internet-gateway", "unknown",
-                                 f"{table.id} routes to {igw_id}, which is not in InternetGateways"))
+            self.add(
+                parent,
+                Hop(
+                    igw_id,
+                    "internet-gateway",
+                    "unknown",
+                    f"{table.id} routes to {igw_id}, which is not in InternetGateways",
+                ),
+            )
             return None
         if table.vpc_id not in igw.attached_vpc_ids:
-            self.add(parent, Hop(igw_id, "internet-gateway", "fail",
-                                 f"{igw_id} is not attached to {table.vpc_id}",
-                                 code="IGW_NOT_ATTACHED",
-                                 fix=fix_for("IGW_NOT_ATTACHED", igw=igw_id, vpc=table.vpc_id)))
+            self.add(
+                parent,
+                Hop(
+                    igw_id,
+                    "internet-gateway",
+                    "fail",
+                    f"{igw_id} is not attached to {table.vpc_id}",
+                    code="IGW_NOT_ATTACHED",
+                    fix=fix_for("IGW_NOT_ATTACHED", igw=igw_id, vpc=table.vpc_id),
+                ),
+            )
             return None
-        private = [n for n in peer.networks if not (n.version == 4 and is_public(n.network_address)
-                                                     and is_public(n.broadcast_address))]
+        private = [
+            n
+            for n in peer.networks
+            if not (
+                n.version == 4 and is_public(n.network_address) and is_public(n.broadcast_address)
+            )
+        ]
         if private:
-            self.add(parent, Hop(igw_id, "internet-gateway", "fail",
-                                 f"{igw_id} drops traffic to non-public addresses "
-                                 f"({describe_networks(private)})",
-                                 code="IGW_DESTINATION_ADDRESS_NOT_PUBLIC",
-                                 fix=fix_for("IGW_DESTINATION_ADDRESS_NOT_PUBLIC",
-                                             destination=describe_networks(private), igw=igw_id)))
+            self.add(
+                parent,
+                Hop(
+                    igw_id,
+                    "internet-gateway",
+                    "fail",
+                    f"{igw_id} drops traffic to non-public addresses "
+                    f"({describe_networks(private)})",
+                    code="IGW_DESTINATION_ADDRESS_NOT_PUBLIC",
+                    fix=fix_for(
+                        "IGW_DESTINATION_ADDRESS_NOT_PUBLIC",
+                        destination=describe_networks(private),
+                        igw=igw_id,
+                    ),
+                ),
+            )
             return None
         if from_nat is None and not self.source.public_ip:
-            self.add(parent, Hop(igw_id, "internet-gateway", "fail",
-                                 f"{self.source.label} has no public IP, and {igw_id} translates "
-                                 "only for ENIs with a public address",
-                                 code="IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
-                                 fix=self.public_ip_fix(table)))
+            self.add(
+                parent,
+                Hop(
+                    igw_id,
+                    "internet-gateway",
+                    "fail",
+                    f"{self.source.label} has no public IP, and {igw_id} translates "
+                    "only for ENIs with a public address",
+                    code="IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+                    fix=self.public_ip_fix(table),
+                ),
+            )
             return None
-        why = (f"{from_nat} sends it out with its Elastic IP" if from_nat
-               else "the source has a public IP")
-        node = self.add(parent, Hop(igw_id, "internet-gateway", "pass",
-                                    f"{igw_id} is attached to {table.vpc_id}; {why}"))
+        why = (
+            f"{from_nat} sends it out with its Elastic IP"
+            if from_nat
+            else "the source has a public IP"
+        )
+        node = self.add(
+            parent,
+            Hop(
+                igw_id, "internet-gateway", "pass", f"{igw_id} is attached to {table.vpc_id}; {why}"
+            ),
+        )
         if from_nat is not None:
             return node
         assert self.subnet is not None
-        back = self.acl_hop(node, self.subnet, egress=False, ports=EPHEMERAL_LINUX, peer=peer,
-                            leg="return")
+        back = self.acl_hop(
+            node, self.subnet, egress=False, ports=EPHEMERAL_LINUX, peer=peer, leg="return"
+        )
         if back is not None:
             self.add(back, terminal)
         return None
@@ -539,59 +786,114 @@ class _Builder:
     def public_ip_fix(self, table: RouteTable) -> str:
         src = self.source
         if src.service is not None:
-            return (f"set assignPublicIp=ENABLED in the network configuration of service "
-                    f"{src.service.name}, or move it to subnets whose route table sends "
-                    "0.0.0.0/0 to a NAT gateway (or add VPC endpoints)")
+            return (
+                f"set assignPublicIp=ENABLED in the network configuration of service "
+                f"{src.service.name}, or move it to subnets whose route table sends "
+                "0.0.0.0/0 to a NAT gateway (or add VPC endpoints)"
+            )
         if src.kind in ("eni", "instance"):
-            return (f"associate an Elastic IP with {src.id}, or route 0.0.0.0/0 in {table.id} "
-                    "to a NAT gateway")
-        return ("run the task with --public-ip (assignPublicIp=ENABLED), or route 0.0.0.0/0 in "
-                f"{table.id} to a NAT gateway")
+            return (
+                f"associate an Elastic IP with {src.id}, or route 0.0.0.0/0 in {table.id} "
+                "to a NAT gateway"
+            )
+        return (
+            "run the task with --public-ip (assignPublicIp=ENABLED), or route 0.0.0.0/0 in "
+            f"{table.id} to a NAT gateway"
+        )
 
-    def via_nat_gateway(self, parent: int, table: RouteTable, route: Route, peer: Peer,
-                        terminal: Hop) -> None:
+    def via_nat_gateway(
+        self, parent: int, table: RouteTable, route: Route, peer: Peer, terminal: Hop
+    ) -> None:
         snap = self.snapshot
         nat_id = route.target_id
         if snap.nat_gateways is None:
-            self.add(parent, Hop(nat_id, "nat-gateway", "unknown", snap.missing_reason("NatGateways")))
+            self.add(
+                parent, Hop(nat_id, "nat-gateway", "unknown", snap.missing_reason("NatGateways"))
+            )
             return
         nat = snap.nat_gateways.get(nat_id)
         if nat is None:
-            self.add(parent, Hop(nat_id, "nat-gateway", "unknown",
-                                 f"{table.id} routes to {nat_id}, which is not in NatGateways"))
+            self.add(
+                parent,
+                Hop(
+                    nat_id,
+                    "nat-gateway",
+                    "unknown",
+                    f"{table.id} routes to {nat_id}, which is not in NatGateways",
+                ),
+            )
             return
         if nat.state != "available":
-            self.add(parent, Hop(table.id, "route-table", "fail",
-                                 f"route {route.destination_text} -> {nat_id} leads to a NAT "
-                                 f"gateway that is {nat.state}",
-                                 code="BAD_STATE_ROUTE",
-                                 fix=fix_for("BAD_STATE_ROUTE", route=route.destination_text,
-                                             table=table.id, target=nat_id, state=nat.state)))
+            self.add(
+                parent,
+                Hop(
+                    table.id,
+                    "route-table",
+                    "fail",
+                    f"route {route.destination_text} -> {nat_id} leads to a NAT "
+                    f"gateway that is {nat.state}",
+                    code="BAD_STATE_ROUTE",
+                    fix=fix_for(
+                        "BAD_STATE_ROUTE",
+                        route=route.destination_text,
+                        table=table.id,
+                        target=nat_id,
+                        state=nat.state,
+                    ),
+                ),
+            )
             return
         if nat.connectivity_type == "private" and any(
             n.version == 4 and is_public(n.network_address) for n in peer.networks
         ):
-            self.add(parent, Hop(nat_id, "nat-gateway", "fail",
-                                 f"{nat_id} is a private NAT gateway: it cannot reach the internet",
-                                 code="NGW_PRIVATE_CONNECTIVITY",
-                                 fix=fix_for("NGW_PRIVATE_CONNECTIVITY", nat=nat_id)))
+            self.add(
+                parent,
+                Hop(
+                    nat_id,
+                    "nat-gateway",
+                    "fail",
+                    f"{nat_id} is a private NAT gateway: it cannot reach the internet",
+                    code="NGW_PRIVATE_CONNECTIVITY",
+                    fix=fix_for("NGW_PRIVATE_CONNECTIVITY", nat=nat_id),
+                ),
+            )
             return
-        node = self.add(parent, Hop(nat_id, "nat-gateway", "pass",
-                                    f"{nat_id} is available ({nat.connectivity_type}) in "
-                                    f"{nat.subnet_id}"))
+        node = self.add(
+            parent,
+            Hop(
+                nat_id,
+                "nat-gateway",
+                "pass",
+                f"{nat_id} is available ({nat.connectivity_type}) in {nat.subnet_id}",
+            ),
+        )
         nat_subnet = (snap.subnets or {}).get(nat.subnet_id)
         if nat_subnet is None:
-            self.add(node, Hop(nat.subnet_id, "subnet", "unknown",
-                               f"the subnet {nat.subnet_id} of {nat_id} is not in Subnets"))
+            self.add(
+                node,
+                Hop(
+                    nat.subnet_id,
+                    "subnet",
+                    "unknown",
+                    f"the subnet {nat.subnet_id} of {nat_id} is not in Subnets",
+                ),
+            )
             return
         assert self.subnet is not None
-        same = nat_subnet.id == self.subnet.id
-        cur: int | None = node
-        if not same:
-            cur = self.acl_hop(node, nat_subnet, egress=False, ports=None, peer=self.src_peer,
-                               far_label=f"{nat_subnet.id} (NAT gateway side)")
-            if cur is None:
-                return
+        subnet = self.subnet
+        same = nat_subnet.id == subnet.id
+        side = f"{nat_subnet.id} (NAT gateway side)"
+        # The task side keeps the remote address on both legs; the NAT rewrites only its own
+        # side (source port 1024-65535 out, back to the task's port on the way in).
+        cur = (
+            node
+            if same
+            else self.acl_hop(
+                node, nat_subnet, egress=False, ports=None, peer=self.src_peer, far_label=side
+            )
+        )
+        if cur is None:
+            return
         choice = route_table_for_subnet(snap, nat_subnet)
         if choice.table is None:
             self.add(cur, Hop(nat_subnet.id, "route-table", "unknown", choice.reason))
@@ -600,104 +902,227 @@ class _Builder:
         for match in lookup(nat_table, peer.networks, snap.prefix_lists):
             part = replace(peer, networks=match.networks)
             route2 = match.route
-            if match.status != "route" or route2 is None or route2.state == "blackhole" or \
-                    route2.target_kind != "igw":
-                if match.status in ("unknown", "ambiguous"):
-                    self.add(cur, Hop(nat_table.id, "route-table", "unknown", match.reason))
-                    continue
-                if route2 is not None and route2.target_kind not in ("igw", "nat") and \
-                        route2.state != "blackhole" and route2.target_kind != "local":
-                    self.add(cur, Hop(route2.target_id, route2.target_kind, "unknown",
-                                      f"{nat_table.id} sends {part.label} from {nat_id} to "
-                                      f"{route2.target_id}; netgraph cannot follow it"))
-                    continue
-                found = ("no route" if route2 is None else
-                         f"route {route2.destination_text} -> {route2.target_id}"
-                         + (" (blackhole)" if route2.state == "blackhole" else ""))
-                self.add(cur, Hop(nat_table.id, "route-table", "fail",
-                                  f"{nat_id} lives in {nat_subnet.id}, whose route table "
-                                  f"{nat_table.id} has {found} for {part.label}, not an "
-                                  "internet gateway",
-                                  code="NGW_SUBNET_NO_INTERNET_ROUTE",
-                                  fix=fix_for("NGW_SUBNET_NO_INTERNET_ROUTE", table=nat_table.id,
-                                              subnet=nat_subnet.id, nat=nat_id)))
+            if not self.nat_route_is_igw(cur, nat_id, nat_subnet, nat_table, match, part):
                 continue
-            n2 = self.add(cur, Hop(nat_table.id, "route-table", "pass",
-                                   f"from {nat_id}, {part.label} takes route "
-                                   f"{route2.destination_text} -> {route2.target_id}"))
-            n3 = self.acl_hop(n2, nat_subnet, egress=True, ports=None, peer=part,
-                              far_label=f"{nat_subnet.id} (NAT gateway side)")
-            if n3 is None:
-                continue
-            n4 = self.via_internet_gateway(n3, nat_table, route2, part, terminal, from_nat=nat_id)
-            if n4 is None:
-                continue
-            n5 = self.acl_hop(n4, nat_subnet, egress=False, ports=EPHEMERAL_NAT_GATEWAY, peer=part,
-                              leg="return", far_label=f"{nat_subnet.id} (NAT gateway side)")
-            if n5 is None:
-                continue
-            if not same:
-                n5 = self.acl_hop(n5, nat_subnet, egress=True, ports=EPHEMERAL_LINUX,
-                                  peer=self.src_peer, leg="return",
-                                  far_label=f"{nat_subnet.id} (NAT gateway side)")
-                if n5 is None:
-                    continue
-                n5 = self.acl_hop(n5, self.subnet, egress=False, ports=EPHEMERAL_LINUX, peer=part,
-                                  leg="return")
-                if n5 is None:
-                    continue
-            self.add(n5, terminal)
+            assert route2 is not None
+            self.nat_to_internet(cur, nat, nat_subnet, nat_table, route2, part, terminal)
 
-    def via_gateway_endpoint(self, parent: int, table: RouteTable, route: Route, peer: Peer,
-                             terminal: Hop) -> None:
+    def nat_to_internet(
+        self,
+        parent: int,
+        nat: NatGateway,
+        nat_subnet: Subnet,
+        nat_table: RouteTable,
+        route2: Route,
+        part: Peer,
+        terminal: Hop,
+    ) -> None:
+        """From the NAT gateway out of its subnet to the internet gateway, and back."""
+        assert self.subnet is not None
+        subnet, nat_id = self.subnet, nat.id
+        same = nat_subnet.id == subnet.id
+        side = f"{nat_subnet.id} (NAT gateway side)"
+        passed = Hop(
+            nat_table.id,
+            "route-table",
+            "pass",
+            f"from {nat_id}, {part.label} takes route "
+            f"{route2.destination_text} -> {route2.target_id}",
+        )
+        steps: list[Step] = [
+            lambda n: self.add(n, passed),
+            lambda n: self.acl_hop(
+                n, nat_subnet, egress=True, ports=None, peer=part, far_label=side
+            ),
+            lambda n: self.via_internet_gateway(
+                n, nat_table, route2, part, terminal, from_nat=nat_id
+            ),
+            lambda n: self.acl_hop(
+                n,
+                nat_subnet,
+                egress=False,
+                ports=EPHEMERAL_NAT_GATEWAY,
+                peer=part,
+                leg="return",
+                far_label=side,
+            ),
+        ]
+        if not same:
+            steps += [
+                lambda n: self.acl_hop(
+                    n,
+                    nat_subnet,
+                    egress=True,
+                    ports=EPHEMERAL_LINUX,
+                    peer=self.src_peer,
+                    leg="return",
+                    far_label=side,
+                ),
+                lambda n: self.acl_hop(
+                    n, subnet, egress=False, ports=EPHEMERAL_LINUX, peer=part, leg="return"
+                ),
+            ]
+        steps.append(lambda n: self.add(n, terminal))
+        self.chain(parent, steps)
+
+    def nat_route_is_igw(
+        self,
+        parent: int,
+        nat_id: str,
+        nat_subnet: Subnet,
+        nat_table: RouteTable,
+        match: RouteMatch,
+        part: Peer,
+    ) -> bool:
+        """A NAT gateway forwards to the internet only through its subnet's internet route;
+        add the hop that says why not, when it does not."""
+        route = match.route
+        if (
+            match.status == "route"
+            and route is not None
+            and route.state != "blackhole"
+            and (route.target_kind == "igw")
+        ):
+            return True
+        if match.status in ("unknown", "ambiguous"):
+            self.add(parent, Hop(nat_table.id, "route-table", "unknown", match.reason))
+            return False
+        if (
+            route is not None
+            and route.state != "blackhole"
+            and route.target_kind not in ("igw", "nat", "local")
+        ):
+            self.add(
+                parent,
+                Hop(
+                    route.target_id,
+                    route.target_kind,
+                    "unknown",
+                    f"{nat_table.id} sends {part.label} from {nat_id} to {route.target_id}; "
+                    "netgraph cannot follow it",
+                ),
+            )
+            return False
+        found = (
+            "no route"
+            if route is None
+            else f"route {route.destination_text} -> {route.target_id}"
+            + (" (blackhole)" if route.state == "blackhole" else "")
+        )
+        self.add(
+            parent,
+            Hop(
+                nat_table.id,
+                "route-table",
+                "fail",
+                f"{nat_id} lives in {nat_subnet.id}, whose route table {nat_table.id} has "
+                f"{found} for {part.label}, not an internet gateway",
+                code="NGW_SUBNET_NO_INTERNET_ROUTE",
+                fix=fix_for(
+                    "NGW_SUBNET_NO_INTERNET_ROUTE",
+                    table=nat_table.id,
+                    subnet=nat_subnet.id,
+                    nat=nat_id,
+                ),
+            ),
+        )
+        return False
+
+    def via_gateway_endpoint(
+        self, parent: int, table: RouteTable, route: Route, peer: Peer, terminal: Hop
+    ) -> None:
         snap = self.snapshot
         if snap.vpc_endpoints is None:
-            self.add(parent, Hop(route.target_id, "gateway-endpoint", "unknown",
-                                 snap.missing_reason("VpcEndpoints")))
+            self.add(
+                parent,
+                Hop(
+                    route.target_id,
+                    "gateway-endpoint",
+                    "unknown",
+                    snap.missing_reason("VpcEndpoints"),
+                ),
+            )
             return
         ep = snap.vpc_endpoints.get(route.target_id)
         if ep is None:
-            self.add(parent, Hop(route.target_id, "gateway-endpoint", "unknown",
-                                 f"{table.id} routes to {route.target_id}, which is not in "
-                                 "VpcEndpoints"))
+            self.add(
+                parent,
+                Hop(
+                    route.target_id,
+                    "gateway-endpoint",
+                    "unknown",
+                    f"{table.id} routes to {route.target_id}, which is not in VpcEndpoints",
+                ),
+            )
             return
         if self.protocol not in (TCP, "1"):
-            self.add(parent, Hop(ep.id, "gateway-endpoint", "fail",
-                                 f"{ep.id} is a gateway endpoint: it carries TCP and ICMP only",
-                                 code="VPCE_GATEWAY_PROTOCOL_RESTRICTION",
-                                 fix=fix_for("VPCE_GATEWAY_PROTOCOL_RESTRICTION", endpoint=ep.id)))
+            self.add(
+                parent,
+                Hop(
+                    ep.id,
+                    "gateway-endpoint",
+                    "fail",
+                    f"{ep.id} is a gateway endpoint: it carries TCP and ICMP only",
+                    code="VPCE_GATEWAY_PROTOCOL_RESTRICTION",
+                    fix=fix_for("VPCE_GATEWAY_PROTOCOL_RESTRICTION", endpoint=ep.id),
+                ),
+            )
             return
         node = self.endpoint_hop(parent, ep, "gateway-endpoint")
         if node is None:
             return
         assert self.subnet is not None
-        back = self.acl_hop(node, self.subnet, egress=False, ports=EPHEMERAL_LINUX, peer=peer,
-                            leg="return")
+        back = self.acl_hop(
+            node, self.subnet, egress=False, ports=EPHEMERAL_LINUX, peer=peer, leg="return"
+        )
         if back is not None:
             self.add(back, terminal)
 
     def endpoint_hop(self, parent: int, ep: VpcEndpoint, kind: str) -> int | None:
         if ep.state != "available":
-            self.add(parent, Hop(ep.id, kind, "fail", f"{ep.id} ({ep.service_name}) is {ep.state}",
-                                 code="VPCE_BAD_STATE",
-                                 fix=fix_for("VPCE_BAD_STATE", endpoint=ep.id, state=ep.state)))
+            self.add(
+                parent,
+                Hop(
+                    ep.id,
+                    kind,
+                    "fail",
+                    f"{ep.id} ({ep.service_name}) is {ep.state}",
+                    code="VPCE_BAD_STATE",
+                    fix=fix_for("VPCE_BAD_STATE", endpoint=ep.id, state=ep.state),
+                ),
+            )
             return None
         if not allows_everything(ep.policy_document):
-            return self.add(parent, Hop(ep.id, kind, "unknown",
-                                        f"{ep.id} ({ep.service_name}) has a custom endpoint "
-                                        "policy; netgraph does not evaluate endpoint policies "
-                                        "yet, so it may deny this request"))
-        return self.add(parent, Hop(ep.id, kind, "pass",
-                                    f"{ep.id} ({ep.service_name}) is available; its policy "
-                                    "allows everything"))
+            return self.add(
+                parent,
+                Hop(
+                    ep.id,
+                    kind,
+                    "unknown",
+                    f"{ep.id} ({ep.service_name}) has a custom endpoint "
+                    "policy; netgraph does not evaluate endpoint policies "
+                    "yet, so it may deny this request",
+                ),
+            )
+        return self.add(
+            parent,
+            Hop(
+                ep.id,
+                kind,
+                "pass",
+                f"{ep.id} ({ep.service_name}) is available; its policy allows everything",
+            ),
+        )
 
     # ---- security groups and NACLs ----------------------------------------------------
 
     def source_groups(self) -> list[SecurityGroup] | str:
         src = self.source
         if src.uses_default_group and not src.security_group_ids:
-            return ("the service names no security group, so Fargate uses the default group "
-                    f"of {self.vpc.id if self.vpc else 'the VPC'}, which is not in the snapshot")
+            return (
+                "the service names no security group, so Fargate uses the default group "
+                f"of {self.vpc.id if self.vpc else 'the VPC'}, which is not in the snapshot"
+            )
         return self.groups(src.security_group_ids)
 
     def groups(self, ids: Sequence[str]) -> list[SecurityGroup] | str:
@@ -709,19 +1134,27 @@ class _Builder:
             return f"{', '.join(missing)} not in SecurityGroups"
         return [known[g] for g in ids]
 
-    def sg_hop(self, parent: int, groups: list[SecurityGroup] | str, *, egress: bool,
-               peer: Peer) -> int | None:
+    def sg_hop(
+        self, parent: int, groups: list[SecurityGroup] | str, *, egress: bool, peer: Peer
+    ) -> int | None:
         kind = "security-group-egress" if egress else "security-group-ingress"
         if isinstance(groups, str):
-            ids = (self.source.security_group_ids if egress else ()) or (self.subnet.id if
-                                                                         self.subnet else "?",)
+            ids = (self.source.security_group_ids if egress else ()) or (
+                self.subnet.id if self.subnet else "?",
+            )
             return self.add(parent, Hop(ids[0], kind, "unknown", groups))
         if not groups:
-            return self.add(parent, Hop(self.source.id, kind, "pass",
-                                        "no security group on this interface"))
+            return self.add(
+                parent, Hop(self.source.id, kind, "pass", "no security group on this interface")
+            )
         decision = evaluate_security_groups(
-            groups, egress=egress, protocol=self.protocol, port=self.port, peer=peer,
-            prefix_lists=self.snapshot.prefix_lists)
+            groups,
+            egress=egress,
+            protocol=self.protocol,
+            port=self.port,
+            peer=peer,
+            prefix_lists=self.snapshot.prefix_lists,
+        )
         hop_id = groups[0].id
         if decision.status == "fail":
             direction = "outbound" if egress else "inbound"
@@ -734,13 +1167,25 @@ class _Builder:
             else:
                 target = describe_networks(decision.uncovered)
             if not egress:
-                target = (f"{self.source.security_group_ids[0]} (the source's security group)"
-                          if self.source.security_group_ids else self.src_peer.label)
+                target = (
+                    f"{self.source.security_group_ids[0]} (the source's security group)"
+                    if self.source.security_group_ids
+                    else self.src_peer.label
+                )
             flow = f"{self.flow_text()} {'to' if egress else 'from'} {target}"
-            self.add(parent, Hop(hop_id, kind, "fail", decision.reason,
-                                 code="ENI_SG_RULES_MISMATCH",
-                                 fix=fix_for("ENI_SG_RULES_MISMATCH", group=hop_id,
-                                             direction=direction, flow=flow)))
+            self.add(
+                parent,
+                Hop(
+                    hop_id,
+                    kind,
+                    "fail",
+                    decision.reason,
+                    code="ENI_SG_RULES_MISMATCH",
+                    fix=fix_for(
+                        "ENI_SG_RULES_MISMATCH", group=hop_id, direction=direction, flow=flow
+                    ),
+                ),
+            )
             return None
         return self.add(parent, Hop(hop_id, kind, decision.status, decision.reason))
 
@@ -751,8 +1196,9 @@ class _Builder:
         if peer.prefix_list_id:
             # NACLs cannot name prefix lists: their CIDRs, or everything.
             return f"0.0.0.0/0 (or each CIDR of {peer.prefix_list_id})"
-        vpc_cidrs = [c for c in (self.vpc.cidrs if self.vpc else ())
-                     if all(n.version == c.version and n.subnet_of(c) for n in denied)]  # type: ignore[arg-type]
+        vpc_cidrs = [
+            c for c in (self.vpc.cidrs if self.vpc else ()) if all(within(n, c) for n in denied)
+        ]
         if vpc_cidrs:
             return str(vpc_cidrs[0])
         return describe_networks(denied)
@@ -761,14 +1207,24 @@ class _Builder:
         acls = self.snapshot.network_acls
         if acls is None:
             return self.snapshot.missing_reason("NetworkAcls")
-        acl_id = (self.snapshot.network_acl_by_subnet.get(subnet.id)
-                  or self.snapshot.default_network_acl_by_vpc.get(subnet.vpc_id))
+        acl_id = self.snapshot.network_acl_by_subnet.get(
+            subnet.id
+        ) or self.snapshot.default_network_acl_by_vpc.get(subnet.vpc_id)
         if acl_id is None:
             return f"no network ACL of {subnet.vpc_id} is associated with {subnet.id}"
         return acls[acl_id]
 
-    def acl_hop(self, parent: int, subnet: Subnet, *, egress: bool, ports: PortRange | None,
-                peer: Peer, leg: Leg = "forward", far_label: str | None = None) -> int | None:
+    def acl_hop(
+        self,
+        parent: int,
+        subnet: Subnet,
+        *,
+        egress: bool,
+        ports: PortRange | None,
+        peer: Peer,
+        leg: Leg = "forward",
+        far_label: str | None = None,
+    ) -> int | None:
         """One NACL crossing. ``peer`` is the far end as this rule set sees it: the
         destination for outbound rules, the source for inbound rules."""
         kind = "network-acl-outbound" if egress else "network-acl-inbound"
@@ -779,8 +1235,9 @@ class _Builder:
             span: PortRange = (self.port, self.port) if self.port is not None else (0, 65535)
         else:
             span = ports
-        decision = evaluate_acl(acl, egress=egress, protocol=self.protocol, ports=span,
-                                peer=peer.networks)
+        decision = evaluate_acl(
+            acl, egress=egress, protocol=self.protocol, ports=span, peer=peer.networks
+        )
         where = far_label or subnet.id
         direction = "outbound" if egress else "inbound"
         to_from = "to" if egress else "from"
@@ -788,44 +1245,83 @@ class _Builder:
         leg_text = " (return traffic)" if leg == "return" else ""
         if decision.allows_all:
             rules = sorted({p.rule_number for p in decision.pieces})
-            return self.add(parent, Hop(acl.id, kind, "pass",
-                                        f"{direction} rule {', '.join(map(str, rules))} of "
-                                        f"{acl.id} ({where}) allows {what}{leg_text}", leg=leg))
+            return self.add(
+                parent,
+                Hop(
+                    acl.id,
+                    kind,
+                    "pass",
+                    f"{direction} rule {', '.join(map(str, rules))} of "
+                    f"{acl.id} ({where}) allows {what}{leg_text}",
+                    leg=leg,
+                ),
+            )
         denied = decision.denied()
         deny_rule = min(p.rule_number for p in denied)
-        rule_text = ("the default rule (*)" if deny_rule == DEFAULT_DENY_RULE
-                     else f"rule {deny_rule}")
-        denied_nets = sorted({n for p in denied for n in p.networks},
-                             key=lambda n: (n.version, int(n.network_address)))
+        rule_text = (
+            "the default rule (*)" if deny_rule == DEFAULT_DENY_RULE else f"rule {deny_rule}"
+        )
+        denied_nets = sorted(
+            {n for p in denied for n in p.networks},
+            key=lambda n: (n.version, int(n.network_address)),
+        )
         denied_ports = sorted({p.ports for p in denied})
-        if not decision.denies_all and peer.approximate and not leg == "return" and \
-                len(denied_ports) == 1 and denied_ports[0] == span:
+        if (
+            not decision.denies_all
+            and peer.approximate
+            and len(denied_ports) == 1
+            and denied_ports[0] == span
+        ):
             status: Status = "unknown"
-            reason = (f"{direction} rules of {acl.id} ({where}) allow {what} only for part of "
-                      f"the addresses; {rule_text} denies {describe_networks(denied_nets)}")
+            reason = (
+                f"{direction} rules of {acl.id} ({where}) allow {what} only for part of "
+                f"the addresses; {rule_text} denies {describe_networks(denied_nets)}"
+            )
         else:
             status = "fail"
             part = "" if decision.denies_all else " for part of the flow"
             denied_text = peer.label if decision.denies_all else describe_networks(denied_nets)
-            reason = (f"{rule_text} of {acl.id} ({where}) denies {direction} "
-                      f"{self.flow_text(denied_ports[0] if ports else None)} {to_from} "
-                      f"{denied_text}{part}{leg_text}")
+            reason = (
+                f"{rule_text} of {acl.id} ({where}) denies {direction} "
+                f"{self.flow_text(denied_ports[0] if ports else None)} {to_from} "
+                f"{denied_text}{part}{leg_text}"
+            )
         if status == "unknown":
             return self.add(parent, Hop(acl.id, kind, status, reason, leg=leg))
         fix_ports = EPHEMERAL_RECOMMENDED if leg == "return" else span
-        rule_clause = (f", with a rule number below {deny_rule}" if deny_rule != DEFAULT_DENY_RULE
-                       else "")
-        self.add(parent, Hop(acl.id, kind, "fail", reason, code="SUBNET_ACL_RESTRICTION",
-                             fix=fix_for("SUBNET_ACL_RESTRICTION", direction=direction,
-                                         acl=acl.id, rule_clause=rule_clause,
-                                         flow=f"{self.flow_text(fix_ports)} {to_from} "
-                                              f"{self.acl_fix_peer(peer, denied_nets)}"),
-                             leg=leg))
+        rule_clause = (
+            f", with a rule number below {deny_rule}" if deny_rule != DEFAULT_DENY_RULE else ""
+        )
+        self.add(
+            parent,
+            Hop(
+                acl.id,
+                kind,
+                "fail",
+                reason,
+                code="SUBNET_ACL_RESTRICTION",
+                fix=fix_for(
+                    "SUBNET_ACL_RESTRICTION",
+                    direction=direction,
+                    acl=acl.id,
+                    rule_clause=rule_clause,
+                    flow=f"{self.flow_text(fix_ports)} {to_from} "
+                    f"{self.acl_fix_peer(peer, denied_nets)}",
+                ),
+                leg=leg,
+            ),
+        )
         return None
 
 
-def build_flow_graph(snapshot: Snapshot, source: Source, destination: Destination, *,
-                     protocol: str = TCP, port: int | None = 443) -> FlowGraph:
+def build_flow_graph(
+    snapshot: Snapshot,
+    source: Source,
+    destination: Destination,
+    *,
+    protocol: str = TCP,
+    port: int | None = 443,
+) -> FlowGraph:
     builder = _Builder(snapshot, source, destination, protocol, port)
     root = builder.build()
     return FlowGraph(builder.graph, root, source, destination, protocol, port)

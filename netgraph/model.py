@@ -41,9 +41,7 @@ class DhcpOptions:
     @property
     def uses_amazon_dns(self) -> bool:
         # No domain-name-servers option means AmazonProvidedDNS, as AWS documents.
-        return not self.domain_name_servers or self.domain_name_servers == (
-            "AmazonProvidedDNS",
-        )
+        return not self.domain_name_servers or self.domain_name_servers == ("AmazonProvidedDNS",)
 
 
 @dataclass(frozen=True)
@@ -118,8 +116,10 @@ class SecurityGroupRule:
 
     @property
     def peer_text(self) -> str:
-        return str(self.cidr) if self.cidr is not None else (
-            self.prefix_list_id or self.group_id or "?"
+        return (
+            str(self.cidr)
+            if self.cidr is not None
+            else (self.prefix_list_id or self.group_id or "?")
         )
 
 

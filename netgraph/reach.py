@@ -38,8 +38,11 @@ class Trace:
     def to_json(self) -> dict[str, Any]:
         blocked = None
         if self.blocked_at is not None:
-            blocked = {"id": self.blocked_at.id, "kind": self.blocked_at.kind,
-                       "reason": self.blocked_at.reason}
+            blocked = {
+                "id": self.blocked_at.id,
+                "kind": self.blocked_at.kind,
+                "reason": self.blocked_at.reason,
+            }
             if self.blocked_at.code:
                 blocked["code"] = self.blocked_at.code
         return {
@@ -51,8 +54,13 @@ class Trace:
             "blocked_at": blocked,
             "reason": self.reason,
             "path": [
-                {"id": h.id, "kind": h.kind, "verdict": h.status, "reason": h.reason,
-                 **({"leg": h.leg} if h.leg != "forward" else {})}
+                {
+                    "id": h.id,
+                    "kind": h.kind,
+                    "verdict": h.status,
+                    "reason": h.reason,
+                    **({"leg": h.leg} if h.leg != "forward" else {}),
+                }
                 for h in self.hops
             ],
             "fix": self.fix,
@@ -84,11 +92,12 @@ def _solve(g: nx.DiGraph, node: int) -> _Result:
         first_unknown = next((r for r in results if r.verdict == "unknown"), None)
         pick = first_unknown or next(r for r in results if r.verdict == "reachable")
         outcomes = "; ".join(
-            r.verdict + (f" at {r.decider.id}" if r.verdict == "blocked" and r.decider else "")
-            + f" if {r.path[0].reason}" for r in results
+            r.verdict
+            + (f" at {r.decider.id}" if r.verdict == "blocked" and r.decider else "")
+            + f" if {r.path[0].reason}"
+            for r in results
         )
-        doubt = Hop(hop.id, hop.kind, "unknown", f"{hop.reason}. Outcomes: {outcomes}",
-                    leg=hop.leg)
+        doubt = Hop(hop.id, hop.kind, "unknown", f"{hop.reason}. Outcomes: {outcomes}", leg=hop.leg)
         return _Result("unknown", (doubt, *pick.path), doubt)
     worst = max(results, key=lambda r: _RANK[r.verdict])
     if worst.verdict == "blocked":

@@ -50,8 +50,11 @@ def needs(task_def: TaskDefinition, region: str, platform_version: str | None = 
             add("ecr.dkr", f"container {c.name} pulls {c.image}")
             add("s3", f"container {c.name} pulls image layers from S3")
         else:
-            where = (f"ECR in {ecr[1]}, not {region}: VPC endpoints serve only their own region"
-                     if ecr else "not a private ECR image of this region")
+            where = (
+                f"ECR in {ecr[1]}, not {region}: VPC endpoints serve only their own region"
+                if ecr
+                else "not a private ECR image of this region"
+            )
             add("internet", f"container {c.name} pulls {c.image} ({where})")
         if c.log_driver == "awslogs":
             log_region = dict(c.log_options).get("awslogs-region", region)

@@ -40,20 +40,35 @@ IGW = "igw-0a0a0a0a0a0a0a0a0"
 NAT = "nat-0a0a0a0a0a0a0a0a1"
 DOPT = "dopt-0a0a0a0a0a0a0a0a0"
 S3_PL = "pl-61a54008"
-S3_CIDRS = ["52.219.0.0/20", "52.219.16.0/22", "52.219.68.0/22", "52.219.136.0/22",
-            "52.219.152.0/22", "52.219.162.0/23", "52.219.172.0/22", "52.219.195.0/24",
-            "3.5.152.0/21"]
+S3_CIDRS = [
+    "52.219.0.0/20",
+    "52.219.16.0/22",
+    "52.219.68.0/22",
+    "52.219.136.0/22",
+    "52.219.152.0/22",
+    "52.219.162.0/23",
+    "52.219.172.0/22",
+    "52.219.195.0/24",
+    "3.5.152.0/21",
+]
 ENDPOINTS = {
     # service: (endpoint id, ENI ids)
     "ecr.api": ("vpce-0e1c2a3b4d5e6f701", ("eni-0e1c2a3b4d5e6f711", "eni-0e1c2a3b4d5e6f712")),
     "ecr.dkr": ("vpce-0e1c2a3b4d5e6f702", ("eni-0e1c2a3b4d5e6f721", "eni-0e1c2a3b4d5e6f722")),
     "logs": ("vpce-0e1c2a3b4d5e6f703", ("eni-0e1c2a3b4d5e6f731", "eni-0e1c2a3b4d5e6f732")),
-    "secretsmanager": ("vpce-0e1c2a3b4d5e6f704",
-                       ("eni-0e1c2a3b4d5e6f741", "eni-0e1c2a3b4d5e6f742")),
+    "secretsmanager": (
+        "vpce-0e1c2a3b4d5e6f704",
+        ("eni-0e1c2a3b4d5e6f741", "eni-0e1c2a3b4d5e6f742"),
+    ),
 }
 S3_ENDPOINT = "vpce-0e1c2a3b4d5e6f7s3"
-DEFAULT_POLICY = json.dumps({"Version": "2008-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}, indent=2)
+DEFAULT_POLICY = json.dumps(
+    {
+        "Version": "2008-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
+    },
+    indent=2,
+)
 IMAGE = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/web:1.4.2"
 SECRET = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:web/db-password-Xy12Ab"
 EXEC_ROLE = f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole"
@@ -63,8 +78,13 @@ def tags(name: str) -> list[dict[str, str]]:
     return [{"Key": "Name", "Value": name}]
 
 
-def sg_rule(protocol: str, from_port: int | None, to_port: int | None,
-            cidrs: tuple[str, ...] = (), groups: tuple[str, ...] = ()) -> dict[str, Any]:
+def sg_rule(
+    protocol: str,
+    from_port: int | None,
+    to_port: int | None,
+    cidrs: tuple[str, ...] = (),
+    groups: tuple[str, ...] = (),
+) -> dict[str, Any]:
     rule: dict[str, Any] = {"IpProtocol": protocol}
     if from_port is not None:
         rule["FromPort"], rule["ToPort"] = from_port, to_port
@@ -75,10 +95,21 @@ def sg_rule(protocol: str, from_port: int | None, to_port: int | None,
     return rule
 
 
-def acl_entry(number: int, egress: bool, protocol: str, action: str, cidr: str,
-              ports: tuple[int, int] | None = None) -> dict[str, Any]:
-    entry: dict[str, Any] = {"CidrBlock": cidr, "Egress": egress, "Protocol": protocol,
-                             "RuleAction": action, "RuleNumber": number}
+def acl_entry(
+    number: int,
+    egress: bool,
+    protocol: str,
+    action: str,
+    cidr: str,
+    ports: tuple[int, int] | None = None,
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "CidrBlock": cidr,
+        "Egress": egress,
+        "Protocol": protocol,
+        "RuleAction": action,
+        "RuleNumber": number,
+    }
     if ports is not None:
         entry["PortRange"] = {"From": ports[0], "To": ports[1]}
     return entry
@@ -89,17 +120,30 @@ def route(dest: str, target_key: str, target: str, origin: str = "CreateRoute") 
     return {key: dest, target_key: target, "Origin": origin, "State": "active"}
 
 
-def eni(eni_id: str, subnet: str, ip: str, groups: list[str], description: str,
-        interface_type: str, public_ip: str | None = None) -> dict[str, Any]:
+def eni(
+    eni_id: str,
+    subnet: str,
+    ip: str,
+    groups: list[str],
+    description: str,
+    interface_type: str,
+    public_ip: str | None = None,
+) -> dict[str, Any]:
     sub_id, _, az = SUBNETS[subnet]
     out: dict[str, Any] = {
-        "AvailabilityZone": az, "Description": description,
+        "AvailabilityZone": az,
+        "Description": description,
         "Groups": [{"GroupId": g, "GroupName": g} for g in groups],
-        "InterfaceType": interface_type, "NetworkInterfaceId": eni_id, "OwnerId": ACCOUNT,
+        "InterfaceType": interface_type,
+        "NetworkInterfaceId": eni_id,
+        "OwnerId": ACCOUNT,
         "PrivateIpAddress": ip,
         "PrivateIpAddresses": [{"Primary": True, "PrivateIpAddress": ip}],
-        "RequesterManaged": True, "SourceDestCheck": True, "Status": "in-use",
-        "SubnetId": sub_id, "VpcId": VPC,
+        "RequesterManaged": True,
+        "SourceDestCheck": True,
+        "Status": "in-use",
+        "SubnetId": sub_id,
+        "VpcId": VPC,
     }
     if public_ip:
         out["Association"] = {"IpOwnerId": "amazon", "PublicIp": public_ip}
@@ -115,144 +159,288 @@ def healthy_endpoints() -> dict[str, Any]:
         "Region": REGION,
         "AccountId": ACCOUNT,
         "CollectedAt": "2026-11-20T09:30:00Z",
-        "Vpcs": [{
-            "CidrBlock": CIDR, "DhcpOptionsId": DOPT, "State": "available", "VpcId": VPC,
-            "OwnerId": ACCOUNT, "InstanceTenancy": "default", "IsDefault": False,
-            "CidrBlockAssociationSet": [{"AssociationId": "vpc-cidr-assoc-0a1b2c3d4e5f60718",
-                                         "CidrBlock": CIDR,
-                                         "CidrBlockState": {"State": "associated"}}],
-            "Tags": tags("app-prod"),
-        }],
+        "Vpcs": [
+            {
+                "CidrBlock": CIDR,
+                "DhcpOptionsId": DOPT,
+                "State": "available",
+                "VpcId": VPC,
+                "OwnerId": ACCOUNT,
+                "InstanceTenancy": "default",
+                "IsDefault": False,
+                "CidrBlockAssociationSet": [
+                    {
+                        "AssociationId": "vpc-cidr-assoc-0a1b2c3d4e5f60718",
+                        "CidrBlock": CIDR,
+                        "CidrBlockState": {"State": "associated"},
+                    }
+                ],
+                "Tags": tags("app-prod"),
+            }
+        ],
         "VpcAttributes": [
             {"VpcId": VPC, "EnableDnsSupport": {"Value": True}},
             {"VpcId": VPC, "EnableDnsHostnames": {"Value": True}},
         ],
-        "DhcpOptions": [{
-            "DhcpOptionsId": DOPT, "OwnerId": ACCOUNT,
-            "DhcpConfigurations": [
-                {"Key": "domain-name", "Values": [{"Value": f"{REGION}.compute.internal"}]},
-                {"Key": "domain-name-servers", "Values": [{"Value": "AmazonProvidedDNS"}]},
-            ],
-        }],
+        "DhcpOptions": [
+            {
+                "DhcpOptionsId": DOPT,
+                "OwnerId": ACCOUNT,
+                "DhcpConfigurations": [
+                    {"Key": "domain-name", "Values": [{"Value": f"{REGION}.compute.internal"}]},
+                    {"Key": "domain-name-servers", "Values": [{"Value": "AmazonProvidedDNS"}]},
+                ],
+            }
+        ],
         "Subnets": [
-            {"AvailabilityZone": az, "CidrBlock": cidr, "SubnetId": sid, "VpcId": VPC,
-             "State": "available", "MapPublicIpOnLaunch": name.startswith("public"),
-             "AvailableIpAddressCount": 250, "DefaultForAz": False, "OwnerId": ACCOUNT,
-             "Tags": tags(f"app-prod-{name}")}
+            {
+                "AvailabilityZone": az,
+                "CidrBlock": cidr,
+                "SubnetId": sid,
+                "VpcId": VPC,
+                "State": "available",
+                "MapPublicIpOnLaunch": name.startswith("public"),
+                "AvailableIpAddressCount": 250,
+                "DefaultForAz": False,
+                "OwnerId": ACCOUNT,
+                "Tags": tags(f"app-prod-{name}"),
+            }
             for name, (sid, cidr, az) in SUBNETS.items()
         ],
         "RouteTables": [
-            {"RouteTableId": RTB_MAIN, "VpcId": VPC, "OwnerId": ACCOUNT,
-             "Associations": [{"Main": True, "RouteTableAssociationId": "rtbassoc-0f0f0f0f00",
-                               "RouteTableId": RTB_MAIN,
-                               "AssociationState": {"State": "associated"}}],
-             "Routes": [route(CIDR, "GatewayId", "local", "CreateRouteTable")],
-             "PropagatingVgws": [], "Tags": tags("app-prod-main")},
-            {"RouteTableId": RTB_PRIVATE, "VpcId": VPC, "OwnerId": ACCOUNT,
-             "Associations": [
-                 {"Main": False, "RouteTableAssociationId": f"rtbassoc-0f0f0f0f1{i}",
-                  "RouteTableId": RTB_PRIVATE, "SubnetId": s,
-                  "AssociationState": {"State": "associated"}}
-                 for i, s in enumerate(private + endpoint_subnets)],
-             "Routes": [route(CIDR, "GatewayId", "local", "CreateRouteTable"),
-                        route(S3_PL, "GatewayId", S3_ENDPOINT, "CreateRoute")],
-             "PropagatingVgws": [], "Tags": tags("app-prod-private")},
-            {"RouteTableId": RTB_PUBLIC, "VpcId": VPC, "OwnerId": ACCOUNT,
-             "Associations": [
-                 {"Main": False, "RouteTableAssociationId": f"rtbassoc-0f0f0f0f2{i}",
-                  "RouteTableId": RTB_PUBLIC, "SubnetId": SUBNETS[n][0],
-                  "AssociationState": {"State": "associated"}}
-                 for i, n in enumerate(("public-a", "public-c"))],
-             "Routes": [route(CIDR, "GatewayId", "local", "CreateRouteTable"),
-                        route("0.0.0.0/0", "GatewayId", IGW)],
-             "PropagatingVgws": [], "Tags": tags("app-prod-public")},
+            {
+                "RouteTableId": RTB_MAIN,
+                "VpcId": VPC,
+                "OwnerId": ACCOUNT,
+                "Associations": [
+                    {
+                        "Main": True,
+                        "RouteTableAssociationId": "rtbassoc-0f0f0f0f00",
+                        "RouteTableId": RTB_MAIN,
+                        "AssociationState": {"State": "associated"},
+                    }
+                ],
+                "Routes": [route(CIDR, "GatewayId", "local", "CreateRouteTable")],
+                "PropagatingVgws": [],
+                "Tags": tags("app-prod-main"),
+            },
+            {
+                "RouteTableId": RTB_PRIVATE,
+                "VpcId": VPC,
+                "OwnerId": ACCOUNT,
+                "Associations": [
+                    {
+                        "Main": False,
+                        "RouteTableAssociationId": f"rtbassoc-0f0f0f0f1{i}",
+                        "RouteTableId": RTB_PRIVATE,
+                        "SubnetId": s,
+                        "AssociationState": {"State": "associated"},
+                    }
+                    for i, s in enumerate(private + endpoint_subnets)
+                ],
+                "Routes": [
+                    route(CIDR, "GatewayId", "local", "CreateRouteTable"),
+                    route(S3_PL, "GatewayId", S3_ENDPOINT, "CreateRoute"),
+                ],
+                "PropagatingVgws": [],
+                "Tags": tags("app-prod-private"),
+            },
+            {
+                "RouteTableId": RTB_PUBLIC,
+                "VpcId": VPC,
+                "OwnerId": ACCOUNT,
+                "Associations": [
+                    {
+                        "Main": False,
+                        "RouteTableAssociationId": f"rtbassoc-0f0f0f0f2{i}",
+                        "RouteTableId": RTB_PUBLIC,
+                        "SubnetId": SUBNETS[n][0],
+                        "AssociationState": {"State": "associated"},
+                    }
+                    for i, n in enumerate(("public-a", "public-c"))
+                ],
+                "Routes": [
+                    route(CIDR, "GatewayId", "local", "CreateRouteTable"),
+                    route("0.0.0.0/0", "GatewayId", IGW),
+                ],
+                "PropagatingVgws": [],
+                "Tags": tags("app-prod-public"),
+            },
         ],
-        "InternetGateways": [{"InternetGatewayId": IGW, "OwnerId": ACCOUNT,
-                              "Attachments": [{"State": "available", "VpcId": VPC}],
-                              "Tags": tags("app-prod-igw")}],
+        "InternetGateways": [
+            {
+                "InternetGatewayId": IGW,
+                "OwnerId": ACCOUNT,
+                "Attachments": [{"State": "available", "VpcId": VPC}],
+                "Tags": tags("app-prod-igw"),
+            }
+        ],
         "EgressOnlyInternetGateways": [],
         "NatGateways": [],
         "VpcEndpoints": [
-            {"VpcEndpointId": ep_id, "VpcEndpointType": "Interface", "VpcId": VPC,
-             "ServiceName": f"com.amazonaws.{REGION}.{svc}", "State": "available",
-             "PolicyDocument": DEFAULT_POLICY, "RouteTableIds": [],
-             "SubnetIds": endpoint_subnets,
-             "Groups": [{"GroupId": SG_ENDPOINTS, "GroupName": "vpc-endpoints"}],
-             "IpAddressType": "ipv4", "DnsOptions": {"DnsRecordIpType": "ipv4"},
-             "PrivateDnsEnabled": True, "RequesterManaged": False,
-             "NetworkInterfaceIds": list(enis), "OwnerId": ACCOUNT,
-             "CreationTimestamp": "2026-03-02T04:05:06.000Z", "Tags": tags(f"{svc}-endpoint")}
+            {
+                "VpcEndpointId": ep_id,
+                "VpcEndpointType": "Interface",
+                "VpcId": VPC,
+                "ServiceName": f"com.amazonaws.{REGION}.{svc}",
+                "State": "available",
+                "PolicyDocument": DEFAULT_POLICY,
+                "RouteTableIds": [],
+                "SubnetIds": endpoint_subnets,
+                "Groups": [{"GroupId": SG_ENDPOINTS, "GroupName": "vpc-endpoints"}],
+                "IpAddressType": "ipv4",
+                "DnsOptions": {"DnsRecordIpType": "ipv4"},
+                "PrivateDnsEnabled": True,
+                "RequesterManaged": False,
+                "NetworkInterfaceIds": list(enis),
+                "OwnerId": ACCOUNT,
+                "CreationTimestamp": "2026-03-02T04:05:06.000Z",
+                "Tags": tags(f"{svc}-endpoint"),
+            }
             for svc, (ep_id, enis) in ENDPOINTS.items()
-        ] + [
-            {"VpcEndpointId": S3_ENDPOINT, "VpcEndpointType": "Gateway", "VpcId": VPC,
-             "ServiceName": f"com.amazonaws.{REGION}.s3", "State": "available",
-             "PolicyDocument": DEFAULT_POLICY, "RouteTableIds": [RTB_PRIVATE],
-             "SubnetIds": [], "Groups": [], "PrivateDnsEnabled": False,
-             "RequesterManaged": False, "NetworkInterfaceIds": [], "DnsEntries": [],
-             "OwnerId": ACCOUNT, "CreationTimestamp": "2026-03-02T04:05:06.000Z",
-             "Tags": tags("s3-gateway")},
+        ]
+        + [
+            {
+                "VpcEndpointId": S3_ENDPOINT,
+                "VpcEndpointType": "Gateway",
+                "VpcId": VPC,
+                "ServiceName": f"com.amazonaws.{REGION}.s3",
+                "State": "available",
+                "PolicyDocument": DEFAULT_POLICY,
+                "RouteTableIds": [RTB_PRIVATE],
+                "SubnetIds": [],
+                "Groups": [],
+                "PrivateDnsEnabled": False,
+                "RequesterManaged": False,
+                "NetworkInterfaceIds": [],
+                "DnsEntries": [],
+                "OwnerId": ACCOUNT,
+                "CreationTimestamp": "2026-03-02T04:05:06.000Z",
+                "Tags": tags("s3-gateway"),
+            },
         ],
         "SecurityGroups": [
-            {"GroupId": SG_DEFAULT, "GroupName": "default", "VpcId": VPC, "OwnerId": ACCOUNT,
-             "Description": "default VPC security group",
-             "IpPermissions": [sg_rule("-1", None, None, groups=(SG_DEFAULT,))],
-             "IpPermissionsEgress": [sg_rule("-1", None, None, cidrs=("0.0.0.0/0",))]},
-            {"GroupId": SG_TASK, "GroupName": "web-task", "VpcId": VPC, "OwnerId": ACCOUNT,
-             "Description": "web tasks",
-             "IpPermissions": [sg_rule("tcp", 8080, 8080, cidrs=(CIDR,))],
-             "IpPermissionsEgress": [sg_rule("-1", None, None, cidrs=("0.0.0.0/0",))]},
-            {"GroupId": SG_ENDPOINTS, "GroupName": "vpc-endpoints", "VpcId": VPC,
-             "OwnerId": ACCOUNT, "Description": "HTTPS from the VPC to the endpoints",
-             "IpPermissions": [sg_rule("tcp", 443, 443, cidrs=(CIDR,))],
-             "IpPermissionsEgress": [sg_rule("-1", None, None, cidrs=("0.0.0.0/0",))]},
+            {
+                "GroupId": SG_DEFAULT,
+                "GroupName": "default",
+                "VpcId": VPC,
+                "OwnerId": ACCOUNT,
+                "Description": "default VPC security group",
+                "IpPermissions": [sg_rule("-1", None, None, groups=(SG_DEFAULT,))],
+                "IpPermissionsEgress": [sg_rule("-1", None, None, cidrs=("0.0.0.0/0",))],
+            },
+            {
+                "GroupId": SG_TASK,
+                "GroupName": "web-task",
+                "VpcId": VPC,
+                "OwnerId": ACCOUNT,
+                "Description": "web tasks",
+                "IpPermissions": [sg_rule("tcp", 8080, 8080, cidrs=(CIDR,))],
+                "IpPermissionsEgress": [sg_rule("-1", None, None, cidrs=("0.0.0.0/0",))],
+            },
+            {
+                "GroupId": SG_ENDPOINTS,
+                "GroupName": "vpc-endpoints",
+                "VpcId": VPC,
+                "OwnerId": ACCOUNT,
+                "Description": "HTTPS from the VPC to the endpoints",
+                "IpPermissions": [sg_rule("tcp", 443, 443, cidrs=(CIDR,))],
+                "IpPermissionsEgress": [sg_rule("-1", None, None, cidrs=("0.0.0.0/0",))],
+            },
         ],
         "NetworkAcls": [
-            {"NetworkAclId": ACL_DEFAULT, "VpcId": VPC, "IsDefault": True, "OwnerId": ACCOUNT,
-             "Associations": [
-                 {"NetworkAclAssociationId": f"aclassoc-0c0c0c0c{i:02d}",
-                  "NetworkAclId": ACL_DEFAULT, "SubnetId": sid}
-                 for i, (sid, _, _) in enumerate(SUBNETS.values())],
-             "Entries": [acl_entry(100, True, "-1", "allow", "0.0.0.0/0"),
-                         acl_entry(32767, True, "-1", "deny", "0.0.0.0/0"),
-                         acl_entry(100, False, "-1", "allow", "0.0.0.0/0"),
-                         acl_entry(32767, False, "-1", "deny", "0.0.0.0/0")],
-             "Tags": []},
+            {
+                "NetworkAclId": ACL_DEFAULT,
+                "VpcId": VPC,
+                "IsDefault": True,
+                "OwnerId": ACCOUNT,
+                "Associations": [
+                    {
+                        "NetworkAclAssociationId": f"aclassoc-0c0c0c0c{i:02d}",
+                        "NetworkAclId": ACL_DEFAULT,
+                        "SubnetId": sid,
+                    }
+                    for i, (sid, _, _) in enumerate(SUBNETS.values())
+                ],
+                "Entries": [
+                    acl_entry(100, True, "-1", "allow", "0.0.0.0/0"),
+                    acl_entry(32767, True, "-1", "deny", "0.0.0.0/0"),
+                    acl_entry(100, False, "-1", "allow", "0.0.0.0/0"),
+                    acl_entry(32767, False, "-1", "deny", "0.0.0.0/0"),
+                ],
+                "Tags": [],
+            },
         ],
         "NetworkInterfaces": [
-            eni(eni_id, "endpoints-a" if i == 0 else "endpoints-c",
-                f"10.0.{11 + i}.{10 + n * 10}", [SG_ENDPOINTS],
-                f"VPC Endpoint Interface {ep_id}", "vpc_endpoint")
+            eni(
+                eni_id,
+                "endpoints-a" if i == 0 else "endpoints-c",
+                f"10.0.{11 + i}.{10 + n * 10}",
+                [SG_ENDPOINTS],
+                f"VPC Endpoint Interface {ep_id}",
+                "vpc_endpoint",
+            )
             for n, (ep_id, enis) in enumerate(ENDPOINTS.values())
             for i, eni_id in enumerate(enis)
         ],
         "PrefixLists": [
-            {"PrefixListId": S3_PL, "PrefixListName": f"com.amazonaws.{REGION}.s3",
-             "Cidrs": S3_CIDRS},
+            {
+                "PrefixListId": S3_PL,
+                "PrefixListName": f"com.amazonaws.{REGION}.s3",
+                "Cidrs": S3_CIDRS,
+            },
         ],
-        "services": [{
-            "serviceArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/app/web",
-            "serviceName": "web",
-            "clusterArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/app",
-            "status": "ACTIVE", "desiredCount": 2, "runningCount": 0, "pendingCount": 2,
-            "launchType": "FARGATE", "platformVersion": "LATEST", "platformFamily": "Linux",
-            "taskDefinition": f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/web:7",
-            "networkConfiguration": {"awsvpcConfiguration": {
-                "subnets": private, "securityGroups": [SG_TASK], "assignPublicIp": "DISABLED"}},
-        }],
-        "taskDefinitions": [{
-            "taskDefinitionArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/web:7",
-            "family": "web", "revision": 7, "networkMode": "awsvpc",
-            "requiresCompatibilities": ["FARGATE"], "cpu": "512", "memory": "1024",
-            "executionRoleArn": EXEC_ROLE,
-            "containerDefinitions": [{
-                "name": "web", "image": IMAGE, "essential": True,
-                "portMappings": [{"containerPort": 8080, "protocol": "tcp"}],
-                "logConfiguration": {"logDriver": "awslogs", "options": {
-                    "awslogs-group": "/ecs/web", "awslogs-region": REGION,
-                    "awslogs-stream-prefix": "web"}},
-                "secrets": [{"name": "DB_PASSWORD", "valueFrom": SECRET}],
-            }],
-        }],
+        "services": [
+            {
+                "serviceArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/app/web",
+                "serviceName": "web",
+                "clusterArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/app",
+                "status": "ACTIVE",
+                "desiredCount": 2,
+                "runningCount": 0,
+                "pendingCount": 2,
+                "launchType": "FARGATE",
+                "platformVersion": "LATEST",
+                "platformFamily": "Linux",
+                "taskDefinition": f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/web:7",
+                "networkConfiguration": {
+                    "awsvpcConfiguration": {
+                        "subnets": private,
+                        "securityGroups": [SG_TASK],
+                        "assignPublicIp": "DISABLED",
+                    }
+                },
+            }
+        ],
+        "taskDefinitions": [
+            {
+                "taskDefinitionArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/web:7",
+                "family": "web",
+                "revision": 7,
+                "networkMode": "awsvpc",
+                "requiresCompatibilities": ["FARGATE"],
+                "cpu": "512",
+                "memory": "1024",
+                "executionRoleArn": EXEC_ROLE,
+                "containerDefinitions": [
+                    {
+                        "name": "web",
+                        "image": IMAGE,
+                        "essential": True,
+                        "portMappings": [{"containerPort": 8080, "protocol": "tcp"}],
+                        "logConfiguration": {
+                            "logDriver": "awslogs",
+                            "options": {
+                                "awslogs-group": "/ecs/web",
+                                "awslogs-region": REGION,
+                                "awslogs-stream-prefix": "web",
+                            },
+                        },
+                        "secrets": [{"name": "DB_PASSWORD", "valueFrom": SECRET}],
+                    }
+                ],
+            }
+        ],
     }
     return snap
 
@@ -270,22 +458,43 @@ def healthy_nat() -> dict[str, Any]:
     """Private subnets whose default route goes to a NAT gateway in a public subnet."""
     snap = healthy_endpoints()
     snap["VpcEndpoints"] = []
-    snap["NetworkInterfaces"] = [eni("eni-0a0a0a0a0a0a0a0n1", "public-a", "10.0.101.25", [],
-                                     f"Interface for NAT Gateway {NAT}", "nat_gateway",
-                                     public_ip="54.250.10.20")]
-    snap["NatGateways"] = [{
-        "NatGatewayId": NAT, "VpcId": VPC, "SubnetId": SUBNETS["public-a"][0],
-        "State": "available", "ConnectivityType": "public",
-        "CreateTime": "2026-03-02T04:05:06.000Z",
-        "NatGatewayAddresses": [{"AllocationId": "eipalloc-0a0a0a0a0a0a0a0a0",
-                                 "NetworkInterfaceId": "eni-0a0a0a0a0a0a0a0n1",
-                                 "PrivateIp": "10.0.101.25", "PublicIp": "54.250.10.20",
-                                 "IsPrimary": True, "Status": "succeeded"}],
-        "Tags": tags("app-prod-nat-a"),
-    }]
+    snap["NetworkInterfaces"] = [
+        eni(
+            "eni-0a0a0a0a0a0a0a0n1",
+            "public-a",
+            "10.0.101.25",
+            [],
+            f"Interface for NAT Gateway {NAT}",
+            "nat_gateway",
+            public_ip="54.250.10.20",
+        )
+    ]
+    snap["NatGateways"] = [
+        {
+            "NatGatewayId": NAT,
+            "VpcId": VPC,
+            "SubnetId": SUBNETS["public-a"][0],
+            "State": "available",
+            "ConnectivityType": "public",
+            "CreateTime": "2026-03-02T04:05:06.000Z",
+            "NatGatewayAddresses": [
+                {
+                    "AllocationId": "eipalloc-0a0a0a0a0a0a0a0a0",
+                    "NetworkInterfaceId": "eni-0a0a0a0a0a0a0a0n1",
+                    "PrivateIp": "10.0.101.25",
+                    "PublicIp": "54.250.10.20",
+                    "IsPrimary": True,
+                    "Status": "succeeded",
+                }
+            ],
+            "Tags": tags("app-prod-nat-a"),
+        }
+    ]
     private = _find(snap["RouteTables"], "RouteTableId", RTB_PRIVATE)
-    private["Routes"] = [route(CIDR, "GatewayId", "local", "CreateRouteTable"),
-                         route("0.0.0.0/0", "NatGatewayId", NAT)]
+    private["Routes"] = [
+        route(CIDR, "GatewayId", "local", "CreateRouteTable"),
+        route("0.0.0.0/0", "NatGatewayId", NAT),
+    ]
     return snap
 
 
@@ -315,20 +524,30 @@ def broken_nacl_no_ephemeral() -> dict[str, Any]:
     private = [SUBNETS["private-a"][0], SUBNETS["private-c"][0]]
     default = _find(snap["NetworkAcls"], "NetworkAclId", ACL_DEFAULT)
     default["Associations"] = [a for a in default["Associations"] if a["SubnetId"] not in private]
-    snap["NetworkAcls"].append({
-        "NetworkAclId": ACL_TASKS, "VpcId": VPC, "IsDefault": False, "OwnerId": ACCOUNT,
-        "Associations": [{"NetworkAclAssociationId": f"aclassoc-0c0c0c0c1{i}",
-                          "NetworkAclId": ACL_TASKS, "SubnetId": s}
-                         for i, s in enumerate(private)],
-        "Entries": [
-            acl_entry(100, True, "6", "allow", "0.0.0.0/0", (443, 443)),
-            acl_entry(32767, True, "-1", "deny", "0.0.0.0/0"),
-            acl_entry(100, False, "6", "allow", CIDR, (8080, 8080)),
-            acl_entry(110, False, "6", "allow", CIDR, (443, 443)),
-            acl_entry(32767, False, "-1", "deny", "0.0.0.0/0"),
-        ],
-        "Tags": tags("app-prod-tasks"),
-    })
+    snap["NetworkAcls"].append(
+        {
+            "NetworkAclId": ACL_TASKS,
+            "VpcId": VPC,
+            "IsDefault": False,
+            "OwnerId": ACCOUNT,
+            "Associations": [
+                {
+                    "NetworkAclAssociationId": f"aclassoc-0c0c0c0c1{i}",
+                    "NetworkAclId": ACL_TASKS,
+                    "SubnetId": s,
+                }
+                for i, s in enumerate(private)
+            ],
+            "Entries": [
+                acl_entry(100, True, "6", "allow", "0.0.0.0/0", (443, 443)),
+                acl_entry(32767, True, "-1", "deny", "0.0.0.0/0"),
+                acl_entry(100, False, "6", "allow", CIDR, (8080, 8080)),
+                acl_entry(110, False, "6", "allow", CIDR, (443, 443)),
+                acl_entry(32767, False, "-1", "deny", "0.0.0.0/0"),
+            ],
+            "Tags": tags("app-prod-tasks"),
+        }
+    )
     return snap
 
 
@@ -351,7 +570,9 @@ def broken_private_dns_off() -> dict[str, Any]:
 def broken_public_no_public_ip() -> dict[str, Any]:
     """Tasks in public subnets without a public IP: the internet gateway will not carry them."""
     snap = healthy_public()
-    snap["services"][0]["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"] = "DISABLED"
+    snap["services"][0]["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"] = (
+        "DISABLED"
+    )
     return snap
 
 
@@ -359,7 +580,9 @@ def unknown_custom_dns() -> dict[str, Any]:
     """Healthy endpoints, but the VPC's DHCP options name the company's own DNS servers."""
     snap = healthy_endpoints()
     snap["DhcpOptions"][0]["DhcpConfigurations"][1]["Values"] = [
-        {"Value": "10.0.0.53"}, {"Value": "10.0.1.53"}]
+        {"Value": "10.0.0.53"},
+        {"Value": "10.0.1.53"},
+    ]
     return snap
 
 

@@ -53,19 +53,30 @@ def test_region_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["check", write(tmp_path, data), "--region", "ap-northeast-1"]) == 3
 
 
-@pytest.mark.parametrize("change, where", [
-    (lambda d: d.update(Subnets={"SubnetId": "x"}), "$.Subnets: expected a list"),
-    (lambda d: d["Subnets"][2].update(CidrBlock=42), "$.Subnets[2].CidrBlock: expected a string"),
-    (lambda d: d["Subnets"][0].update(CidrBlock="10.0.1.0/33"), "is not a CIDR block"),
-    (lambda d: d["NetworkAcls"][0]["Entries"][0].update(RuleNumber="100"),
-     "Entries[0].RuleNumber: expected an integer"),
-    (lambda d: d["Vpcs"][0].pop("VpcId"), "required key 'VpcId' is missing"),
-    (lambda d: d["VpcEndpoints"][0].update(PrivateDnsEnabled="yes"),
-     "PrivateDnsEnabled: expected true or false"),
-    (lambda d: d["SecurityGroups"].append(7), "$.SecurityGroups[3]: expected an object"),
-])
-def test_wrong_types_name_file_and_key(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                       change: Any, where: str) -> None:
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        (lambda d: d.update(Subnets={"SubnetId": "x"}), "$.Subnets: expected a list"),
+        (
+            lambda d: d["Subnets"][2].update(CidrBlock=42),
+            "$.Subnets[2].CidrBlock: expected a string",
+        ),
+        (lambda d: d["Subnets"][0].update(CidrBlock="10.0.1.0/33"), "is not a CIDR block"),
+        (
+            lambda d: d["NetworkAcls"][0]["Entries"][0].update(RuleNumber="100"),
+            "Entries[0].RuleNumber: expected an integer",
+        ),
+        (lambda d: d["Vpcs"][0].pop("VpcId"), "required key 'VpcId' is missing"),
+        (
+            lambda d: d["VpcEndpoints"][0].update(PrivateDnsEnabled="yes"),
+            "PrivateDnsEnabled: expected true or false",
+        ),
+        (lambda d: d["SecurityGroups"].append(7), "$.SecurityGroups[3]: expected an object"),
+    ],
+)
+def test_wrong_types_name_file_and_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: Any, where: str
+) -> None:
     data = sample_data("healthy-endpoints")
     change(data)
     path = write(tmp_path, data)
@@ -92,8 +103,9 @@ def test_missing_file_and_empty_folder(tmp_path: Path, capsys: pytest.CaptureFix
 def test_unknown_sources_and_targets(capsys: pytest.CaptureFixture[str]) -> None:
     assert "no such ECS service" in bad(capsys, "check", HEALTHY, "--service", "nope")
     assert "no such network interface" in bad(capsys, "check", HEALTHY, "--eni", "eni-0nope")
-    assert "no such subnet" in bad(capsys, "check", HEALTHY, "--subnet", "subnet-0nope",
-                                   "--security-group", "sg-1")
+    assert "no such subnet" in bad(
+        capsys, "check", HEALTHY, "--subnet", "subnet-0nope", "--security-group", "sg-1"
+    )
     assert "give --subnet too" in bad(capsys, "check", HEALTHY, "--security-group", "sg-1")
     assert "unknown target" in bad(capsys, "check", HEALTHY, "--target", "ecr")
     assert "expected eni-" in bad(capsys, "path", HEALTHY, "--from", "x", "--to", "8.8.8.8")
@@ -101,12 +113,22 @@ def test_unknown_sources_and_targets(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     bad(capsys, "check")
-    bad(capsys, "path", HEALTHY, "--from", "subnet-0a11c0ffee0000001", "--to", "8.8.8.8",
-        "--port", "70000")
+    bad(
+        capsys,
+        "path",
+        HEALTHY,
+        "--from",
+        "subnet-0a11c0ffee0000001",
+        "--to",
+        "8.8.8.8",
+        "--port",
+        "70000",
+    )
 
 
-def test_folder_of_describe_outputs_is_merged(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_folder_of_describe_outputs_is_merged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = sample_data("broken-s3-only-endpoint")
     folder = tmp_path / "snap"
     folder.mkdir()
@@ -121,30 +143,69 @@ def test_folder_of_describe_outputs_is_merged(tmp_path: Path,
 
 
 def test_hypothetical_task_and_eni_sources(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["check", HEALTHY, "--subnet", "subnet-0a11c0ffee0000001",
-                 "--security-group", "sg-0b0b0b0b0b0b0b0b1", "--format", "json"])
+    code = main(
+        [
+            "check",
+            HEALTHY,
+            "--subnet",
+            "subnet-0a11c0ffee0000001",
+            "--security-group",
+            "sg-0b0b0b0b0b0b0b0b1",
+            "--format",
+            "json",
+        ]
+    )
     doc = json.loads(capsys.readouterr().out)
     assert code == 0  # no task definition: no execution-role check
     assert [c["target"] for c in doc["checks"]] == ["ecr.api", "ecr.dkr", "s3", "logs"]
     assert doc["checks"][0]["source"]["kind"] == "hypothetical"
-    code = main(["check", HEALTHY, "--eni", "eni-0e1c2a3b4d5e6f711", "--target", "s3",
-                 "--format", "json"])
+    code = main(
+        ["check", HEALTHY, "--eni", "eni-0e1c2a3b4d5e6f711", "--target", "s3", "--format", "json"]
+    )
     doc = json.loads(capsys.readouterr().out)
     assert doc["checks"][0]["source"] == {
-        "kind": "eni", "id": "eni-0e1c2a3b4d5e6f711", "subnet": "subnet-0a11c0ffee0000011",
-        "security_groups": ["sg-0e0e0e0e0e0e0e0e2"], "public_ip": False,
-        "address": "10.0.11.10"}
+        "kind": "eni",
+        "id": "eni-0e1c2a3b4d5e6f711",
+        "subnet": "subnet-0a11c0ffee0000011",
+        "security_groups": ["sg-0e0e0e0e0e0e0e0e2"],
+        "public_ip": False,
+        "address": "10.0.11.10",
+    }
 
 
 def test_path_to_a_dns_name_and_to_an_endpoint_eni(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["path", HEALTHY, "--from", "subnet-0a11c0ffee0000001", "--security-group",
-                 "sg-0b0b0b0b0b0b0b0b1", "--to", "api.ecr.ap-northeast-1.amazonaws.com",
-                 "--format", "json"])
+    code = main(
+        [
+            "path",
+            HEALTHY,
+            "--from",
+            "subnet-0a11c0ffee0000001",
+            "--security-group",
+            "sg-0b0b0b0b0b0b0b0b1",
+            "--to",
+            "api.ecr.ap-northeast-1.amazonaws.com",
+            "--format",
+            "json",
+        ]
+    )
     doc = json.loads(capsys.readouterr().out)
     assert code == 0 and doc["checks"][0]["target"] == "api.ecr.ap-northeast-1.amazonaws.com"
-    code = main(["path", HEALTHY, "--from", "subnet-0a11c0ffee0000001", "--security-group",
-                 "sg-0b0b0b0b0b0b0b0b1", "--to", "eni-0e1c2a3b4d5e6f721", "--port", "22",
-                 "--format", "json"])
+    code = main(
+        [
+            "path",
+            HEALTHY,
+            "--from",
+            "subnet-0a11c0ffee0000001",
+            "--security-group",
+            "sg-0b0b0b0b0b0b0b0b1",
+            "--to",
+            "eni-0e1c2a3b4d5e6f721",
+            "--port",
+            "22",
+            "--format",
+            "json",
+        ]
+    )
     doc = json.loads(capsys.readouterr().out)
     assert code == 1
     assert doc["checks"][0]["blocked_at"]["id"] == "sg-0e0e0e0e0e0e0e0e2"
@@ -159,9 +220,12 @@ def test_text_report_names_hop_and_fix(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_installed_entry_points_work() -> None:
-    for argv in ([sys.executable, "-m", "netgraph"],
-                 [sys.executable, str(Path(__file__).parent.parent / "cli.py")]):
-        proc = subprocess.run([*argv, "check", HEALTHY, "--target", "s3"], capture_output=True,
-                              text=True, check=False)
+    for argv in (
+        [sys.executable, "-m", "netgraph"],
+        [sys.executable, str(Path(__file__).parent.parent / "cli.py")],
+    ):
+        proc = subprocess.run(
+            [*argv, "check", HEALTHY, "--target", "s3"], capture_output=True, text=True, check=False
+        )
         assert proc.returncode == 0, proc.stderr
         assert "ok       s3" in proc.stdout

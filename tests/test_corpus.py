@@ -17,8 +17,13 @@ pytestmark = pytest.mark.skipif(not RUNNER.is_file(), reason=f"{RUNNER} not pres
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(RUNNER), "--cli", CLI, *args],
-                          capture_output=True, text=True, check=False, timeout=600)
+    return subprocess.run(
+        [sys.executable, str(RUNNER), "--cli", CLI, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
 
 
 def test_every_corpus_query_agrees() -> None:

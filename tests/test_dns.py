@@ -87,11 +87,15 @@ def test_default_dhcp_options_mean_amazon_dns(healthy: dict[str, Any]) -> None:
 def test_hostnames_map_to_services() -> None:
     region = "ap-northeast-1"
     assert service_for_hostname("api.ecr.ap-northeast-1.amazonaws.com", region) is ECR_API
-    assert service_for_hostname("1234.dkr.ecr.ap-northeast-1.amazonaws.com", region) is \
-        AWS_SERVICES["ecr.dkr"]
-    assert service_for_hostname("bucket.s3.ap-northeast-1.amazonaws.com", region) is \
-        AWS_SERVICES["s3"]
-    assert service_for_hostname("logs.ap-northeast-1.amazonaws.com.", region) is \
-        AWS_SERVICES["logs"]
+    assert (
+        service_for_hostname("1234.dkr.ecr.ap-northeast-1.amazonaws.com", region)
+        is AWS_SERVICES["ecr.dkr"]
+    )
+    assert (
+        service_for_hostname("bucket.s3.ap-northeast-1.amazonaws.com", region) is AWS_SERVICES["s3"]
+    )
+    assert (
+        service_for_hostname("logs.ap-northeast-1.amazonaws.com.", region) is AWS_SERVICES["logs"]
+    )
     assert service_for_hostname("api.ecr.us-east-1.amazonaws.com", region) is None
     assert service_for_hostname("registry-1.docker.io", region) is None

@@ -14,30 +14,52 @@ from netgraph.model import NetworkAcl, NetworkAclEntry
 net = ipaddress.ip_network
 
 
-def entry(number: int, action: str, cidr: str, protocol: str = "6",
-          ports: tuple[int, int] | None = None, egress: bool = False) -> NetworkAclEntry:
-    return NetworkAclEntry(number, egress, protocol, action == "allow", net(cidr),
-                           ports[0] if ports else None, ports[1] if ports else None)
+def entry(
+    number: int,
+    action: str,
+    cidr: str,
+    protocol: str = "6",
+    ports: tuple[int, int] | None = None,
+    egress: bool = False,
+) -> NetworkAclEntry:
+    return NetworkAclEntry(
+        number,
+        egress,
+        protocol,
+        action == "allow",
+        net(cidr),
+        ports[0] if ports else None,
+        ports[1] if ports else None,
+    )
 
 
 def acl(*entries: NetworkAclEntry) -> NetworkAcl:
-    return NetworkAcl("acl-1", "vpc-1", False,
-                      tuple(sorted(entries, key=lambda e: e.rule_number)), ())
+    return NetworkAcl(
+        "acl-1", "vpc-1", False, tuple(sorted(entries, key=lambda e: e.rule_number)), ()
+    )
 
 
 def test_lowest_number_wins_even_when_listed_later() -> None:
-    a = acl(entry(200, "allow", "0.0.0.0/0", ports=(443, 443)),
-            entry(100, "deny", "10.0.0.0/8", ports=(443, 443)))
+    a = acl(
+        entry(200, "allow", "0.0.0.0/0", ports=(443, 443)),
+        entry(100, "deny", "10.0.0.0/8", ports=(443, 443)),
+    )
     assert acl_allows(a, egress=False, protocol="6", port=443, address=net("10.1.2.3/32")) == (
-        False, 100)
+        False,
+        100,
+    )
     assert acl_allows(a, egress=False, protocol="6", port=443, address=net("8.8.8.8/32")) == (
-        True, 200)
+        True,
+        200,
+    )
 
 
 def test_nothing_matches_means_default_deny() -> None:
     a = acl(entry(100, "allow", "0.0.0.0/0", ports=(443, 443)))
-    assert acl_allows(a, egress=False, protocol="6", port=32768,
-                      address=net("1.2.3.4/32")) == (False, DEFAULT_DENY_RULE)
+    assert acl_allows(a, egress=False, protocol="6", port=32768, address=net("1.2.3.4/32")) == (
+        False,
+        DEFAULT_DENY_RULE,
+    )
 
 
 def test_directions_are_separate_rule_sets() -> None:
@@ -47,12 +69,18 @@ def test_directions_are_separate_rule_sets() -> None:
 
 
 def test_protocol_all_ignores_ports_and_udp_rule_does_not_match_tcp() -> None:
-    a = acl(entry(90, "deny", "0.0.0.0/0", protocol="17", ports=(0, 65535)),
-            entry(100, "allow", "0.0.0.0/0", protocol="-1"))
+    a = acl(
+        entry(90, "deny", "0.0.0.0/0", protocol="17", ports=(0, 65535)),
+        entry(100, "allow", "0.0.0.0/0", protocol="-1"),
+    )
     assert acl_allows(a, egress=False, protocol="6", port=5, address=net("1.2.3.4/32")) == (
-        True, 100)
+        True,
+        100,
+    )
     assert acl_allows(a, egress=False, protocol="17", port=5, address=net("1.2.3.4/32")) == (
-        False, 90)
+        False,
+        90,
+    )
 
 
 def test_ipv6_rule_never_matches_ipv4() -> None:
@@ -62,25 +90,35 @@ def test_ipv6_rule_never_matches_ipv4() -> None:
 
 def test_return_range_partly_denied_is_reported_by_piece() -> None:
     a = acl(entry(100, "allow", "0.0.0.0/0", ports=(49152, 65535)))
-    d = evaluate_acl(a, egress=False, protocol="6", ports=(32768, 60999),
-                     peer=(net("0.0.0.0/0"),))
+    d = evaluate_acl(a, egress=False, protocol="6", ports=(32768, 60999), peer=(net("0.0.0.0/0"),))
     assert not d.allows_all and not d.denies_all
-    assert {(p.ports, p.allow) for p in d.pieces} == {((49152, 60999), True),
-                                                       ((32768, 49151), False)}
+    assert {(p.ports, p.allow) for p in d.pieces} == {
+        ((49152, 60999), True),
+        ((32768, 49151), False),
+    }
 
 
 # ---- property: the set evaluation equals packet-by-packet first match --------------------
 
 SPACE = net("10.0.0.0/28")  # 16 addresses, ports 0-7: small enough to enumerate
-cidrs = st.builds(lambda base, plen: net(f"10.0.0.{base}/{plen}", strict=False),
-                  st.integers(0, 15), st.integers(26, 32))
-port_ranges = st.one_of(st.none(), st.tuples(st.integers(0, 7), st.integers(0, 7)).map(
-    lambda t: (min(t), max(t))))
+cidrs = st.builds(
+    lambda base, plen: net(f"10.0.0.{base}/{plen}", strict=False),
+    st.integers(0, 15),
+    st.integers(26, 32),
+)
+port_ranges = st.one_of(
+    st.none(), st.tuples(st.integers(0, 7), st.integers(0, 7)).map(lambda t: (min(t), max(t)))
+)
 entries = st.builds(
     lambda n, allow, c, proto, ports: NetworkAclEntry(
-        n, False, proto, allow, c, *(ports if ports and proto in ("6", "17") else (None, None))),
-    st.integers(1, 32766), st.booleans(), cidrs, st.sampled_from(["6", "17", "-1"]),
-    port_ranges)
+        n, False, proto, allow, c, *(ports if ports and proto in ("6", "17") else (None, None))
+    ),
+    st.integers(1, 32766),
+    st.booleans(),
+    cidrs,
+    st.sampled_from(["6", "17", "-1"]),
+    port_ranges,
+)
 
 
 def oracle(a: NetworkAcl, protocol: str, port: int, address: ipaddress.IPv4Address) -> bool:
@@ -89,8 +127,11 @@ def oracle(a: NetworkAcl, protocol: str, port: int, address: ipaddress.IPv4Addre
             continue
         if e.protocol not in ("-1", protocol):
             continue
-        if e.port_from is not None and e.port_to is not None and not (
-                e.port_from <= port <= e.port_to):
+        if (
+            e.port_from is not None
+            and e.port_to is not None
+            and not (e.port_from <= port <= e.port_to)
+        ):
             continue
         if address in e.cidr:
             return e.allow
@@ -98,10 +139,16 @@ def oracle(a: NetworkAcl, protocol: str, port: int, address: ipaddress.IPv4Addre
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(entries, max_size=6, unique_by=lambda e: e.rule_number),
-       st.sampled_from(["6", "17"]), port_ranges, cidrs)
+@given(
+    st.lists(entries, max_size=6, unique_by=lambda e: e.rule_number),
+    st.sampled_from(["6", "17"]),
+    port_ranges,
+    cidrs,
+)
 def test_set_evaluation_matches_per_packet_oracle(
-    rules: list[NetworkAclEntry], protocol: str, ports: tuple[int, int] | None,
+    rules: list[NetworkAclEntry],
+    protocol: str,
+    ports: tuple[int, int] | None,
     peer: ipaddress.IPv4Network,
 ) -> None:
     a = acl(*rules)

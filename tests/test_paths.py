@@ -51,20 +51,32 @@ def test_nat_subnet_without_internet_route_blames_its_route_table() -> None:
 
 def test_nat_subnet_nacl_is_checked_on_both_legs() -> None:
     data = sample_data("healthy-nat")
-    data["NetworkAcls"].append({
-        "NetworkAclId": "acl-0nat", "VpcId": build.VPC, "IsDefault": False,
-        "Associations": [{"NetworkAclId": "acl-0nat", "SubnetId": build.SUBNETS["public-a"][0]}],
-        "Entries": [build.acl_entry(100, True, "6", "allow", "0.0.0.0/0", (443, 443)),
-                    build.acl_entry(110, True, "6", "allow", "10.0.0.0/16", (1024, 65535)),
-                    build.acl_entry(100, False, "6", "allow", "10.0.0.0/16", (443, 443))],
-    })
+    data["NetworkAcls"].append(
+        {
+            "NetworkAclId": "acl-0nat",
+            "VpcId": build.VPC,
+            "IsDefault": False,
+            "Associations": [
+                {"NetworkAclId": "acl-0nat", "SubnetId": build.SUBNETS["public-a"][0]}
+            ],
+            "Entries": [
+                build.acl_entry(100, True, "6", "allow", "0.0.0.0/0", (443, 443)),
+                build.acl_entry(110, True, "6", "allow", "10.0.0.0/16", (1024, 65535)),
+                build.acl_entry(100, False, "6", "allow", "10.0.0.0/16", (443, 443)),
+            ],
+        }
+    )
     default = find(data["NetworkAcls"], "NetworkAclId", build.ACL_DEFAULT)
-    default["Associations"] = [a for a in default["Associations"]
-                               if a["SubnetId"] != build.SUBNETS["public-a"][0]]
+    default["Associations"] = [
+        a for a in default["Associations"] if a["SubnetId"] != build.SUBNETS["public-a"][0]
+    ]
     t = one(data, "logs")
     assert t.verdict == "blocked" and t.blocked_at is not None
     assert (t.blocked_at.id, t.blocked_at.kind, t.blocked_at.leg) == (
-        "acl-0nat", "network-acl-inbound", "return")
+        "acl-0nat",
+        "network-acl-inbound",
+        "return",
+    )
 
 
 def test_blackhole_route_blames_its_table() -> None:
@@ -107,7 +119,9 @@ def test_task_sg_without_egress_is_blamed_first() -> None:
     find(data["SecurityGroups"], "GroupId", SG_TASK)["IpPermissionsEgress"] = []
     t = one(data, "ecr.api")
     assert t.blocked_at and (t.blocked_at.id, t.blocked_at.kind) == (
-        SG_TASK, "security-group-egress")
+        SG_TASK,
+        "security-group-egress",
+    )
 
 
 def test_s3_needs_the_gateway_route_in_the_task_table() -> None:
@@ -124,8 +138,15 @@ def test_s3_egress_by_prefix_list_id() -> None:
     group = find(data["SecurityGroups"], "GroupId", SG_TASK)
     group["IpPermissionsEgress"] = [
         build.sg_rule("tcp", 443, 443, cidrs=("10.0.0.0/16",)),
-        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [], "Ipv6Ranges": [],
-         "UserIdGroupPairs": [], "PrefixListIds": [{"PrefixListId": build.S3_PL}]},
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 443,
+            "ToPort": 443,
+            "IpRanges": [],
+            "Ipv6Ranges": [],
+            "UserIdGroupPairs": [],
+            "PrefixListIds": [{"PrefixListId": build.S3_PL}],
+        },
     ]
     assert one(data, "s3").verdict == "reachable"
     assert one(data, "ecr.api").verdict == "reachable"
@@ -140,11 +161,22 @@ def test_endpoint_not_available_and_custom_policy() -> None:
     api["State"] = "pendingAcceptance"
     t = one(data, "ecr.api")
     assert t.blocked_at and (t.blocked_at.id, t.blocked_at.code) == (
-        build.ENDPOINTS["ecr.api"][0], "VPCE_BAD_STATE")
+        build.ENDPOINTS["ecr.api"][0],
+        "VPCE_BAD_STATE",
+    )
     s3 = find(data["VpcEndpoints"], "VpcEndpointId", build.S3_ENDPOINT)
-    s3["PolicyDocument"] = json.dumps({"Statement": [{
-        "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-        "Resource": "arn:aws:s3:::acme-*/*"}]})
+    s3["PolicyDocument"] = json.dumps(
+        {
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::acme-*/*",
+                }
+            ]
+        }
+    )
     t = one(data, "s3")
     assert t.verdict == "unknown" and build.S3_ENDPOINT in t.reason
 
@@ -159,17 +191,27 @@ def test_custom_nacl_on_endpoint_subnet_blames_that_acl() -> None:
     data = sample_data("healthy-endpoints")
     endpoint_subnets = [build.SUBNETS["endpoints-a"][0], build.SUBNETS["endpoints-c"][0]]
     default = find(data["NetworkAcls"], "NetworkAclId", build.ACL_DEFAULT)
-    default["Associations"] = [a for a in default["Associations"]
-                               if a["SubnetId"] not in endpoint_subnets]
-    data["NetworkAcls"].append({
-        "NetworkAclId": "acl-0ep", "VpcId": build.VPC, "IsDefault": False,
-        "Associations": [{"NetworkAclId": "acl-0ep", "SubnetId": s} for s in endpoint_subnets],
-        "Entries": [build.acl_entry(100, False, "-1", "allow", "10.0.0.0/16"),
-                    build.acl_entry(100, True, "6", "allow", "10.0.0.0/16", (443, 443))],
-    })
+    default["Associations"] = [
+        a for a in default["Associations"] if a["SubnetId"] not in endpoint_subnets
+    ]
+    data["NetworkAcls"].append(
+        {
+            "NetworkAclId": "acl-0ep",
+            "VpcId": build.VPC,
+            "IsDefault": False,
+            "Associations": [{"NetworkAclId": "acl-0ep", "SubnetId": s} for s in endpoint_subnets],
+            "Entries": [
+                build.acl_entry(100, False, "-1", "allow", "10.0.0.0/16"),
+                build.acl_entry(100, True, "6", "allow", "10.0.0.0/16", (443, 443)),
+            ],
+        }
+    )
     t = one(data, "ecr.api")
     assert t.blocked_at and (t.blocked_at.id, t.blocked_at.kind, t.blocked_at.leg) == (
-        "acl-0ep", "network-acl-outbound", "return")
+        "acl-0ep",
+        "network-acl-outbound",
+        "return",
+    )
 
 
 def test_dns_support_off_blames_the_vpc() -> None:
@@ -208,20 +250,25 @@ def test_address_in_vpc_but_no_subnet_is_blocked_at_the_vpc() -> None:
 
 # ---- absent data is never reachable -------------------------------------------------------
 
-KEYS = sorted({k for name in build.SAMPLES for k in build.SAMPLES[name]()}
-              - {"Region", "SnapshotVersion", "AccountId", "CollectedAt", "services",
-                 "taskDefinitions"})
+KEYS = sorted(
+    {k for name in build.SAMPLES for k in build.SAMPLES[name]()}
+    - {"Region", "SnapshotVersion", "AccountId", "CollectedAt", "services", "taskDefinitions"}
+)
 
 
 def verdicts(data: dict[str, Any]) -> dict[tuple[str, str], str]:
     s = snap(data)
-    return {(src.subnet_id, t.target): t.verdict
-            for src in service_sources(s) for t in check_source(s, src)}
+    return {
+        (src.subnet_id, t.target): t.verdict
+        for src in service_sources(s)
+        for t in check_source(s, src)
+    }
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(sorted(build.SAMPLES)), st.sets(st.sampled_from(KEYS), min_size=1,
-                                                       max_size=3))
+@given(
+    st.sampled_from(sorted(build.SAMPLES)), st.sets(st.sampled_from(KEYS), min_size=1, max_size=3)
+)
 def test_removing_data_never_adds_reachable(name: str, removed: set[str]) -> None:
     full = sample_data(name)
     before = verdicts(full)
@@ -233,8 +280,17 @@ def test_removing_data_never_adds_reachable(name: str, removed: set[str]) -> Non
             assert before[check] == "reachable", (check, removed)
 
 
-@pytest.mark.parametrize("key", ["SecurityGroups", "NetworkAcls", "RouteTables",
-                                 "VpcEndpoints", "DhcpOptions", "VpcAttributes"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "SecurityGroups",
+        "NetworkAcls",
+        "RouteTables",
+        "VpcEndpoints",
+        "DhcpOptions",
+        "VpcAttributes",
+    ],
+)
 def test_each_key_on_the_path_is_needed_for_reachable(key: str) -> None:
     data = sample_data("healthy-endpoints")
     del data[key]

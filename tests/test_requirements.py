@@ -13,8 +13,13 @@ def td(*containers: ContainerDefinition) -> TaskDefinition:
     return TaskDefinition("arn:td", "web", 1, "awsvpc", "arn:role", containers)
 
 
-def c(image: str = ECR, log: str | None = None, secrets: tuple[str, ...] = (),
-      creds: str | None = None, log_region: str | None = None) -> ContainerDefinition:
+def c(
+    image: str = ECR,
+    log: str | None = None,
+    secrets: tuple[str, ...] = (),
+    creds: str | None = None,
+    log_region: str | None = None,
+) -> ContainerDefinition:
     opts = (("awslogs-region", log_region),) if log_region else ()
     return ContainerDefinition("app", image, log, opts, secrets, creds)
 
@@ -48,7 +53,11 @@ def test_private_registry_credentials_need_secrets_manager() -> None:
 
 def test_logs_to_another_region_go_over_the_internet() -> None:
     assert targets(td(c(log="awslogs", log_region="us-east-1"))) == [
-        "ecr.api", "ecr.dkr", "s3", "internet"]
+        "ecr.api",
+        "ecr.dkr",
+        "s3",
+        "internet",
+    ]
 
 
 def test_platform_1_3_fetches_auth_and_secrets_out_of_band() -> None:
@@ -59,5 +68,7 @@ def test_platform_1_3_fetches_auth_and_secrets_out_of_band() -> None:
 def test_ecr_image_parsing() -> None:
     assert ecr_image(ECR) == ("111122223333", REGION)
     assert ecr_image("111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn/x:1") == (
-        "111122223333", "cn-north-1")
+        "111122223333",
+        "cn-north-1",
+    )
     assert ecr_image("docker.io/library/nginx") is None

@@ -17,16 +17,22 @@ from .conftest import sample_data, snap
 net = ipaddress.ip_network
 
 
-def r(dest: str, target: str, kind: str = "nat", origin: str = "CreateRoute",
-      state: str = "active") -> Route:
+def r(
+    dest: str, target: str, kind: str = "nat", origin: str = "CreateRoute", state: str = "active"
+) -> Route:
     if dest.startswith("pl-"):
         return Route(None, dest, kind, target, state, origin)  # type: ignore[arg-type]
     return Route(net(dest), None, kind, target, state, origin)  # type: ignore[arg-type]
 
 
 def table(*routes: Route) -> RouteTable:
-    return RouteTable("rtb-1", "vpc-1", (r("10.0.0.0/16", "local", "local", "CreateRouteTable"),
-                                         *routes), (), False)
+    return RouteTable(
+        "rtb-1",
+        "vpc-1",
+        (r("10.0.0.0/16", "local", "local", "CreateRouteTable"), *routes),
+        (),
+        False,
+    )
 
 
 def target_of(t: RouteTable, ip: str, lists: dict[str, PrefixList] | None = None) -> str:
@@ -71,18 +77,24 @@ def test_blackhole_is_selected_and_does_not_fall_through() -> None:
 
 
 def test_prefix_list_entries_compete_by_their_own_length() -> None:
-    lists = {"pl-s3": PrefixList("pl-s3", "com.amazonaws.ap-northeast-1.s3",
-                                 (net("52.219.0.0/20"),))}
-    t = table(r("0.0.0.0/0", "nat-1"), r("pl-s3", "vpce-s3", "gateway-endpoint"),
-              r("52.219.1.0/24", "eni-fw", "eni"))
+    lists = {
+        "pl-s3": PrefixList("pl-s3", "com.amazonaws.ap-northeast-1.s3", (net("52.219.0.0/20"),))
+    }
+    t = table(
+        r("0.0.0.0/0", "nat-1"),
+        r("pl-s3", "vpce-s3", "gateway-endpoint"),
+        r("52.219.1.0/24", "eni-fw", "eni"),
+    )
     assert target_of(t, "52.219.2.1/32", lists) == "vpce-s3"
     assert target_of(t, "52.219.1.1/32", lists) == "eni-fw"
 
 
 def test_static_beats_prefix_list_beats_propagated_at_equal_length() -> None:
     lists = {"pl-x": PrefixList("pl-x", "x", (net("52.0.0.0/8"),))}
-    t = table(r("52.0.0.0/8", "vgw-1", "vgw", origin="EnableVgwRoutePropagation"),
-              r("pl-x", "vpce-1", "gateway-endpoint"))
+    t = table(
+        r("52.0.0.0/8", "vgw-1", "vgw", origin="EnableVgwRoutePropagation"),
+        r("pl-x", "vpce-1", "gateway-endpoint"),
+    )
     assert target_of(t, "52.1.1.1/32", lists) == "vpce-1"
     t2 = table(r("pl-x", "vpce-1", "gateway-endpoint"), r("52.0.0.0/8", "nat-1"))
     assert target_of(t2, "52.1.1.1/32", lists) == "nat-1"
@@ -94,8 +106,10 @@ def test_propagated_route_never_beats_local() -> None:
 
 
 def test_overlapping_prefix_lists_are_ambiguous() -> None:
-    lists = {"pl-a": PrefixList("pl-a", "a", (net("52.0.0.0/8"),)),
-             "pl-b": PrefixList("pl-b", "b", (net("52.0.0.0/8"),))}
+    lists = {
+        "pl-a": PrefixList("pl-a", "a", (net("52.0.0.0/8"),)),
+        "pl-b": PrefixList("pl-b", "b", (net("52.0.0.0/8"),)),
+    }
     t = table(r("pl-a", "vpce-1", "gateway-endpoint"), r("pl-b", "vpce-2", "gateway-endpoint"))
     assert lookup(t, (net("52.1.1.1/32"),), lists)[0].status == "ambiguous"
 
@@ -126,11 +140,17 @@ def test_no_route_is_reported() -> None:
 
 # ---- property: LPM over random tables equals the brute-force oracle ----------------------
 
-dests = st.builds(lambda a, b, plen: net(f"{a}.{b}.0.0/{plen}", strict=False),
-                  st.sampled_from([10, 52, 172]), st.integers(0, 3), st.integers(0, 24))
+dests = st.builds(
+    lambda a, b, plen: net(f"{a}.{b}.0.0/{plen}", strict=False),
+    st.sampled_from([10, 52, 172]),
+    st.integers(0, 3),
+    st.integers(0, 24),
+)
 route_sets = st.lists(
-    st.tuples(dests, st.sampled_from(["static", "propagated"])), max_size=8,
-    unique_by=lambda t: t[0])
+    st.tuples(dests, st.sampled_from(["static", "propagated"])),
+    max_size=8,
+    unique_by=lambda t: t[0],
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -138,8 +158,14 @@ route_sets = st.lists(
 def test_lpm_matches_oracle(routes: list[tuple[ipaddress.IPv4Network, str]], raw: int) -> None:
     address = ipaddress.IPv4Address(raw)
     built = [
-        Route(d, None, "vgw" if how == "propagated" else "nat", f"t-{i}", "active",
-              "EnableVgwRoutePropagation" if how == "propagated" else "CreateRoute")
+        Route(
+            d,
+            None,
+            "vgw" if how == "propagated" else "nat",
+            f"t-{i}",
+            "active",
+            "EnableVgwRoutePropagation" if how == "propagated" else "CreateRoute",
+        )
         for i, (d, how) in enumerate(routes)
     ]
     t = RouteTable("rtb-1", "vpc-1", tuple(built), (), False)

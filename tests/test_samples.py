@@ -31,20 +31,42 @@ EXPECTED: dict[str, tuple[int, dict[str, tuple[str, str | None, str | None]]]] =
     "healthy-endpoints": (3, ok(*NETWORK)),
     "healthy-nat": (3, ok(*NETWORK)),
     "healthy-public": (3, ok(*NETWORK)),
-    "broken-s3-only-endpoint": (1, {
-        **blocked(RTB_PRIVATE, "route-table", "ecr.api", "ecr.dkr", "logs", "secretsmanager"),
-        **ok("s3")}),
-    "broken-nacl-no-ephemeral": (1, blocked("acl-0c0c0c0c0c0c0c0c1", "network-acl-inbound",
-                                            *NETWORK)),
-    "broken-endpoint-sg-no-443": (1, {
-        **blocked("sg-0e0e0e0e0e0e0e0e2", "security-group-ingress",
-                  "ecr.api", "ecr.dkr", "logs", "secretsmanager"),
-        **ok("s3")}),
-    "broken-private-dns-off": (1, {
-        **blocked(RTB_PRIVATE, "route-table", "ecr.dkr"),
-        **ok("ecr.api", "s3", "logs", "secretsmanager")}),
-    "broken-public-no-public-ip": (1, blocked("igw-0a0a0a0a0a0a0a0a0", "internet-gateway",
-                                              *NETWORK)),
+    "broken-s3-only-endpoint": (
+        1,
+        {
+            **blocked(RTB_PRIVATE, "route-table", "ecr.api", "ecr.dkr", "logs", "secretsmanager"),
+            **ok("s3"),
+        },
+    ),
+    "broken-nacl-no-ephemeral": (
+        1,
+        blocked("acl-0c0c0c0c0c0c0c0c1", "network-acl-inbound", *NETWORK),
+    ),
+    "broken-endpoint-sg-no-443": (
+        1,
+        {
+            **blocked(
+                "sg-0e0e0e0e0e0e0e0e2",
+                "security-group-ingress",
+                "ecr.api",
+                "ecr.dkr",
+                "logs",
+                "secretsmanager",
+            ),
+            **ok("s3"),
+        },
+    ),
+    "broken-private-dns-off": (
+        1,
+        {
+            **blocked(RTB_PRIVATE, "route-table", "ecr.dkr"),
+            **ok("ecr.api", "s3", "logs", "secretsmanager"),
+        },
+    ),
+    "broken-public-no-public-ip": (
+        1,
+        blocked("igw-0a0a0a0a0a0a0a0a0", "internet-gateway", *NETWORK),
+    ),
     "unknown-custom-dns": (3, {t: ("unknown", None, None) for t in NETWORK}),
 }
 
@@ -87,24 +109,44 @@ def test_sample_verdicts(name: str, capsys: pytest.CaptureFixture[str]) -> None:
 def test_samples_are_what_build_py_writes() -> None:
     for name in build.SAMPLES:
         assert (SAMPLES / f"{name}.json").read_text(encoding="utf-8") == build.render(name), (
-            f"samples/{name}.json is stale: run python samples/build.py")
+            f"samples/{name}.json is stale: run python samples/build.py"
+        )
 
 
 def test_healthy_endpoints_reach_through_the_endpoints(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _, doc = run_json(capsys, "check", str(SAMPLES / "healthy-endpoints.json"), "--format",
-                      "json", "--target", "ecr.dkr", "--target", "s3")
+    _, doc = run_json(
+        capsys,
+        "check",
+        str(SAMPLES / "healthy-endpoints.json"),
+        "--format",
+        "json",
+        "--target",
+        "ecr.dkr",
+        "--target",
+        "s3",
+    )
     dkr, s3 = doc["checks"][:2]
     assert "vpce-0e1c2a3b4d5e6f702" in [h["id"] for h in dkr["path"]]
     assert "sg-0e0e0e0e0e0e0e0e2" in [h["id"] for h in dkr["path"]]
     assert [h["kind"] for h in s3["path"]][-3:] == [
-        "gateway-endpoint", "network-acl-inbound", "aws-service"]
+        "gateway-endpoint",
+        "network-acl-inbound",
+        "aws-service",
+    ]
 
 
 def test_nat_path_checks_the_nat_subnet(capsys: pytest.CaptureFixture[str]) -> None:
-    _, doc = run_json(capsys, "check", str(SAMPLES / "healthy-nat.json"), "--format", "json",
-                      "--target", "ecr.api")
+    _, doc = run_json(
+        capsys,
+        "check",
+        str(SAMPLES / "healthy-nat.json"),
+        "--format",
+        "json",
+        "--target",
+        "ecr.api",
+    )
     kinds = [h["kind"] for h in doc["checks"][0]["path"]]
     assert kinds.index("nat-gateway") < kinds.index("internet-gateway")
     assert kinds.count("route-table") == 2  # the task subnet's and the NAT subnet's
@@ -113,15 +155,30 @@ def test_nat_path_checks_the_nat_subnet(capsys: pytest.CaptureFixture[str]) -> N
 def test_fix_for_missing_ephemeral_rule_names_the_acl_and_the_range(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _, doc = run_json(capsys, "check", str(SAMPLES / "broken-nacl-no-ephemeral.json"),
-                      "--format", "json", "--target", "ecr.api")
+    _, doc = run_json(
+        capsys,
+        "check",
+        str(SAMPLES / "broken-nacl-no-ephemeral.json"),
+        "--format",
+        "json",
+        "--target",
+        "ecr.api",
+    )
     check = doc["checks"][0]
-    assert check["fix"] == ("add an inbound rule to acl-0c0c0c0c0c0c0c0c1 allowing TCP "
-                            "1024-65535 from 10.0.0.0/16")
+    assert check["fix"] == (
+        "add an inbound rule to acl-0c0c0c0c0c0c0c0c1 allowing TCP 1024-65535 from 10.0.0.0/16"
+    )
     assert check["blocked_at"]["code"] == "SUBNET_ACL_RESTRICTION"
 
 
 def test_private_dns_off_fix_names_the_endpoint(capsys: pytest.CaptureFixture[str]) -> None:
-    _, doc = run_json(capsys, "check", str(SAMPLES / "broken-private-dns-off.json"),
-                      "--format", "json", "--target", "ecr.dkr")
+    _, doc = run_json(
+        capsys,
+        "check",
+        str(SAMPLES / "broken-private-dns-off.json"),
+        "--format",
+        "json",
+        "--target",
+        "ecr.dkr",
+    )
     assert "enable private DNS on vpce-0e1c2a3b4d5e6f702" in doc["checks"][0]["fix"]

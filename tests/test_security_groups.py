@@ -15,21 +15,31 @@ from netgraph.model import PrefixList, SecurityGroup, SecurityGroupRule
 net = ipaddress.ip_network
 
 
-def cidr_rule(cidr: str, protocol: str = "6", ports: tuple[int, int] | None = (443, 443)
-              ) -> SecurityGroupRule:
-    return SecurityGroupRule(protocol, ports[0] if ports else None, ports[1] if ports else None,
-                             "cidr", cidr=net(cidr))
+def cidr_rule(
+    cidr: str, protocol: str = "6", ports: tuple[int, int] | None = (443, 443)
+) -> SecurityGroupRule:
+    return SecurityGroupRule(
+        protocol, ports[0] if ports else None, ports[1] if ports else None, "cidr", cidr=net(cidr)
+    )
 
 
-def group(gid: str, egress: tuple[SecurityGroupRule, ...] = (),
-          ingress: tuple[SecurityGroupRule, ...] = ()) -> SecurityGroup:
+def group(
+    gid: str,
+    egress: tuple[SecurityGroupRule, ...] = (),
+    ingress: tuple[SecurityGroupRule, ...] = (),
+) -> SecurityGroup:
     return SecurityGroup(gid, "vpc-1", gid, ingress, egress)
 
 
-def egress(groups: list[SecurityGroup], peer: Peer, port: int = 443,
-           prefix_lists: dict[str, PrefixList] | None = None) -> str:
-    return evaluate_security_groups(groups, egress=True, protocol="6", port=port, peer=peer,
-                                    prefix_lists=prefix_lists).status
+def egress(
+    groups: list[SecurityGroup],
+    peer: Peer,
+    port: int = 443,
+    prefix_lists: dict[str, PrefixList] | None = None,
+) -> str:
+    return evaluate_security_groups(
+        groups, egress=True, protocol="6", port=port, peer=peer, prefix_lists=prefix_lists
+    ).status
 
 
 def test_rules_of_all_groups_are_unioned() -> None:
@@ -56,8 +66,12 @@ def test_group_reference_matches_members_only() -> None:
     endpoint = group("sg-ep", ingress=(rule,))
     member = Peer((net("10.0.1.0/24"),), "task", group_ids=frozenset({"sg-task"}))
     stranger = Peer((net("10.0.1.0/24"),), "other", group_ids=frozenset({"sg-other"}))
-    check = lambda p: evaluate_security_groups(  # noqa: E731
-        [endpoint], egress=False, protocol="6", port=443, peer=p, prefix_lists={}).status
+
+    def check(p: Peer) -> str:
+        return evaluate_security_groups(
+            [endpoint], egress=False, protocol="6", port=443, peer=p, prefix_lists={}
+        ).status
+
     assert check(member) == "pass"
     assert check(stranger) == "fail"
 
@@ -81,13 +95,20 @@ def test_partial_cover_fails_for_real_sets_and_is_unknown_for_approximate_ones()
 
 # ---- property: pass iff every address is admitted by some rule ----------------------------
 
-small = st.builds(lambda base, plen: net(f"10.0.0.{base}/{plen}", strict=False),
-                  st.integers(0, 15), st.integers(28, 32))
+small = st.builds(
+    lambda base, plen: net(f"10.0.0.{base}/{plen}", strict=False),
+    st.integers(0, 15),
+    st.integers(28, 32),
+)
 rules = st.builds(
     lambda c, proto, lo, width: SecurityGroupRule(
-        proto, None if proto == "-1" else lo, None if proto == "-1" else lo + width, "cidr",
-        cidr=c),
-    small, st.sampled_from(["6", "17", "-1"]), st.integers(0, 6), st.integers(0, 3))
+        proto, None if proto == "-1" else lo, None if proto == "-1" else lo + width, "cidr", cidr=c
+    ),
+    small,
+    st.sampled_from(["6", "17", "-1"]),
+    st.integers(0, 6),
+    st.integers(0, 3),
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -97,8 +118,11 @@ def test_union_matches_per_address_oracle(
 ) -> None:
     groups = [group(f"sg-{i}", egress=tuple(r)) for i, r in enumerate(groups_rules)]
     admitted = [
-        any(rule_admits_traffic(r, "6", port) and a in r.cidr  # type: ignore[operator]
-            for g in groups for r in g.egress)
+        any(
+            rule_admits_traffic(r, "6", port) and a in r.cidr  # type: ignore[operator]
+            for g in groups
+            for r in g.egress
+        )
         for a in peer_net
     ]
     status = egress(groups, Peer((peer_net,), "peer"), port=port)

@@ -25,8 +25,15 @@ EPHEMERAL_NAT_GATEWAY: PortRange = (1024, 65535)
 _NOT_PUBLIC = tuple(
     ipaddress.ip_network(n)
     for n in (
-        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
-        "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4",
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
     )
 )
 
@@ -66,6 +73,11 @@ class Peer:
         return Peer(networks=(net,), label=label or str(ip), **kw)  # type: ignore[arg-type]
 
 
+def within(inner: IPNetwork, outer: IPNetwork) -> bool:
+    """inner lies wholly inside outer (never across IPv4/IPv6)."""
+    return inner.version == outer.version and inner.subnet_of(outer)  # type: ignore[arg-type]
+
+
 def split(
     networks: Iterable[IPNetwork], rule: IPNetwork
 ) -> tuple[list[IPNetwork], list[IPNetwork]]:
@@ -85,7 +97,9 @@ def split(
     return inside, outside
 
 
-def split_ports(ports: PortRange, rule: PortRange | None) -> tuple[PortRange | None, list[PortRange]]:
+def split_ports(
+    ports: PortRange, rule: PortRange | None
+) -> tuple[PortRange | None, list[PortRange]]:
     """The part of ``ports`` inside ``rule`` (None: no overlap) and the parts outside it."""
     if rule is None:
         return ports, []

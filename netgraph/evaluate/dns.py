@@ -105,14 +105,25 @@ def _amazon_dns(snapshot: Snapshot, vpc: Vpc, service: AwsService | None) -> Dns
     doubts: list[str] = []
     if vpc.enable_dns_support is False:
         return DnsAnswer(
-            (Resolution("fail", f"enableDnsSupport is off on {vpc.id}: the Amazon DNS server "
-                        "answers no query", blame=vpc.id),),
-            True, resolver="AmazonProvidedDNS",
+            (
+                Resolution(
+                    "fail",
+                    f"enableDnsSupport is off on {vpc.id}: the Amazon DNS server answers no query",
+                    blame=vpc.id,
+                ),
+            ),
+            True,
+            resolver="AmazonProvidedDNS",
         )
     if vpc.enable_dns_support is None:
-        alternatives.append(Resolution(
-            "fail", f"enableDnsSupport of {vpc.id} is not in the snapshot (VpcAttributes); "
-            "if it is off, nothing resolves", blame=vpc.id))
+        alternatives.append(
+            Resolution(
+                "fail",
+                f"enableDnsSupport of {vpc.id} is not in the snapshot (VpcAttributes); "
+                "if it is off, nothing resolves",
+                blame=vpc.id,
+            )
+        )
         doubts.append(f"enableDnsSupport of {vpc.id} is not in the snapshot (VpcAttributes)")
 
     if service is None:
@@ -126,51 +137,83 @@ def _amazon_dns(snapshot: Snapshot, vpc: Vpc, service: AwsService | None) -> Dns
         return _answer(alternatives, doubts, "AmazonProvidedDNS")
 
     if snapshot.vpc_endpoints is None:
-        doubts.append(snapshot.missing_reason("VpcEndpoints") + ": an interface endpoint "
-                      f"{name} may exist")
-        alternatives.append(Resolution("public", f"if {vpc.id} has no {name} endpoint, "
-                                       "the name resolves to the public service"))
-        alternatives.append(Resolution("unknown", f"whether {vpc.id} has a {name} interface "
-                                       "endpoint is unknown: VpcEndpoints not in the snapshot"))
+        doubts.append(
+            snapshot.missing_reason("VpcEndpoints") + f": an interface endpoint {name} may exist"
+        )
+        alternatives.append(
+            Resolution(
+                "public",
+                f"if {vpc.id} has no {name} endpoint, the name resolves to the public service",
+            )
+        )
+        alternatives.append(
+            Resolution(
+                "unknown",
+                f"whether {vpc.id} has a {name} interface "
+                "endpoint is unknown: VpcEndpoints not in the snapshot",
+            )
+        )
         return _answer(alternatives, doubts, "AmazonProvidedDNS")
 
     endpoints = interface_endpoints(snapshot, vpc.id, name)
     with_dns = [ep for ep in endpoints if ep.private_dns_enabled]
     if not endpoints:
-        alternatives.append(Resolution("public", f"{vpc.id} has no interface endpoint for "
-                                       f"{name}: the name resolves to the public service"))
+        alternatives.append(
+            Resolution(
+                "public",
+                f"{vpc.id} has no interface endpoint for "
+                f"{name}: the name resolves to the public service",
+            )
+        )
     elif not with_dns:
         ep = endpoints[0]
-        alternatives.append(Resolution(
-            "public", f"{ep.id} ({name}) has private DNS off: the name resolves to the "
-            "public service, not to the endpoint", endpoint=ep))
+        alternatives.append(
+            Resolution(
+                "public",
+                f"{ep.id} ({name}) has private DNS off: the name resolves to the "
+                "public service, not to the endpoint",
+                endpoint=ep,
+            )
+        )
     else:
         ep = with_dns[0]
         if vpc.enable_dns_hostnames is True:
-            alternatives.append(Resolution(
-                "endpoint", f"private DNS of {ep.id} answers with its ENIs", endpoint=ep))
+            alternatives.append(
+                Resolution("endpoint", f"private DNS of {ep.id} answers with its ENIs", endpoint=ep)
+            )
         elif vpc.enable_dns_hostnames is False:
-            alternatives.append(Resolution(
-                "public", f"enableDnsHostnames is off on {vpc.id}, so the private DNS of "
-                f"{ep.id} does not apply: the name resolves to the public service",
-                endpoint=ep, blame=vpc.id))
+            alternatives.append(
+                Resolution(
+                    "public",
+                    f"enableDnsHostnames is off on {vpc.id}, so the private DNS of "
+                    f"{ep.id} does not apply: the name resolves to the public service",
+                    endpoint=ep,
+                    blame=vpc.id,
+                )
+            )
         else:
-            doubts.append(f"enableDnsHostnames of {vpc.id} is not in the snapshot "
-                          "(VpcAttributes)")
-            alternatives.append(Resolution(
-                "endpoint", f"private DNS of {ep.id} answers with its ENIs (if "
-                "enableDnsHostnames is on)", endpoint=ep))
-            alternatives.append(Resolution(
-                "public", f"the public service (if enableDnsHostnames is off on {vpc.id})",
-                endpoint=ep))
+            doubts.append(f"enableDnsHostnames of {vpc.id} is not in the snapshot (VpcAttributes)")
+            alternatives.append(
+                Resolution(
+                    "endpoint",
+                    f"private DNS of {ep.id} answers with its ENIs (if enableDnsHostnames is on)",
+                    endpoint=ep,
+                )
+            )
+            alternatives.append(
+                Resolution(
+                    "public",
+                    f"the public service (if enableDnsHostnames is off on {vpc.id})",
+                    endpoint=ep,
+                )
+            )
     return _answer(alternatives, doubts, "AmazonProvidedDNS")
 
 
-def _s3_resolutions(
-    snapshot: Snapshot, vpc: Vpc, name: str, doubts: list[str]
-) -> list[Resolution]:
+def _s3_resolutions(snapshot: Snapshot, vpc: Vpc, name: str, doubts: list[str]) -> list[Resolution]:
     interface = [
-        ep for ep in interface_endpoints(snapshot, vpc.id, name)
+        ep
+        for ep in interface_endpoints(snapshot, vpc.id, name)
         if ep.private_dns_enabled and not ep.private_dns_only_for_inbound_resolver
     ]
     if interface:
@@ -179,15 +222,22 @@ def _s3_resolutions(
             f"{ep.id} is an S3 interface endpoint with private DNS for all traffic: AWS "
             "documents ECR layer downloads through the S3 gateway endpoint, not this"
         )
-        return [Resolution("endpoint", f"private DNS of {ep.id} answers with its ENIs",
-                           endpoint=ep)]
-    return [Resolution("public", "S3 names resolve to S3's public addresses; a gateway "
-                       "endpoint, if any, is reached by route")]
+        return [
+            Resolution("endpoint", f"private DNS of {ep.id} answers with its ENIs", endpoint=ep)
+        ]
+    return [
+        Resolution(
+            "public",
+            "S3 names resolve to S3's public addresses; a gateway "
+            "endpoint, if any, is reached by route",
+        )
+    ]
 
 
 def _answer(alternatives: list[Resolution], doubts: list[str], resolver: str) -> DnsAnswer:
-    return DnsAnswer(tuple(alternatives), certain=not doubts, doubt="; ".join(doubts),
-                     resolver=resolver)
+    return DnsAnswer(
+        tuple(alternatives), certain=not doubts, doubt="; ".join(doubts), resolver=resolver
+    )
 
 
 def resolve(snapshot: Snapshot, vpc: Vpc, service: AwsService | None) -> DnsAnswer:
@@ -196,16 +246,22 @@ def resolve(snapshot: Snapshot, vpc: Vpc, service: AwsService | None) -> DnsAnsw
     if dhcp_id in (None, "default"):
         return _amazon_dns(snapshot, vpc, service)
     if snapshot.dhcp_options is None or dhcp_id not in snapshot.dhcp_options:
-        why = (snapshot.missing_reason("DhcpOptions") if snapshot.dhcp_options is None
-               else f"{dhcp_id} is not in DhcpOptions")
-        return _custom_dns(snapshot, vpc, service,
-                           f"the DNS servers of {vpc.id} ({dhcp_id}) are unknown: {why}")
+        why = (
+            snapshot.missing_reason("DhcpOptions")
+            if snapshot.dhcp_options is None
+            else f"{dhcp_id} is not in DhcpOptions"
+        )
+        return _custom_dns(
+            snapshot, vpc, service, f"the DNS servers of {vpc.id} ({dhcp_id}) are unknown: {why}"
+        )
     options = snapshot.dhcp_options[dhcp_id]
     if options.uses_amazon_dns:
         return _amazon_dns(snapshot, vpc, service)
     servers = ", ".join(options.domain_name_servers)
     return _custom_dns(
-        snapshot, vpc, service,
+        snapshot,
+        vpc,
+        service,
         f"{vpc.id} uses custom DNS servers {servers} ({dhcp_id}): whether they forward AWS "
         "names to the VPC resolver cannot be seen from the snapshot",
     )
@@ -217,8 +273,12 @@ def _custom_dns(snapshot: Snapshot, vpc: Vpc, service: AwsService | None, doubt:
     amazon = _amazon_dns(snapshot, vpc, service)
     seen: set[tuple[str, str | None]] = set()
     alternatives: list[Resolution] = []
-    for r in (*amazon.resolutions, Resolution("public", "the public service (if the custom "
-              "servers resolve AWS names publicly)")):
+    for r in (
+        *amazon.resolutions,
+        Resolution(
+            "public", "the public service (if the custom servers resolve AWS names publicly)"
+        ),
+    ):
         key = (r.outcome, r.endpoint.id if r.endpoint else None)
         if key not in seen:
             seen.add(key)

@@ -67,7 +67,8 @@ def evaluate_acl(
         if entry.egress != egress or not _protocol_matches(entry, protocol):
             continue
         rule_ports = (
-            None if entry.port_from is None or entry.port_to is None
+            None
+            if entry.port_from is None or entry.port_to is None
             else (entry.port_from, entry.port_to)
         )
         next_boxes: list[tuple[list[IPNetwork], PortRange]] = []
@@ -94,6 +95,8 @@ def acl_allows(
     acl: NetworkAcl, *, egress: bool, protocol: str, port: int, address: IPNetwork
 ) -> tuple[bool, int]:
     """One packet: allowed?, and the number of the rule that decided."""
-    decision = evaluate_acl(acl, egress=egress, protocol=protocol, ports=(port, port), peer=(address,))
+    decision = evaluate_acl(
+        acl, egress=egress, protocol=protocol, ports=(port, port), peer=(address,)
+    )
     piece = decision.pieces[0]
     return piece.allow, piece.rule_number

@@ -30,16 +30,23 @@ def route_table_for_subnet(snapshot: Snapshot, subnet: Subnet) -> TableChoice:
         return TableChoice(None, False, snapshot.missing_reason("RouteTables"))
     rt_id = snapshot.route_table_by_subnet.get(subnet.id)
     if rt_id is not None:
-        return TableChoice(snapshot.route_tables[rt_id], True,
-                           f"{subnet.id} is explicitly associated with {rt_id}")
+        return TableChoice(
+            snapshot.route_tables[rt_id], True, f"{subnet.id} is explicitly associated with {rt_id}"
+        )
     main_id = snapshot.main_route_table_by_vpc.get(subnet.vpc_id)
     if main_id is not None:
-        return TableChoice(snapshot.route_tables[main_id], False,
-                           f"{subnet.id} has no explicit association; it uses the main table "
-                           f"{main_id} of {subnet.vpc_id}")
-    return TableChoice(None, False,
-                       f"no route table of {subnet.vpc_id} is associated with {subnet.id} and "
-                       "none is marked main in RouteTables")
+        return TableChoice(
+            snapshot.route_tables[main_id],
+            False,
+            f"{subnet.id} has no explicit association; it uses the main table "
+            f"{main_id} of {subnet.vpc_id}",
+        )
+    return TableChoice(
+        None,
+        False,
+        f"no route table of {subnet.vpc_id} is associated with {subnet.id} and "
+        "none is marked main in RouteTables",
+    )
 
 
 MatchStatus = Literal["route", "no-route", "ambiguous", "unknown"]
@@ -70,9 +77,7 @@ class _Entry:
     net: IPNetwork | None  # None: the route's prefix list has unknown entries
 
 
-def _entries(
-    table: RouteTable, prefix_lists: Mapping[str, PrefixList] | None
-) -> list[_Entry]:
+def _entries(table: RouteTable, prefix_lists: Mapping[str, PrefixList] | None) -> list[_Entry]:
     out: list[_Entry] = []
     for route in table.routes:
         if route.destination is not None:
@@ -144,28 +149,37 @@ def lookup(
             inside_part, outside_part = split([net], cut)
             queue[:0] = inside_part + outside_part
             continue
-        if unknown_lists and not (in_vpc and any(e.route.target_kind == "local" for e in containing)):
-            results.append(RouteMatch(
-                "unknown", (net,),
-                reason=f"{table.id} routes to prefix list {', '.join(unknown_lists)}, whose "
-                       "entries are not in the snapshot (add PrefixLists or PrefixListEntries)",
-            ))
+        if unknown_lists and not (
+            in_vpc and any(e.route.target_kind == "local" for e in containing)
+        ):
+            results.append(
+                RouteMatch(
+                    "unknown",
+                    (net,),
+                    reason=f"{table.id} routes to prefix list {', '.join(unknown_lists)}, whose "
+                    "entries are not in the snapshot (add PrefixLists or PrefixListEntries)",
+                )
+            )
             continue
         if not containing:
-            results.append(RouteMatch("no-route", (net,),
-                                      reason=f"{table.id} has no route for {net}"))
+            results.append(
+                RouteMatch("no-route", (net,), reason=f"{table.id} has no route for {net}")
+            )
             continue
         top = [e for e in containing if e.net is not None and e.net.prefixlen == best_len]
         top_priority = max(_priority(e.route) for e in top)
         winners = [e for e in top if _priority(e.route) == top_priority]
         distinct = {(w.route.target_id, w.route.destination_text) for w in winners}
         if len(distinct) > 1 and all(w.route.prefix_list_id for w in winners):
-            results.append(RouteMatch(
-                "ambiguous", (net,),
-                reason=f"{table.id}: prefix lists "
-                       f"{', '.join(sorted({w.route.destination_text for w in winners}))} "
-                       f"overlap on {net}; AWS picks one of them and sticks with it",
-            ))
+            results.append(
+                RouteMatch(
+                    "ambiguous",
+                    (net,),
+                    reason=f"{table.id}: prefix lists "
+                    f"{', '.join(sorted({w.route.destination_text for w in winners}))} "
+                    f"overlap on {net}; AWS picks one of them and sticks with it",
+                )
+            )
             continue
         winner = winners[0]
         results.append(RouteMatch("route", (net,), winner.route, winner.net))
@@ -177,15 +191,19 @@ def _match_by_identity(
 ) -> RouteMatch:
     # Without the list's CIDRs we only know they are more specific than a default route.
     rivals = [
-        e for e in entries
-        if e.net is not None and e.route.target_kind != "local" and e.net.prefixlen > 0
-        and any(e.net.overlaps(d) for d in destination if d.version == e.net.version)  # type: ignore[arg-type]
+        e
+        for e in entries
+        if e.net is not None
+        and e.route.target_kind != "local"
+        and e.net.prefixlen > 0
+        and any(e.net.overlaps(d) for d in destination if d.version == e.net.version)
     ]
     if rivals:
         return RouteMatch(
-            "unknown", destination,
+            "unknown",
+            destination,
             reason=f"the entries of {route.prefix_list_id} are not in the snapshot, so it is "
-                   f"unknown whether route {rivals[0].route.destination_text} is more specific",
+            f"unknown whether route {rivals[0].route.destination_text} is more specific",
         )
     return RouteMatch("route", destination, route, None)
 
@@ -197,8 +215,9 @@ def _merge(results: list[RouteMatch]) -> list[RouteMatch]:
         key = (r.status, id(r.route) if r.route else None, r.reason)
         if key in merged:
             prev = merged[key]
-            merged[key] = RouteMatch(r.status, prev.networks + r.networks, r.route,
-                                     prev.matched or r.matched, r.reason)
+            merged[key] = RouteMatch(
+                r.status, prev.networks + r.networks, r.route, prev.matched or r.matched, r.reason
+            )
         else:
             merged[key] = r
     return list(merged.values())

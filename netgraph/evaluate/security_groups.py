@@ -42,7 +42,8 @@ def rule_text(group_id: str, rule: SecurityGroupRule, egress: bool) -> str:
     ports = ""
     if rule.protocol in ("6", "17") and rule.from_port is not None:
         ports = (
-            f" {rule.from_port}" if rule.from_port == rule.to_port
+            f" {rule.from_port}"
+            if rule.from_port == rule.to_port
             else f" {rule.from_port}-{rule.to_port}"
         )
     direction = "to" if egress else "from"
@@ -108,28 +109,33 @@ def evaluate_security_groups(
     direction = "egress" if egress else "ingress"
     what = _flow_text(protocol, port, egress, peer)
     if not remaining:
-        return SgDecision("pass", f"{direction} of {ids} admits {what} ({'; '.join(matched)})",
-                          tuple(matched))
+        return SgDecision(
+            "pass", f"{direction} of {ids} admits {what} ({'; '.join(matched)})", tuple(matched)
+        )
     if maybe:
         return SgDecision(
             "unknown",
             f"{direction} of {ids} admits {what} only if prefix list "
             f"{', '.join(sorted(set(maybe)))} holds it, and its entries are not in the snapshot",
-            tuple(matched), tuple(remaining),
+            tuple(matched),
+            tuple(remaining),
         )
     if matched and peer.approximate:
         return SgDecision(
             "unknown",
-            f"{direction} of {ids} admits {what} only for {describe_networks(_covered(peer, remaining))}; "
-            "whether the service's addresses fall there is not known",
-            tuple(matched), tuple(remaining),
+            f"{direction} of {ids} admits {what} only for "
+            f"{describe_networks(_covered(peer, remaining))}; whether the service's "
+            "addresses fall there is not known",
+            tuple(matched),
+            tuple(remaining),
         )
     if matched:
         return SgDecision(
             "fail",
             f"{direction} of {ids} admits {what} only in part: no rule for "
             f"{describe_networks(remaining)}",
-            tuple(matched), tuple(remaining),
+            tuple(matched),
+            tuple(remaining),
         )
     return SgDecision("fail", f"no {direction} rule of {ids} admits {what}", (), tuple(remaining))
 

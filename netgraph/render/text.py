@@ -7,10 +7,20 @@ from itertools import groupby
 
 from netgraph.reach import Trace
 
-_MARK = {"reachable": "ok", "allowed": "ok", "blocked": "BLOCKED", "denied": "DENIED",
-         "unknown": "unknown"}
-_COLOUR = {"reachable": "green", "allowed": "green", "blocked": "red", "denied": "red",
-           "unknown": "yellow"}
+_MARK = {
+    "reachable": "ok",
+    "allowed": "ok",
+    "blocked": "BLOCKED",
+    "denied": "DENIED",
+    "unknown": "unknown",
+}
+_COLOUR = {
+    "reachable": "green",
+    "allowed": "green",
+    "blocked": "red",
+    "denied": "red",
+    "unknown": "yellow",
+}
 _VIA_KINDS = ("interface-endpoint", "gateway-endpoint", "nat-gateway", "internet-gateway")
 
 Style = Callable[..., str]
@@ -46,8 +56,9 @@ def _source_heading(t: Trace) -> str:
     return f"{head}  [{groups}; {public}]"
 
 
-def render(traces: Sequence[Trace], *, title: str, style: Style = _plain,
-           warnings: Sequence[str] = ()) -> str:
+def render(
+    traces: Sequence[Trace], *, title: str, style: Style = _plain, warnings: Sequence[str] = ()
+) -> str:
     lines = [style(title, bold=True)]
     for w in warnings:
         lines.append(style(f"warning: {w}", fg="yellow"))
@@ -69,8 +80,10 @@ def render(traces: Sequence[Trace], *, title: str, style: Style = _plain,
             else:
                 lines.append(f"  {mark} {target}  {t.reason}")
         lines.append("")
-    counts = {v: sum(1 for t in traces if t.verdict == v)
-              for v in ("reachable", "allowed", "blocked", "denied", "unknown")}
+    counts = {
+        v: sum(1 for t in traces if t.verdict == v)
+        for v in ("reachable", "allowed", "blocked", "denied", "unknown")
+    }
     summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
     lines.append(f"{len(traces)} checks: {summary or 'none'}")
     return "\n".join(lines) + "\n"

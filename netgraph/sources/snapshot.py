@@ -48,15 +48,42 @@ class SnapshotError(Exception):
 # Keys the format defines (snapshot-format.md). Others are ignored with a warning.
 KNOWN_KEYS = frozenset(
     {
-        "SnapshotVersion", "Region", "AccountId", "CollectedAt", "CollectionErrors",
-        "Vpcs", "VpcAttributes", "DhcpOptions", "Subnets", "RouteTables", "InternetGateways",
-        "EgressOnlyInternetGateways", "NatGateways", "VpcEndpoints", "SecurityGroups",
-        "NetworkAcls", "NetworkInterfaces", "Reservations", "ManagedPrefixLists",
-        "PrefixLists", "PrefixListEntries",
-        "services", "taskDefinitions", "taskDefinition", "tags", "tasks", "failures",
-        "RoleDetailList", "Policies", "UserDetailList", "GroupDetailList", "IsTruncated",
-        "Marker", "NextToken",
-        "repositories", "RepositoryPolicies",
+        "SnapshotVersion",
+        "Region",
+        "AccountId",
+        "CollectedAt",
+        "CollectionErrors",
+        "Vpcs",
+        "VpcAttributes",
+        "DhcpOptions",
+        "Subnets",
+        "RouteTables",
+        "InternetGateways",
+        "EgressOnlyInternetGateways",
+        "NatGateways",
+        "VpcEndpoints",
+        "SecurityGroups",
+        "NetworkAcls",
+        "NetworkInterfaces",
+        "Reservations",
+        "ManagedPrefixLists",
+        "PrefixLists",
+        "PrefixListEntries",
+        "services",
+        "taskDefinitions",
+        "taskDefinition",
+        "tags",
+        "tasks",
+        "failures",
+        "RoleDetailList",
+        "Policies",
+        "UserDetailList",
+        "GroupDetailList",
+        "IsTruncated",
+        "Marker",
+        "NextToken",
+        "repositories",
+        "RepositoryPolicies",
     }
 )
 
@@ -88,7 +115,7 @@ class Obj:
     def has(self, key: str) -> bool:
         return key in self.data and self.data[key] is not None
 
-    def str(self, key: str) -> str:
+    def req(self, key: str) -> str:
         if key not in self.data or self.data[key] is None:
             raise SnapshotError(f"{self.file}: {self.path}: required key '{key}' is missing")
         return self.opt_str(key) or ""
@@ -277,8 +304,15 @@ def _merge(raw: RawSnapshot, data: Any, name: str) -> None:
                 raw.objects.setdefault(key, []).append(obj)
         elif isinstance(value, list):
             raw.lists.setdefault(key, []).extend(top.objs(key))
-        elif key in ("SnapshotVersion", "Region", "AccountId", "CollectedAt",
-                     "IsTruncated", "Marker", "NextToken"):
+        elif key in (
+            "SnapshotVersion",
+            "Region",
+            "AccountId",
+            "CollectedAt",
+            "IsTruncated",
+            "Marker",
+            "NextToken",
+        ):
             if key in _MUST_AGREE and key in raw.scalars and raw.scalars[key][0] != value:
                 prev_value, prev_file = raw.scalars[key]
                 raise SnapshotError(
@@ -318,18 +352,20 @@ def build_snapshot(raw: RawSnapshot, region_override: str | None = None) -> Snap
     region = region_override or _scalar_str(raw, "Region")
     if not region:
         raise SnapshotError(
-            "snapshot: key 'Region' is missing: add \"Region\": \"ap-northeast-1\" "
+            'snapshot: key \'Region\' is missing: add "Region": "ap-northeast-1" '
             "(for example) to the snapshot, or pass --region"
         )
     if "SnapshotVersion" in raw.scalars:
         version, file = raw.scalars["SnapshotVersion"]
         if version != 1:
-            raise SnapshotError(f"{file}: $.SnapshotVersion: this netgraph reads version 1, got {version!r}")
+            raise SnapshotError(
+                f"{file}: $.SnapshotVersion: this netgraph reads version 1, got {version!r}"
+            )
     account_id = _scalar_str(raw, "AccountId")
     _scalar_str(raw, "CollectedAt")
 
     collection_errors = tuple(
-        CollectionError(call=o.str("Call"), error=o.str("Error"))
+        CollectionError(call=o.req("Call"), error=o.req("Error"))
         for o in raw.lists.get("CollectionErrors", [])
     )
 
@@ -338,11 +374,11 @@ def build_snapshot(raw: RawSnapshot, region_override: str | None = None) -> Snap
     subnets = _index(raw.items("Subnets"), _subnet)
     if vpcs is not None and subnets is not None:
         for subnet_obj in raw.lists.get("Subnets", []):
-            vpc_id = subnet_obj.str("VpcId")
+            vpc_id = subnet_obj.req("VpcId")
             if vpc_id not in vpcs:
                 raise SnapshotError(
                     f"{subnet_obj.file}: {subnet_obj.path}.VpcId: subnet "
-                    f"{subnet_obj.str('SubnetId')} names {vpc_id}, which is not in Vpcs"
+                    f"{subnet_obj.req('SubnetId')} names {vpc_id}, which is not in Vpcs"
                 )
     route_tables = _index(raw.items("RouteTables"), _route_table)
     security_groups = _index(raw.items("SecurityGroups"), _security_group)
@@ -350,7 +386,7 @@ def build_snapshot(raw: RawSnapshot, region_override: str | None = None) -> Snap
     igws = _index(raw.items("InternetGateways"), _internet_gateway)
     eigws = raw.items("EgressOnlyInternetGateways")
     eigw_ids = (
-        None if eigws is None else frozenset(o.str("EgressOnlyInternetGatewayId") for o in eigws)
+        None if eigws is None else frozenset(o.req("EgressOnlyInternetGatewayId") for o in eigws)
     )
     nats = _index(raw.items("NatGateways"), _nat_gateway)
     endpoints = _index(raw.items("VpcEndpoints"), _vpc_endpoint)
@@ -386,9 +422,7 @@ def build_snapshot(raw: RawSnapshot, region_override: str | None = None) -> Snap
             for key, file in sorted(raw.unknown.items())
         ),
         route_table_by_subnet={
-            subnet_id: rt.id
-            for rt in (route_tables or {}).values()
-            for subnet_id in rt.subnet_ids
+            subnet_id: rt.id for rt in (route_tables or {}).values() for subnet_id in rt.subnet_ids
         },
         main_route_table_by_vpc={
             rt.vpc_id: rt.id for rt in (route_tables or {}).values() if rt.main
@@ -411,7 +445,7 @@ def _index(items: list[Obj] | None, build: Any) -> dict[str, Any] | None:
     out: dict[str, Any] = {}
     for obj in items:
         value = build(obj)
-        key = getattr(value, "id", None) or getattr(value, "arn", None)
+        key: str = getattr(value, "id", None) or value.arn
         out[key] = value
     return out
 
@@ -438,7 +472,7 @@ def _vpc(o: Obj) -> Vpc:
             if net is not None:
                 cidrs.append(net)
     return Vpc(
-        id=o.str("VpcId"),
+        id=o.req("VpcId"),
         cidrs=tuple(cidrs),
         dhcp_options_id=o.opt_str("DhcpOptionsId"),
         enable_dns_support=None,
@@ -451,7 +485,7 @@ def _apply_vpc_attributes(vpcs: dict[str, Any] | None, items: list[Obj] | None) 
     if vpcs is None or items is None:
         return
     for o in items:
-        vpc_id = o.str("VpcId")
+        vpc_id = o.req("VpcId")
         if vpc_id not in vpcs:
             raise SnapshotError(f"{o.file}: {o.path}.VpcId: {vpc_id} is not in Vpcs")
         vpc: Vpc = vpcs[vpc_id]
@@ -479,14 +513,14 @@ def _dhcp_options(o: Obj) -> DhcpOptions:
     servers: tuple[str, ...] = ()
     for conf in o.objs("DhcpConfigurations"):
         if conf.opt_str("Key") == "domain-name-servers":
-            servers = tuple(v.str("Value") for v in conf.objs("Values"))
-    return DhcpOptions(id=o.str("DhcpOptionsId"), domain_name_servers=servers)
+            servers = tuple(v.req("Value") for v in conf.objs("Values"))
+    return DhcpOptions(id=o.req("DhcpOptionsId"), domain_name_servers=servers)
 
 
 def _subnet(o: Obj) -> Subnet:
     return Subnet(
-        id=o.str("SubnetId"),
-        vpc_id=o.str("VpcId"),
+        id=o.req("SubnetId"),
+        vpc_id=o.req("VpcId"),
         cidr=o.network("CidrBlock"),
         ipv6_cidrs=tuple(
             n
@@ -515,8 +549,10 @@ def _route(o: Obj) -> Route:
     dest = o.network("DestinationCidrBlock") or o.network("DestinationIpv6CidrBlock")
     pl = o.opt_str("DestinationPrefixListId")
     if dest is None and pl is None:
-        raise SnapshotError(f"{o.file}: {o.path}: route has no DestinationCidrBlock, "
-                            "DestinationIpv6CidrBlock or DestinationPrefixListId")
+        raise SnapshotError(
+            f"{o.file}: {o.path}: route has no DestinationCidrBlock, "
+            "DestinationIpv6CidrBlock or DestinationPrefixListId"
+        )
     kind: RouteTargetKind = "other"
     target = ""
     gateway = o.opt_str("GatewayId")
@@ -548,7 +584,7 @@ def _route(o: Obj) -> Route:
 
 
 def _route_table(o: Obj) -> RouteTable:
-    subnet_ids = []
+    subnet_ids: list[str] = []
     main = False
     for a in o.objs("Associations"):
         state = a.opt_obj("AssociationState")
@@ -560,8 +596,8 @@ def _route_table(o: Obj) -> RouteTable:
         if subnet is not None:
             subnet_ids.append(subnet)
     return RouteTable(
-        id=o.str("RouteTableId"),
-        vpc_id=o.str("VpcId"),
+        id=o.req("RouteTableId"),
+        vpc_id=o.req("VpcId"),
         routes=tuple(_route(r) for r in o.objs("Routes")),
         subnet_ids=tuple(subnet_ids),
         main=main,
@@ -572,26 +608,26 @@ def _route_table(o: Obj) -> RouteTable:
 def _sg_rules(o: Obj, key: str) -> tuple[SecurityGroupRule, ...]:
     rules: list[SecurityGroupRule] = []
     for perm in o.objs(key):
-        protocol = normalize_protocol(perm.str("IpProtocol"))
-        from_port, to_port = perm.opt_int("FromPort"), perm.opt_int("ToPort")
-        common = {"protocol": protocol, "from_port": from_port, "to_port": to_port}
+        protocol = normalize_protocol(perm.req("IpProtocol"))
+        ports = (perm.opt_int("FromPort"), perm.opt_int("ToPort"))
         for r in perm.objs("IpRanges"):
-            rules.append(SecurityGroupRule(peer_kind="cidr", cidr=r.network("CidrIp"), **common))
+            rules.append(SecurityGroupRule(protocol, *ports, "cidr", cidr=r.network("CidrIp")))
         for r in perm.objs("Ipv6Ranges"):
-            rules.append(SecurityGroupRule(peer_kind="cidr", cidr=r.network("CidrIpv6"), **common))
+            rules.append(SecurityGroupRule(protocol, *ports, "cidr", cidr=r.network("CidrIpv6")))
         for r in perm.objs("PrefixListIds"):
-            rules.append(SecurityGroupRule(
-                peer_kind="prefix-list", prefix_list_id=r.str("PrefixListId"), **common))
-        for r in perm.objs("UserIdGroupPairs"):
             rules.append(
-                SecurityGroupRule(peer_kind="group", group_id=r.str("GroupId"), **common)
+                SecurityGroupRule(
+                    protocol, *ports, "prefix-list", prefix_list_id=r.req("PrefixListId")
+                )
             )
+        for r in perm.objs("UserIdGroupPairs"):
+            rules.append(SecurityGroupRule(protocol, *ports, "group", group_id=r.req("GroupId")))
     return tuple(r for r in rules if r.peer_kind != "cidr" or r.cidr is not None)
 
 
 def _security_group(o: Obj) -> SecurityGroup:
     return SecurityGroup(
-        id=o.str("GroupId"),
+        id=o.req("GroupId"),
         vpc_id=o.opt_str("VpcId"),
         name=o.opt_str("GroupName") or "",
         ingress=_sg_rules(o, "IpPermissions"),
@@ -608,10 +644,12 @@ def _network_acl(o: Obj) -> NetworkAcl:
         number = e.opt_int("RuleNumber")
         if number is None:
             raise SnapshotError(f"{e.file}: {e.path}: required key 'RuleNumber' is missing")
-        action = e.str("RuleAction").lower()
+        action = e.req("RuleAction").lower()
         if action not in ("allow", "deny"):
-            raise SnapshotError(f"{e.file}: {e.path}.RuleAction: expected allow or deny, got '{action}'")
-        protocol = normalize_protocol(e.str("Protocol"))
+            raise SnapshotError(
+                f"{e.file}: {e.path}.RuleAction: expected allow or deny, got '{action}'"
+            )
+        protocol = normalize_protocol(e.req("Protocol"))
         ports = e.opt_obj("PortRange")
         port_from = port_to = None
         if ports is not None and protocol in ("6", "17"):
@@ -629,8 +667,8 @@ def _network_acl(o: Obj) -> NetworkAcl:
         )
     entries.sort(key=lambda x: x.rule_number)
     return NetworkAcl(
-        id=o.str("NetworkAclId"),
-        vpc_id=o.str("VpcId"),
+        id=o.req("NetworkAclId"),
+        vpc_id=o.req("VpcId"),
         is_default=bool(o.opt_bool("IsDefault")),
         entries=tuple(entries),
         subnet_ids=tuple(
@@ -642,9 +680,9 @@ def _network_acl(o: Obj) -> NetworkAcl:
 
 def _internet_gateway(o: Obj) -> InternetGateway:
     return InternetGateway(
-        id=o.str("InternetGatewayId"),
+        id=o.req("InternetGatewayId"),
         attached_vpc_ids=tuple(
-            a.str("VpcId")
+            a.req("VpcId")
             for a in o.objs("Attachments")
             if (a.opt_str("State") or "available") in ("available", "attached")
         ),
@@ -654,9 +692,9 @@ def _internet_gateway(o: Obj) -> InternetGateway:
 def _nat_gateway(o: Obj) -> NatGateway:
     addresses = o.objs("NatGatewayAddresses")
     return NatGateway(
-        id=o.str("NatGatewayId"),
+        id=o.req("NatGatewayId"),
         vpc_id=o.opt_str("VpcId"),
-        subnet_id=o.str("SubnetId"),
+        subnet_id=o.req("SubnetId"),
         state=(o.opt_str("State") or "unknown").lower(),
         connectivity_type=(o.opt_str("ConnectivityType") or "public").lower(),
         private_ips=tuple(a for x in addresses if (a := x.address("PrivateIp")) is not None),
@@ -670,17 +708,17 @@ def _vpc_endpoint(o: Obj) -> VpcEndpoint:
     if policy is not None and not isinstance(policy, str):
         policy = json.dumps(policy)  # a hand-made file may hold the object itself
     return VpcEndpoint(
-        id=o.str("VpcEndpointId"),
-        vpc_id=o.str("VpcId"),
+        id=o.req("VpcEndpointId"),
+        vpc_id=o.req("VpcId"),
         endpoint_type=o.opt_str("VpcEndpointType") or "Gateway",
-        service_name=o.str("ServiceName"),
+        service_name=o.req("ServiceName"),
         state=(o.opt_str("State") or "unknown").lower(),
         private_dns_enabled=bool(o.opt_bool("PrivateDnsEnabled")),
         private_dns_only_for_inbound_resolver=bool(
             dns.opt_bool("PrivateDnsOnlyForInboundResolverEndpoint") if dns else False
         ),
         subnet_ids=o.strs("SubnetIds"),
-        group_ids=tuple(g.str("GroupId") for g in o.objs("Groups")),
+        group_ids=tuple(g.req("GroupId") for g in o.objs("Groups")),
         network_interface_ids=o.strs("NetworkInterfaceIds"),
         route_table_ids=o.strs("RouteTableIds"),
         policy_document=policy,
@@ -710,12 +748,12 @@ def _network_interface(o: Obj) -> NetworkInterface:
     private, public = _ips(o)
     attachment = o.opt_obj("Attachment")
     return NetworkInterface(
-        id=o.str("NetworkInterfaceId"),
+        id=o.req("NetworkInterfaceId"),
         subnet_id=o.opt_str("SubnetId"),
         vpc_id=o.opt_str("VpcId"),
         private_ips=tuple(private),
         public_ip=public,
-        group_ids=tuple(g.str("GroupId") for g in o.objs("Groups")),
+        group_ids=tuple(g.req("GroupId") for g in o.objs("Groups")),
         interface_type=o.opt_str("InterfaceType") or "interface",
         instance_id=attachment.opt_str("InstanceId") if attachment else None,
         description=o.opt_str("Description") or "",
@@ -730,15 +768,15 @@ def _instances(items: list[Obj] | None) -> dict[str, Instance] | None:
         for o in reservation.objs("Instances"):
             state = o.opt_obj("State")
             instance = Instance(
-                id=o.str("InstanceId"),
+                id=o.req("InstanceId"),
                 state=(state.opt_str("Name") if state else None) or "unknown",
                 subnet_id=o.opt_str("SubnetId"),
                 vpc_id=o.opt_str("VpcId"),
                 private_ip=o.address("PrivateIpAddress"),
                 public_ip=o.address("PublicIpAddress"),
-                group_ids=tuple(g.str("GroupId") for g in o.objs("SecurityGroups")),
+                group_ids=tuple(g.req("GroupId") for g in o.objs("SecurityGroups")),
                 network_interface_ids=tuple(
-                    n.str("NetworkInterfaceId") for n in o.objs("NetworkInterfaces")
+                    n.req("NetworkInterfaceId") for n in o.objs("NetworkInterfaces")
                 ),
                 name=o.name_tag(),
             )
@@ -752,7 +790,7 @@ def _prefix_lists(raw: RawSnapshot) -> dict[str, PrefixList] | None:
     names: dict[str, str | None] = {}
     cidrs: dict[str, list[IPNetwork]] = {}
     for o in raw.lists.get("PrefixLists", []):
-        pl = o.str("PrefixListId")
+        pl = o.req("PrefixListId")
         names[pl] = o.opt_str("PrefixListName")
         nets = []
         for i, text in enumerate(o.strs("Cidrs")):
@@ -764,7 +802,7 @@ def _prefix_lists(raw: RawSnapshot) -> dict[str, PrefixList] | None:
                 ) from None
         cidrs[pl] = nets
     for o in raw.lists.get("ManagedPrefixLists", []):
-        pl = o.str("PrefixListId")
+        pl = o.req("PrefixListId")
         names[pl] = o.opt_str("PrefixListName") or names.get(pl)
     for obj in raw.objects.get("PrefixListEntries", []):
         for pl, value in obj.data.items():
@@ -786,22 +824,20 @@ def _container(o: Obj) -> ContainerDefinition:
     if log is not None:
         opts = log.opt_obj("options")
         if opts is not None:
-            options = tuple((k, opts.str(k)) for k in sorted(opts.data))
+            options = tuple((k, opts.req(k)) for k in sorted(opts.data))
     creds = o.opt_obj("repositoryCredentials")
     return ContainerDefinition(
         name=o.opt_str("name") or "",
-        image=o.str("image"),
+        image=o.req("image"),
         log_driver=log.opt_str("logDriver") if log else None,
         log_options=options,
-        secrets=tuple(s.str("valueFrom") for s in o.objs("secrets")),
+        secrets=tuple(s.req("valueFrom") for s in o.objs("secrets")),
         repository_credentials=creds.opt_str("credentialsParameter") if creds else None,
     )
 
 
 def _task_definition(o: Obj) -> TaskDefinition:
-    arn = o.opt_str("taskDefinitionArn") or (
-        f"{o.str('family')}:{o.opt_int('revision') or 0}"
-    )
+    arn = o.opt_str("taskDefinitionArn") or (f"{o.req('family')}:{o.opt_int('revision') or 0}")
     return TaskDefinition(
         arn=arn,
         family=o.opt_str("family") or arn.rsplit("/", 1)[-1].split(":")[0],
@@ -813,7 +849,7 @@ def _task_definition(o: Obj) -> TaskDefinition:
 
 
 def _service(o: Obj) -> EcsService:
-    name = o.str("serviceName")
+    name = o.req("serviceName")
     net = o.opt_obj("networkConfiguration")
     vpc_conf = net.opt_obj("awsvpcConfiguration") if net else None
     cluster_arn = o.opt_str("clusterArn") or ""
