@@ -229,3 +229,12 @@ def test_installed_entry_points_work() -> None:
         )
         assert proc.returncode == 0, proc.stderr
         assert "ok       s3" in proc.stdout
+
+
+def test_readme_documents_every_finding_code() -> None:
+    from netgraph.findings import FINDINGS
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("```sh\nmake demo")
+    missing = [code for code in FINDINGS if code not in readme]
+    assert not missing
