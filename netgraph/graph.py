@@ -69,6 +69,7 @@ class Hop:
     code: str | None = None
     fix: str | None = None
     leg: Leg = "forward"
+    summary: str = ""  # for one of several DNS answers: what that answer is
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,7 @@ class _Builder:
             return
         node = self.add(
             parent,
-            Hop(self.vpc.id, "dns", "pass", f"{host} may resolve in several ways: {answer.doubt}"),
+            Hop(self.vpc.id, "dns", "pass", f"{host}: {answer.doubt}"),
             combine="any",
         )
         for r in answer.resolutions:
@@ -209,30 +210,28 @@ class _Builder:
     ) -> None:
         assert self.vpc is not None
         if r.outcome == "fail":
-            self.add(
-                parent,
-                Hop(
-                    r.blame or self.vpc.id,
-                    "dns",
-                    "fail" if "not in the snapshot" not in r.reason else "unknown",
-                    f"{host} does not resolve: {r.reason}",
-                    code="DNS_SUPPORT_DISABLED",
-                    fix=fix_for("DNS_SUPPORT_DISABLED", vpc=self.vpc.id),
-                ),
+            hop = Hop(
+                r.blame or self.vpc.id,
+                "dns",
+                "fail",
+                f"{host} does not resolve: {r.reason}",
+                code="DNS_SUPPORT_DISABLED",
+                fix=fix_for("DNS_SUPPORT_DISABLED", vpc=self.vpc.id),
+                summary=r.short,
             )
+            self.add(parent, hop)
             return
         if r.outcome == "unknown":
-            self.add(parent, Hop(self.vpc.id, "dns", "unknown", f"{host}: {r.reason}"))
+            self.add(
+                parent, Hop(self.vpc.id, "dns", "unknown", f"{host}: {r.reason}", summary=r.short)
+            )
             return
+        hop_id = r.endpoint.id if r.endpoint else self.vpc.id
+        node = self.add(parent, Hop(hop_id, "dns", "pass", f"{host}: {r.reason}", summary=r.short))
         if r.outcome == "endpoint" and r.endpoint is not None:
-            node = self.add(parent, Hop(r.endpoint.id, "dns", "pass", f"{host}: {r.reason}"))
             self.to_interface_endpoint(node, r.endpoint, service)
-            return
-        node = self.add(
-            parent,
-            Hop(r.endpoint.id if r.endpoint else self.vpc.id, "dns", "pass", f"{host}: {r.reason}"),
-        )
-        self.to_public(node, service, r)
+        else:
+            self.to_public(node, service, r)
 
     def service_terminal(self, service: dns.AwsService | None) -> Hop:
         if service is None:

@@ -94,7 +94,7 @@ def _solve(g: nx.DiGraph, node: int) -> _Result:
         outcomes = "; ".join(
             r.verdict
             + (f" at {r.decider.id}" if r.verdict == "blocked" and r.decider else "")
-            + f" if {r.path[0].reason}"
+            + f" if {r.path[0].summary or r.path[0].reason}"
             for r in results
         )
         doubt = Hop(hop.id, hop.kind, "unknown", f"{hop.reason}. Outcomes: {outcomes}", leg=hop.leg)

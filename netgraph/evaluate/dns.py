@@ -78,6 +78,16 @@ class Resolution:
     endpoint: VpcEndpoint | None = None
     blame: str | None = None  # the resource id that makes it fail
 
+    @property
+    def short(self) -> str:
+        if self.outcome == "endpoint" and self.endpoint is not None:
+            return f"it resolves to the ENIs of {self.endpoint.id}"
+        if self.outcome == "public":
+            return "it resolves to public addresses"
+        if self.outcome == "fail":
+            return "it does not resolve"
+        return "it is not answered, or answered otherwise"
+
 
 @dataclass(frozen=True)
 class DnsAnswer:
