@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Sequence
+from dataclasses import replace
 
 from netgraph.evaluate import dns
 from netgraph.flows import Source, SourceError
 from netgraph.graph import Destination, build_flow_graph
 from netgraph.model import TCP, Snapshot
-from netgraph.reach import Trace, trace, unknown_trace
-from netgraph.requirements import ALL_TARGETS, DEFAULT_TARGETS, IAM_TARGET, needs
+from netgraph.permissions import execution_role_trace
+from netgraph.reach import Trace, trace
+from netgraph.requirements import (
+    ALL_TARGETS,
+    DEFAULT_TARGETS,
+    IAM_TARGET,
+    ApiCall,
+    api_calls,
+    needs,
+)
 
 
 def destination_for_target(target: str, snapshot: Snapshot) -> Destination:
@@ -55,44 +64,35 @@ def targets_for(source: Source, snapshot: Snapshot, chosen: Sequence[str]) -> li
     return list(DEFAULT_TARGETS)
 
 
-def _iam_trace(source: Source, snapshot: Snapshot) -> Trace:
+def _calls(snapshot: Snapshot, source: Source) -> tuple[tuple[ApiCall, ...], str | None]:
     td = source.task_definition
     if td is None:
-        hop_id = source.service.task_definition if source.service else source.id
-        why = (
-            f"the task definition {hop_id} is not in the snapshot (taskDefinitions), so its "
-            "execution role is unknown"
-            if source.service
-            else "no task definition: the execution role is unknown"
-        )
-        return unknown_trace(source, IAM_TARGET, why, hop_id or source.id, "task-definition")
-    role = td.execution_role_arn or td.arn
-    why = (
-        (
-            f"the permissions of execution role {td.execution_role_arn} are not evaluated yet "
-            "(planned: the permissions check)"
-        )
-        if td.execution_role_arn
-        else (
-            f"{td.arn} sets no executionRoleArn; the permissions check that judges it is not "
-            "implemented yet"
-        )
-    )
-    return unknown_trace(source, IAM_TARGET, why, role, "iam-role")
+        return (), None
+    account = snapshot.account_id or (td.execution_role_arn or "::::").split(":")[4] or None
+    return tuple(api_calls(td, snapshot.region, account)), td.execution_role_arn
 
 
 def check_source(
     snapshot: Snapshot, source: Source, chosen: Sequence[str] = (), *, port: int = 443
 ) -> list[Trace]:
-    traces = []
-    for target in targets_for(source, snapshot, chosen):
+    """Every target of one source; the execution-role check last, as it uses the paths."""
+    calls, role = _calls(snapshot, source)
+    targets = targets_for(source, snapshot, chosen)
+    network: dict[str, Trace] = {}
+    for target in targets:
         if target == IAM_TARGET:
-            traces.append(_iam_trace(source, snapshot))
             continue
-        dest = destination_for_target(target, snapshot)
+        dest = replace(destination_for_target(target, snapshot), calls=calls, role_arn=role)
         flow = build_flow_graph(snapshot, source, dest, protocol=TCP, port=port)
-        traces.append(trace(flow, target))
-    return traces
+        network[target] = trace(flow, target)
+    if IAM_TARGET in targets:
+        # Where a call travels (an endpoint or not) sets aws:SourceVpce for its policies.
+        for target in {c.target for c in calls} - set(network):
+            dest = replace(destination_for_target(target, snapshot), calls=calls, role_arn=role)
+            flow = build_flow_graph(snapshot, source, dest, protocol=TCP, port=port)
+            network.setdefault(target, trace(flow, target))
+        iam_trace = execution_role_trace(snapshot, source, network)
+    return [iam_trace if t == IAM_TARGET else network[t] for t in targets]
 
 
 def check_path(

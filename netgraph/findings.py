@@ -25,7 +25,7 @@ class Finding:
             return self.fix
 
 
-_FINDINGS = (
+_FINDINGS: tuple[Finding, ...] = (
     Finding(
         "ENI_SG_RULES_MISMATCH",
         "security group admits nothing for this flow",
@@ -88,6 +88,12 @@ _FINDINGS = (
         "{endpoint} is {state}: wait for it to become available, or recreate it",
     ),
     Finding(
+        "VPCE_POLICY_DENIES",
+        "the VPC endpoint's policy does not allow the request",
+        "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
+        "allow {action} on {resource} in the policy of {endpoint}",
+    ),
+    Finding(
         "VPCE_NO_ENI",
         "the interface endpoint has no network interface",
         "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
@@ -116,6 +122,48 @@ _FINDINGS = (
         "no network interface holds the destination address",
         f"{VPC_DOCS}/configure-subnets.html",
         "check the destination address {destination}",
+    ),
+)
+
+_IAM_DOCS = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html"
+)
+_EXEC_ROLE_DOCS = (
+    "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html"
+)
+_FINDINGS += (
+    Finding(
+        "IAM_NO_EXECUTION_ROLE",
+        "the task definition names no execution role",
+        _EXEC_ROLE_DOCS,
+        "set executionRoleArn to a role that trusts ecs-tasks.amazonaws.com and attaches {policy}",
+    ),
+    Finding(
+        "IAM_TRUST_POLICY",
+        "the execution role does not trust ecs-tasks.amazonaws.com",
+        _EXEC_ROLE_DOCS,
+        "add to the trust policy of {role} the statement {statement}",
+    ),
+    Finding(
+        "IAM_NOT_ALLOWED", "no policy of the execution role allows the call", _IAM_DOCS, "{fix}"
+    ),
+    Finding(
+        "IAM_EXPLICIT_DENY",
+        "an explicit Deny decides",
+        _IAM_DOCS,
+        "remove or narrow {statement}: it denies {call}",
+    ),
+    Finding(
+        "IAM_BOUNDARY_DENIES",
+        "the permissions boundary does not allow the call",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html",
+        "allow {call} in the permissions boundary {boundary}",
+    ),
+    Finding(
+        "IAM_REPOSITORY_POLICY_DENIES",
+        "the ECR repository policy does not allow the pull",
+        "https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html",
+        "add to the repository policy of {repository} a statement allowing {action} to {role}",
     ),
 )
 

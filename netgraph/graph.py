@@ -21,7 +21,7 @@ from typing import Literal
 
 import networkx as nx
 
-from netgraph.evaluate import dns
+from netgraph.evaluate import dns, iam
 from netgraph.evaluate.addresses import (
     EPHEMERAL_LINUX,
     EPHEMERAL_NAT_GATEWAY,
@@ -34,7 +34,6 @@ from netgraph.evaluate.addresses import (
     public_ipv4,
     within,
 )
-from netgraph.evaluate.iam import allows_everything
 from netgraph.evaluate.network_acls import DEFAULT_DENY_RULE, evaluate_acl
 from netgraph.evaluate.routing import RouteMatch, lookup, route_table_for_subnet
 from netgraph.evaluate.security_groups import evaluate_security_groups
@@ -54,6 +53,7 @@ from netgraph.model import (
     Vpc,
     VpcEndpoint,
 )
+from netgraph.requirements import ApiCall, default_calls
 
 Status = Literal["pass", "fail", "unknown"]
 Leg = Literal["forward", "return"]
@@ -81,6 +81,9 @@ class Destination:
     service: dns.AwsService | None = None
     address: IPAddress | None = None
     interface_id: str | None = None  # eni-… or i-…
+    # The requests the task makes to this target (for endpoint policies), and as whom.
+    calls: tuple[ApiCall, ...] = ()
+    role_arn: str | None = None
 
 
 @dataclass(frozen=True)
@@ -1091,25 +1094,93 @@ class _Builder:
                 ),
             )
             return None
-        if not allows_everything(ep.policy_document):
+        return self.add_policy_hop(parent, ep, kind)
+
+    def add_policy_hop(self, parent: int, ep: VpcEndpoint, kind: str) -> int | None:
+        """The endpoint policy is one more filter on every call that goes through it."""
+        if ep.policy is None:
             return self.add(
                 parent,
                 Hop(
                     ep.id,
                     kind,
-                    "unknown",
-                    f"{ep.id} ({ep.service_name}) has a custom endpoint "
-                    "policy; netgraph does not evaluate endpoint policies "
-                    "yet, so it may deny this request",
+                    "pass",
+                    f"{ep.id} ({ep.service_name}) is available and carries no endpoint policy",
                 ),
             )
+        if ep.policy.error:
+            return self.add(parent, Hop(ep.id, kind, "unknown", ep.policy.error))
+        dest = self.destination
+        service = dest.service.target if dest.service else None
+        calls = [c for c in dest.calls if c.target == service] or default_calls(
+            service or "", self.snapshot.region
+        )
+        if not calls:
+            # A path to an address: the policy filters API requests, not packets.
+            return self.add(
+                parent,
+                Hop(
+                    ep.id,
+                    kind,
+                    "pass",
+                    f"{ep.id} ({ep.service_name}) is available; its "
+                    "endpoint policy filters API requests, not packets, and is not judged for "
+                    f"a path to {dest.label}",
+                ),
+            )
+        role = dest.role_arn
+        account = role.split(":")[4] if role and role.count(":") >= 5 else None
+        decisions = []
+        for call in calls:
+            who = iam.Principal(arn=role, account=account) if call.by_role else iam.Principal()
+            ctx = iam.request_context(who, aws_SourceVpce=ep.id, aws_SourceVpc=ep.vpc_id)
+            if not call.by_role:
+                # A presigned URL: the signer is ECR's, not a principal netgraph can name.
+                ctx.pop("aws:principalarn", None)
+                ctx.pop("aws:principalaccount", None)
+            request = iam.Request(call.action, call.resource, who, ctx)
+            decisions.append((call, iam.evaluate([ep.policy], request)))
+        for call, d in decisions:
+            if d.decision in ("deny", "implicit-deny") and call.required:
+                why = f"the endpoint policy of {ep.id} denies {call.describe()}: " + (
+                    f"{d.statement.label} denies it" if d.statement else "no statement allows it"
+                )
+                self.add(
+                    parent,
+                    Hop(
+                        ep.id,
+                        kind,
+                        "fail",
+                        why,
+                        code="VPCE_POLICY_DENIES",
+                        fix=fix_for(
+                            "VPCE_POLICY_DENIES",
+                            endpoint=ep.id,
+                            action=call.action,
+                            resource=call.resource or "*",
+                        ),
+                    ),
+                )
+                return None
+        unknown = [(c, d) for c, d in decisions if d.decision == "unknown" and c.required]
+        if unknown:
+            call, d = unknown[0]
+            return self.add(
+                parent, Hop(ep.id, kind, "unknown", f"endpoint policy of {ep.id}: {d.reason}")
+            )
+        allowed = "; ".join(
+            f"{c.action} by {d.statement.label}"
+            for c, d in decisions
+            if d.statement is not None and d.decision == "allow"
+        )
         return self.add(
             parent,
             Hop(
                 ep.id,
                 kind,
                 "pass",
-                f"{ep.id} ({ep.service_name}) is available; its policy allows everything",
+                f"{ep.id} ({ep.service_name}) is available; its policy "
+                f"allows {allowed or 'the calls'}",
             ),
         )
 

@@ -183,7 +183,7 @@ class VpcEndpoint:
     group_ids: tuple[str, ...]
     network_interface_ids: tuple[str, ...]
     route_table_ids: tuple[str, ...]
-    policy_document: str | None
+    policy: Policy | None  # None: no document (the service takes no endpoint policy)
 
 
 @dataclass(frozen=True)
@@ -260,6 +260,51 @@ class EcsService:
     has_awsvpc_configuration: bool
 
 
+# ---- IAM and ECR --------------------------------------------------------------------------
+
+Effect = Literal["Allow", "Deny"]
+
+
+@dataclass(frozen=True)
+class Statement:
+    policy: str  # the policy's ARN, or a name for inline and resource policies
+    index: int
+    sid: str | None
+    effect: Effect
+    actions: tuple[str, ...] | None  # None: the statement uses NotAction
+    not_actions: tuple[str, ...] | None
+    resources: tuple[str, ...] | None  # None: no Resource element (resource policies)
+    not_resources: tuple[str, ...] | None
+    principals: Mapping[str, tuple[str, ...]] | None  # {"AWS": (...)}, {"*": ("*",)}
+    not_principals: Mapping[str, tuple[str, ...]] | None
+    conditions: tuple[tuple[str, str, tuple[str, ...]], ...]  # (operator, key, values)
+
+    @property
+    def label(self) -> str:
+        which = f"Sid {self.sid}" if self.sid else f"statement #{self.index}"
+        return f"{self.policy} ({which})"
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str  # the ARN of a managed policy; "role/NAME inline POLICY" for inline ones
+    statements: tuple[Statement, ...]
+    shipped: bool = False  # netgraph's shipped copy of an AWS-managed policy was used
+    error: str | None = None  # the document could not be read: evaluation is unknown
+
+
+@dataclass(frozen=True)
+class Role:
+    arn: str
+    name: str
+    account: str | None
+    trust_policy: Policy | None
+    policies: tuple[Policy, ...]  # inline and attached managed, with their documents
+    missing_policy_arns: tuple[str, ...]  # attached, but no document anywhere
+    boundary_arn: str | None
+    boundary: Policy | None  # None with boundary_arn set: the boundary's document is missing
+
+
 # ---- the snapshot -------------------------------------------------------------------------
 
 
@@ -291,6 +336,9 @@ class Snapshot:
     vpc_attributes_collected: bool
     services: Mapping[str, EcsService] | None  # by ARN
     task_definitions: Mapping[str, TaskDefinition] | None  # by ARN
+    roles: Mapping[str, Role] | None = None  # by ARN (RoleDetailList)
+    repositories: frozenset[str] | None = None  # ECR repository ARNs
+    repository_policies: Mapping[str, Policy] | None = None  # by repository ARN
     collection_errors: tuple[CollectionError, ...] = ()
     warnings: tuple[str, ...] = ()
     # Derived indexes, built once by the loader.

@@ -49,7 +49,7 @@ class Trace:
             "source": self.source.to_json(),
             "target": self.target,
             "port": self.port,
-            "protocol": _PROTOCOL_NAMES.get(self.protocol, self.protocol),
+            "protocol": _PROTOCOL_NAMES.get(self.protocol, self.protocol) or None,
             "verdict": self.verdict,
             "blocked_at": blocked,
             "reason": self.reason,
@@ -135,10 +135,4 @@ def _flow(flow: FlowGraph) -> str:
     return f"{proto}{port} to {flow.destination.label}"
 
 
-def unknown_trace(source: Source, target: str, reason: str, hop_id: str, kind: str) -> Trace:
-    """A check that is not a path (the execution role, until it is evaluated)."""
-    hop = Hop(hop_id, kind, "unknown", reason)
-    return Trace(source, target, None, "6", "unknown", (hop,), None, reason, None)
-
-
-__all__ = ["Destination", "Trace", "trace", "unknown_trace"]
+__all__ = ["Destination", "Trace", "trace"]

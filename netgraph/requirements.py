@@ -71,3 +71,135 @@ def needs(task_def: TaskDefinition, region: str, platform_version: str | None = 
             else:
                 add("ssm", f"container {c.name} reads parameter {ref}")
     return [out[t] for t in NETWORK_TARGETS if t in out]
+
+
+# ---- the API calls behind each target --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One request the Fargate agent makes for a task, and the target it travels to."""
+
+    target: str
+    action: str
+    resource: str | None  # None: not known (no task definition)
+    why: str
+    by_role: bool = True  # made with the execution role's credentials (else: a presigned URL)
+    required: bool = True  # False: AWS lists it, but pulls work without it
+
+    def describe(self) -> str:
+        return f"{self.action} on {self.resource or 'its resource'}"
+
+
+def layer_bucket(region: str) -> str:
+    return f"arn:aws:s3:::prod-{region}-starport-layer-bucket/*"
+
+
+def repository_arn(image: str) -> str | None:
+    """arn:aws:ecr:REGION:ACCOUNT:repository/NAME of a private ECR image URI."""
+    m = _ECR_IMAGE.match(image)
+    if m is None:
+        return None
+    path = image[m.end() :].split("@", 1)[0]  # drop a digest
+    name = path.rsplit(":", 1)[0] if ":" in path else path  # drop a tag
+    return f"arn:aws:ecr:{m.group('region')}:{m.group('account')}:repository/{name}"
+
+
+def _secret_arn(ref: str) -> str:
+    # arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf[:json-key:stage:version]
+    return ":".join(ref.split(":")[:7])
+
+
+def _parameter_arn(ref: str, region: str, account: str | None) -> str | None:
+    if ref.startswith("arn:"):
+        return ref
+    if account is None:
+        return None
+    return f"arn:aws:ssm:{region}:{account}:parameter/{ref.lstrip('/')}"
+
+
+def api_calls(task_def: TaskDefinition, region: str, account: str | None) -> list[ApiCall]:
+    """What the agent asks AWS for, in the order it does: auth, image, logs, secrets."""
+    calls: dict[tuple[str, str | None], ApiCall] = {}
+
+    def add(call: ApiCall) -> None:
+        calls.setdefault((call.action, call.resource), call)
+
+    for c in task_def.containers:
+        repo = repository_arn(c.image)
+        ecr = ecr_image(c.image)
+        if repo is not None and ecr is not None:
+            here = ecr[1] == region
+            why = f"container {c.name} pulls {c.image}"
+            add(ApiCall("ecr.api" if here else "internet", "ecr:GetAuthorizationToken", "*", why))
+            dkr = "ecr.dkr" if here else "internet"
+            add(ApiCall(dkr, "ecr:BatchGetImage", repo, why))
+            add(ApiCall(dkr, "ecr:GetDownloadUrlForLayer", repo, why))
+            add(ApiCall(dkr, "ecr:BatchCheckLayerAvailability", repo, why, required=False))
+            add(
+                ApiCall(
+                    "s3" if here else "internet",
+                    "s3:GetObject",
+                    layer_bucket(ecr[1]),
+                    f"container {c.name} downloads image layers",
+                    by_role=False,
+                )
+            )
+        options = dict(c.log_options)
+        group = options.get("awslogs-group")
+        if c.log_driver == "awslogs":
+            log_region = options.get("awslogs-region", region)
+            target = "logs" if log_region == region else "internet"
+            prefix = options.get("awslogs-stream-prefix", "")
+            stream = f"{prefix}/{c.name}/TASK_ID" if prefix else "TASK_ID"
+            base = (
+                f"arn:aws:logs:{log_region}:{account}:log-group:{group}"
+                if group and account
+                else None
+            )
+            why = f"container {c.name} logs to {group or 'its log group'}"
+            if options.get("awslogs-create-group", "").lower() == "true":
+                add(ApiCall(target, "logs:CreateLogGroup", f"{base}:*" if base else None, why))
+            for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
+                add(ApiCall(target, action, f"{base}:log-stream:{stream}" if base else None, why))
+        refs = [(s, False) for s in c.secrets]
+        if c.repository_credentials:
+            refs.append((c.repository_credentials, True))
+        for ref, is_creds in refs:
+            why = (
+                f"container {c.name} logs in to its registry with {ref}"
+                if is_creds
+                else f"container {c.name} reads {ref}"
+            )
+            if ref.startswith("arn:aws:secretsmanager:") or is_creds:
+                add(
+                    ApiCall(
+                        "secretsmanager", "secretsmanager:GetSecretValue", _secret_arn(ref), why
+                    )
+                )
+            else:
+                add(ApiCall("ssm", "ssm:GetParameters", _parameter_arn(ref, region, account), why))
+    return list(calls.values())
+
+
+def default_calls(target: str, region: str) -> list[ApiCall]:
+    """Without a task definition: the calls behind a target, resources unknown."""
+    table = {
+        "ecr.api": [ApiCall("ecr.api", "ecr:GetAuthorizationToken", "*", "an ECR pull")],
+        "ecr.dkr": [
+            ApiCall("ecr.dkr", a, None, "an ECR pull")
+            for a in ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
+        ],
+        "s3": [
+            ApiCall("s3", "s3:GetObject", layer_bucket(region), "ECR image layers", by_role=False)
+        ],
+        "logs": [
+            ApiCall("logs", a, None, "awslogs")
+            for a in ("logs:CreateLogStream", "logs:PutLogEvents")
+        ],
+        "secretsmanager": [
+            ApiCall("secretsmanager", "secretsmanager:GetSecretValue", None, "secrets")
+        ],
+        "ssm": [ApiCall("ssm", "ssm:GetParameters", None, "parameters")],
+    }
+    return table.get(target, [])

@@ -72,6 +72,9 @@ DEFAULT_POLICY = json.dumps(
 IMAGE = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/web:1.4.2"
 SECRET = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:web/db-password-Xy12Ab"
 EXEC_ROLE = f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole"
+REPO_ARN = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/web"
+TASK_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+GUARDRAIL = f"arn:aws:iam::{ACCOUNT}:policy/deny-unapproved-repositories"
 
 
 def tags(name: str) -> list[dict[str, str]]:
@@ -441,8 +444,68 @@ def healthy_endpoints() -> dict[str, Any]:
                 ],
             }
         ],
+        # aws iam get-account-authorization-details --filter Role LocalManagedPolicy
+        "RoleDetailList": [execution_role()],
+        "Policies": [],
+        # aws ecr describe-repositories; get-repository-policy for each (none here)
+        "repositories": [
+            {
+                "repositoryArn": REPO_ARN,
+                "registryId": ACCOUNT,
+                "repositoryName": "web",
+                "repositoryUri": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/web",
+            }
+        ],
+        "RepositoryPolicies": [],
     }
     return snap
+
+
+def execution_role(
+    attached: tuple[str, ...] = (TASK_EXECUTION_POLICY,),
+    trusted: str = "ecs-tasks.amazonaws.com",
+) -> dict[str, Any]:
+    """The role as get-account-authorization-details returns it (documents decoded, as the
+    AWS CLI prints them)."""
+    return {
+        "Path": "/",
+        "RoleName": "ecsTaskExecutionRole",
+        "RoleId": "AROAEXAMPLEEXECROLE01",
+        "Arn": EXEC_ROLE,
+        "CreateDate": "2026-03-02T04:05:06+00:00",
+        "AssumeRolePolicyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "",
+                    "Effect": "Allow",
+                    "Principal": {"Service": trusted},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        },
+        "InstanceProfileList": [],
+        "RolePolicyList": [
+            {
+                "PolicyName": "read-web-secrets",
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "secretsmanager:GetSecretValue",
+                            "Resource": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:web/*",
+                        }
+                    ],
+                },
+            }
+        ],
+        "AttachedManagedPolicies": [
+            {"PolicyName": arn.rsplit("/", 1)[-1], "PolicyArn": arn} for arn in attached
+        ],
+        "Tags": [],
+        "RoleLastUsed": {},
+    }
 
 
 def _find(items: list[dict[str, Any]], key: str, value: str) -> dict[str, Any]:
@@ -586,6 +649,84 @@ def unknown_custom_dns() -> dict[str, Any]:
     return snap
 
 
+def broken_role_without_ecr() -> dict[str, Any]:
+    """The network is fixed (endpoints), but the execution role can only write logs."""
+    snap = healthy_endpoints()
+    snap["RoleDetailList"] = [
+        execution_role(attached=("arn:aws:iam::aws:policy/CloudWatchLogsFullAccess",))
+    ]
+    return snap
+
+
+def broken_explicit_deny() -> dict[str, Any]:
+    """A company guardrail denies pulls from repositories outside approved/."""
+    snap = healthy_endpoints()
+    snap["RoleDetailList"] = [execution_role(attached=(TASK_EXECUTION_POLICY, GUARDRAIL))]
+    snap["Policies"] = [
+        {
+            "PolicyName": "deny-unapproved-repositories",
+            "PolicyId": "ANPAEXAMPLEGUARDRAIL1",
+            "Arn": GUARDRAIL,
+            "Path": "/",
+            "DefaultVersionId": "v2",
+            "AttachmentCount": 1,
+            "IsAttachable": True,
+            "PolicyVersionList": [
+                {
+                    "VersionId": "v2",
+                    "IsDefaultVersion": True,
+                    "Document": {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Sid": "OnlyApprovedRepositories",
+                                "Effect": "Deny",
+                                "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                                "NotResource": f"arn:aws:ecr:*:{ACCOUNT}:repository/approved/*",
+                            }
+                        ],
+                    },
+                },
+                {
+                    "VersionId": "v1",
+                    "IsDefaultVersion": False,
+                    "Document": {"Version": "2012-10-17", "Statement": []},
+                },
+            ],
+        }
+    ]
+    return snap
+
+
+def broken_trust_policy() -> dict[str, Any]:
+    """The execution role trusts EC2, not ECS tasks."""
+    snap = healthy_endpoints()
+    snap["RoleDetailList"] = [execution_role(trusted="ec2.amazonaws.com")]
+    return snap
+
+
+def broken_s3_endpoint_policy() -> dict[str, Any]:
+    """The S3 gateway endpoint allows only the company's buckets, not ECR's layer bucket."""
+    snap = healthy_endpoints()
+    s3 = _find(snap["VpcEndpoints"], "VpcEndpointId", S3_ENDPOINT)
+    s3["PolicyDocument"] = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "CompanyBucketsOnly",
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+                    "Resource": ["arn:aws:s3:::acme-prod-*", "arn:aws:s3:::acme-prod-*/*"],
+                }
+            ],
+        },
+        indent=2,
+    )
+    return snap
+
+
 SAMPLES = {
     "healthy-endpoints": healthy_endpoints,
     "healthy-nat": healthy_nat,
@@ -596,6 +737,10 @@ SAMPLES = {
     "broken-private-dns-off": broken_private_dns_off,
     "broken-public-no-public-ip": broken_public_no_public_ip,
     "unknown-custom-dns": unknown_custom_dns,
+    "broken-role-without-ecr": broken_role_without_ecr,
+    "broken-explicit-deny": broken_explicit_deny,
+    "broken-trust-policy": broken_trust_policy,
+    "broken-s3-endpoint-policy": broken_s3_endpoint_policy,
 }
 
 

@@ -178,7 +178,10 @@ def test_endpoint_not_available_and_custom_policy() -> None:
         }
     )
     t = one(data, "s3")
-    assert t.verdict == "unknown" and build.S3_ENDPOINT in t.reason
+    assert t.blocked_at and (t.blocked_at.id, t.blocked_at.code) == (
+        build.S3_ENDPOINT,
+        "VPCE_POLICY_DENIES",
+    )
 
 
 def test_endpoint_enis_missing_fall_back_to_its_subnets() -> None:

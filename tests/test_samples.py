@@ -27,20 +27,28 @@ def blocked(at: str, kind: str, *targets: str) -> dict[str, tuple[str, str | Non
     return {t: ("blocked", at, kind) for t in targets}
 
 
-EXPECTED: dict[str, tuple[int, dict[str, tuple[str, str | None, str | None]]]] = {
-    "healthy-endpoints": (3, ok(*NETWORK)),
-    "healthy-nat": (3, ok(*NETWORK)),
-    "healthy-public": (3, ok(*NETWORK)),
+ROLE = "arn:aws:iam::111122223333:role/ecsTaskExecutionRole"
+GUARDRAIL = "arn:aws:iam::111122223333:policy/deny-unapproved-repositories"
+IAM_OK = ("allowed", None, None)
+Want = tuple[str, str | None, str | None]
+
+# sample -> (exit code, network target -> (verdict, blocked_at id, kind), execution role)
+EXPECTED: dict[str, tuple[int, dict[str, Want], Want]] = {
+    "healthy-endpoints": (0, ok(*NETWORK), IAM_OK),
+    "healthy-nat": (0, ok(*NETWORK), IAM_OK),
+    "healthy-public": (0, ok(*NETWORK), IAM_OK),
     "broken-s3-only-endpoint": (
         1,
         {
             **blocked(RTB_PRIVATE, "route-table", "ecr.api", "ecr.dkr", "logs", "secretsmanager"),
             **ok("s3"),
         },
+        IAM_OK,
     ),
     "broken-nacl-no-ephemeral": (
         1,
         blocked("acl-0c0c0c0c0c0c0c0c1", "network-acl-inbound", *NETWORK),
+        IAM_OK,
     ),
     "broken-endpoint-sg-no-443": (
         1,
@@ -55,6 +63,7 @@ EXPECTED: dict[str, tuple[int, dict[str, tuple[str, str | None, str | None]]]] =
             ),
             **ok("s3"),
         },
+        IAM_OK,
     ),
     "broken-private-dns-off": (
         1,
@@ -62,12 +71,25 @@ EXPECTED: dict[str, tuple[int, dict[str, tuple[str, str | None, str | None]]]] =
             **blocked(RTB_PRIVATE, "route-table", "ecr.dkr"),
             **ok("ecr.api", "s3", "logs", "secretsmanager"),
         },
+        IAM_OK,
     ),
     "broken-public-no-public-ip": (
         1,
         blocked("igw-0a0a0a0a0a0a0a0a0", "internet-gateway", *NETWORK),
+        IAM_OK,
     ),
-    "unknown-custom-dns": (3, {t: ("unknown", None, None) for t in NETWORK}),
+    "unknown-custom-dns": (3, {t: ("unknown", None, None) for t in NETWORK}, IAM_OK),
+    "broken-role-without-ecr": (1, ok(*NETWORK), ("denied", ROLE, "iam-permission")),
+    "broken-explicit-deny": (1, ok(*NETWORK), ("denied", GUARDRAIL, "iam-permission")),
+    "broken-trust-policy": (1, ok(*NETWORK), ("denied", ROLE, "iam-trust-policy")),
+    "broken-s3-endpoint-policy": (
+        1,
+        {
+            **ok("ecr.api", "ecr.dkr", "logs", "secretsmanager"),
+            **blocked("vpce-0e1c2a3b4d5e6f7s3", "gateway-endpoint", "s3"),
+        },
+        IAM_OK,
+    ),
 }
 
 
@@ -84,18 +106,16 @@ def test_every_sample_has_expectations() -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_sample_verdicts(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, doc = run_json(capsys, "check", str(SAMPLES / f"{name}.json"), "--format", "json")
-    want_code, want = EXPECTED[name]
+    want_code, want, want_iam = EXPECTED[name]
     assert code == want_code
     assert doc["version"] == 1 and doc["region"] == "ap-northeast-1"
     checks = doc["checks"]
     # one source per subnet of the service, each with every target it needs
     assert len({c["source"]["subnet"] for c in checks}) == 2
+    assert {c["target"] for c in checks} == {*NETWORK, "iam:execution-role"}
     for check in checks:
         target = check["target"]
-        if target == "iam:execution-role":
-            assert check["verdict"] == "unknown"
-            continue
-        verdict, at, kind = want[target]
+        verdict, at, kind = want_iam if target == "iam:execution-role" else want[target]
         assert check["verdict"] == verdict, (target, check["reason"])
         if at is None:
             assert check["blocked_at"] is None

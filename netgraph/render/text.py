@@ -31,6 +31,11 @@ def _plain(text: str, **_: object) -> str:
 
 
 def _via(t: Trace) -> str:
+    if t.target.startswith("iam:"):
+        granting = [h.id for h in t.hops if h.kind == "iam-permission"]
+        shipped = " (shipped copy of an AWS-managed policy used)" if "shipped" in t.reason else ""
+        names = ", ".join(dict.fromkeys(granting))
+        return f"granted by {names}{shipped}" if names else t.reason
     seen: list[str] = []
     for hop in t.hops:
         if hop.kind in _VIA_KINDS and hop.leg == "forward" and hop.id not in seen:

@@ -27,7 +27,9 @@ from netgraph.model import (
     NetworkAcl,
     NetworkAclEntry,
     NetworkInterface,
+    Policy,
     PrefixList,
+    Role,
     Route,
     RouteTable,
     RouteTargetKind,
@@ -39,6 +41,7 @@ from netgraph.model import (
     Vpc,
     VpcEndpoint,
 )
+from netgraph.sources.policies import parse_policy, shipped_managed_policies
 
 
 class SnapshotError(Exception):
@@ -396,6 +399,13 @@ def build_snapshot(raw: RawSnapshot, region_override: str | None = None) -> Snap
     dhcp = _index(raw.items("DhcpOptions"), _dhcp_options)
     task_defs = _index(raw.items("taskDefinitions"), _task_definition)
     services = _index(raw.items("services"), _service)
+    roles = _roles(raw)
+    repositories = (
+        None
+        if "repositories" not in raw.present
+        else frozenset(o.req("repositoryArn") for o in raw.lists.get("repositories", []))
+    )
+    repository_policies = _repository_policies(raw, region)
 
     snapshot = Snapshot(
         region=region,
@@ -416,6 +426,9 @@ def build_snapshot(raw: RawSnapshot, region_override: str | None = None) -> Snap
         vpc_attributes_collected="VpcAttributes" in raw.present,
         services=services,
         task_definitions=task_defs,
+        roles=roles,
+        repositories=repositories,
+        repository_policies=repository_policies,
         collection_errors=collection_errors,
         warnings=tuple(
             f"{file}: key '{key}' is not part of the snapshot format; ignored"
@@ -704,11 +717,15 @@ def _nat_gateway(o: Obj) -> NatGateway:
 
 def _vpc_endpoint(o: Obj) -> VpcEndpoint:
     dns = o.opt_obj("DnsOptions")
-    policy = o.data.get("PolicyDocument")
-    if policy is not None and not isinstance(policy, str):
-        policy = json.dumps(policy)  # a hand-made file may hold the object itself
+    endpoint_id = o.req("VpcEndpointId")
+    document = o.data.get("PolicyDocument")
+    policy = None
+    if document is not None:
+        if not isinstance(document, (str, dict)):
+            raise SnapshotError(f"{o.file}: {o.path}.PolicyDocument: expected a JSON string")
+        policy = parse_policy(f"endpoint policy of {endpoint_id}", document)
     return VpcEndpoint(
-        id=o.req("VpcEndpointId"),
+        id=endpoint_id,
         vpc_id=o.req("VpcId"),
         endpoint_type=o.opt_str("VpcEndpointType") or "Gateway",
         service_name=o.req("ServiceName"),
@@ -721,7 +738,7 @@ def _vpc_endpoint(o: Obj) -> VpcEndpoint:
         group_ids=tuple(g.req("GroupId") for g in o.objs("Groups")),
         network_interface_ids=o.strs("NetworkInterfaceIds"),
         route_table_ids=o.strs("RouteTableIds"),
-        policy_document=policy,
+        policy=policy,
     )
 
 
@@ -868,3 +885,80 @@ def _service(o: Obj) -> EcsService:
 
 
 __all__ = ["SnapshotError", "load_snapshot", "normalize_protocol"]
+
+
+def _policy_value(o: Obj, key: str, name: str) -> Policy | None:
+    value = o.data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, (str, dict)):
+        raise SnapshotError(f"{o.file}: {o.path}.{key}: expected a policy document")
+    return parse_policy(name, value)
+
+
+def _roles(raw: RawSnapshot) -> dict[str, Role] | None:
+    """Roles of `aws iam get-account-authorization-details`, with every policy resolved:
+    managed ones from `Policies` (their default version), else netgraph's shipped copy."""
+    if "RoleDetailList" not in raw.present:
+        return None
+    managed: dict[str, Policy] = {}
+    for o in raw.lists.get("Policies", []):
+        arn = o.req("Arn")
+        versions = o.objs("PolicyVersionList")
+        default = next((v for v in versions if v.opt_bool("IsDefaultVersion")), None)
+        if default is None and versions:
+            default = versions[0]
+        if default is not None:
+            doc = _policy_value(default, "Document", arn)
+            if doc is not None:
+                managed[arn] = doc
+    shipped = shipped_managed_policies()
+    roles: dict[str, Role] = {}
+    for o in raw.lists.get("RoleDetailList", []):
+        arn, name = o.req("Arn"), o.req("RoleName")
+        inline = [
+            p
+            for x in o.objs("RolePolicyList")
+            if (
+                p := _policy_value(
+                    x, "PolicyDocument", f"{arn} inline policy {x.req('PolicyName')}"
+                )
+            )
+            is not None
+        ]
+        attached, missing = [], []
+        for x in o.objs("AttachedManagedPolicies"):
+            policy_arn = x.req("PolicyArn")
+            doc = managed.get(policy_arn) or shipped.get(policy_arn)
+            if doc is None:
+                missing.append(policy_arn)
+            else:
+                attached.append(doc)
+        boundary = o.opt_obj("PermissionsBoundary")
+        boundary_arn = boundary.opt_str("PermissionsBoundaryArn") if boundary else None
+        parts = arn.split(":")
+        roles[arn] = Role(
+            arn=arn,
+            name=name,
+            account=parts[4] if len(parts) > 4 and parts[4] else None,
+            trust_policy=_policy_value(o, "AssumeRolePolicyDocument", f"trust policy of {arn}"),
+            policies=tuple(inline + attached),
+            missing_policy_arns=tuple(missing),
+            boundary_arn=boundary_arn,
+            boundary=(managed.get(boundary_arn) or shipped.get(boundary_arn))
+            if boundary_arn
+            else None,
+        )
+    return roles
+
+
+def _repository_policies(raw: RawSnapshot, region: str) -> dict[str, Policy] | None:
+    if "RepositoryPolicies" not in raw.present:
+        return None
+    out: dict[str, Policy] = {}
+    for o in raw.lists.get("RepositoryPolicies", []):
+        arn = f"arn:aws:ecr:{region}:{o.req('registryId')}:repository/{o.req('repositoryName')}"
+        policy = _policy_value(o, "policyText", f"repository policy of {arn}")
+        if policy is not None:
+            out[arn] = policy
+    return out

@@ -1,0 +1,334 @@
+"""The `iam:execution-role` check: may the task execution role do what the task needs?
+
+AWS: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
+- The role must trust ``ecs-tasks.amazonaws.com`` (its trust policy allows sts:AssumeRole).
+- Its identity policies (inline and attached managed), intersected with its permissions
+  boundary, must allow each call: the ECR auth token on ``*``, the pull actions on the
+  repository, the log stream calls on the log group, each secret and parameter.
+- The ECR repository policy takes part: in the same account an Allow in either the identity
+  policies or the repository policy suffices; across accounts both must allow; an explicit
+  Deny in any of them wins.
+- ``ecr:GetAuthorizationToken`` cannot be conditioned on ``aws:SourceVpc``/``aws:SourceVpce``
+  (AWS documents it): such a condition is evaluated as if the key were absent.
+
+Endpoint policies are judged on the network path (graph.py), where the endpoint is known.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+from netgraph.evaluate import iam
+from netgraph.flows import Source
+from netgraph.graph import Hop
+from netgraph.model import Policy, Role, Snapshot, TaskDefinition
+from netgraph.reach import Trace
+from netgraph.requirements import IAM_TARGET, ApiCall, api_calls
+from netgraph.sources.policies import shipped_managed_policies
+
+TASK_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+ECS_TASKS = "ecs-tasks.amazonaws.com"
+_ENDPOINT_KINDS = ("interface-endpoint", "gateway-endpoint")
+_REPOSITORY_ACTIONS = (
+    "ecr:batchgetimage",
+    "ecr:getdownloadurlforlayer",
+    "ecr:batchchecklayeravailability",
+)
+
+
+def _trace(
+    source: Source,
+    verdict: str,
+    hops: Sequence[Hop],
+    blocked: Hop | None,
+    reason: str,
+    fix: str | None = None,
+) -> Trace:
+    return Trace(source, IAM_TARGET, None, "", verdict, tuple(hops), blocked, reason, fix)
+
+
+def _network_context(
+    call: ApiCall, network: Mapping[str, Trace]
+) -> dict[str, tuple[str, ...] | None]:
+    """aws:SourceVpce/aws:SourceVpc as the request will carry them, from the path it takes."""
+    if call.action.lower() == "ecr:getauthorizationtoken":
+        return {"aws:sourcevpce": None, "aws:sourcevpc": None}
+    trace = network.get(call.target)
+    if trace is None or trace.verdict != "reachable":
+        return {}  # unknown: the path is not known to work
+    endpoint = next((h for h in trace.hops if h.kind in _ENDPOINT_KINDS), None)
+    if endpoint is None:
+        return {"aws:sourcevpce": None, "aws:sourcevpc": None}
+    vpc = next((h.id for h in trace.hops if h.id.startswith("vpc-")), None)
+    ctx: dict[str, tuple[str, ...] | None] = {"aws:sourcevpce": (endpoint.id,)}
+    if vpc is not None:
+        ctx["aws:sourcevpc"] = (vpc,)
+    return ctx
+
+
+def _blame_id(decision: iam.PolicyDecision, role: Role) -> str:
+    """The contract names the ARN of the policy whose Deny decides, else the role."""
+    st = decision.statement
+    if decision.decision == "deny" and st is not None and ":policy/" in st.policy:
+        return st.policy
+    return role.arn
+
+
+def _identity(role: Role, request: iam.Request) -> tuple[iam.PolicyDecision, str]:
+    """The identity policies intersected with the boundary, and which of them decided."""
+    decision = iam.evaluate(role.policies, request)
+    if role.missing_policy_arns and decision.decision != "deny":
+        missing = ", ".join(role.missing_policy_arns)
+        return iam.PolicyDecision(
+            "unknown",
+            None,
+            f"{role.arn} attaches {missing}, whose document is neither in the snapshot "
+            "(Policies) nor among netgraph's shipped AWS-managed policies",
+        ), "identity"
+    broken = [p for p in role.policies if p.error]
+    if broken and decision.decision != "deny":
+        return iam.PolicyDecision("unknown", None, broken[0].error or ""), "identity"
+    if role.boundary_arn is None:
+        return decision, "identity"
+    if role.boundary is None:
+        boundary = iam.PolicyDecision(
+            "unknown",
+            None,
+            f"the permissions boundary {role.boundary_arn} of {role.arn} is not in the "
+            "snapshot (Policies)",
+        )
+    else:
+        boundary = iam.evaluate([role.boundary], request)
+        if boundary.decision == "implicit-deny":
+            boundary = iam.PolicyDecision(
+                "implicit-deny",
+                None,
+                f"the permissions boundary {role.boundary_arn} does not allow {request.describe()}",
+            )
+    combined = iam.combine_all(decision, boundary)
+    return combined, "boundary" if combined is boundary else "identity"
+
+
+def _with_repository(
+    snapshot: Snapshot,
+    role: Role,
+    call: ApiCall,
+    request: iam.Request,
+    identity: iam.PolicyDecision,
+) -> iam.PolicyDecision | None:
+    """The decision with the repository policy taken in, or None if it takes no part."""
+    if call.action.lower() not in _REPOSITORY_ACTIONS or not call.resource:
+        return None
+    repo = call.resource
+    repo_account = repo.split(":")[4]
+    cross = role.account is not None and repo_account != role.account
+    if snapshot.repository_policies is None:
+        why = f"the repository policy of {repo} is not in the snapshot (RepositoryPolicies)"
+        if cross:
+            return iam.PolicyDecision(
+                "unknown",
+                None,
+                f"{repo} is in account {repo_account}: its policy must allow the pull, and {why}",
+            )
+        if identity.decision in ("allow", "unknown"):
+            return iam.PolicyDecision(
+                "unknown",
+                identity.statement,
+                f"{identity.reason}; but {why}, and a Deny there would win",
+            )
+        return None
+    policy = snapshot.repository_policies.get(repo)
+    if policy is None:
+        resource = iam.PolicyDecision("implicit-deny", None, f"{repo} has no repository policy")
+    elif policy.error:
+        resource = iam.PolicyDecision("unknown", None, policy.error)
+    else:
+        resource = iam.evaluate([policy], request)
+    if cross:
+        if resource.decision == "implicit-deny":
+            resource = iam.PolicyDecision(
+                "implicit-deny",
+                None,
+                f"{repo} is in account {repo_account}; its repository policy must allow "
+                f"{call.action} to {role.arn}, and it does not",
+            )
+        return iam.combine_all(identity, resource)
+    return iam.combine_any(identity, resource)
+
+
+def _grant_fix(role: Role, denied: Sequence[ApiCall]) -> str:
+    shipped = shipped_managed_policies()[TASK_EXECUTION_POLICY]
+    covered = all(
+        iam.evaluate([shipped], iam.Request(c.action, c.resource)).decision == "allow"
+        for c in denied
+    )
+    if covered and TASK_EXECUTION_POLICY not in [p.name for p in role.policies]:
+        return f"attach {TASK_EXECUTION_POLICY} to {role.name}"
+    statement = {
+        "Effect": "Allow",
+        "Action": sorted({c.action for c in denied}),
+        "Resource": sorted({c.resource or "*" for c in denied}),
+    }
+    return f"add to a policy of {role.name} the statement {json.dumps(statement)}"
+
+
+def _judge(snapshot: Snapshot, role: Role, call: ApiCall, request: iam.Request) -> Hop:
+    """One call: a hop naming the policy that decides, and the fix when it is denied."""
+    identity, layer = _identity(role, request)
+    decision = identity
+    with_repo = _with_repository(snapshot, role, call, request, identity)
+    if with_repo is not None and with_repo is not identity:
+        decision, layer = with_repo, "repository"
+    reason = f"{decision.reason} ({call.why})"
+    if decision.decision == "allow":
+        st = decision.statement
+        hop_id = st.policy if st is not None and ":policy/" in st.policy else role.arn
+        return Hop(hop_id, "iam-permission", "pass", reason)
+    if decision.decision == "unknown":
+        return Hop(role.arn, "iam-permission", "unknown", reason)
+    if not call.required:
+        return Hop(
+            role.arn,
+            "iam-permission",
+            "pass",
+            f"{reason}; not required: AWS lists it, but pulls work without it",
+        )
+    if decision.decision == "deny" and decision.statement is not None:
+        fix = f"remove or narrow {decision.statement.label}: it denies {call.describe()}"
+    elif layer == "boundary":
+        fix = f"allow {call.describe()} in the permissions boundary {role.boundary_arn}"
+    elif layer == "repository":
+        fix = (
+            f"add to the repository policy of {call.resource} a statement allowing "
+            f"{call.action} to {role.arn}"
+        )
+    else:
+        fix = _grant_fix(role, [call])
+    hop_id = call.resource if layer == "repository" and call.resource else _blame_id(decision, role)
+    return Hop(hop_id, "iam-permission", "fail", reason, fix=fix)
+
+
+def execution_role_trace(snapshot: Snapshot, source: Source, network: Mapping[str, Trace]) -> Trace:
+    td = source.task_definition
+    if td is None:
+        ref = source.service.task_definition if source.service else source.id
+        reason = (
+            f"the task definition {ref} is not in the snapshot (taskDefinitions), so its "
+            "execution role is unknown"
+        )
+        hop = Hop(ref or source.id, "task-definition", "unknown", reason)
+        return _trace(source, "unknown", [hop], None, reason)
+    account = snapshot.account_id or _account_of(td)
+    calls = [c for c in api_calls(td, snapshot.region, account) if c.by_role]
+    if not calls:
+        hop = Hop(
+            td.arn,
+            "task-definition",
+            "pass",
+            "the task pulls no private ECR image, uses no awslogs and reads no secret: "
+            "it needs nothing of an execution role",
+        )
+        return _trace(source, "allowed", [hop], None, hop.reason)
+    if td.execution_role_arn is None:
+        needs = ", ".join(sorted({c.action for c in calls}))
+        hop = Hop(
+            td.arn,
+            "task-definition",
+            "fail",
+            f"{td.arn} sets no executionRoleArn, but the task needs {needs}",
+        )
+        fix = (
+            "set executionRoleArn to a role that trusts ecs-tasks.amazonaws.com and "
+            f"attaches {TASK_EXECUTION_POLICY}"
+        )
+        return _trace(source, "denied", [hop], hop, hop.reason, fix)
+    role_arn = td.execution_role_arn
+    if snapshot.roles is None:
+        reason = snapshot.missing_reason("RoleDetailList") + f": the role {role_arn} is unknown"
+        hop = Hop(role_arn, "iam-role", "unknown", reason)
+        return _trace(source, "unknown", [hop], None, reason)
+    role = snapshot.roles.get(role_arn)
+    if role is None:
+        reason = (
+            f"{role_arn} is not in RoleDetailList (the snapshot may hold only some "
+            "roles; if it holds all, the role does not exist)"
+        )
+        hop = Hop(role_arn, "iam-role", "unknown", reason)
+        return _trace(source, "unknown", [hop], None, reason)
+
+    hops = [_trust_hop(role, account)]
+    if hops[0].status == "fail":
+        return _trace(source, "denied", hops, hops[0], hops[0].reason, hops[0].fix)
+    for call in calls:
+        who = iam.Principal(arn=role.arn, account=role.account)
+        ctx = iam.request_context(who)
+        ctx.update(_network_context(call, network))
+        hops.append(_judge(snapshot, role, call, iam.Request(call.action, call.resource, who, ctx)))
+    failing = [(c, h) for c, h in zip(calls, hops[1:], strict=True) if h.status == "fail"]
+    if failing:
+        first = failing[0][1]
+        # Calls that nothing allows are mended together; a Deny, a boundary or a repository
+        # policy is mended where it stands.
+        ungranted = [c for c, h in failing if h.code == "IAM_NOT_ALLOWED"]
+        mend = _grant_fix(role, ungranted) if first.code == "IAM_NOT_ALLOWED" else first.fix
+        return _trace(source, "denied", hops, first, first.reason, mend)
+    unknown = [h for h in hops if h.status == "unknown"]
+    if unknown:
+        return _trace(source, "unknown", hops, None, unknown[0].reason)
+    shipped = sorted({p.name for p in role.policies if p.shipped})
+    note = (
+        (
+            f" (netgraph's shipped copy of {', '.join(shipped)} was used: the snapshot does "
+            "not carry its document)"
+        )
+        if shipped
+        else ""
+    )
+    return _trace(
+        source,
+        "allowed",
+        hops,
+        None,
+        f"{role.arn} may do all {len(calls)} calls the task needs{note}",
+    )
+
+
+def _trust_hop(role: Role, account: str | None) -> Hop:
+    trust: Policy | None = role.trust_policy
+    if trust is None or trust.error:
+        why = (
+            trust.error
+            if trust and trust.error
+            else (f"the trust policy of {role.arn} is not in the snapshot")
+        )
+        return Hop(role.arn, "iam-trust-policy", "unknown", why or "")
+    who = iam.Principal(service=ECS_TASKS)
+    ctx = iam.request_context(who, aws_SourceAccount=account)
+    d = iam.evaluate([trust], iam.Request("sts:AssumeRole", role.arn, who, ctx))
+    if d.decision == "allow":
+        return Hop(
+            role.arn,
+            "iam-trust-policy",
+            "pass",
+            f"the trust policy lets {ECS_TASKS} assume {role.name} "
+            f"({d.statement.label if d.statement else ''})",
+        )
+    if d.decision == "unknown":
+        return Hop(role.arn, "iam-trust-policy", "unknown", d.reason)
+    statement = {"Effect": "Allow", "Principal": {"Service": ECS_TASKS}, "Action": "sts:AssumeRole"}
+    return Hop(
+        role.arn,
+        "iam-trust-policy",
+        "fail",
+        f"the trust policy of {role.arn} does not let {ECS_TASKS} assume it: {d.reason}",
+        fix=f"add to the trust policy of {role.name} the statement {json.dumps(statement)}",
+    )
+
+
+def _account_of(td: TaskDefinition) -> str | None:
+    for arn in (td.execution_role_arn, td.arn):
+        parts = (arn or "").split(":")
+        if len(parts) > 4 and parts[4].isdigit():
+            return parts[4]
+    return None
