@@ -20,6 +20,7 @@ import json
 from collections.abc import Mapping, Sequence
 
 from netgraph.evaluate import iam
+from netgraph.findings import fix_for
 from netgraph.flows import Source
 from netgraph.graph import Hop
 from netgraph.model import Policy, Role, Snapshot, TaskDefinition
@@ -49,7 +50,7 @@ def _trace(
 
 
 def _network_context(
-    call: ApiCall, network: Mapping[str, Trace]
+    snapshot: Snapshot, call: ApiCall, network: Mapping[str, Trace]
 ) -> dict[str, tuple[str, ...] | None]:
     """aws:SourceVpce/aws:SourceVpc as the request will carry them, from the path it takes."""
     if call.action.lower() == "ecr:getauthorizationtoken":
@@ -60,10 +61,10 @@ def _network_context(
     endpoint = next((h for h in trace.hops if h.kind in _ENDPOINT_KINDS), None)
     if endpoint is None:
         return {"aws:sourcevpce": None, "aws:sourcevpc": None}
-    vpc = next((h.id for h in trace.hops if h.id.startswith("vpc-")), None)
     ctx: dict[str, tuple[str, ...] | None] = {"aws:sourcevpce": (endpoint.id,)}
-    if vpc is not None:
-        ctx["aws:sourcevpc"] = (vpc,)
+    ep = (snapshot.vpc_endpoints or {}).get(endpoint.id)
+    if ep is not None:
+        ctx["aws:sourcevpc"] = (ep.vpc_id,)
     return ctx
 
 
@@ -158,19 +159,29 @@ def _with_repository(
 
 
 def _grant_fix(role: Role, denied: Sequence[ApiCall]) -> str:
+    """The smallest fix: attach the AWS-managed execution policy for what it covers, and a
+    statement for the rest."""
     shipped = shipped_managed_policies()[TASK_EXECUTION_POLICY]
-    covered = all(
-        iam.evaluate([shipped], iam.Request(c.action, c.resource)).decision == "allow"
-        for c in denied
+    attached = TASK_EXECUTION_POLICY in [p.name for p in role.policies]
+    covered = (
+        []
+        if attached
+        else [
+            c
+            for c in denied
+            if iam.evaluate([shipped], iam.Request(c.action, c.resource)).decision == "allow"
+        ]
     )
-    if covered and TASK_EXECUTION_POLICY not in [p.name for p in role.policies]:
-        return f"attach {TASK_EXECUTION_POLICY} to {role.name}"
-    statement = {
-        "Effect": "Allow",
-        "Action": sorted({c.action for c in denied}),
-        "Resource": sorted({c.resource or "*" for c in denied}),
-    }
-    return f"add to a policy of {role.name} the statement {json.dumps(statement)}"
+    rest = [c for c in denied if c not in covered]
+    parts = [f"attach {TASK_EXECUTION_POLICY} to {role.name}"] if covered else []
+    if rest:
+        statement = {
+            "Effect": "Allow",
+            "Action": sorted({c.action for c in rest}),
+            "Resource": sorted({c.resource or "*" for c in rest}),
+        }
+        parts.append(f"add to a policy of {role.name} the statement {json.dumps(statement)}")
+    return "; and ".join(parts)
 
 
 def _judge(snapshot: Snapshot, role: Role, call: ApiCall, request: iam.Request) -> Hop:
@@ -195,18 +206,19 @@ def _judge(snapshot: Snapshot, role: Role, call: ApiCall, request: iam.Request) 
             f"{reason}; not required: AWS lists it, but pulls work without it",
         )
     if decision.decision == "deny" and decision.statement is not None:
-        fix = f"remove or narrow {decision.statement.label}: it denies {call.describe()}"
+        code = "IAM_EXPLICIT_DENY"
+        fix = fix_for(code, statement=decision.statement.label, call=call.describe())
     elif layer == "boundary":
-        fix = f"allow {call.describe()} in the permissions boundary {role.boundary_arn}"
+        code = "IAM_BOUNDARY_DENIES"
+        fix = fix_for(code, call=call.describe(), boundary=role.boundary_arn)
     elif layer == "repository":
-        fix = (
-            f"add to the repository policy of {call.resource} a statement allowing "
-            f"{call.action} to {role.arn}"
-        )
+        code = "IAM_REPOSITORY_POLICY_DENIES"
+        fix = fix_for(code, repository=call.resource, action=call.action, role=role.arn)
     else:
+        code = "IAM_NOT_ALLOWED"
         fix = _grant_fix(role, [call])
     hop_id = call.resource if layer == "repository" and call.resource else _blame_id(decision, role)
-    return Hop(hop_id, "iam-permission", "fail", reason, fix=fix)
+    return Hop(hop_id, "iam-permission", "fail", reason, code=code, fix=fix)
 
 
 def execution_role_trace(snapshot: Snapshot, source: Source, network: Mapping[str, Trace]) -> Trace:
@@ -232,15 +244,14 @@ def execution_role_trace(snapshot: Snapshot, source: Source, network: Mapping[st
         return _trace(source, "allowed", [hop], None, hop.reason)
     if td.execution_role_arn is None:
         needs = ", ".join(sorted({c.action for c in calls}))
+        fix = fix_for("IAM_NO_EXECUTION_ROLE", policy=TASK_EXECUTION_POLICY)
         hop = Hop(
             td.arn,
             "task-definition",
             "fail",
             f"{td.arn} sets no executionRoleArn, but the task needs {needs}",
-        )
-        fix = (
-            "set executionRoleArn to a role that trusts ecs-tasks.amazonaws.com and "
-            f"attaches {TASK_EXECUTION_POLICY}"
+            code="IAM_NO_EXECUTION_ROLE",
+            fix=fix,
         )
         return _trace(source, "denied", [hop], hop, hop.reason, fix)
     role_arn = td.execution_role_arn
@@ -263,7 +274,7 @@ def execution_role_trace(snapshot: Snapshot, source: Source, network: Mapping[st
     for call in calls:
         who = iam.Principal(arn=role.arn, account=role.account)
         ctx = iam.request_context(who)
-        ctx.update(_network_context(call, network))
+        ctx.update(_network_context(snapshot, call, network))
         hops.append(_judge(snapshot, role, call, iam.Request(call.action, call.resource, who, ctx)))
     failing = [(c, h) for c, h in zip(calls, hops[1:], strict=True) if h.status == "fail"]
     if failing:
@@ -322,7 +333,8 @@ def _trust_hop(role: Role, account: str | None) -> Hop:
         "iam-trust-policy",
         "fail",
         f"the trust policy of {role.arn} does not let {ECS_TASKS} assume it: {d.reason}",
-        fix=f"add to the trust policy of {role.name} the statement {json.dumps(statement)}",
+        code="IAM_TRUST_POLICY",
+        fix=fix_for("IAM_TRUST_POLICY", role=role.name, statement=json.dumps(statement)),
     )
 
 
