@@ -12,11 +12,16 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	@mkdir -p out
 	@for s in samples/*.json; do \
+	  n=$$(basename $$s .json); \
 	  echo "== $$s"; \
-	  $(BIN)/netgraph check $$s; \
+	  $(BIN)/netgraph check $$s --png out/$$n.png --svg out/$$n.svg --dot out/$$n.dot; \
 	  echo "(exit code $$?)"; echo; \
 	done
+	@$(BIN)/netgraph draw samples/healthy-nat.json --png out/topology-healthy-nat.png --dot out/topology-healthy-nat.dot
+	@$(BIN)/netgraph draw samples/healthy-endpoints.json --png out/topology-healthy-endpoints.png
+	@echo "diagrams written to out/"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

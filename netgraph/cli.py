@@ -7,7 +7,8 @@ usage (one line on stderr, nothing on stdout), 3 nothing blocked but something u
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import click
 
@@ -65,6 +66,55 @@ def _warn(snapshot: Snapshot) -> None:
         )
 
 
+def _diagram_options(f: Callable[..., None]) -> Callable[..., None]:
+    f = click.option("--svg", "svg", metavar="FILE", help="write the checks as an SVG diagram")(f)
+    f = click.option("--dot", "dot", metavar="FILE", help="write the checks as Graphviz DOT")(f)
+    f = click.option("--png", "png", metavar="FILE", help="write the checks as a PNG diagram")(f)
+    return f
+
+
+def _vpcs_of(snap: Snapshot, traces: Sequence[Trace]) -> list[str]:
+    subnets = snap.subnets or {}
+    return sorted(
+        {subnets[t.source.subnet_id].vpc_id for t in traces if t.source.subnet_id in subnets}
+    )
+
+
+def _write_diagrams(
+    traces: Sequence[Trace], snap: Snapshot, png: str | None, dot: str | None, svg: str | None
+) -> None:
+    if not (png or dot or svg):
+        return
+    from netgraph.render import diagram
+    from netgraph.render import dot as dot_render
+
+    services = sorted({t.source.service.name for t in traces if t.source.service})
+    parts = [
+        f"account {snap.account_id}" if snap.account_id else "",
+        snap.region,
+        ", ".join(_vpcs_of(snap, traces)),
+        f"service {', '.join(services)}" if services else "",
+    ]
+    title = "netgraph check · " + " · ".join(p for p in parts if p)
+    graph = diagram.check_graph(traces, title)
+    try:
+        if dot:
+            Path(dot).write_text(dot_render.render(graph), encoding="utf-8")
+        if png or svg:
+            from netgraph.render import png as png_render
+
+            def warn(message: str) -> None:
+                click.echo(f"netgraph: warning: {message}", err=True)
+
+            fig = png_render.draw_check(graph, warn)
+            if png:
+                png_render.save(fig, png, "png")
+            if svg:
+                png_render.save(fig, svg, "svg")
+    except OSError as exc:
+        raise BadInput(f"cannot write the diagram: {exc}") from None
+
+
 _FORMAT = click.option(
     "--format",
     "fmt",
@@ -110,6 +160,7 @@ def cli() -> None:
 )
 @_REGION
 @_FORMAT
+@_diagram_options
 def check(
     snapshot: str,
     services: tuple[str, ...],
@@ -120,6 +171,9 @@ def check(
     targets: tuple[str, ...],
     region: str | None,
     fmt: str,
+    png: str | None,
+    dot: str | None,
+    svg: str | None,
 ) -> None:
     """Check every source of SNAPSHOT (file or folder) against the targets it needs."""
     if (groups or public_ip) and not subnet:
@@ -149,6 +203,7 @@ def check(
     except SourceError as exc:
         raise BadInput(str(exc)) from None
     _emit(traces, snap, fmt, _title("check", snapshot, snap))
+    _write_diagrams(traces, snap, png, dot, svg)
     raise click.exceptions.Exit(exit_code(traces))
 
 
@@ -215,6 +270,60 @@ def path(
     if fmt == "text":
         click.echo(_hops_text(trace), nl=False)
     raise click.exceptions.Exit(exit_code([trace]))
+
+
+@cli.command()
+@click.argument("snapshot", type=click.Path())
+@click.option(
+    "--vpc",
+    "vpc_id",
+    metavar="VPC",
+    help="the VPC to draw (default: the one with the most subnets)",
+)
+@click.option("--png", "png", metavar="FILE", help="write the topology as PNG")
+@click.option("--svg", "svg", metavar="FILE", help="write the topology as SVG")
+@click.option("--dot", "dot", metavar="FILE", help="write the topology as Graphviz DOT")
+@_REGION
+def draw(
+    snapshot: str,
+    vpc_id: str | None,
+    png: str | None,
+    svg: str | None,
+    dot: str | None,
+    region: str | None,
+) -> None:
+    """Draw the topology of a VPC of SNAPSHOT: AZs, subnets, route tables, gateways."""
+    if not (png or svg or dot):
+        raise BadInput("draw needs at least one of --png FILE, --svg FILE, --dot FILE")
+    from netgraph.render import dot as dot_render
+    from netgraph.render.topology import TopologyError, topology_graph
+
+    snap = _load(snapshot, region)
+    _warn(snap)
+    try:
+        graph = topology_graph(snap, vpc_id)
+    except TopologyError as exc:
+        raise BadInput(str(exc)) from None
+    try:
+        if dot:
+            Path(dot).write_text(dot_render.render(graph), encoding="utf-8")
+        if png or svg:
+            from netgraph.render import png as png_render
+
+            def warn(message: str) -> None:
+                click.echo(f"netgraph: warning: {message}", err=True)
+
+            fig = png_render.draw_topology(graph, warn)
+            if png:
+                png_render.save(fig, png, "png")
+            if svg:
+                png_render.save(fig, svg, "svg")
+    except OSError as exc:
+        raise BadInput(f"cannot write the diagram: {exc}") from None
+    n = sum(1 for _, d in graph.nodes(data=True) if d["kind"] == "subnet")
+    click.echo(
+        f"drew {graph.graph['name']}: {n} subnets, {graph.number_of_nodes()} nodes", err=True
+    )
 
 
 def _hops_text(trace: Trace) -> str:

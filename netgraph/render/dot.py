@@ -1,0 +1,52 @@
+"""DOT: the networkx graph written with all its attributes, so that `dot -Tsvg` renders it
+and scripts read it back (pydot, networkx). Every id is quoted: ARNs hold ':' which Graphviz
+tools would otherwise read as a port."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from netgraph.render.diagram import KIND_LABELS, PALETTE
+
+
+def quote(value: Any) -> str:
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{text}"'
+
+
+def _attrs(data: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={quote(v)}" for k, v in data.items() if v is not None)
+
+
+def render(g: nx.DiGraph) -> str:
+    lines = [f"digraph {quote(g.graph.get('name', 'netgraph'))} {{"]
+    graph_attrs = {
+        "label": g.graph.get("title", ""),
+        "labelloc": "t",
+        "rankdir": "LR",
+        "fontname": "Helvetica",
+    }
+    lines.append(f"  graph [{_attrs(graph_attrs)}];")
+    lines.append('  node [shape="box", style="rounded,filled", fontname="Helvetica"];')
+    for node, data in g.nodes(data=True):
+        verdict = str(data.get("verdict", "pass"))
+        fill, colour, line = PALETTE.get(verdict, PALETTE["pass"])
+        kind = str(data.get("kind", ""))
+        extra = {
+            "label": f"{KIND_LABELS.get(kind, kind)}\n{data.get('label', data.get('aws_id', ''))}",
+            "fillcolor": fill,
+            "color": colour,
+            "style": f"rounded,filled,{line}" if line != "solid" else "rounded,filled",
+            "penwidth": 3 if data.get("blocked") else 1,
+        }
+        attrs = {k: v for k, v in data.items() if k != "label"} | extra
+        lines.append(f"  {quote(node)} [{_attrs(attrs)}];")
+    for a, b, data in g.edges(data=True):
+        attrs = dict(data)
+        if attrs.get("style") not in (None, "solid", "dotted", "dashed"):
+            attrs.pop("style")
+        lines.append(f"  {quote(a)} -> {quote(b)} [{_attrs(attrs)}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,411 @@
+"""PNG and SVG of a check run, drawn with matplotlib (Agg: no display, no system package).
+
+Columns are the order the packet meets the hops; passing hops green, the blocking hop red
+with its reason written under it, unknown hops grey and dashed, targets not reached dotted.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import warnings
+from collections.abc import Callable
+
+import networkx as nx
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure  # a bare Figure draws with Agg: no display, no pyplot
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
+
+from netgraph.render.diagram import KIND_LABELS, PALETTE
+from netgraph.render.fonts import font_for
+from netgraph.render.topology import SUBNET_LINE, SUBNET_W, Box, route_row_y, subnet_lines
+
+COL_W = 2.5  # inches per column
+BOX_W, BOX_H = 2.1, 0.62
+ROW_H = 1.05
+REASON_ROWS = 1.0  # extra height under a band that holds a blocked hop
+TITLE_H, LEGEND_H = 0.8, 0.55
+DPI = 100
+
+Warn = Callable[[str], None]
+
+
+def _label(text: str, fallback: str, warn: Warn) -> tuple[str, object]:
+    font = font_for(text)
+    if font is not None:
+        return text, font
+    warn(f"no installed font has every character of {text!r}; drawing {fallback} instead")
+    return fallback, font_for(fallback)
+
+
+def figure_size(g: nx.DiGraph) -> tuple[float, float]:
+    cols = max(int(g.graph.get("columns", 1)), 1)
+    rows = sum(g.graph.get("band_rows", [1])) or 1
+    bands = len(g.graph.get("band_rows", [1]))
+    width = max(cols * COL_W + 0.6, 8.0)
+    height = TITLE_H + LEGEND_H + rows * ROW_H + bands * (0.35 + REASON_ROWS)
+    return width, height
+
+
+def draw_check(g: nx.DiGraph, warn: Warn | None = None) -> Figure:
+    def say(message: str) -> None:
+        if warn is not None:
+            warn(message)
+        else:
+            warnings.warn(message, stacklevel=2)
+
+    width, height = figure_size(g)
+    fig = Figure(figsize=(width, height), dpi=DPI)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(height, 0)  # y grows downwards, like a page
+    ax.axis("off")
+    title, font = _label(str(g.graph.get("title", "")), "netgraph check", say)
+    ax.text(
+        0.3, TITLE_H / 2, title, fontsize=13, fontweight="bold", va="center", fontproperties=font
+    )
+
+    band_top: list[float] = []
+    y = TITLE_H
+    for rows in g.graph.get("band_rows", []):
+        band_top.append(y)
+        y += 0.35 + rows * ROW_H + REASON_ROWS
+
+    def centre(node: str) -> tuple[float, float]:
+        d = g.nodes[node]
+        return (
+            0.3 + d["col"] * COL_W + BOX_W / 2,
+            band_top[d["band"]] + 0.35 + d["row"] * ROW_H + BOX_H / 2,
+        )
+
+    for band, top in enumerate(band_top):
+        root = next(n for n, d in g.nodes(data=True) if d["band"] == band and d["kind"] == "source")
+        text, font = _label(str(g.nodes[root]["heading"]), g.nodes[root]["aws_id"], say)
+        ax.text(
+            0.3,
+            top + 0.12,
+            text,
+            fontsize=10,
+            fontweight="bold",
+            va="center",
+            color="#37474f",
+            fontproperties=font,
+        )
+        if band:
+            ax.axhline(top - 0.05, color="#cfd8dc", linewidth=1)
+
+    for a, b, data in g.edges(data=True):
+        (x1, y1), (x2, y2) = centre(a), centre(b)
+        colour = PALETTE.get(g.nodes[b]["verdict"], PALETTE["pass"])[1]
+        ax.add_patch(
+            FancyArrowPatch(
+                (x1 + BOX_W / 2, y1),
+                (x2 - BOX_W / 2, y2),
+                arrowstyle="-|>",
+                mutation_scale=10,
+                color=colour,
+                linewidth=1.0,
+                linestyle=":" if data.get("style") == "dotted" else "-",
+                connectionstyle="arc3,rad=0.0",
+                zorder=1,
+            )
+        )
+
+    for node, d in g.nodes(data=True):
+        x, y = centre(node)
+        fill, edge, line = PALETTE.get(d["verdict"], PALETTE["pass"])
+        blocked = bool(d.get("blocked"))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - BOX_W / 2, y - BOX_H / 2),
+                BOX_W,
+                BOX_H,
+                boxstyle="round,pad=0.02,rounding_size=0.08",
+                facecolor=fill,
+                edgecolor=edge,
+                linewidth=3.0 if blocked else 1.2,
+                linestyle={"solid": "-", "dashed": "--", "dotted": ":"}[line],
+                zorder=2,
+            )
+        )
+        kind = KIND_LABELS.get(d["kind"], d["kind"])
+        if d.get("leg") == "return":
+            kind += " (return)"
+        name, font = _label(str(d["label"]), str(d["aws_id"])[-20:], say)
+        ax.text(
+            x, y - 0.13, kind, ha="center", va="center", fontsize=7.5, color="#455a64", zorder=3
+        )
+        ax.text(
+            x,
+            y + 0.1,
+            name,
+            ha="center",
+            va="center",
+            fontsize=8.5,
+            zorder=3,
+            fontweight="bold" if blocked else "normal",
+            fontproperties=font,
+        )
+        if blocked or d.get("explain"):
+            reason = textwrap.fill(str(d["reason"]), width=40, max_lines=5, placeholder=" …")
+            ax.text(
+                x - BOX_W / 2,
+                y + BOX_H / 2 + 0.06,
+                reason,
+                ha="left",
+                va="top",
+                fontsize=7,
+                color=edge,
+                zorder=4,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1},
+            )
+
+    legend = [
+        Patch(facecolor=PALETTE["pass"][0], edgecolor=PALETTE["pass"][1], label="admits"),
+        Patch(
+            facecolor=PALETTE["fail"][0],
+            edgecolor=PALETTE["fail"][1],
+            linewidth=2.5,
+            label="blocks (first blocking hop, with why)",
+        ),
+        Patch(
+            facecolor=PALETTE["unknown"][0],
+            edgecolor=PALETTE["unknown"][1],
+            linestyle="--",
+            label="unknown (data missing or outside the VPC)",
+        ),
+        Patch(
+            facecolor=PALETTE["not-reached"][0],
+            edgecolor=PALETTE["not-reached"][1],
+            linestyle=":",
+            label="not reached",
+        ),
+    ]
+    fig.legend(
+        handles=legend,
+        loc="lower left",
+        ncol=4,
+        frameon=False,
+        fontsize=8,
+        bbox_to_anchor=(0.01, 0.0),
+    )
+    return fig
+
+
+def save(fig: Figure, path: str, fmt: str) -> None:
+    fig.savefig(path, format=fmt, dpi=DPI)
+
+
+# ---- the topology of a VPC ---------------------------------------------------------------
+
+_GATEWAY_COLOURS = {
+    "igw": "#e3f2fd",
+    "nat-gateway": "#e0f7fa",
+    "gateway-endpoint": "#f3e5f5",
+    "tgw": "#fff8e1",
+    "pcx": "#fff8e1",
+    "vgw": "#fff8e1",
+}
+_TIER_COLOURS = {0: "#e8f5e9", 1: "#e3f2fd", 2: "#f5f5f5"}
+_TIER_NAMES = {
+    0: "public (0.0.0.0/0 → internet gateway)",
+    1: "private (0.0.0.0/0 → NAT)",
+    2: "isolated or other",
+}
+
+
+def draw_topology(g: nx.DiGraph, warn: Warn | None = None) -> Figure:
+    def say(message: str) -> None:
+        if warn is not None:
+            warn(message)
+        else:
+            warnings.warn(message, stacklevel=2)
+
+    width, height = float(g.graph["width"]), float(g.graph["height"])
+    fig = Figure(figsize=(width, height), dpi=DPI)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(height, 0)
+    ax.axis("off")
+    title, font = _label(f"netgraph draw · {g.graph['title']}", "netgraph draw", say)
+    ax.text(0.4, 0.4, title, fontsize=13, fontweight="bold", va="center", fontproperties=font)
+
+    vpc: Box = g.graph["vpc_box"]
+    ax.add_patch(
+        FancyBboxPatch(
+            (vpc.x, vpc.y),
+            vpc.w,
+            vpc.h,
+            boxstyle="round,pad=0.02,rounding_size=0.12",
+            facecolor="#fafafa",
+            edgecolor="#546e7a",
+            linewidth=1.5,
+        )
+    )
+    ax.text(
+        vpc.x + 0.15,
+        vpc.y + 0.2,
+        str(g.graph.get("name", "VPC")),
+        fontsize=10,
+        fontweight="bold",
+        color="#546e7a",
+        va="center",
+    )
+    for az, x in g.graph["az_columns"]:
+        ax.text(
+            x + SUBNET_HALF,
+            vpc.y + 0.5,
+            az,
+            fontsize=9,
+            ha="center",
+            va="center",
+            color="#546e7a",
+            fontweight="bold",
+        )
+
+    for node, d in g.nodes(data=True):
+        b = d.get("box")
+        if b is None:
+            continue
+        if d["kind"] == "subnet":
+            _draw_subnet(ax, b, d, say)
+        elif d["kind"] == "route-table":
+            _draw_route_table(ax, g, node, b)
+        else:
+            colour = _GATEWAY_COLOURS.get(d["kind"], "#eceff1")
+            ax.add_patch(
+                FancyBboxPatch(
+                    (b.x, b.y),
+                    b.w,
+                    b.h,
+                    boxstyle="round,pad=0.02,rounding_size=0.08",
+                    facecolor=colour,
+                    edgecolor="#455a64",
+                )
+            )
+            ax.text(
+                b.x + b.w / 2,
+                b.y + 0.2,
+                KIND_LABELS.get(d["kind"], d["kind"]),
+                ha="center",
+                va="center",
+                fontsize=7.5,
+                color="#455a64",
+            )
+            ax.text(
+                b.x + b.w / 2, b.y + 0.42, str(d["aws_id"]), ha="center", va="center", fontsize=8.5
+            )
+            if d["kind"] == "nat-gateway":
+                where, font = _label(str(d["label"]), "", say)
+                ax.text(
+                    b.x + b.w / 2,
+                    b.y + b.h + 0.1,
+                    where,
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="#455a64",
+                    fontproperties=font,
+                )
+
+    # Subnet -> its route table: a thin line; route row -> where the route leads: an arrow.
+    for a, b_node, e in g.edges(data=True):
+        if e["kind"] == "associated":
+            sb, rb = g.nodes[a]["box"], g.nodes[b_node]["box"]
+            ax.add_patch(
+                FancyArrowPatch(
+                    (sb.x + sb.w, sb.y + 0.2),
+                    (rb.x, rb.y + 0.2),
+                    arrowstyle="-",
+                    color="#b0bec5",
+                    linewidth=0.7,
+                    zorder=0,
+                )
+            )
+
+    # One arrow per route row, from the row to where the route leads.
+    for rt_id, rows in g.graph.get("routes", {}).items():
+        rb = g.nodes[rt_id]["box"]
+        for i, (_dest, target, state) in enumerate(rows):
+            tb = g.nodes[target].get("box")
+            if tb is None:
+                continue
+            ax.add_patch(
+                FancyArrowPatch(
+                    (rb.x + rb.w, route_row_y(rb, i)),
+                    (tb.x, tb.y + tb.h / 2),
+                    arrowstyle="-|>",
+                    mutation_scale=9,
+                    color="#c62828" if state == "blackhole" else "#37474f",
+                    linewidth=0.9,
+                    connectionstyle="arc3,rad=0.08",
+                    zorder=1,
+                )
+            )
+
+    legend = [
+        Patch(facecolor=c, edgecolor="#455a64", label=_TIER_NAMES[t])
+        for t, c in _TIER_COLOURS.items()
+    ]
+    fig.legend(
+        handles=legend,
+        loc="lower left",
+        ncol=3,
+        frameon=False,
+        fontsize=8,
+        bbox_to_anchor=(0.01, 0.0),
+    )
+    return fig
+
+
+SUBNET_HALF = SUBNET_W / 2
+
+
+def _draw_subnet(ax: Axes, box: Box, d: dict[str, object], say: Warn) -> None:
+    fill = _TIER_COLOURS.get(int(str(d.get("tier", 2))), "#f5f5f5")
+    ax.add_patch(
+        FancyBboxPatch(
+            (box.x, box.y),
+            box.w,
+            box.h,
+            boxstyle="round,pad=0.02,rounding_size=0.06",
+            facecolor=fill,
+            edgecolor="#78909c",
+        )
+    )
+    name, font = _label(str(d.get("tag_name") or d["aws_id"]), str(d["aws_id"]), say)
+    x, y = box.x + 0.1, box.y + 0.2
+    ax.text(x, y, name, fontsize=8.5, fontweight="bold", va="center", fontproperties=font)
+    for i, line in enumerate(subnet_lines(d), 1):
+        ax.text(x, y + i * SUBNET_LINE, line, fontsize=7, va="center", color="#37474f")
+
+
+def _draw_route_table(ax: Axes, g: nx.DiGraph, node: str, b: Box) -> None:
+    ax.add_patch(
+        FancyBboxPatch(
+            (b.x, b.y),
+            b.w,
+            b.h,
+            boxstyle="round,pad=0.02,rounding_size=0.06",
+            facecolor="#fffde7",
+            edgecolor="#8d6e63",
+        )
+    )
+    ax.text(
+        b.x + 0.1, b.y + 0.2, f"route table {node}", fontsize=8.5, fontweight="bold", va="center"
+    )
+    rows = g.graph.get("routes", {}).get(node, [])
+    if not rows:
+        ax.text(
+            b.x + 0.1, route_row_y(b, 0), "local only", fontsize=7, va="center", color="#6d4c41"
+        )
+    for i, (dest, target, state) in enumerate(rows):
+        blackhole = state == "blackhole"
+        label = f"{dest} → {target}" + (" (blackhole)" if blackhole else "")
+        ax.text(
+            b.x + 0.1,
+            route_row_y(b, i),
+            label,
+            fontsize=7,
+            va="center",
+            color="#c62828" if blackhole else "#3e2723",
+        )
