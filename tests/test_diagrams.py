@@ -31,8 +31,19 @@ def unquote(value: str | None) -> str:
 
 def check_files(tmp_path: Path, sample: str, *extra: str) -> tuple[int, Path, Path, Path]:
     out_png, out_dot, out_svg = tmp_path / "c.png", tmp_path / "c.dot", tmp_path / "c.svg"
-    code = main(["check", str(SAMPLES / f"{sample}.json"), "--png", str(out_png), "--dot",
-                 str(out_dot), "--svg", str(out_svg), *extra])
+    code = main(
+        [
+            "check",
+            str(SAMPLES / f"{sample}.json"),
+            "--png",
+            str(out_png),
+            "--dot",
+            str(out_dot),
+            "--svg",
+            str(out_svg),
+            *extra,
+        ]
+    )
     return code, out_png, out_dot, out_svg
 
 
@@ -43,8 +54,9 @@ def has_colour(path: Path, rgb: tuple[int, int, int], tolerance: int = 6) -> boo
     return bool(np.any(np.all(np.abs(pixels - np.array(rgb)) <= tolerance, axis=-1)))
 
 
-def test_check_png_dot_svg_of_a_blocked_run(tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_png_dot_svg_of_a_blocked_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out_png, out_dot, out_svg = check_files(tmp_path, "broken-nacl-no-ephemeral")
     capsys.readouterr()
     assert code == 1
@@ -81,11 +93,17 @@ def test_shared_hops_are_drawn_once() -> None:
     sg = [n for n, d in g.nodes(data=True) if d["aws_id"] == build.SG_TASK]
     assert len(sg) == 1
     assert set(g.nodes[sg[0]]["targets"].split(",")) == {
-        "ecr.api", "ecr.dkr", "s3", "logs", "secretsmanager"}
+        "ecr.api",
+        "ecr.dkr",
+        "s3",
+        "logs",
+        "secretsmanager",
+    }
 
 
-def test_dot_quotes_arns_and_networkx_reads_it_back(tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_dot_quotes_arns_and_networkx_reads_it_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _, _, out_dot, _ = check_files(tmp_path, "broken-explicit-deny")
     capsys.readouterr()
     text = out_dot.read_text(encoding="utf-8")
@@ -106,7 +124,8 @@ def test_long_ids_are_shortened_on_the_picture_only() -> None:
 
 
 def test_japanese_names_render_and_unknown_scripts_fall_back_with_a_warning(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     data = sample_data("healthy-nat")
     data["Subnets"][0]["Tags"] = [{"Key": "Name", "Value": "本番-プライベート-a"}]
@@ -128,27 +147,57 @@ def big_snapshot(subnets: int = 50, endpoints: int = 234) -> dict[str, Any]:
     data = sample_data("healthy-endpoints")
     azs = ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]
     data["Subnets"] = [
-        {"SubnetId": f"subnet-{i:017x}", "VpcId": build.VPC, "CidrBlock": f"10.0.{i}.0/24",
-         "AvailabilityZone": azs[i % 3], "Tags": [{"Key": "Name", "Value": f"tier{i % 4}-{i}"}]}
+        {
+            "SubnetId": f"subnet-{i:017x}",
+            "VpcId": build.VPC,
+            "CidrBlock": f"10.0.{i}.0/24",
+            "AvailabilityZone": azs[i % 3],
+            "Tags": [{"Key": "Name", "Value": f"tier{i % 4}-{i}"}],
+        }
         for i in range(subnets)
     ]
     tables = []
     for t in range(10):
         members = [s["SubnetId"] for i, s in enumerate(data["Subnets"]) if i % 10 == t]
         routes = [build.route(build.CIDR, "GatewayId", "local", "CreateRouteTable")]
-        routes.append(build.route("0.0.0.0/0", *(("GatewayId", build.IGW) if t == 0 else
-                                                 ("NatGatewayId", f"nat-{t % 3:017x}"))))
-        routes += [build.route(f"172.{16 + r}.0.0/16", "TransitGatewayId", f"tgw-{r % 2:017x}")
-                   for r in range(10)]
-        tables.append({"RouteTableId": f"rtb-{t:017x}", "VpcId": build.VPC, "Routes": routes,
-                       "Associations": [{"SubnetId": m, "Main": False} for m in members]})
+        routes.append(
+            build.route(
+                "0.0.0.0/0",
+                *(("GatewayId", build.IGW) if t == 0 else ("NatGatewayId", f"nat-{t % 3:017x}")),
+            )
+        )
+        routes += [
+            build.route(f"172.{16 + r}.0.0/16", "TransitGatewayId", f"tgw-{r % 2:017x}")
+            for r in range(10)
+        ]
+        tables.append(
+            {
+                "RouteTableId": f"rtb-{t:017x}",
+                "VpcId": build.VPC,
+                "Routes": routes,
+                "Associations": [{"SubnetId": m, "Main": False} for m in members],
+            }
+        )
     data["RouteTables"] = tables
-    data["NatGateways"] = [{"NatGatewayId": f"nat-{n:017x}", "SubnetId": f"subnet-{n:017x}",
-                            "VpcId": build.VPC, "State": "available"} for n in range(3)]
+    data["NatGateways"] = [
+        {
+            "NatGatewayId": f"nat-{n:017x}",
+            "SubnetId": f"subnet-{n:017x}",
+            "VpcId": build.VPC,
+            "State": "available",
+        }
+        for n in range(3)
+    ]
     data["VpcEndpoints"] = [
-        {"VpcEndpointId": f"vpce-{e:017x}", "VpcEndpointType": "Interface", "VpcId": build.VPC,
-         "ServiceName": f"com.amazonaws.ap-northeast-1.service{e}", "State": "available",
-         "SubnetIds": [f"subnet-{(e + k) % subnets:017x}" for k in range(3)], "Groups": []}
+        {
+            "VpcEndpointId": f"vpce-{e:017x}",
+            "VpcEndpointType": "Interface",
+            "VpcId": build.VPC,
+            "ServiceName": f"com.amazonaws.ap-northeast-1.service{e}",
+            "State": "available",
+            "SubnetIds": [f"subnet-{(e + k) % subnets:017x}" for k in range(3)],
+            "Groups": [],
+        }
         for e in range(endpoints)
     ]
     return data
@@ -158,8 +207,11 @@ def text_overlaps(fig: Figure) -> list[tuple[str, str]]:
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     renderer = canvas.get_renderer()
-    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in fig.axes[0].texts
-             if t.get_text().strip()]
+    boxes = [
+        (t.get_text(), t.get_window_extent(renderer))
+        for t in fig.axes[0].texts
+        if t.get_text().strip()
+    ]
     return [(a, b) for (a, ba), (b, bb) in itertools.combinations(boxes, 2) if ba.overlaps(bb)]
 
 
@@ -173,11 +225,22 @@ def test_topology_of_50_subnets_and_300_nodes_has_no_overlapping_labels() -> Non
     assert text_overlaps(fig) == []
 
 
-def test_draw_command_writes_png_dot_svg(tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_draw_command_writes_png_dot_svg(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     paths = [tmp_path / f"t.{ext}" for ext in ("png", "dot", "svg")]
-    code = main(["draw", str(SAMPLES / "healthy-endpoints.json"), "--png", str(paths[0]),
-                 "--dot", str(paths[1]), "--svg", str(paths[2])])
+    code = main(
+        [
+            "draw",
+            str(SAMPLES / "healthy-endpoints.json"),
+            "--png",
+            str(paths[0]),
+            "--dot",
+            str(paths[1]),
+            "--svg",
+            str(paths[2]),
+        ]
+    )
     assert code == 0 and "6 subnets" in capsys.readouterr().err
     assert mpimg.imread(str(paths[0])).ndim == 3
     (graph,) = pydot.graph_from_dot_data(paths[1].read_text(encoding="utf-8"))
@@ -188,10 +251,30 @@ def test_draw_command_writes_png_dot_svg(tmp_path: Path,
 
 def test_draw_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["draw", str(SAMPLES / "healthy-nat.json")]) == 2
-    assert main(["draw", str(SAMPLES / "healthy-nat.json"), "--vpc", "vpc-0nope", "--png",
-                 str(tmp_path / "x.png")]) == 2
-    assert main(["check", str(SAMPLES / "healthy-nat.json"), "--png",
-                 str(tmp_path / "no" / "dir" / "x.png")]) == 2
+    assert (
+        main(
+            [
+                "draw",
+                str(SAMPLES / "healthy-nat.json"),
+                "--vpc",
+                "vpc-0nope",
+                "--png",
+                str(tmp_path / "x.png"),
+            ]
+        )
+        == 2
+    )
+    assert (
+        main(
+            [
+                "check",
+                str(SAMPLES / "healthy-nat.json"),
+                "--png",
+                str(tmp_path / "no" / "dir" / "x.png"),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "Traceback" not in err and "no such VPC" in err and "cannot write" in err
 
