@@ -6,6 +6,7 @@ usage (one line on stderr, nothing on stdout), 3 nothing blocked but something u
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import click
 
 from netgraph.check import check_path, check_source, exit_code
+from netgraph.explain import address_hint, explain
 from netgraph.flows import (
     Source,
     SourceError,
@@ -26,7 +28,13 @@ from netgraph.reach import Trace
 from netgraph.render import json as json_render
 from netgraph.render import text as text_render
 from netgraph.requirements import ALL_TARGETS
-from netgraph.sources.snapshot import SnapshotError, load_snapshot, normalize_protocol
+from netgraph.sources.collect import CollectError, Collector, stderr_progress
+from netgraph.sources.snapshot import (
+    SnapshotError,
+    load_snapshot,
+    normalize_protocol,
+    snapshot_from_data,
+)
 
 
 class BadInput(click.ClickException):
@@ -115,6 +123,68 @@ def _write_diagrams(
         raise BadInput(f"cannot write the diagram: {exc}") from None
 
 
+def _live_options(f: Callable[..., None]) -> Callable[..., None]:
+    f = click.option(
+        "--endpoint-url", metavar="URL", help="send the AWS calls to this endpoint (a test server)"
+    )(f)
+    f = click.option("--profile", metavar="PROFILE", help="AWS profile for --live")(f)
+    f = click.option(
+        "--vpc",
+        "vpcs",
+        multiple=True,
+        metavar="VPC",
+        help="with --live: collect these VPCs (default: the services' VPCs)",
+    )(f)
+    f = click.option(
+        "--cluster",
+        "clusters",
+        multiple=True,
+        metavar="CLUSTER",
+        help="with --live: collect these ECS clusters (default: all)",
+    )(f)
+    f = click.option(
+        "--live", is_flag=True, help="collect from AWS now (read-only) instead of reading SNAPSHOT"
+    )(f)
+    return f
+
+
+def _collector(region: str | None, profile: str | None, endpoint_url: str | None) -> Collector:
+    return Collector(
+        region=region, profile=profile, endpoint_url=endpoint_url, progress=stderr_progress()
+    )
+
+
+def _collect_live(
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+    vpcs: Sequence[str],
+    clusters: Sequence[str],
+    services: Sequence[str],
+) -> Snapshot:
+    try:
+        data = _collector(region, profile, endpoint_url).collect(vpcs, clusters, services)
+        if sys.stderr.isatty():
+            click.echo("", err=True)
+        return snapshot_from_data(data, "live AWS")
+    except CollectError as exc:
+        raise BadInput(str(exc)) from None
+    except SnapshotError as exc:
+        raise BadInput(f"AWS returned data netgraph cannot read: {exc}") from None
+
+
+def _stopped_tasks_text(snap: Snapshot) -> str:
+    lines = []
+    for task in snap.stopped_tasks:
+        causes = explain(task.stopped_reason)
+        what = (
+            "; ".join(f"{c.meaning} (checks: {', '.join(c.targets) or 'none'})" for c in causes)
+            or "no known pattern"
+        )
+        lines.append(f"stopped task {task.arn}: {task.stopped_reason}\n  -> {what}")
+    return ("\n".join(["", "Recently stopped tasks:", *lines]) + "\n") if lines else ""
+
+
 _FORMAT = click.option(
     "--format",
     "fmt",
@@ -133,7 +203,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("snapshot", type=click.Path())
+@click.argument("snapshot", type=click.Path(), required=False)
 @click.option(
     "--service",
     "services",
@@ -161,6 +231,7 @@ def cli() -> None:
 @_REGION
 @_FORMAT
 @_diagram_options
+@_live_options
 def check(
     snapshot: str,
     services: tuple[str, ...],
@@ -174,8 +245,14 @@ def check(
     png: str | None,
     dot: str | None,
     svg: str | None,
+    live: bool,
+    clusters: tuple[str, ...],
+    vpcs: tuple[str, ...],
+    profile: str | None,
+    endpoint_url: str | None,
 ) -> None:
-    """Check every source of SNAPSHOT (file or folder) against the targets it needs."""
+    """Check every source of SNAPSHOT (file or folder), or of the live account with --live,
+    against the targets it needs."""
     if (groups or public_ip) and not subnet:
         raise BadInput(
             "--security-group and --public-ip describe a hypothetical task: give --subnet too"
@@ -183,7 +260,13 @@ def check(
     for t in targets:
         if t not in ALL_TARGETS:
             raise BadInput(f"--target {t}: unknown target (targets: {', '.join(ALL_TARGETS)})")
-    snap = _load(snapshot, region)
+    if live == bool(snapshot):
+        raise BadInput("give a SNAPSHOT file or folder, or --live (not both)")
+    if live:
+        snap = _collect_live(region, profile, endpoint_url, vpcs, clusters, services)
+        where = "live AWS"
+    else:
+        snap, where = _load(str(snapshot), region), str(snapshot)
     _warn(snap)
     try:
         sources: list[Source] = []
@@ -202,7 +285,9 @@ def check(
         traces = [t for s in sources for t in check_source(snap, s, targets)]
     except SourceError as exc:
         raise BadInput(str(exc)) from None
-    _emit(traces, snap, fmt, _title("check", snapshot, snap))
+    _emit(traces, snap, fmt, _title("check", where, snap))
+    if live and fmt == "text":
+        click.echo(_stopped_tasks_text(snap), nl=False)
     _write_diagrams(traces, snap, png, dot, svg)
     raise click.exceptions.Exit(exit_code(traces))
 
@@ -324,6 +409,119 @@ def draw(
     click.echo(
         f"drew {graph.graph['name']}: {n} subnets, {graph.number_of_nodes()} nodes", err=True
     )
+
+
+@cli.command()
+@click.option("--region", help="AWS region (default: the profile's)")
+@click.option("--profile", metavar="PROFILE", help="AWS profile")
+@click.option("--endpoint-url", metavar="URL", help="send the AWS calls to this endpoint")
+@click.option(
+    "--vpc",
+    "vpcs",
+    multiple=True,
+    metavar="VPC",
+    help="collect these VPCs (default: the services' VPCs, else all)",
+)
+@click.option(
+    "--cluster",
+    "clusters",
+    multiple=True,
+    metavar="CLUSTER",
+    help="collect these ECS clusters (default: all)",
+)
+@click.option(
+    "--service",
+    "services",
+    multiple=True,
+    metavar="NAME",
+    help="only these services of the cluster",
+)
+@click.option("-o", "--output", required=True, metavar="FILE", help="write the snapshot here")
+def collect(
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+    vpcs: tuple[str, ...],
+    clusters: tuple[str, ...],
+    services: tuple[str, ...],
+    output: str,
+) -> None:
+    """Collect a snapshot from AWS (read-only: Describe, List and Get calls only)."""
+    if services and len(clusters) != 1:
+        raise BadInput("--service needs exactly one --cluster")
+    try:
+        data = _collector(region, profile, endpoint_url).collect(vpcs, clusters, services)
+    except CollectError as exc:
+        raise BadInput(str(exc)) from None
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    try:
+        Path(output).write_text(json.dumps(data, indent=1, default=str) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"cannot write {output}: {exc.strerror or exc}") from None
+    failed = data.get("CollectionErrors", [])
+    click.echo(
+        f"wrote {output}"
+        + (
+            f" ({len(failed)} calls failed: "
+            + ", ".join(f"{e['Call']} {e['Error']}" for e in failed)
+            + ")"
+            if failed
+            else ""
+        ),
+        err=True,
+    )
+
+
+@cli.command(name="explain")
+@click.argument("reason")
+@click.argument("snapshot", type=click.Path(), required=False)
+@click.option(
+    "--service",
+    "services",
+    multiple=True,
+    metavar="NAME",
+    help="check only this service of SNAPSHOT",
+)
+@_REGION
+@_FORMAT
+def explain_cmd(
+    reason: str, snapshot: str | None, services: tuple[str, ...], region: str | None, fmt: str
+) -> None:
+    """Explain an ECS stoppedReason; with SNAPSHOT, run the checks that find its cause."""
+    causes = explain(reason)
+    hint = address_hint(reason)
+    if fmt == "text" or snapshot is None:
+        out = click.echo if fmt == "text" else (lambda m: click.echo(m, err=True))
+        if not causes:
+            out("no known pattern matches this stopped reason")
+        for c in causes:
+            out(
+                f"{c.code}: {c.meaning}"
+                + (f" (checks: {', '.join(c.targets)})" if c.targets else "")
+            )
+        if hint:
+            out(hint)
+    if snapshot is None:
+        raise click.exceptions.Exit(0 if causes else 3)
+    targets = tuple(dict.fromkeys(t for c in causes for t in c.targets))
+    if not targets:
+        raise click.exceptions.Exit(0 if causes else 3)
+    snap = _load(snapshot, region)
+    _warn(snap)
+    try:
+        sources: list[Source] = []
+        for name in services or (None,):
+            sources.extend(service_sources(snap, name))
+        if not sources:
+            raise SourceError("the snapshot holds no ECS service that uses awsvpc")
+        traces = [t for s in sources for t in check_source(snap, s, targets)]
+    except SourceError as exc:
+        raise BadInput(str(exc)) from None
+    if fmt == "text":
+        click.echo("")
+    _emit(traces, snap, fmt, _title("explain", snapshot, snap))
+    raise click.exceptions.Exit(exit_code(traces))
 
 
 def _hops_text(trace: Trace) -> str:

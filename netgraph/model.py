@@ -260,6 +260,13 @@ class EcsService:
     has_awsvpc_configuration: bool
 
 
+@dataclass(frozen=True)
+class StoppedTask:
+    arn: str
+    group: str  # "service:web" for a service's task
+    stopped_reason: str
+
+
 # ---- IAM and ECR --------------------------------------------------------------------------
 
 Effect = Literal["Allow", "Deny"]
@@ -339,6 +346,7 @@ class Snapshot:
     roles: Mapping[str, Role] | None = None  # by ARN (RoleDetailList)
     repositories: frozenset[str] | None = None  # ECR repository ARNs
     repository_policies: Mapping[str, Policy] | None = None  # by repository ARN
+    stopped_tasks: tuple[StoppedTask, ...] = ()
     collection_errors: tuple[CollectionError, ...] = ()
     warnings: tuple[str, ...] = ()
     # Derived indexes, built once by the loader.

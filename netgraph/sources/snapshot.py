@@ -36,6 +36,7 @@ from netgraph.model import (
     SecurityGroup,
     SecurityGroupRule,
     Snapshot,
+    StoppedTask,
     Subnet,
     TaskDefinition,
     Vpc,
@@ -429,6 +430,11 @@ def build_snapshot(raw: RawSnapshot, region_override: str | None = None) -> Snap
         roles=roles,
         repositories=repositories,
         repository_policies=repository_policies,
+        stopped_tasks=tuple(
+            StoppedTask(o.req("taskArn"), o.opt_str("group") or "", o.req("stoppedReason"))
+            for o in raw.lists.get("tasks", [])
+            if o.opt_str("stoppedReason")
+        ),
         collection_errors=collection_errors,
         warnings=tuple(
             f"{file}: key '{key}' is not part of the snapshot format; ignored"

@@ -1,0 +1,469 @@
+"""Live AWS -> snapshot: the same JSON a user makes with the AWS CLI, collected with boto3.
+
+Read-only by construction: every client carries a botocore hook that refuses, before it is
+sent, any operation whose name does not start with Describe, List or Get. Paginated
+everywhere; botocore's adaptive retry mode absorbs throttling. A call that fails is recorded
+in ``CollectionErrors`` and the keys it would fill stay absent, so the checks that need them
+say ``unknown`` and name the missing permission; collection goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import botocore.exceptions
+from botocore import xform_name
+from botocore.config import Config
+
+from netgraph.requirements import repository_arn
+
+READ_ONLY_PREFIXES = ("Describe", "List", "Get")
+
+# Every operation the collector may call: the least-privilege policy shipped in
+# netgraph/data/collector-policy.json must be exactly these (a test checks it).
+OPERATIONS = frozenset(
+    {
+        "ec2:DescribeVpcs",
+        "ec2:DescribeVpcAttribute",
+        "ec2:DescribeDhcpOptions",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeInternetGateways",
+        "ec2:DescribeEgressOnlyInternetGateways",
+        "ec2:DescribeNatGateways",
+        "ec2:DescribeVpcEndpoints",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeNetworkAcls",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeInstances",
+        "ec2:DescribeManagedPrefixLists",
+        "ec2:DescribePrefixLists",
+        "ec2:GetManagedPrefixListEntries",
+        "ecs:ListClusters",
+        "ecs:ListServices",
+        "ecs:DescribeServices",
+        "ecs:DescribeTaskDefinition",
+        "ecs:ListTasks",
+        "ecs:DescribeTasks",
+        "iam:GetAccountAuthorizationDetails",
+        "iam:GetRole",
+        "iam:ListRolePolicies",
+        "iam:GetRolePolicy",
+        "iam:ListAttachedRolePolicies",
+        "iam:GetPolicy",
+        "iam:GetPolicyVersion",
+        "ecr:DescribeRepositories",
+        "ecr:GetRepositoryPolicy",
+        "sts:GetCallerIdentity",
+    }
+)
+
+_IAM_PREFIX = {"sts": "sts", "iam": "iam", "ec2": "ec2", "ecs": "ecs", "ecr": "ecr"}
+
+
+class CollectError(Exception):
+    """Collection cannot start (no credentials, unknown region): one line, exit code 2."""
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A write operation was about to be sent. Never caught: it is a bug in netgraph."""
+
+
+@dataclass
+class Collector:
+    """Collect a snapshot. ``progress`` gets one line per call (stderr in the CLI)."""
+
+    region: str | None = None
+    profile: str | None = None
+    endpoint_url: str | None = None
+    progress: Callable[[str], None] = lambda line: None
+    session: Any = None
+    called: set[str] = field(default_factory=set)  # "service:Operation" actually sent
+    _clients: dict[str, Any] = field(default_factory=dict)
+
+    # ---- plumbing -------------------------------------------------------------------
+
+    def _session(self) -> Any:
+        if self.session is None:
+            try:
+                self.session = boto3.Session(profile_name=self.profile, region_name=self.region)
+            except botocore.exceptions.ProfileNotFound as exc:
+                raise CollectError(str(exc)) from None
+        return self.session
+
+    def resolved_region(self) -> str:
+        region = self.region or self._session().region_name
+        if not region:
+            raise CollectError("no AWS region: pass --region or set AWS_REGION")
+        if self.endpoint_url is None:
+            known = set()
+            for partition in ("aws", "aws-cn", "aws-us-gov"):
+                known.update(self._session().get_available_regions("ec2", partition))
+            if known and region not in known:
+                raise CollectError(f"unknown AWS region '{region}'")
+        return region
+
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            config = Config(
+                retries={"mode": "adaptive", "max_attempts": 10},
+                user_agent_extra="netgraph-collect",
+            )
+            client = self._session().client(
+                service,
+                region_name=self.resolved_region(),
+                endpoint_url=self.endpoint_url,
+                config=config,
+            )
+            guard_read_only(client, self.called)
+            self._clients[service] = client
+        return self._clients[service]
+
+    def call(
+        self, service: str, operation: str, errors: list[dict[str, str]], **params: Any
+    ) -> dict[str, Any] | None:
+        """One call (all pages); None, with the error recorded, if it fails."""
+        name = f"{service}:{operation}"
+        self.progress(f"collecting {name}")
+        client = self.client(service)
+        method = xform_name(operation)
+        try:
+            if client.can_paginate(method):
+                return _merge_pages(client.get_paginator(method).paginate(**params))
+            result: dict[str, Any] = getattr(client, method)(**params)
+            return result
+        except botocore.exceptions.NoCredentialsError:
+            raise CollectError(
+                "no AWS credentials: configure a profile (--profile) or set "
+                "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY"
+            ) from None
+        except botocore.exceptions.ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "Error")
+            errors.append({"Call": name, "Error": code})
+            self.progress(f"  {name} failed: {code}")
+            return None
+        except botocore.exceptions.BotoCoreError as exc:
+            errors.append({"Call": name, "Error": type(exc).__name__})
+            self.progress(f"  {name} failed: {exc}")
+            return None
+
+    # ---- the snapshot ----------------------------------------------------------------
+
+    def collect(
+        self,
+        vpc_ids: Sequence[str] = (),
+        clusters: Sequence[str] = (),
+        services: Sequence[str] = (),
+    ) -> dict[str, Any]:
+        region = self.resolved_region()
+        errors: list[dict[str, str]] = []
+        snap: dict[str, Any] = {
+            "SnapshotVersion": 1,
+            "Region": region,
+            "CollectedAt": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        ident = self.call("sts", "GetCallerIdentity", errors)
+        if ident and ident.get("Account"):
+            snap["AccountId"] = ident["Account"]
+
+        ecs = self._ecs(clusters, services, errors)
+        snap.update(ecs)
+        # Without --vpc, the VPCs of the services checked (else every VPC of the region).
+        vpcs = list(vpc_ids)
+        self._ec2(snap, vpcs, errors)
+        self._iam(snap, errors)
+        self._ecr(snap, region, errors)
+        snap["CollectionErrors"] = errors
+        return snap
+
+    def _ec2(self, snap: dict[str, Any], vpc_ids: list[str], errors: list[dict[str, str]]) -> None:
+        if not vpc_ids and snap.get("services"):
+            subnets = sorted(
+                {
+                    s
+                    for svc in snap["services"]
+                    for s in svc.get("networkConfiguration", {})
+                    .get("awsvpcConfiguration", {})
+                    .get("subnets", [])
+                }
+            )
+            if subnets:
+                found = self.call("ec2", "DescribeSubnets", errors, SubnetIds=subnets)
+                vpc_ids = sorted({s["VpcId"] for s in (found or {}).get("Subnets", [])})
+        by_vpc = [{"Name": "vpc-id", "Values": vpc_ids}] if vpc_ids else []
+
+        def put(key: str, operation: str, **params: Any) -> list[Any] | None:
+            result = self.call("ec2", operation, errors, **params)
+            if result is None:
+                return None
+            snap[key] = result.get(key, [])
+            return list(snap[key])
+
+        vpcs = put("Vpcs", "DescribeVpcs", **({"VpcIds": vpc_ids} if vpc_ids else {})) or []
+        attributes: list[dict[str, Any]] = []
+        attrs_ok = True
+        for vpc in vpcs:
+            for attribute in ("enableDnsSupport", "enableDnsHostnames"):
+                got = self.call(
+                    "ec2", "DescribeVpcAttribute", errors, VpcId=vpc["VpcId"], Attribute=attribute
+                )
+                if got is None:
+                    attrs_ok = False
+                    continue
+                got.pop("ResponseMetadata", None)
+                attributes.append(got)
+        if attrs_ok:
+            snap["VpcAttributes"] = attributes
+        dhcp_ids = sorted(
+            {
+                v["DhcpOptionsId"]
+                for v in vpcs
+                if v.get("DhcpOptionsId") and v["DhcpOptionsId"] != "default"
+            }
+        )
+        if dhcp_ids:
+            put("DhcpOptions", "DescribeDhcpOptions", DhcpOptionsIds=dhcp_ids)
+        else:
+            snap["DhcpOptions"] = []
+        put("Subnets", "DescribeSubnets", Filters=by_vpc)
+        tables = put("RouteTables", "DescribeRouteTables", Filters=by_vpc) or []
+        igw_filter = [{"Name": "attachment.vpc-id", "Values": vpc_ids}] if vpc_ids else []
+        put("InternetGateways", "DescribeInternetGateways", Filters=igw_filter)
+        put("EgressOnlyInternetGateways", "DescribeEgressOnlyInternetGateways")
+        put("NatGateways", "DescribeNatGateways", **({"Filter": by_vpc} if by_vpc else {}))
+        put("VpcEndpoints", "DescribeVpcEndpoints", Filters=by_vpc)
+        groups = put("SecurityGroups", "DescribeSecurityGroups", Filters=by_vpc) or []
+        put("NetworkAcls", "DescribeNetworkAcls", Filters=by_vpc)
+        put("NetworkInterfaces", "DescribeNetworkInterfaces", Filters=by_vpc)
+        put("Reservations", "DescribeInstances", Filters=by_vpc)
+        put("PrefixLists", "DescribePrefixLists")
+        managed = put("ManagedPrefixLists", "DescribeManagedPrefixLists") or []
+        # Entries of the lists that routes and rules name and that are not AWS-managed.
+        named = {
+            r["DestinationPrefixListId"]
+            for t in tables
+            for r in t.get("Routes", [])
+            if r.get("DestinationPrefixListId")
+        }
+        named |= {
+            p["PrefixListId"]
+            for g in groups
+            for perm in g.get("IpPermissions", []) + g.get("IpPermissionsEgress", [])
+            for p in perm.get("PrefixListIds", [])
+        }
+        aws_lists = {p["PrefixListId"] for p in snap.get("PrefixLists", [])}
+        entries: dict[str, Any] = {}
+        for pl in sorted(named - aws_lists):
+            if managed and not any(m["PrefixListId"] == pl for m in managed):
+                continue
+            got = self.call("ec2", "GetManagedPrefixListEntries", errors, PrefixListId=pl)
+            if got is not None:
+                entries[pl] = got.get("Entries", [])
+        snap["PrefixListEntries"] = entries
+
+    def _ecs(
+        self, clusters: Sequence[str], names: Sequence[str], errors: list[dict[str, str]]
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        cluster_list = list(clusters)
+        if not cluster_list:
+            listed = self.call("ecs", "ListClusters", errors)
+            if listed is None:
+                return out
+            cluster_list = listed.get("clusterArns", [])
+        services: list[dict[str, Any]] = []
+        tasks: list[dict[str, Any]] = []
+        ok = True
+        for cluster in cluster_list:
+            arns = list(names)
+            if not arns:
+                listed = self.call("ecs", "ListServices", errors, cluster=cluster)
+                if listed is None:
+                    ok = False
+                    continue
+                arns = listed.get("serviceArns", [])
+            for batch in _chunks(arns, 10):
+                got = self.call("ecs", "DescribeServices", errors, cluster=cluster, services=batch)
+                if got is None:
+                    ok = False
+                    continue
+                services.extend(got.get("services", []))
+            stopped = self.call(
+                "ecs", "ListTasks", errors, cluster=cluster, desiredStatus="STOPPED"
+            )
+            for batch in _chunks((stopped or {}).get("taskArns", []), 100):
+                got = self.call("ecs", "DescribeTasks", errors, cluster=cluster, tasks=batch)
+                tasks.extend((got or {}).get("tasks", []))
+        if ok:
+            out["services"] = services
+        out["tasks"] = tasks
+        definitions: list[dict[str, Any]] = []
+        defs_ok = True
+        for ref in sorted({s["taskDefinition"] for s in services if s.get("taskDefinition")}):
+            got = self.call("ecs", "DescribeTaskDefinition", errors, taskDefinition=ref)
+            if got is None:
+                defs_ok = False
+                continue
+            definitions.append(got["taskDefinition"])
+        if defs_ok:
+            out["taskDefinitions"] = definitions
+        return out
+
+    def _iam(self, snap: dict[str, Any], errors: list[dict[str, str]]) -> None:
+        roles = sorted(
+            {
+                td["executionRoleArn"]
+                for td in snap.get("taskDefinitions", [])
+                if td.get("executionRoleArn")
+            }
+        )
+        if not roles:
+            return
+        details = self.call(
+            "iam", "GetAccountAuthorizationDetails", errors, Filter=["Role", "LocalManagedPolicy"]
+        )
+        if details is not None:
+            snap["RoleDetailList"] = details.get("RoleDetailList", [])
+            snap["Policies"] = details.get("Policies", [])
+            return
+        # Fall back to the per-role calls, which narrower credentials may allow.
+        role_list: list[dict[str, Any]] = []
+        policies: dict[str, dict[str, Any]] = {}
+        for arn in roles:
+            name = arn.rsplit("/", 1)[-1]
+            got = self.call("iam", "GetRole", errors, RoleName=name)
+            if got is None:
+                return
+            role = dict(got["Role"])
+            inline = self.call("iam", "ListRolePolicies", errors, RoleName=name)
+            attached = self.call("iam", "ListAttachedRolePolicies", errors, RoleName=name)
+            if inline is None or attached is None:
+                return
+            role["RolePolicyList"] = []
+            for policy_name in inline.get("PolicyNames", []):
+                doc = self.call(
+                    "iam", "GetRolePolicy", errors, RoleName=name, PolicyName=policy_name
+                )
+                if doc is None:
+                    return
+                role["RolePolicyList"].append(
+                    {"PolicyName": policy_name, "PolicyDocument": doc["PolicyDocument"]}
+                )
+            role["AttachedManagedPolicies"] = attached.get("AttachedPolicies", [])
+            for p in role["AttachedManagedPolicies"]:
+                policy_arn = p["PolicyArn"]
+                if policy_arn.startswith("arn:aws:iam::aws:") or policy_arn in policies:
+                    continue  # AWS-managed: netgraph ships their documents
+                meta = self.call("iam", "GetPolicy", errors, PolicyArn=policy_arn)
+                if meta is None:
+                    continue
+                version = meta["Policy"].get("DefaultVersionId")
+                doc = self.call(
+                    "iam", "GetPolicyVersion", errors, PolicyArn=policy_arn, VersionId=version
+                )
+                if doc is not None:
+                    policies[policy_arn] = {
+                        "Arn": policy_arn,
+                        "PolicyVersionList": [{**doc["PolicyVersion"], "IsDefaultVersion": True}],
+                    }
+            role_list.append(role)
+        snap["RoleDetailList"] = role_list
+        snap["Policies"] = list(policies.values())
+
+    def _ecr(self, snap: dict[str, Any], region: str, errors: list[dict[str, str]]) -> None:
+        repos: dict[str, set[str]] = {}
+        for td in snap.get("taskDefinitions", []):
+            for c in td.get("containerDefinitions", []):
+                arn = repository_arn(c.get("image", ""))
+                if arn and arn.split(":")[3] == region:
+                    account, name = arn.split(":")[4], arn.split("/", 1)[1]
+                    repos.setdefault(account, set()).add(name)
+        if not repos:
+            return
+        found: list[dict[str, Any]] = []
+        policies: list[dict[str, Any]] = []
+        complete = True
+        for account, names in sorted(repos.items()):
+            got = self.call(
+                "ecr",
+                "DescribeRepositories",
+                errors,
+                registryId=account,
+                repositoryNames=sorted(names),
+            )
+            if got is None:
+                complete = False
+                continue
+            found.extend(got.get("repositories", []))
+            for name in sorted(names):
+                try:
+                    self.progress(f"collecting ecr:GetRepositoryPolicy {name}")
+                    policy = self.client("ecr").get_repository_policy(
+                        registryId=account, repositoryName=name
+                    )
+                except botocore.exceptions.ClientError as exc:
+                    code = exc.response.get("Error", {}).get("Code", "Error")
+                    if code == "RepositoryPolicyNotFoundException":
+                        continue  # no policy: collected, and there is none
+                    errors.append({"Call": "ecr:GetRepositoryPolicy", "Error": code})
+                    complete = False
+                    continue
+                policy.pop("ResponseMetadata", None)
+                policies.append(policy)
+        snap["repositories"] = found
+        if complete:
+            snap["RepositoryPolicies"] = policies
+
+
+def guard_read_only(client: Any, called: set[str] | None = None) -> None:
+    """Refuse any operation that is not Describe*, List* or Get*, before it is sent."""
+    service = client.meta.service_model.service_name
+    prefix = _IAM_PREFIX.get(service, service)
+
+    def check(model: Any, **_: Any) -> None:
+        if not model.name.startswith(READ_ONLY_PREFIXES):
+            raise ReadOnlyViolation(
+                f"netgraph is read-only: refused {prefix}:{model.name} before sending it"
+            )
+        if called is not None:
+            called.add(f"{prefix}:{model.name}")
+
+    client.meta.events.register_first(f"before-call.{service}", check)
+
+
+def _merge_pages(pages: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for page in pages:
+        for key, value in page.items():
+            if key in ("ResponseMetadata", "NextToken", "nextToken", "Marker", "IsTruncated"):
+                continue
+            if isinstance(value, list):
+                merged.setdefault(key, []).extend(value)
+            else:
+                merged.setdefault(key, value)
+    return merged
+
+
+def _chunks(items: Sequence[str], size: int) -> list[list[str]]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def stderr_progress() -> Callable[[str], None]:
+    """A one-line progress display on a terminal; plain lines otherwise."""
+    if sys.stderr.isatty():
+
+        def show(line: str) -> None:
+            sys.stderr.write("\r\033[K" + line[:100])
+            sys.stderr.flush()
+
+        return show
+
+    def plain(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    return plain
