@@ -491,17 +491,14 @@ def explain_cmd(
     """Explain an ECS stoppedReason; with SNAPSHOT, run the checks that find its cause."""
     causes = explain(reason)
     hint = address_hint(reason)
-    if fmt == "text" or snapshot is None:
-        out = click.echo if fmt == "text" else (lambda m: click.echo(m, err=True))
-        if not causes:
-            out("no known pattern matches this stopped reason")
-        for c in causes:
-            out(
-                f"{c.code}: {c.meaning}"
-                + (f" (checks: {', '.join(c.targets)})" if c.targets else "")
-            )
-        if hint:
-            out(hint)
+    # The explanation: on stdout for text, on stderr beside JSON.
+    out = click.echo if fmt == "text" else (lambda m: click.echo(m, err=True))
+    if not causes:
+        out("no known pattern matches this stopped reason")
+    for c in causes:
+        out(f"{c.code}: {c.meaning}" + (f" (checks: {', '.join(c.targets)})" if c.targets else ""))
+    if hint:
+        out(hint)
     if snapshot is None:
         raise click.exceptions.Exit(0 if causes else 3)
     targets = tuple(dict.fromkeys(t for c in causes for t in c.targets))

@@ -815,6 +815,8 @@ def _prefix_lists(raw: RawSnapshot) -> dict[str, PrefixList] | None:
     for o in raw.lists.get("PrefixLists", []):
         pl = o.req("PrefixListId")
         names[pl] = o.opt_str("PrefixListName")
+        if not o.has("Cidrs"):
+            continue  # a list without its CIDRs: they are unknown, not empty
         nets = []
         for i, text in enumerate(o.strs("Cidrs")):
             try:

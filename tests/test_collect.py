@@ -1,0 +1,419 @@
+"""The live collector against a real moto server over HTTP on 127.0.0.1, and against
+botocore's Stubber for what moto cannot do (paging, faults, throttling)."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import botocore.session
+import pytest
+from botocore.stub import Stubber
+
+from netgraph.check import check_source
+from netgraph.cli import main
+from netgraph.flows import service_sources
+from netgraph.sources.collect import OPERATIONS, Collector, ReadOnlyViolation
+from netgraph.sources.snapshot import snapshot_from_data
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"  # moto's
+POLICY_FILE = Path(__file__).parent.parent / "netgraph" / "data" / "collector-policy.json"
+
+
+@pytest.fixture(scope="module")
+def moto_url() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    saved = dict(os.environ)
+    os.environ.update(
+        {
+            "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+    )
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture
+def aws(moto_url: str) -> Iterator[str]:
+    urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"))
+    yield moto_url
+
+
+def client(url: str, service: str) -> Any:
+    return boto3.client(service, region_name=REGION, endpoint_url=url)
+
+
+def build_vpc(url: str, *, nat: bool) -> dict[str, str]:
+    """A VPC like samples/healthy-nat (nat=True) or samples/broken-s3-only-endpoint."""
+    ec2 = client(url, "ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsSupport={"Value": True})
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+    dhcp = ec2.create_dhcp_options(
+        DhcpConfigurations=[{"Key": "domain-name-servers", "Values": ["AmazonProvidedDNS"]}]
+    )["DhcpOptions"]
+    ec2.associate_dhcp_options(DhcpOptionsId=dhcp["DhcpOptionsId"], VpcId=vpc)
+    public = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.101.0/24", AvailabilityZone=f"{REGION}a")[
+        "Subnet"
+    ]["SubnetId"]
+    private = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone=f"{REGION}a")[
+        "Subnet"
+    ]["SubnetId"]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    rt_public = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=rt_public, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    ec2.associate_route_table(RouteTableId=rt_public, SubnetId=public)
+    rt_private = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=rt_private, SubnetId=private)
+    if nat:
+        eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
+        nat_id = ec2.create_nat_gateway(SubnetId=public, AllocationId=eip)["NatGateway"][
+            "NatGatewayId"
+        ]
+        ec2.create_route(
+            RouteTableId=rt_private, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat_id
+        )
+    else:
+        ec2.create_vpc_endpoint(
+            VpcId=vpc,
+            ServiceName=f"com.amazonaws.{REGION}.s3",
+            VpcEndpointType="Gateway",
+            RouteTableIds=[rt_private],
+        )
+    sg = ec2.create_security_group(GroupName="web-task", Description="web", VpcId=vpc)["GroupId"]
+
+    iam = client(url, "iam")
+    role = iam.create_role(
+        RoleName="ecsTaskExecutionRole",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "sts:AssumeRole",
+                        "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                    }
+                ],
+            }
+        ),
+    )["Role"]["Arn"]
+    iam.attach_role_policy(
+        RoleName="ecsTaskExecutionRole",
+        PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+    )
+    client(url, "ecr").create_repository(repositoryName="web")
+    ecs = client(url, "ecs")
+    ecs.create_cluster(clusterName="app")
+    ecs.register_task_definition(
+        family="web",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        executionRoleArn=role,
+        containerDefinitions=[
+            {
+                "name": "web",
+                "image": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/web:1",
+                "essential": True,
+                "logConfiguration": {
+                    "logDriver": "awslogs",
+                    "options": {
+                        "awslogs-group": "/ecs/web",
+                        "awslogs-region": REGION,
+                        "awslogs-stream-prefix": "web",
+                    },
+                },
+            }
+        ],
+    )
+    ecs.create_service(
+        cluster="app",
+        serviceName="web",
+        taskDefinition="web",
+        desiredCount=1,
+        launchType="FARGATE",
+        networkConfiguration={
+            "awsvpcConfiguration": {
+                "subnets": [private],
+                "securityGroups": [sg],
+                "assignPublicIp": "DISABLED",
+            }
+        },
+    )
+    return {"vpc": vpc, "private": private, "rt_private": rt_private, "sg": sg, "role": role}
+
+
+def verdicts(data: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
+    s = snapshot_from_data(data, "live")
+    return {
+        t.target: (t.verdict, t.blocked_at.id if t.blocked_at else None)
+        for src in service_sources(s)
+        for t in check_source(s, src)
+    }
+
+
+def test_healthy_nat_vpc_gives_the_verdicts_of_the_sample(aws: str) -> None:
+    build_vpc(aws, nat=True)
+    data = Collector(region=REGION, endpoint_url=aws).collect()
+    assert data["CollectionErrors"] == []
+    assert data["AccountId"] == ACCOUNT
+    assert verdicts(data) == {
+        "ecr.api": ("reachable", None),
+        "ecr.dkr": ("reachable", None),
+        "s3": ("reachable", None),
+        "logs": ("reachable", None),
+        "iam:execution-role": ("allowed", None),
+    }
+
+
+def test_s3_only_vpc_is_blocked_at_its_route_table_like_the_sample(aws: str) -> None:
+    ids = build_vpc(aws, nat=False)
+    data = Collector(region=REGION, endpoint_url=aws).collect()
+    got = verdicts(data)
+    assert got["s3"] == ("reachable", None)
+    for target in ("ecr.api", "ecr.dkr", "logs"):
+        assert got[target] == ("blocked", ids["rt_private"]), target
+
+
+def test_collect_then_check_equals_check_live(
+    aws: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build_vpc(aws, nat=False)
+    out = tmp_path / "snap.json"
+    assert main(["collect", "--region", REGION, "--endpoint-url", aws, "-o", str(out)]) == 0
+    capsys.readouterr()
+    offline = main(["check", str(out), "--format", "json"])
+    offline_json = json.loads(capsys.readouterr().out)
+    live = main(["check", "--live", "--region", REGION, "--endpoint-url", aws, "--format", "json"])
+    live_json = json.loads(capsys.readouterr().out)
+    assert offline == live == 1
+    assert offline_json == live_json
+
+
+def test_a_write_is_refused_before_it_is_sent(aws: str) -> None:
+    collector = Collector(region=REGION, endpoint_url=aws)
+    ec2 = collector.client("ec2")
+    with pytest.raises(ReadOnlyViolation, match="ec2:CreateVpc"):
+        ec2.create_vpc(CidrBlock="10.9.0.0/16")
+    vpcs = client(aws, "ec2").describe_vpcs()["Vpcs"]
+    assert all(v["CidrBlock"] != "10.9.0.0/16" for v in vpcs)  # never reached the server
+    assert "ec2:CreateVpc" not in collector.called
+
+
+def test_the_shipped_policy_is_exactly_what_the_collector_calls(aws: str) -> None:
+    policy = json.loads(POLICY_FILE.read_text(encoding="utf-8"))
+    (statement,) = policy["Statement"]
+    assert set(statement["Action"]) == set(OPERATIONS)
+    assert all(a.split(":")[1].startswith(("Describe", "List", "Get")) for a in OPERATIONS)
+    build_vpc(aws, nat=True)
+    collector = Collector(region=REGION, endpoint_url=aws)
+    collector.collect()
+    assert collector.called <= OPERATIONS
+    assert len(collector.called) >= 20
+
+
+def test_access_denied_on_one_call_is_recorded_and_makes_checks_unknown(aws: str) -> None:
+    build_vpc(aws, nat=True)
+    collector = Collector(region=REGION, endpoint_url=aws)
+    ec2 = collector.client("ec2")
+
+    def deny(**_: Any) -> tuple[Any, dict[str, Any]]:
+        raise_error = {
+            "Error": {"Code": "UnauthorizedOperation", "Message": "denied"},
+            "ResponseMetadata": {"HTTPStatusCode": 403},
+        }
+        return _HttpResponse(403), raise_error
+
+    ec2.meta.events.register("before-call.ec2.DescribeNetworkAcls", deny)
+    data = collector.collect()
+    assert data["CollectionErrors"] == [
+        {"Call": "ec2:DescribeNetworkAcls", "Error": "UnauthorizedOperation"}
+    ]
+    assert "NetworkAcls" not in data and "Subnets" in data
+    s = snapshot_from_data(data, "live")
+    trace = check_source(s, service_sources(s)[0], ["ecr.api"])[0]
+    assert trace.verdict == "unknown"
+    assert "ec2:DescribeNetworkAcls failed: UnauthorizedOperation" in trace.reason
+
+
+class _HttpResponse:
+    def __init__(self, status: int) -> None:
+        self.status_code = status
+        self.headers: dict[str, str] = {}
+        self.raw = None
+        self.content = b""
+        self.text = ""
+
+
+# ---- Stubber: paging, faults, throttling ---------------------------------------------------
+
+
+def stubbed(service: str) -> tuple[Collector, Any, Stubber]:
+    # The collector's own client (adaptive retries, read-only guard), with stubbed answers.
+    session = boto3.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name=REGION)
+    collector = Collector(region=REGION, session=session)
+    c = collector.client(service)
+    stub = Stubber(c)
+    stub.activate()
+    return collector, c, stub
+
+
+def _item(shape: Any) -> Any:
+    return {} if shape.type_name == "structure" else "x"
+
+
+PAGED = sorted(
+    op
+    for op in OPERATIONS
+    if botocore.session.get_session()
+    .get_paginator_model(op.split(":")[0])
+    .__dict__["_paginator_config"]
+    .get(op.split(":")[1])
+)
+REQUIRED = {
+    "ec2:GetManagedPrefixListEntries": {"PrefixListId": "pl-1"},
+    "ecs:ListServices": {"cluster": "app"},
+    "ecs:ListTasks": {"cluster": "app"},
+    "iam:ListRolePolicies": {"RoleName": "r"},
+    "iam:ListAttachedRolePolicies": {"RoleName": "r"},
+}
+
+
+def test_every_paginated_call_follows_every_page() -> None:
+    assert len(PAGED) >= 15
+    for op in PAGED:
+        service, name = op.split(":")
+        collector, c, stub = stubbed(service)
+        method = botocore.xform_name(name)
+        config = botocore.session.get_session().get_paginator_model(service).get_paginator(name)
+        keys = (
+            config["result_key"]
+            if isinstance(config["result_key"], list)
+            else [config["result_key"]]
+        )
+        out_token, in_token = config["output_token"], config["input_token"]
+        out_token = out_token if isinstance(out_token, str) else out_token[0]
+        in_token = in_token if isinstance(in_token, str) else in_token[0]
+        shape = c.meta.service_model.operation_model(name).output_shape
+        page = {k: [_item(shape.members[k].member)] for k in keys if k in shape.members}
+        params = REQUIRED.get(op, {})
+        first = dict(page, **{out_token: "page-2"})
+        if "more_results" in config:
+            first[config["more_results"]] = True
+        stub.add_response(method, first, params)
+        stub.add_response(method, dict(page), {**params, in_token: "page-2"})
+        errors: list[dict[str, str]] = []
+        result = collector.call(service, name, errors, **params)
+        stub.assert_no_pending_responses()
+        assert errors == [], op
+        assert result is not None
+        assert all(len(result[k]) == 2 for k in page), op
+
+
+def test_an_error_is_recorded_and_collection_goes_on() -> None:
+    collector, _, stub = stubbed("ec2")
+    stub.add_client_error(
+        "describe_network_acls", service_error_code="AccessDenied", http_status_code=403
+    )
+    stub.add_response("describe_subnets", {"Subnets": [{"SubnetId": "subnet-1"}]})
+    errors: list[dict[str, str]] = []
+    assert collector.call("ec2", "DescribeNetworkAcls", errors) is None
+    assert collector.call("ec2", "DescribeSubnets", errors) == {
+        "Subnets": [{"SubnetId": "subnet-1"}]
+    }
+    assert errors == [{"Call": "ec2:DescribeNetworkAcls", "Error": "AccessDenied"}]
+
+
+class _Raw:
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self.body
+
+
+def test_throttling_is_retried() -> None:
+    # Stubber answers before botocore's retry loop, so it cannot show a retry; a
+    # before-send hook answers inside it, as the wire would: first throttled, then served.
+    from botocore.awsrequest import AWSResponse
+
+    session = boto3.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name=REGION)
+    collector = Collector(region=REGION, session=session)
+    ec2 = collector.client("ec2")
+    answers = [
+        (
+            400,
+            b"<Response><Errors><Error><Code>Throttling</Code><Message>Rate exceeded"
+            b"</Message></Error></Errors><RequestID>1</RequestID></Response>",
+        ),
+        (
+            200,
+            b'<DescribeVpcsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+            b"<requestId>2</requestId><vpcSet><item><vpcId>vpc-1</vpcId></item></vpcSet>"
+            b"</DescribeVpcsResponse>",
+        ),
+    ]
+    sent: list[int] = []
+
+    def wire(request: Any, **_: Any) -> AWSResponse:
+        status, body = answers[len(sent)]
+        sent.append(status)
+        return AWSResponse(request.url, status, {}, _Raw(body))
+
+    ec2.meta.events.register("before-send.ec2.DescribeVpcs", wire)
+    errors: list[dict[str, str]] = []
+    result = collector.call("ec2", "DescribeVpcs", errors)
+    assert sent == [400, 200]
+    assert errors == []
+    assert result is not None and result["Vpcs"] == [{"VpcId": "vpc-1"}]
+
+
+def test_no_credentials_and_unknown_region_are_one_line_and_exit_2(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for key in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+    ):
+        monkeypatch.delenv(key, raising=False)
+    empty = tmp_path / "empty"
+    empty.write_text("", encoding="utf-8")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(empty))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    out = str(tmp_path / "s.json")
+    assert main(["collect", "--region", REGION, "-o", out]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == (
+        "netgraph: error: no AWS credentials: configure a profile (--profile) or "
+        "set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY"
+    )
+    assert main(["collect", "--region", "xx-nowhere-1", "-o", out]) == 2
+    assert capsys.readouterr().err.strip() == "netgraph: error: unknown AWS region 'xx-nowhere-1'"
+    assert main(["check", "--live", "--region", "xx-nowhere-1"]) == 2
