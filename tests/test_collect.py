@@ -417,3 +417,9 @@ def test_no_credentials_and_unknown_region_are_one_line_and_exit_2(
     assert main(["collect", "--region", "xx-nowhere-1", "-o", out]) == 2
     assert capsys.readouterr().err.strip() == "netgraph: error: unknown AWS region 'xx-nowhere-1'"
     assert main(["check", "--live", "--region", "xx-nowhere-1"]) == 2
+
+
+def test_readme_carries_the_collector_policy() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    policy = json.loads(POLICY_FILE.read_text(encoding="utf-8"))
+    assert all(f'"{action}"' in readme for action in policy["Statement"][0]["Action"])
