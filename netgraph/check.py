@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from netgraph.evaluate import dns
 from netgraph.flows import Source, SourceError
-from netgraph.graph import Destination, build_flow_graph
+from netgraph.graph import Destination, Hop, build_flow_graph, source_hop
 from netgraph.model import TCP, Snapshot
 from netgraph.permissions import execution_role_trace
 from netgraph.reach import Trace, trace
@@ -72,26 +72,88 @@ def _calls(snapshot: Snapshot, source: Source) -> tuple[tuple[ApiCall, ...], str
     return tuple(api_calls(td, snapshot.region, account)), td.execution_role_arn
 
 
+Cache = dict[tuple[object, ...], Trace]
+
+
+def _network_key(
+    source: Source, target: str, calls: tuple[ApiCall, ...], role: str | None
+) -> tuple[object, ...]:
+    """What a network verdict depends on: the subnet, the security groups, the public IP,
+    the address, the target and the requests that endpoint policies judge; not the task."""
+    return (
+        source.subnet_id,
+        tuple(sorted(source.security_group_ids)),
+        source.public_ip,
+        source.address,
+        source.uses_default_group,
+        source.kind == "ecs-service",
+        "" if source.security_group_ids else source.id,
+        target,
+        tuple(c for c in calls if c.target == target),
+        role,
+    )
+
+
+def _rebind(cached: Trace, source: Source, head: Hop) -> Trace:
+    """A trace computed for an equivalent source, told for this one."""
+    if cached.source is source:
+        return cached
+    hops = cached.hops
+    if hops and hops[0].kind == "source":
+        hops = (head, *hops[1:])
+    return replace(cached, source=source, hops=hops)
+
+
 def check_source(
-    snapshot: Snapshot, source: Source, chosen: Sequence[str] = (), *, port: int = 443
+    snapshot: Snapshot,
+    source: Source,
+    chosen: Sequence[str] = (),
+    *,
+    port: int = 443,
+    cache: Cache | None = None,
 ) -> list[Trace]:
-    """Every target of one source; the execution-role check last, as it uses the paths."""
+    """Every target of one source; the execution-role check last, as it uses the paths.
+
+    With ``cache``, traces of equivalent sources (same subnet, security groups, public IP,
+    address, requests) are computed once: the whole-account scan relies on it.
+    """
     calls, role = _calls(snapshot, source)
     targets = targets_for(source, snapshot, chosen)
     network: dict[str, Trace] = {}
-    for target in targets:
-        if target == IAM_TARGET:
-            continue
+
+    def network_trace(target: str) -> Trace:
+        key = (*_network_key(source, target, calls, role), port)
+        if cache is not None and key in cache:
+            return _rebind(cache[key], source, source_hop(snapshot, source))
         dest = replace(destination_for_target(target, snapshot), calls=calls, role_arn=role)
-        flow = build_flow_graph(snapshot, source, dest, protocol=TCP, port=port)
-        network[target] = trace(flow, target)
+        result = trace(build_flow_graph(snapshot, source, dest, protocol=TCP, port=port), target)
+        if cache is not None:
+            cache[key] = result
+        return result
+
+    for target in targets:
+        if target != IAM_TARGET:
+            network[target] = network_trace(target)
     if IAM_TARGET in targets:
         # Where a call travels (an endpoint or not) sets aws:SourceVpce for its policies.
-        for target in {c.target for c in calls} - set(network):
-            dest = replace(destination_for_target(target, snapshot), calls=calls, role_arn=role)
-            flow = build_flow_graph(snapshot, source, dest, protocol=TCP, port=port)
-            network.setdefault(target, trace(flow, target))
-        iam_trace = execution_role_trace(snapshot, source, network)
+        for target in sorted({c.target for c in calls} - set(network)):
+            network[target] = network_trace(target)
+        paths = tuple(
+            (t, tr.verdict, next((h.id for h in tr.hops if h.kind.endswith("-endpoint")), ""))
+            for t, tr in sorted(network.items())
+        )
+        td = source.task_definition
+        key = (
+            "iam",
+            td.arn if td else source.service.task_definition if source.service else source.id,
+            paths,
+        )
+        if cache is not None and key in cache:
+            iam_trace = replace(cache[key], source=source)
+        else:
+            iam_trace = execution_role_trace(snapshot, source, network)
+            if cache is not None:
+                cache[key] = iam_trace
     return [iam_trace if t == IAM_TARGET else network[t] for t in targets]
 
 

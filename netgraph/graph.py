@@ -155,18 +155,9 @@ class _Builder:
         src = self.source
         subnet = (self.snapshot.subnets or {}).get(src.subnet_id)
         vpc = (self.snapshot.vpcs or {}).get(subnet.vpc_id) if subnet else None
-        root_reason = f"{src.label}, security groups {', '.join(src.security_group_ids) or 'none'}"
-        root_reason += ", public IP" if src.public_ip else ", no public IP"
+        head = source_hop(self.snapshot, src)
         if subnet is None or vpc is None:
-            missing = (
-                f"{src.subnet_id} is not in Subnets" if subnet is None else "its VPC is not in Vpcs"
-            )
-            return self.add(
-                None,
-                Hop(
-                    src.id, "source", "unknown", f"{root_reason}: {missing}; nothing can be checked"
-                ),
-            )
+            return self.add(None, head)
         self.subnet, self.vpc = subnet, vpc
         if src.address is not None:
             nets: tuple[IPNetwork, ...] = (ipaddress.ip_network(src.address),)
@@ -177,7 +168,7 @@ class _Builder:
         self.src_peer = Peer(
             nets, label, group_ids=frozenset(src.security_group_ids), vpc_id=vpc.id
         )
-        root = self.add(None, Hop(src.id, "source", "pass", root_reason))
+        root = self.add(None, head)
         dest = self.destination
         if dest.kind in ("service", "internet", "hostname"):
             self.resolve(root, dest.service)
@@ -757,7 +748,7 @@ class _Builder:
                     igw_id,
                     "internet-gateway",
                     "fail",
-                    f"{self.source.label} has no public IP, and {igw_id} translates "
+                    f"the task's ENI has no public IP, and {igw_id} translates "
                     "only for ENIs with a public address",
                     code="IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
                     fix=self.public_ip_fix(table),
@@ -789,13 +780,13 @@ class _Builder:
         src = self.source
         if src.service is not None:
             return (
-                f"set assignPublicIp=ENABLED in the network configuration of service "
-                f"{src.service.name}, or move it to subnets whose route table sends "
-                "0.0.0.0/0 to a NAT gateway (or add VPC endpoints)"
+                "set assignPublicIp=ENABLED in the service's network configuration, or move "
+                "it to subnets whose route table sends 0.0.0.0/0 to a NAT gateway (or add VPC "
+                "endpoints)"
             )
         if src.kind in ("eni", "instance"):
             return (
-                f"associate an Elastic IP with {src.id}, or route 0.0.0.0/0 in {table.id} "
+                f"associate an Elastic IP with the ENI, or route 0.0.0.0/0 in {table.id} "
                 "to a NAT gateway"
             )
         return (
@@ -1382,6 +1373,19 @@ class _Builder:
             ),
         )
         return None
+
+
+def source_hop(snapshot: Snapshot, src: Source) -> Hop:
+    """The first hop of every path: the source itself."""
+    reason = f"{src.label}, security groups {', '.join(src.security_group_ids) or 'none'}"
+    reason += ", public IP" if src.public_ip else ", no public IP"
+    subnet = (snapshot.subnets or {}).get(src.subnet_id)
+    if subnet is None or subnet.vpc_id not in (snapshot.vpcs or {}):
+        missing = (
+            f"{src.subnet_id} is not in Subnets" if subnet is None else ("its VPC is not in Vpcs")
+        )
+        return Hop(src.id, "source", "unknown", f"{reason}: {missing}; nothing can be checked")
+    return Hop(src.id, "source", "pass", reason)
 
 
 def build_flow_graph(

@@ -1,0 +1,247 @@
+"""Realistic synthetic snapshots in the contract format, for benchmarks and scale tests.
+
+    python bench/generate.py --size large -o /tmp/large.json
+    python bench/generate.py --vpcs 2 --subnets 20 --enis 100 --services 10 --seed 7 -o x.json
+
+Seeded and deterministic. Each VPC is one of a few shapes (endpoints, NAT, public, broken
+in one of several ways), subnets are spread over three AZs, ENIs and services reuse a pool of
+security-group sets per VPC, as real accounts do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from typing import Any
+
+REGION = "ap-northeast-1"
+ACCOUNT = "111122223333"
+AZS = [f"{REGION}a", f"{REGION}c", f"{REGION}d"]
+S3_PL = "pl-61a54008"
+S3_CIDRS = ["52.219.0.0/20", "52.219.16.0/22", "52.219.68.0/22", "52.219.136.0/22", "3.5.152.0/21"]
+SIZES: dict[str, dict[str, int]] = {
+    "small": dict(vpcs=1, subnets=6, security_groups=10, rules_per_group=5, route_tables=3,
+                  routes_per_table=5, enis=30, services=4),
+    "medium": dict(vpcs=10, subnets=200, security_groups=500, rules_per_group=10,
+                   route_tables=50, routes_per_table=20, enis=2000, services=200),
+    "large": dict(vpcs=10, subnets=2000, security_groups=5000, rules_per_group=20,
+                  route_tables=500, routes_per_table=100, enis=20000, services=2000),
+}
+SHAPES = ["endpoints", "nat", "endpoints", "nat", "public", "s3-only", "nacl-no-ephemeral",
+          "endpoint-sg-no-443", "nat", "endpoints"]
+
+
+def _id(prefix: str, n: int) -> str:
+    return f"{prefix}-{n:017x}"
+
+
+def generate(*, vpcs: int, subnets: int, security_groups: int, rules_per_group: int,
+             route_tables: int, routes_per_table: int, enis: int, services: int,
+             seed: int = 1) -> dict[str, Any]:
+    rnd = random.Random(seed)
+    snap: dict[str, Any] = {
+        "SnapshotVersion": 1, "Region": REGION, "AccountId": ACCOUNT,
+        "Vpcs": [], "VpcAttributes": [], "DhcpOptions": [], "Subnets": [], "RouteTables": [],
+        "InternetGateways": [], "EgressOnlyInternetGateways": [], "NatGateways": [],
+        "VpcEndpoints": [], "SecurityGroups": [], "NetworkAcls": [], "NetworkInterfaces": [],
+        "PrefixLists": [{"PrefixListId": S3_PL, "PrefixListName": f"com.amazonaws.{REGION}.s3",
+                         "Cidrs": S3_CIDRS}],
+        "services": [], "taskDefinitions": [], "RoleDetailList": [], "Policies": [],
+        "repositories": [], "RepositoryPolicies": [],
+    }
+    role = f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole"
+    snap["RoleDetailList"].append({
+        "RoleName": "ecsTaskExecutionRole", "Arn": role,
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+             "Action": "sts:AssumeRole"}]},
+        "RolePolicyList": [], "AttachedManagedPolicies": [{
+            "PolicyName": "AmazonECSTaskExecutionRolePolicy",
+            "PolicyArn": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"}],
+    })
+    task_defs = []
+    for t in range(max(1, min(50, services))):
+        arn = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/app{t}:1"
+        task_defs.append(arn)
+        snap["taskDefinitions"].append({
+            "taskDefinitionArn": arn, "family": f"app{t}", "revision": 1,
+            "networkMode": "awsvpc", "executionRoleArn": role,
+            "containerDefinitions": [{
+                "name": "app", "image": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/app{t}:1",
+                "logConfiguration": {"logDriver": "awslogs", "options": {
+                    "awslogs-group": f"/ecs/app{t}", "awslogs-region": REGION,
+                    "awslogs-stream-prefix": "app"}}}]})
+        snap["repositories"].append({
+            "repositoryArn": f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/app{t}",
+            "repositoryName": f"app{t}", "registryId": ACCOUNT})
+
+    per = lambda total, v: total // vpcs + (1 if v < total % vpcs else 0)  # noqa: E731
+    subnet_n = sg_n = rt_n = eni_n = svc_n = acl_n = 0
+    for v in range(vpcs):
+        shape = SHAPES[v % len(SHAPES)]
+        vpc = _id("vpc", v)
+        cidr = f"10.{v}.0.0/16"
+        snap["Vpcs"].append({"VpcId": vpc, "CidrBlock": cidr, "DhcpOptionsId": "default",
+                             "State": "available", "CidrBlockAssociationSet": [
+                                 {"CidrBlock": cidr, "CidrBlockState": {"State": "associated"}}],
+                             "Tags": [{"Key": "Name", "Value": f"{shape}-{v}"}]})
+        snap["VpcAttributes"] += [{"VpcId": vpc, "EnableDnsSupport": {"Value": True}},
+                                  {"VpcId": vpc, "EnableDnsHostnames": {"Value": True}}]
+        igw = _id("igw", v)
+        snap["InternetGateways"].append({"InternetGatewayId": igw,
+                                         "Attachments": [{"State": "available", "VpcId": vpc}]})
+        n_sub = max(per(subnets, v), 3)
+        my_subnets = []
+        for i in range(n_sub):
+            sid = _id("subnet", subnet_n)
+            subnet_n += 1
+            my_subnets.append(sid)
+            snap["Subnets"].append({"SubnetId": sid, "VpcId": vpc,
+                                    "CidrBlock": f"10.{v}.{i % 256}.0/24",
+                                    "AvailabilityZone": AZS[i % 3]})
+        public, private = my_subnets[:3], my_subnets[3:] or my_subnets
+        # NAT gateways in the public subnets
+        nats = []
+        if shape == "nat":
+            for a in range(3):
+                nat = _id("nat", v * 3 + a)
+                nats.append(nat)
+                snap["NatGateways"].append({
+                    "NatGatewayId": nat, "VpcId": vpc, "SubnetId": public[a],
+                    "State": "available", "ConnectivityType": "public",
+                    "NatGatewayAddresses": [{"PrivateIp": f"10.{v}.{a}.10",
+                                             "PublicIp": f"54.{v}.{a}.10"}]})
+        # security groups: a pool; the first is the task group, the second the endpoints'
+        n_sg = max(per(security_groups, v), 3)
+        groups = []
+        for g in range(n_sg):
+            gid = _id("sg", sg_n)
+            sg_n += 1
+            groups.append(gid)
+            ingress = [{"IpProtocol": "tcp", "FromPort": p, "ToPort": p,
+                        "IpRanges": [{"CidrIp": f"10.{v}.{rnd.randrange(256)}.0/24"}]}
+                       for p in rnd.sample(range(1000, 9000), rules_per_group - 1)]
+            egress = [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+            if g == 1:  # the endpoints' group
+                port = 80 if shape == "endpoint-sg-no-443" else 443
+                ingress = [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
+                            "IpRanges": [{"CidrIp": cidr}]}] + ingress
+            snap["SecurityGroups"].append({"GroupId": gid, "GroupName": f"g{g}", "VpcId": vpc,
+                                           "IpPermissions": ingress,
+                                           "IpPermissionsEgress": egress})
+        # route tables: one public, the rest private with many internal routes
+        n_rt = max(per(route_tables, v), 2)
+        tables = []
+        for r in range(n_rt):
+            rid = _id("rtb", rt_n)
+            rt_n += 1
+            routes = [{"DestinationCidrBlock": cidr, "GatewayId": "local", "State": "active",
+                       "Origin": "CreateRouteTable"}]
+            if r == 0 or shape == "public":
+                routes.append({"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": igw,
+                               "State": "active", "Origin": "CreateRoute"})
+            elif shape == "nat":
+                routes.append({"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId":
+                               nats[r % 3], "State": "active", "Origin": "CreateRoute"})
+            if shape in ("endpoints", "s3-only", "nacl-no-ephemeral", "endpoint-sg-no-443"):
+                routes.append({"DestinationPrefixListId": S3_PL, "GatewayId": _id("vpce", v * 8),
+                               "State": "active", "Origin": "CreateRoute"})
+            for k in range(routes_per_table - len(routes)):
+                routes.append({"DestinationCidrBlock": f"172.{16 + k % 16}.{k // 16 % 256}.0/24",
+                               "TransitGatewayId": "tgw-0000000000000000a", "State": "active",
+                               "Origin": "CreateRoute"})
+            tables.append({"RouteTableId": rid, "VpcId": vpc, "Routes": routes,
+                           "Associations": [{"Main": r == 1, "RouteTableId": rid}]})
+        for i, sid in enumerate(my_subnets):
+            t = tables[0] if (sid in public or shape == "public") else tables[1 + i % (n_rt - 1)]
+            t["Associations"].append({"SubnetId": sid, "RouteTableId": t["RouteTableId"]})
+        snap["RouteTables"] += tables
+        # endpoints
+        if shape in ("endpoints", "s3-only", "nacl-no-ephemeral", "endpoint-sg-no-443"):
+            snap["VpcEndpoints"].append({
+                "VpcEndpointId": _id("vpce", v * 8), "VpcEndpointType": "Gateway", "VpcId": vpc,
+                "ServiceName": f"com.amazonaws.{REGION}.s3", "State": "available",
+                "RouteTableIds": [t["RouteTableId"] for t in tables]})
+        if shape in ("endpoints", "nacl-no-ephemeral", "endpoint-sg-no-443"):
+            for k, svc in enumerate(("ecr.api", "ecr.dkr", "logs"), 1):
+                ep = _id("vpce", v * 8 + k)
+                ep_enis = []
+                for a in range(3):
+                    eni = _id("eni", eni_n)
+                    eni_n += 1
+                    ep_enis.append(eni)
+                    snap["NetworkInterfaces"].append({
+                        "NetworkInterfaceId": eni, "SubnetId": private[a % len(private)],
+                        "VpcId": vpc, "PrivateIpAddress": f"10.{v}.{3 + a}.{10 + k}",
+                        "Groups": [{"GroupId": groups[1]}], "InterfaceType": "vpc_endpoint"})
+                snap["VpcEndpoints"].append({
+                    "VpcEndpointId": ep, "VpcEndpointType": "Interface", "VpcId": vpc,
+                    "ServiceName": f"com.amazonaws.{REGION}.{svc}", "State": "available",
+                    "PrivateDnsEnabled": True, "SubnetIds": private[:3],
+                    "Groups": [{"GroupId": groups[1]}], "NetworkInterfaceIds": ep_enis})
+        # NACLs: the default allows all; "nacl-no-ephemeral" gives the task subnets one that
+        # lets 443 out and nothing back
+        default = {"NetworkAclId": _id("acl", acl_n), "VpcId": vpc, "IsDefault": True,
+                   "Associations": [], "Entries": [
+                       {"RuleNumber": 100, "Egress": e, "Protocol": "-1", "RuleAction": "allow",
+                        "CidrBlock": "0.0.0.0/0"} for e in (True, False)]}
+        acl_n += 1
+        snap["NetworkAcls"].append(default)
+        if shape == "nacl-no-ephemeral":
+            snap["NetworkAcls"].append({
+                "NetworkAclId": _id("acl", acl_n), "VpcId": vpc, "IsDefault": False,
+                "Associations": [{"SubnetId": s} for s in private[3:]],
+                "Entries": [{"RuleNumber": 100, "Egress": True, "Protocol": "6",
+                             "RuleAction": "allow", "CidrBlock": "0.0.0.0/0",
+                             "PortRange": {"From": 443, "To": 443}},
+                            {"RuleNumber": 100, "Egress": False, "Protocol": "6",
+                             "RuleAction": "allow", "CidrBlock": cidr,
+                             "PortRange": {"From": 8080, "To": 8080}}]})
+            acl_n += 1
+        # ENIs and services reuse a few security-group sets of the VPC
+        sets = [[groups[0]], [groups[0], groups[2]]] + [[g] for g in groups[3:8]]
+        for _ in range(per(enis, v)):
+            sid = rnd.choice(private)
+            snap["NetworkInterfaces"].append({
+                "NetworkInterfaceId": _id("eni", eni_n), "SubnetId": sid, "VpcId": vpc,
+                "PrivateIpAddress": f"10.{v}.{my_subnets.index(sid) % 256}.{4 + eni_n % 250}",
+                "Groups": [{"GroupId": g} for g in rnd.choice(sets)],
+                "InterfaceType": "interface"})
+            eni_n += 1
+        for _ in range(per(services, v)):
+            in_public = shape == "public"
+            pool = public if in_public else private
+            chosen = rnd.sample(pool, min(3, len(pool)))
+            snap["services"].append({
+                "serviceName": f"svc{svc_n}",
+                "serviceArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/c{v}/svc{svc_n}",
+                "clusterArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/c{v}",
+                "taskDefinition": rnd.choice(task_defs), "launchType": "FARGATE",
+                "networkConfiguration": {"awsvpcConfiguration": {
+                    "subnets": chosen, "securityGroups": rnd.choice(sets),
+                    "assignPublicIp": "ENABLED" if in_public else "DISABLED"}}})
+            svc_n += 1
+    return snap
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=sorted(SIZES))
+    for key in SIZES["small"]:
+        parser.add_argument(f"--{key.replace('_', '-')}", type=int)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("-o", "--output", required=True)
+    args = parser.parse_args(argv)
+    params = dict(SIZES[args.size or "small"])
+    for key in params:
+        if getattr(args, key) is not None:
+            params[key] = getattr(args, key)
+    with open(args.output, "w", encoding="utf-8") as fh:
+        json.dump(generate(seed=args.seed, **params), fh)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
