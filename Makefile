@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean corpus
+.PHONY: demo test lint clean corpus bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check netgraph tests samples cli.py
 	$(BIN)/ruff format --check netgraph tests samples cli.py
 	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 corpus: $(STAMP)
 	$(BIN)/python ../shared/corpus/batfish/run.py --cli "$(BIN)/netgraph"

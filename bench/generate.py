@@ -200,14 +200,17 @@ def generate(*, vpcs: int, subnets: int, security_groups: int, rules_per_group: 
                              "RuleAction": "allow", "CidrBlock": cidr,
                              "PortRange": {"From": 8080, "To": 8080}}]})
             acl_n += 1
-        # ENIs and services reuse a few security-group sets of the VPC
+        # ENIs and services reuse a few security-group sets: the app tiers' sets across the
+        # VPC, and in each subnet one more of its own
         sets = [[groups[0]], [groups[0], groups[2]]] + [[g] for g in groups[3:8]]
         for _ in range(per(enis, v)):
-            sid = rnd.choice(private)
+            i = rnd.randrange(len(private))
+            sid = private[i]
+            chosen_set = rnd.choice([sets[0], sets[2 + i % (len(sets) - 2)]])
             snap["NetworkInterfaces"].append({
                 "NetworkInterfaceId": _id("eni", eni_n), "SubnetId": sid, "VpcId": vpc,
                 "PrivateIpAddress": f"10.{v}.{my_subnets.index(sid) % 256}.{4 + eni_n % 250}",
-                "Groups": [{"GroupId": g} for g in rnd.choice(sets)],
+                "Groups": [{"GroupId": g} for g in chosen_set],
                 "InterfaceType": "interface"})
             eni_n += 1
         for _ in range(per(services, v)):
@@ -220,7 +223,7 @@ def generate(*, vpcs: int, subnets: int, security_groups: int, rules_per_group: 
                 "clusterArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/c{v}",
                 "taskDefinition": rnd.choice(task_defs), "launchType": "FARGATE",
                 "networkConfiguration": {"awsvpcConfiguration": {
-                    "subnets": chosen, "securityGroups": rnd.choice(sets),
+                    "subnets": chosen, "securityGroups": rnd.choice(sets[:2]),
                     "assignPublicIp": "ENABLED" if in_public else "DISABLED"}}})
             svc_n += 1
     return snap

@@ -5,8 +5,9 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
-from netgraph.evaluate import dns
+from netgraph.evaluate import dns, iam
 from netgraph.flows import Source, SourceError
 from netgraph.graph import Destination, Hop, build_flow_graph, source_hop
 from netgraph.model import TCP, Snapshot
@@ -75,11 +76,27 @@ def _calls(snapshot: Snapshot, source: Source) -> tuple[tuple[ApiCall, ...], str
 Cache = dict[tuple[object, ...], Trace]
 
 
+@lru_cache(maxsize=8)
+def _requests_matter(snapshot: Snapshot) -> bool:
+    """Do the task's requests change any network answer? Only through an endpoint policy
+    that does not allow everything."""
+    return any(
+        ep.policy is not None and not iam.allows_everything(ep.policy)
+        for ep in (snapshot.vpc_endpoints or {}).values()
+    )
+
+
 def _network_key(
-    source: Source, target: str, calls: tuple[ApiCall, ...], role: str | None
+    snapshot: Snapshot,
+    source: Source,
+    target: str,
+    calls: tuple[ApiCall, ...],
+    role: str | None,
 ) -> tuple[object, ...]:
     """What a network verdict depends on: the subnet, the security groups, the public IP,
-    the address, the target and the requests that endpoint policies judge; not the task."""
+    the address, the target and, where an endpoint policy judges them, the requests; not
+    which task it is."""
+    requests = _requests_matter(snapshot)
     return (
         source.subnet_id,
         tuple(sorted(source.security_group_ids)),
@@ -89,8 +106,8 @@ def _network_key(
         source.kind == "ecs-service",
         "" if source.security_group_ids else source.id,
         target,
-        tuple(c for c in calls if c.target == target),
-        role,
+        tuple(c for c in calls if c.target == target) if requests else (),
+        role if requests else None,
     )
 
 
@@ -122,7 +139,7 @@ def check_source(
     network: dict[str, Trace] = {}
 
     def network_trace(target: str) -> Trace:
-        key = (*_network_key(source, target, calls, role), port)
+        key = (*_network_key(snapshot, source, target, calls, role), port)
         if cache is not None and key in cache:
             return _rebind(cache[key], source, source_hop(snapshot, source))
         dest = replace(destination_for_target(target, snapshot), calls=calls, role_arn=role)

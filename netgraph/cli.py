@@ -521,6 +521,79 @@ def explain_cmd(
     raise click.exceptions.Exit(exit_code(traces))
 
 
+@cli.command(name="scan")
+@click.argument("snapshot", type=click.Path(), required=False)
+@click.option("--all-enis", is_flag=True, help="also check every ENI (default targets)")
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="TARGET",
+    help="scan only these targets; repeatable",
+)
+@click.option("--heatmap", metavar="FILE.png", help="write sources x targets as a heatmap")
+@click.option("--top", default=10, show_default=True, help="blocking hops listed in the text")
+@_REGION
+@_FORMAT
+@_live_options
+def scan_cmd(
+    snapshot: str | None,
+    all_enis: bool,
+    targets: tuple[str, ...],
+    heatmap: str | None,
+    top: int,
+    region: str | None,
+    fmt: str,
+    live: bool,
+    clusters: tuple[str, ...],
+    vpcs: tuple[str, ...],
+    profile: str | None,
+    endpoint_url: str | None,
+) -> None:
+    """Check every ECS service (and with --all-enis every ENI) of SNAPSHOT at once."""
+    import time
+
+    from netgraph import scan as scanning
+
+    if live == bool(snapshot):
+        raise BadInput("give a SNAPSHOT file or folder, or --live (not both)")
+    for t in targets:
+        if t not in ALL_TARGETS:
+            raise BadInput(f"--target {t}: unknown target (targets: {', '.join(ALL_TARGETS)})")
+    started = time.perf_counter()
+    if live:
+        snap, where = _collect_live(region, profile, endpoint_url, vpcs, clusters, ()), "live AWS"
+    else:
+        snap, where = _load(str(snapshot), region), str(snapshot)
+    _warn(snap)
+    result = scanning.scan(snap, all_enis=all_enis, targets=targets)
+    if not result.traces:
+        raise BadInput(
+            "nothing to scan: the snapshot holds no ECS service that uses awsvpc "
+            "(and --all-enis found no ENI)"
+        )
+    seconds = time.perf_counter() - started
+    summary = scanning.summary(snap, result)
+    if fmt == "json":
+        doc = json_render.document(result.traces, snap.region, snap.account_id)
+        doc["summary"] = summary
+        click.echo(json.dumps(doc, indent=1, ensure_ascii=False))
+    else:
+        click.echo(
+            scanning.render_text(summary, _title("scan", where, snap), seconds, top), nl=False
+        )
+    if heatmap:
+        from netgraph.render import heatmap as heatmap_render
+
+        try:
+            heatmap_render.draw(result.traces, _title("scan", where, snap)).savefig(
+                heatmap, format="png", dpi=heatmap_render.DPI
+            )
+        except OSError as exc:
+            raise BadInput(f"cannot write the heatmap: {exc}") from None
+    raise click.exceptions.Exit(exit_code(result.traces))
+
+
 def _hops_text(trace: Trace) -> str:
     lines = ["hops:"]
     for i, hop in enumerate(trace.hops, 1):

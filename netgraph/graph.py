@@ -70,6 +70,9 @@ class Hop:
     fix: str | None = None
     leg: Leg = "forward"
     summary: str = ""  # for one of several DNS answers: what that answer is
+    # The hop admits part of the addresses it was asked about: a narrower question (one ENI
+    # instead of its whole subnet) may get another answer.
+    partial: bool = False
 
 
 @dataclass(frozen=True)
@@ -1245,6 +1248,7 @@ class _Builder:
                     fix=fix_for(
                         "ENI_SG_RULES_MISMATCH", group=hop_id, direction=direction, flow=flow
                     ),
+                    partial=bool(decision.matched),
                 ),
             )
             return None
@@ -1370,6 +1374,7 @@ class _Builder:
                     f"{self.acl_fix_peer(peer, denied_nets)}",
                 ),
                 leg=leg,
+                partial=not decision.denies_all,
             ),
         )
         return None

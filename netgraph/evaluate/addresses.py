@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from netgraph.model import IPAddress, IPNetwork
 
@@ -38,6 +39,7 @@ _NOT_PUBLIC = tuple(
 )
 
 
+@lru_cache(maxsize=1)
 def public_ipv4() -> tuple[IPNetwork, ...]:
     """The public IPv4 space: where an AWS service's public endpoint may be."""
     nets: list[IPNetwork] = [ipaddress.ip_network("0.0.0.0/0")]
@@ -84,12 +86,15 @@ def split(
     """Split networks into the parts inside ``rule`` and the parts outside it."""
     inside: list[IPNetwork] = []
     outside: list[IPNetwork] = []
+    r_lo, r_hi = int(rule.network_address), int(rule.broadcast_address)
     for net in networks:
         if net.version != rule.version:
             outside.append(net)
-        elif net.subnet_of(rule):  # type: ignore[arg-type]
+            continue
+        lo, hi = int(net.network_address), int(net.broadcast_address)
+        if r_lo <= lo and hi <= r_hi:
             inside.append(net)
-        elif rule.subnet_of(net):  # type: ignore[arg-type]
+        elif lo <= r_lo and r_hi <= hi:
             inside.append(rule)
             outside.extend(net.address_exclude(rule))  # type: ignore[arg-type]
         else:

@@ -320,3 +320,23 @@ def combine_any(identity: PolicyDecision, resource: PolicyDecision) -> PolicyDec
         if d.decision == "unknown":
             return d
     return identity
+
+
+def allows_everything(policy: Policy) -> bool:
+    """The default endpoint policy: Allow, Principal *, Action *, Resource *, no condition,
+    and no Deny anywhere. Such a policy cannot change any answer, whatever the request."""
+    if policy.error:
+        return False
+    if any(st.effect == "Deny" for st in policy.statements):
+        return False
+    return any(
+        st.effect == "Allow"
+        and st.actions is not None
+        and "*" in st.actions
+        and st.resources is not None
+        and "*" in st.resources
+        and not st.conditions
+        and st.not_principals is None
+        and (st.principals is None or "*" in st.principals or "*" in st.principals.get("AWS", ()))
+        for st in policy.statements
+    )

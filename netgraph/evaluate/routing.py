@@ -75,19 +75,42 @@ def _priority(route: Route) -> int:
 class _Entry:
     route: Route
     net: IPNetwork | None  # None: the route's prefix list has unknown entries
+    # The network as integers, for speed: a table is searched once per flow and network.
+    version: int = 0
+    lo: int = 0
+    hi: int = 0
+    plen: int = -1
+
+
+def _entry(route: Route, net: IPNetwork | None) -> _Entry:
+    if net is None:
+        return _Entry(route, None)
+    return _Entry(
+        route, net, net.version, int(net.network_address), int(net.broadcast_address), net.prefixlen
+    )
+
+
+_ENTRY_CACHE: dict[tuple[str, int], tuple[object, RouteTable, list[_Entry]]] = {}
 
 
 def _entries(table: RouteTable, prefix_lists: Mapping[str, PrefixList] | None) -> list[_Entry]:
+    key = (table.id, id(prefix_lists))
+    cached = _ENTRY_CACHE.get(key)
+    if cached is not None and cached[0] is prefix_lists and cached[1] is table:
+        return cached[2]
     out: list[_Entry] = []
     for route in table.routes:
         if route.destination is not None:
-            out.append(_Entry(route, route.destination))
+            out.append(_entry(route, route.destination))
             continue
         pl = (prefix_lists or {}).get(route.prefix_list_id or "")
         if pl is None or pl.cidrs is None:
             out.append(_Entry(route, None))
         else:
-            out.extend(_Entry(route, net) for net in pl.cidrs)
+            out.extend(_entry(route, net) for net in pl.cidrs)
+    if len(_ENTRY_CACHE) > 50_000:
+        _ENTRY_CACHE.clear()
+    _ENTRY_CACHE[key] = (prefix_lists, table, out)
     return out
 
 
@@ -119,29 +142,26 @@ def lookup(
     ]
     if by_identity:
         return [_match_by_identity(by_identity[0].route, entries, destination)]
-    local_nets = [e.net for e in entries if e.route.target_kind == "local" and e.net is not None]
+    local = [e for e in entries if e.route.target_kind == "local" and e.net is not None]
+    known = [e for e in entries if e.net is not None]
 
     results: list[RouteMatch] = []
     queue = list(destination)
     while queue:
         net = queue.pop(0)
-        in_vpc = any(
-            net.version == local.version and net.subnet_of(local)  # type: ignore[arg-type]
-            for local in local_nets
-        )
+        version, lo, hi = net.version, int(net.network_address), int(net.broadcast_address)
+        in_vpc = any(e.version == version and e.lo <= lo and hi <= e.hi for e in local)
         containing: list[_Entry] = []
         inside: list[_Entry] = []
-        for e in entries:
-            if e.net is None or e.net.version != net.version:
+        for e in known:
+            if e.version != version or (in_vpc and e.route.propagated):
                 continue
-            if in_vpc and e.route.propagated:
-                continue
-            if net.subnet_of(e.net):  # type: ignore[arg-type]
+            if e.lo <= lo and hi <= e.hi:
                 containing.append(e)
-            elif e.net.subnet_of(net):  # type: ignore[arg-type]
+            elif lo <= e.lo and e.hi <= hi:
                 inside.append(e)
-        best_len = max((e.net.prefixlen for e in containing if e.net), default=-1)
-        finer = [e for e in inside if e.net is not None and e.net.prefixlen > best_len]
+        best_len = max((e.plen for e in containing), default=-1)
+        finer = [e for e in inside if e.plen > best_len]
         if finer:
             # A more specific route covers part of this network: decide the parts apart.
             cut = finer[0].net

@@ -1,0 +1,91 @@
+"""`make bench`: how long a whole-account scan takes, against the floor of reading the JSON.
+
+For each size, in fresh processes (so that peak memory is each phase's own): snapshot bytes;
+`json.load` time and peak RSS (the floor); load + model; the scan with --all-enis; checks
+per second; one `check` of one service on the loaded snapshot; and total / floor.
+
+    python bench/run.py [--sizes small,medium,large] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import SIZES, generate  # noqa: E402
+
+FLOOR = """
+import gc, json, resource, sys, time
+gc.disable()
+t = time.perf_counter()
+with open(sys.argv[1], encoding="utf-8") as fh:
+    json.load(fh)
+print(json.dumps({"seconds": time.perf_counter() - t,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+SCAN = """
+import json, resource, sys, time
+from netgraph.sources.snapshot import load_snapshot
+from netgraph.scan import scan
+from netgraph.flows import service_sources
+from netgraph.check import check_source
+t0 = time.perf_counter()
+snap = load_snapshot(sys.argv[1])
+t1 = time.perf_counter()
+result = scan(snap, all_enis=True)
+t2 = time.perf_counter()
+one = service_sources(snap)[:1]
+t3 = time.perf_counter()
+for s in one:
+    check_source(snap, s)
+t4 = time.perf_counter()
+print(json.dumps({"load": t1 - t0, "scan": t2 - t1, "checks": len(result.traces),
+                  "distinct": result.distinct, "one_check": t4 - t3,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _run(code: str, path: Path) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                         text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="small,medium,large")
+    parser.add_argument("--repeat", type=int, default=1, help="best of N runs")
+    args = parser.parse_args(argv)
+    header = (f"{'size':<7} {'bytes':>11} {'json.load':>10} {'load+model':>11} {'scan':>8} "
+              f"{'checks':>8} {'distinct':>8} {'checks/s':>9} {'1 check':>8} "
+              f"{'peak MB':>8} {'json MB':>8} {'total/floor':>11}")
+    print(header)
+    print("-" * len(header))
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes.split(","):
+            path = Path(tmp) / f"{size}.json"
+            path.write_text(json.dumps(generate(**SIZES[size])), encoding="utf-8")
+            floor = min((_run(FLOOR, path) for _ in range(args.repeat)),
+                        key=lambda r: r["seconds"])
+            best = min((_run(SCAN, path) for _ in range(args.repeat)),
+                       key=lambda r: r["load"] + r["scan"])
+            total = best["load"] + best["scan"]
+            print(f"{size:<7} {path.stat().st_size:>11,} {floor['seconds']:>9.3f}s "
+                  f"{best['load']:>10.3f}s {best['scan']:>7.2f}s {best['checks']:>8,} "
+                  f"{best['distinct']:>8,} {best['checks'] / best['scan']:>9,.0f} "
+                  f"{best['one_check'] * 1000:>6.1f}ms {best['rss_mb']:>8.0f} "
+                  f"{floor['rss_mb']:>8.0f} {total / floor['seconds']:>10.1f}x", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Sources x targets, coloured by verdict: where an account breaks, at a glance.
+
+Up to ``MAX_ROWS`` rows, one per source; beyond, one per subnet and security-group set,
+coloured by the worst verdict of its sources (with their count in the label).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from netgraph.reach import Trace
+
+MAX_ROWS = 2000
+_ORDER = {"reachable": 0, "allowed": 0, "unknown": 1, "blocked": 2, "denied": 2}
+_COLOURS = ["#66bb6a", "#bdbdbd", "#e53935", "#ffffff"]  # ok, unknown, blocked, not checked
+ROW_IN = 0.16
+DPI = 100
+
+
+def _row_key(t: Trace, grouped: bool) -> str:
+    s = t.source
+    if not grouped:
+        who = s.service.name if s.service else s.id
+        return f"{who} · {s.subnet_id}"
+    return f"{s.subnet_id} · {'+'.join(sorted(s.security_group_ids)) or '-'}"
+
+
+def draw(traces: Sequence[Trace], title: str) -> Figure:
+    targets = list(dict.fromkeys(t.target for t in traces))
+    sources = list(dict.fromkeys(_row_key(t, False) for t in traces))
+    grouped = len(sources) > MAX_ROWS
+    cells: dict[tuple[str, str], int] = {}
+    members: dict[str, set[str]] = defaultdict(set)
+    for t in traces:
+        row = _row_key(t, grouped)
+        members[row].add(_row_key(t, False))
+        value = _ORDER.get(t.verdict, 1)
+        cells[(row, t.target)] = max(cells.get((row, t.target), 0), value)
+    rows = sorted(members, key=lambda r: (-max(cells.get((r, c), 0) for c in targets), r))
+    grid = np.full((len(rows), len(targets)), 3, dtype=int)
+    for i, r in enumerate(rows):
+        for j, c in enumerate(targets):
+            if (r, c) in cells:
+                grid[i, j] = cells[(r, c)]
+    height = min(1.6 + len(rows) * ROW_IN, 650 / 1.0)
+    fig = Figure(figsize=(3.5 + 1.1 * len(targets), max(height, 3.0)), dpi=DPI)
+    ax = fig.add_axes((0.32, 0.5 / max(height, 3.0), 0.64, 1 - 1.3 / max(height, 3.0)))
+    ax.imshow(
+        grid, aspect="auto", cmap=ListedColormap(_COLOURS), vmin=0, vmax=3, interpolation="nearest"
+    )
+    ax.set_xticks(range(len(targets)), targets, rotation=30, ha="left", fontsize=8)
+    ax.xaxis.tick_top()
+    labels = [f"{r} ({len(members[r])})" if grouped else r for r in rows]
+    ax.set_yticks(range(len(rows)), labels, fontsize=6 if len(rows) > 60 else 8)
+    fig.suptitle(
+        title + (" · rows grouped by subnet and security groups" if grouped else ""),
+        fontsize=10,
+        x=0.02,
+        ha="left",
+    )
+    fig.legend(
+        handles=[
+            Patch(color=_COLOURS[0], label="reachable / allowed"),
+            Patch(color=_COLOURS[1], label="unknown"),
+            Patch(color=_COLOURS[2], label="blocked / denied"),
+        ],
+        loc="lower left",
+        ncol=3,
+        frameon=False,
+        fontsize=8,
+    )
+    return fig

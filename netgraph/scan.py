@@ -1,0 +1,172 @@
+"""The whole account at once: every ECS service (and with ``all_enis`` every ENI) against
+the targets it needs, with the work done once per distinct configuration.
+
+A hop's verdict depends on the subnet, the security groups, the public IP and the target,
+not on which task it is: ``check_source`` memoizes at that grain. ENIs are first checked as
+"any address of their subnet"; that answer holds for each address unless some hop admitted
+only part of the subnet (``Hop.partial``), and only then is the ENI checked again with its
+own address.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from netgraph.check import Cache, check_source
+from netgraph.flows import Source, eni_source, service_sources
+from netgraph.graph import source_hop
+from netgraph.model import Snapshot
+from netgraph.reach import Trace
+
+# ENIs that AWS services own and that send nothing of their own.
+MANAGED_INTERFACE_TYPES = frozenset(
+    {
+        "vpc_endpoint",
+        "nat_gateway",
+        "network_load_balancer",
+        "gateway_load_balancer",
+        "gateway_load_balancer_endpoint",
+        "transit_gateway",
+        "load_balancer",
+        "api_gateway_managed",
+        "efs",
+        "quicksight",
+        "iot_rules_managed",
+        "global_accelerator_managed",
+        "trunk",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    traces: tuple[Trace, ...]
+    sources: int
+    services: int
+    enis: int
+    distinct: int  # traces actually computed (cache size)
+
+
+def scan(snapshot: Snapshot, *, all_enis: bool = False, targets: Sequence[str] = ()) -> ScanResult:
+    cache: Cache = {}
+    traces: list[Trace] = []
+    sources = service_sources(snapshot)
+    for src in sources:
+        traces.extend(check_source(snapshot, src, targets, cache=cache))
+    enis = 0
+    if all_enis:
+        for eni in (snapshot.network_interfaces or {}).values():
+            if eni.interface_type in MANAGED_INTERFACE_TYPES or eni.subnet_id is None:
+                continue
+            enis += 1
+            exact = eni_source(snapshot, eni.id)
+            wide = replace(exact, address=None)
+            for t in check_source(snapshot, wide, targets, cache=cache):
+                if exact.address is None or not any(h.partial for h in t.hops):
+                    hops = (source_hop(snapshot, exact), *t.hops[1:])
+                    traces.append(replace(t, source=exact, hops=hops))
+                else:
+                    traces.extend(check_source(snapshot, exact, [t.target], cache=cache))
+    return ScanResult(
+        tuple(traces),
+        len(sources) + enis,
+        len({s.service.arn for s in sources if s.service}),
+        enis,
+        len(cache),
+    )
+
+
+def _vpc_of(snapshot: Snapshot, source: Source) -> str:
+    subnet = (snapshot.subnets or {}).get(source.subnet_id)
+    return subnet.vpc_id if subnet else "?"
+
+
+def _who(source: Source) -> str:
+    return f"service {source.service.name}" if source.service else source.id
+
+
+def summary(snapshot: Snapshot, result: ScanResult) -> dict[str, Any]:
+    by_target: dict[str, Counter[str]] = defaultdict(Counter)
+    by_vpc: dict[str, Counter[str]] = defaultdict(Counter)
+    blocking: dict[str, dict[str, Any]] = {}
+    for t in result.traces:
+        by_target[t.target][t.verdict] += 1
+        by_vpc[_vpc_of(snapshot, t.source)][t.verdict] += 1
+        if t.blocked_at is not None:
+            entry = blocking.setdefault(
+                t.blocked_at.id,
+                {
+                    "id": t.blocked_at.id,
+                    "kind": t.blocked_at.kind,
+                    "checks": 0,
+                    "services": set(),
+                    "enis": set(),
+                    "targets": set(),
+                    "reason": t.blocked_at.reason,
+                    "fix": t.fix,
+                },
+            )
+            entry["checks"] += 1
+            (entry["services"] if t.source.service else entry["enis"]).add(_who(t.source))
+            entry["targets"].add(t.target)
+    top = sorted(blocking.values(), key=lambda e: (-e["checks"], e["id"]))
+    return {
+        "sources": result.sources,
+        "services": result.services,
+        "enis": result.enis,
+        "checks": len(result.traces),
+        "distinct_checks": result.distinct,
+        "by_target": {k: dict(v) for k, v in sorted(by_target.items())},
+        "by_vpc": {k: dict(v) for k, v in sorted(by_vpc.items())},
+        "blocking": [
+            {
+                **e,
+                "services": len(e["services"]),
+                "enis": len(e["enis"]),
+                "targets": sorted(e["targets"]),
+            }
+            for e in top
+        ],
+    }
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def render_text(s: dict[str, Any], title: str, seconds: float, limit: int = 10) -> str:
+    def counts(c: dict[str, int]) -> str:
+        order = ("reachable", "allowed", "blocked", "denied", "unknown")
+        return ", ".join(f"{c[v]} {v}" for v in order if c.get(v))
+
+    lines = [
+        title,
+        "",
+        f"{s['checks']} checks of {s['sources']} sources ({s['services']} services, "
+        f"{s['enis']} ENIs); {s['distinct_checks']} distinct configurations computed, "
+        f"in {seconds:.2f} s",
+        "",
+        "per target:",
+    ]
+    width = max((len(k) for k in s["by_target"]), default=8)
+    lines += [f"  {k:<{width}}  {counts(v)}" for k, v in s["by_target"].items()]
+    lines += ["", "per VPC:"]
+    lines += [f"  {k}  {counts(v)}" for k, v in s["by_vpc"].items()]
+    if s["blocking"]:
+        lines += ["", "most common blocking hops:"]
+        for e in s["blocking"][:limit]:
+            lines.append(
+                f"  {e['id']} ({e['kind']}) blocks {e['checks']} checks in "
+                + _plural(e["services"], "service")
+                + (f" and {_plural(e['enis'], 'ENI')}" if e["enis"] else "")
+                + f" ({', '.join(e['targets'])})"
+            )
+            lines.append(f"      {e['reason']}")
+            if e.get("fix"):
+                lines.append(f"      fix: {e['fix']}")
+        if len(s["blocking"]) > limit:
+            lines.append(f"  … and {len(s['blocking']) - limit} more (see --format json)")
+    return "\n".join(lines) + "\n"

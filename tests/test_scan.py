@@ -1,0 +1,178 @@
+"""Scan: the memoized whole-account run gives exactly the verdicts of checking each source
+alone (hypothesis over generated snapshots); summary, JSON, heatmap."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import matplotlib.image as mpimg
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from netgraph.check import check_source
+from netgraph.cli import main
+from netgraph.flows import eni_source, service_sources
+from netgraph.scan import MANAGED_INTERFACE_TYPES, scan, summary
+from netgraph.sources.snapshot import snapshot_from_data
+
+from .conftest import SAMPLES
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_generate", BENCH / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_generate"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+generate = _generator().generate
+
+
+def outcome(t: Any) -> tuple[str, str | None, str | None]:
+    return t.verdict, t.blocked_at.id if t.blocked_at else None, t.fix
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    vpcs=st.integers(1, 10),
+    subnets=st.integers(3, 14),
+    enis=st.integers(0, 25),
+    services=st.integers(1, 6),
+    seed=st.integers(0, 10_000),
+)
+def test_scan_equals_checking_each_source_alone(
+    vpcs: int, subnets: int, enis: int, services: int, seed: int
+) -> None:
+    data = generate(
+        vpcs=vpcs,
+        subnets=subnets * vpcs,
+        security_groups=4 * vpcs,
+        rules_per_group=3,
+        route_tables=3 * vpcs,
+        routes_per_table=6,
+        enis=enis,
+        services=services,
+        seed=seed,
+    )
+    snap = snapshot_from_data(data)
+    result = scan(snap, all_enis=True)
+    alone = [outcome(t) for s in service_sources(snap) for t in check_source(snap, s)]
+    for eni in (snap.network_interfaces or {}).values():
+        if eni.interface_type not in MANAGED_INTERFACE_TYPES:
+            alone += [outcome(t) for t in check_source(snap, eni_source(snap, eni.id))]
+    assert [outcome(t) for t in result.traces] == alone
+    assert result.distinct <= len(result.traces) + len(service_sources(snap)) * 2
+
+
+def test_doubling_enis_of_the_same_configurations_adds_no_work() -> None:
+    base = generate(
+        vpcs=2,
+        subnets=12,
+        security_groups=8,
+        rules_per_group=3,
+        route_tables=6,
+        routes_per_table=6,
+        enis=40,
+        services=4,
+        seed=3,
+    )
+    doubled = json.loads(json.dumps(base))
+    extra = [
+        dict(e, NetworkInterfaceId=e["NetworkInterfaceId"] + "d")
+        for e in doubled["NetworkInterfaces"]
+        if e["InterfaceType"] == "interface"
+    ]
+    doubled["NetworkInterfaces"] += extra
+    one = scan(snapshot_from_data(base), all_enis=True)
+    two = scan(snapshot_from_data(doubled), all_enis=True)
+    assert two.enis == 2 * one.enis
+    assert len(two.traces) > len(one.traces)
+    assert two.distinct == one.distinct  # the cost grows with configurations, not ENIs
+
+
+def test_summary_names_the_most_common_blocking_hop() -> None:
+    data = generate(
+        vpcs=10,
+        subnets=60,
+        security_groups=40,
+        rules_per_group=3,
+        route_tables=30,
+        routes_per_table=6,
+        enis=0,
+        services=30,
+        seed=1,
+    )
+    snap = snapshot_from_data(data)
+    s = summary(snap, scan(snap))
+    top = s["blocking"][0]
+    assert top["checks"] >= s["blocking"][-1]["checks"]
+    assert top["id"].startswith(("acl-", "igw-", "rtb-", "sg-"))
+    assert s["checks"] == sum(sum(v.values()) for v in s["by_target"].values())
+
+
+def test_scan_cli_json_text_and_heatmap(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sample = str(SAMPLES / "broken-nacl-no-ephemeral.json")
+    heat = tmp_path / "heat.png"
+    assert main(["scan", sample, "--all-enis", "--heatmap", str(heat)]) == 1
+    text = capsys.readouterr().out
+    assert "acl-0c0c0c0c0c0c0c0c1 (network-acl-inbound) blocks 10 checks in 1 service (" in text
+    image = mpimg.imread(str(heat))
+    assert image.ndim == 3 and image.shape[0] > 100
+    assert main(["scan", sample, "--format", "json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["summary"]["blocking"][0]["id"] == "acl-0c0c0c0c0c0c0c0c1"
+    assert len(doc["checks"]) == doc["summary"]["checks"] == 12
+    assert main(["scan", str(SAMPLES / "healthy-endpoints.json")]) == 0
+
+
+def test_heatmap_groups_rows_beyond_2000(tmp_path: Path) -> None:
+    from netgraph.render import heatmap
+
+    data = generate(
+        vpcs=2,
+        subnets=8,
+        security_groups=8,
+        rules_per_group=2,
+        route_tables=4,
+        routes_per_table=4,
+        enis=0,
+        services=2,
+        seed=2,
+    )
+    snap = snapshot_from_data(data)
+    traces = list(scan(snap).traces)
+    many = []
+    for i in range(2100):  # more rows than MAX_ROWS: same configurations, other services
+        t = traces[i % len(traces)]
+        svc = t.source.service
+        assert svc is not None
+        many.append(
+            type(t)(
+                **{
+                    **t.__dict__,
+                    "source": type(t.source)(
+                        **{
+                            **t.source.__dict__,
+                            "service": type(svc)(**{**svc.__dict__, "name": f"s{i}"}),
+                        }
+                    ),
+                }
+            )
+        )
+    fig = heatmap.draw(many, "t")
+    assert "grouped" in fig.texts[0].get_text()
+    fig.savefig(tmp_path / "h.png")
+    assert mpimg.imread(str(tmp_path / "h.png")).shape[0] < 30_000
