@@ -11,6 +11,7 @@ import gc
 import ipaddress
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -186,7 +187,7 @@ class Obj:
         if text is None:
             return None
         try:
-            return ipaddress.ip_network(text, strict=False)
+            return _network(text)
         except ValueError:
             raise SnapshotError(
                 f"{self.file}: {self.path}.{key}: '{text}' is not a CIDR block"
@@ -208,6 +209,12 @@ class Obj:
             if tag.opt_str("Key") == "Name":
                 return tag.opt_str("Value")
         return None
+
+
+@lru_cache(maxsize=65536)
+def _network(text: str) -> IPNetwork:
+    # The same CIDRs recur by the thousand (0.0.0.0/0, VPC CIDRs, peers): parse each once.
+    return ipaddress.ip_network(text, strict=False)
 
 
 def _describe(value: Any) -> str:
