@@ -17,7 +17,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, TypeVar, cast
 
 import networkx as nx
 
@@ -58,6 +58,7 @@ from netgraph.requirements import ApiCall, default_calls
 Status = Literal["pass", "fail", "unknown"]
 Leg = Literal["forward", "return"]
 Step = Callable[[int], "int | None"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,17 @@ class _Builder:
 
     # ---- plumbing ---------------------------------------------------------------------
 
+    def memo(self, key: tuple[object, ...], compute: Callable[..., T], *args: object) -> T:
+        """The evaluate functions are pure: their answers are kept for the whole snapshot,
+        so a scan evaluates each NACL, security-group set and route lookup once per
+        question, however many flows ask it."""
+        store = self.snapshot.memo
+        if key in store:
+            return cast(T, store[key])
+        value = compute(*args)
+        store[key] = value
+        return value
+
     def chain(self, parent: int, steps: Sequence[Step]) -> int | None:
         """Add hops one after another; a hop that fails (returns None) ends the branch."""
         node: int | None = parent
@@ -185,7 +197,9 @@ class _Builder:
 
     def resolve(self, parent: int, service: dns.AwsService | None) -> None:
         assert self.vpc is not None
-        answer = dns.resolve(self.snapshot, self.vpc, service)
+        answer = self.memo(
+            ("dns", self.vpc.id, service), dns.resolve, self.snapshot, self.vpc, service
+        )
         host = (
             service.host(self.snapshot.region, self.snapshot.account_id)
             if service
@@ -306,11 +320,14 @@ class _Builder:
                 f"{self.vpc.id if self.vpc else 'the VPC'} with private DNS, or route "
                 "0.0.0.0/0 in {table} to a NAT gateway"
             )
-        foreign = frozenset(
-            r.prefix_list_id
-            for t in (self.snapshot.route_tables or {}).values()
-            for r in t.routes
-            if r.prefix_list_id and r.target_kind == "gateway-endpoint"
+        foreign = self.memo(
+            ("gateway-endpoint-lists",),
+            lambda: frozenset(
+                r.prefix_list_id
+                for t in (self.snapshot.route_tables or {}).values()
+                for r in t.routes
+                if r.prefix_list_id and r.target_kind == "gateway-endpoint"
+            ),
         )
         self.forward(parent, peer, terminal, None, hint, foreign=foreign)
 
@@ -488,12 +505,15 @@ class _Builder:
             self.add(node, Hop(self.subnet.id, "route-table", "unknown", choice.reason))
             return
         table = choice.table
-        matches = lookup(
-            table,
-            peer.networks,
-            self.snapshot.prefix_lists,
-            destination_prefix_list=peer.prefix_list_id,
-            foreign_prefix_lists=foreign,
+        matches = self.memo(
+            ("route", table.id, peer.networks, peer.prefix_list_id, foreign),
+            lambda: lookup(
+                table,
+                peer.networks,
+                self.snapshot.prefix_lists,
+                destination_prefix_list=peer.prefix_list_id,
+                foreign_prefix_lists=foreign,
+            ),
         )
         for match in matches:
             part = replace(peer, networks=match.networks) if len(matches) > 1 else peer
@@ -895,7 +915,11 @@ class _Builder:
             self.add(cur, Hop(nat_subnet.id, "route-table", "unknown", choice.reason))
             return
         nat_table = choice.table
-        for match in lookup(nat_table, peer.networks, snap.prefix_lists):
+        nat_matches = self.memo(
+            ("route", nat_table.id, peer.networks, None, frozenset()),
+            lambda: lookup(nat_table, peer.networks, snap.prefix_lists),
+        )
+        for match in nat_matches:
             part = replace(peer, networks=match.networks)
             route2 = match.route
             if not self.nat_route_is_igw(cur, nat_id, nat_subnet, nat_table, match, part):
@@ -1211,13 +1235,16 @@ class _Builder:
             return self.add(
                 parent, Hop(self.source.id, kind, "pass", "no security group on this interface")
             )
-        decision = evaluate_security_groups(
-            groups,
-            egress=egress,
-            protocol=self.protocol,
-            port=self.port,
-            peer=peer,
-            prefix_lists=self.snapshot.prefix_lists,
+        decision = self.memo(
+            ("sg", tuple(g.id for g in groups), egress, self.protocol, self.port, peer),
+            lambda: evaluate_security_groups(
+                groups,
+                egress=egress,
+                protocol=self.protocol,
+                port=self.port,
+                peer=peer,
+                prefix_lists=self.snapshot.prefix_lists,
+            ),
         )
         hop_id = groups[0].id
         if decision.status == "fail":
@@ -1300,8 +1327,11 @@ class _Builder:
             span: PortRange = (self.port, self.port) if self.port is not None else (0, 65535)
         else:
             span = ports
-        decision = evaluate_acl(
-            acl, egress=egress, protocol=self.protocol, ports=span, peer=peer.networks
+        decision = self.memo(
+            ("acl", acl.id, egress, self.protocol, span, peer.networks),
+            lambda: evaluate_acl(
+                acl, egress=egress, protocol=self.protocol, ports=span, peer=peer.networks
+            ),
         )
         where = far_label or subnet.id
         direction = "outbound" if egress else "inbound"

@@ -48,8 +48,14 @@ def public_ipv4() -> tuple[IPNetwork, ...]:
     return tuple(sorted(nets, key=lambda n: (int(n.network_address), n.prefixlen)))
 
 
+_NOT_PUBLIC_INTS = tuple((int(n.network_address), int(n.broadcast_address)) for n in _NOT_PUBLIC)
+
+
 def is_public(address: IPAddress) -> bool:
-    return address.version == 4 and not any(address in n for n in _NOT_PUBLIC)
+    if address.version != 4:
+        return False
+    value = int(address)
+    return not any(lo <= value <= hi for lo, hi in _NOT_PUBLIC_INTS)
 
 
 @dataclass(frozen=True)
