@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -94,7 +95,6 @@ def _write_diagrams(
     if not (png or dot or svg):
         return
     from netgraph.render import diagram
-    from netgraph.render import dot as dot_render
 
     services = sorted({t.source.service.name for t in traces if t.source.service})
     parts = [
@@ -104,17 +104,24 @@ def _write_diagrams(
         f"service {', '.join(services)}" if services else "",
     ]
     title = "netgraph check · " + " · ".join(p for p in parts if p)
-    graph = diagram.check_graph(traces, title)
+    _save_diagram(diagram.check_graph(traces, title), "check", png, dot, svg)
+
+
+def _save_diagram(graph: Any, kind: str, png: str | None, dot: str | None, svg: str | None) -> None:
+    """Write a picture graph as DOT, and drawn (check run or topology) as PNG and SVG."""
+    from netgraph.render import dot as dot_render
+
+    def warn(message: str) -> None:
+        click.echo(f"netgraph: warning: {message}", err=True)
+
     try:
         if dot:
             Path(dot).write_text(dot_render.render(graph), encoding="utf-8")
         if png or svg:
             from netgraph.render import png as png_render
 
-            def warn(message: str) -> None:
-                click.echo(f"netgraph: warning: {message}", err=True)
-
-            fig = png_render.draw_check(graph, warn)
+            draw = png_render.draw_check if kind == "check" else png_render.draw_topology
+            fig = draw(graph, warn)
             if png:
                 png_render.save(fig, png, "png")
             if svg:
@@ -380,7 +387,6 @@ def draw(
     """Draw the topology of a VPC of SNAPSHOT: AZs, subnets, route tables, gateways."""
     if not (png or svg or dot):
         raise BadInput("draw needs at least one of --png FILE, --svg FILE, --dot FILE")
-    from netgraph.render import dot as dot_render
     from netgraph.render.topology import TopologyError, topology_graph
 
     snap = _load(snapshot, region)
@@ -389,22 +395,7 @@ def draw(
         graph = topology_graph(snap, vpc_id)
     except TopologyError as exc:
         raise BadInput(str(exc)) from None
-    try:
-        if dot:
-            Path(dot).write_text(dot_render.render(graph), encoding="utf-8")
-        if png or svg:
-            from netgraph.render import png as png_render
-
-            def warn(message: str) -> None:
-                click.echo(f"netgraph: warning: {message}", err=True)
-
-            fig = png_render.draw_topology(graph, warn)
-            if png:
-                png_render.save(fig, png, "png")
-            if svg:
-                png_render.save(fig, svg, "svg")
-    except OSError as exc:
-        raise BadInput(f"cannot write the diagram: {exc}") from None
+    _save_diagram(graph, "topology", png, dot, svg)
     n = sum(1 for _, d in graph.nodes(data=True) if d["kind"] == "subnet")
     click.echo(
         f"drew {graph.graph['name']}: {n} subnets, {graph.number_of_nodes()} nodes", err=True

@@ -390,54 +390,56 @@ class _Builder:
         return None
 
     def side_for_eni(self, interface_id: str) -> _FarSide | None:
+        """The far side of an instance (its primary interface) or of an ENI."""
         snap = self.snapshot
         if interface_id.startswith("i-"):
             inst = (snap.instances or {}).get(interface_id)
-            if inst is None or inst.subnet_id is None or inst.private_ip is None:
+            if inst is None:
                 return None
-            subnet = (snap.subnets or {}).get(inst.subnet_id)
-            if subnet is None:
-                return None
-            peer = Peer.address(
+            subnet_id, ip, groups, vpc_id = (
+                inst.subnet_id,
                 inst.private_ip,
-                f"{inst.id} ({inst.private_ip})",
-                group_ids=frozenset(inst.group_ids),
-                vpc_id=inst.vpc_id,
-            )
-            return _FarSide(
-                peer,
-                subnet,
                 inst.group_ids,
-                Hop(inst.id, "instance", "pass", f"{inst.id} ({inst.private_ip})"),
+                (inst.vpc_id),
             )
-        eni = (snap.network_interfaces or {}).get(interface_id)
-        if eni is None or eni.subnet_id is None or eni.primary_ip is None:
+            kind, endpoint, no_group = "instance", None, ""
+        else:
+            eni = (snap.network_interfaces or {}).get(interface_id)
+            if eni is None:
+                return None
+            subnet_id, ip, groups, vpc_id = (
+                eni.subnet_id,
+                eni.primary_ip,
+                eni.group_ids,
+                (eni.vpc_id),
+            )
+            kind = "network-interface"
+            endpoint = next(
+                (
+                    ep
+                    for ep in (snap.vpc_endpoints or {}).values()
+                    if eni.id in ep.network_interface_ids
+                ),
+                None,
+            )
+            no_group = (
+                f"{eni.id} ({eni.interface_type}) carries no security group, so none "
+                "filters what reaches it"
+            )
+        subnet = (snap.subnets or {}).get(subnet_id or "")
+        if subnet is None or ip is None:
             return None
-        subnet = (snap.subnets or {}).get(eni.subnet_id)
-        if subnet is None:
-            return None
-        peer = Peer.address(
-            eni.primary_ip,
-            f"{eni.id} ({eni.primary_ip})",
-            group_ids=frozenset(eni.group_ids),
-            vpc_id=eni.vpc_id,
-        )
-        endpoint = next(
-            (
-                ep
-                for ep in (snap.vpc_endpoints or {}).values()
-                if eni.id in ep.network_interface_ids
-            ),
-            None,
-        )
+        label = f"{interface_id} ({ip})"
+        peer = Peer.address(ip, label, group_ids=frozenset(groups), vpc_id=vpc_id)
+        # An instance always has groups; an ENI without any (NLB, NAT) is not filtered.
+        group_ids = groups if kind == "instance" or groups else None
         return _FarSide(
             peer,
             subnet,
-            eni.group_ids or None,
-            Hop(eni.id, "network-interface", "pass", f"{eni.id} ({eni.primary_ip})"),
+            group_ids,
+            Hop(interface_id, kind, "pass", label),
             endpoint=endpoint,
-            no_group_reason=f"{eni.id} ({eni.interface_type}) carries no security group, so "
-            "none filters what reaches it",
+            no_group_reason=no_group,
         )
 
     def to_interface(self, parent: int, interface_id: str) -> None:
