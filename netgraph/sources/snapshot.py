@@ -49,6 +49,10 @@ from netgraph.sources.policies import parse_policy, shipped_managed_policies
 class SnapshotError(Exception):
     """Bad input: the message is one line that names the file and the key."""
 
+    def __init__(self, message: str) -> None:
+        # Values quoted from the input may hold line breaks; the message stays one line.
+        super().__init__(message.replace("\r", "\\r").replace("\n", "\\n"))
+
 
 # Keys the format defines (snapshot-format.md). Others are ignored with a warning.
 KNOWN_KEYS = frozenset(
