@@ -841,6 +841,17 @@ class _Builder:
                 ),
             )
             return
+        if nat.state == "unknown":
+            self.add(
+                parent,
+                Hop(
+                    nat_id,
+                    "nat-gateway",
+                    "unknown",
+                    f"the State of {nat_id} is not in the snapshot (NatGateways)",
+                ),
+            )
+            return
         if nat.state != "available":
             self.add(
                 parent,
@@ -1101,6 +1112,17 @@ class _Builder:
             self.add(back, terminal)
 
     def endpoint_hop(self, parent: int, ep: VpcEndpoint, kind: str) -> int | None:
+        if ep.state == "unknown":
+            self.add(
+                parent,
+                Hop(
+                    ep.id,
+                    kind,
+                    "unknown",
+                    f"the State of {ep.id} is not in the snapshot (VpcEndpoints)",
+                ),
+            )
+            return None
         if ep.state != "available":
             self.add(
                 parent,
@@ -1124,8 +1146,9 @@ class _Builder:
                 Hop(
                     ep.id,
                     kind,
-                    "pass",
-                    f"{ep.id} ({ep.service_name}) is available and carries no endpoint policy",
+                    "unknown",
+                    f"the PolicyDocument of {ep.id} ({ep.service_name}) is not in the "
+                    "snapshot; its endpoint policy may deny the request",
                 ),
             )
         if ep.policy.error:

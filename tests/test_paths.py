@@ -299,3 +299,20 @@ def test_each_key_on_the_path_is_needed_for_reachable(key: str) -> None:
     del data[key]
     got = verdicts(data)
     assert "reachable" not in {v for (_, t), v in got.items() if t in ("ecr.api", "ecr.dkr")}
+
+
+def test_absent_states_policy_and_dhcp_id_are_unknown_not_reachable() -> None:
+    data = sample_data("healthy-nat")
+    del data["NatGateways"][0]["State"]
+    assert one(data, "ecr.api").verdict == "unknown"
+    data = sample_data("healthy-endpoints")
+    for ep in data["VpcEndpoints"]:
+        del ep["PolicyDocument"]
+    assert one(data, "s3").verdict == "unknown"
+    assert one(data, "ecr.dkr").verdict == "unknown"
+    data = sample_data("healthy-endpoints")
+    del data["VpcEndpoints"][0]["State"]
+    assert one(data, "ecr.api").verdict == "unknown"
+    data = sample_data("healthy-endpoints")
+    del data["Vpcs"][0]["DhcpOptionsId"]
+    assert one(data, "logs").verdict == "unknown"

@@ -253,8 +253,16 @@ def _answer(alternatives: list[Resolution], doubts: list[str], resolver: str) ->
 def resolve(snapshot: Snapshot, vpc: Vpc, service: AwsService | None) -> DnsAnswer:
     """Resolve ``service``'s name (None: any public name) as a task in ``vpc`` would."""
     dhcp_id = vpc.dhcp_options_id
-    if dhcp_id in (None, "default"):
+    if dhcp_id == "default":  # what describe-vpcs says of a VPC with no DHCP option set
         return _amazon_dns(snapshot, vpc, service)
+    if dhcp_id is None:
+        return _custom_dns(
+            snapshot,
+            vpc,
+            service,
+            f"the DhcpOptionsId of {vpc.id} is not in the snapshot (Vpcs), so "
+            "its DNS servers are unknown",
+        )
     if snapshot.dhcp_options is None or dhcp_id not in snapshot.dhcp_options:
         why = (
             snapshot.missing_reason("DhcpOptions")
