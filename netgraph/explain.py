@@ -7,8 +7,11 @@ Knowledge Center articles on "unable to pull secrets or registry auth" and
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
+
+from netgraph.evaluate.addresses import is_public
 
 
 @dataclass(frozen=True)
@@ -161,10 +164,10 @@ def address_hint(reason: str) -> str | None:
     if m is None:
         return None
     ip = m.group(1)
-    first, second = (int(x) for x in ip.split(".")[:2])
-    private = (
-        first == 10 or (first == 172 and 16 <= second <= 31) or (first == 192 and second == 168)
-    )
+    try:
+        private = not is_public(ipaddress.ip_address(ip))
+    except ValueError:
+        return None
     if private:
         return (
             f"{ip} is a private address: the name resolved to a VPC endpoint, and packets "
