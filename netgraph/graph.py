@@ -32,6 +32,7 @@ from netgraph.evaluate.addresses import (
     describe_ports,
     is_public,
     public_ipv4,
+    split,
     within,
 )
 from netgraph.evaluate.network_acls import DEFAULT_DENY_RULE, evaluate_acl
@@ -136,6 +137,19 @@ class _Builder:
         value = compute(*args)
         store[key] = value
         return value
+
+    def netkey(self, networks: tuple[IPNetwork, ...]) -> object:
+        """A memo key for a set of networks. Long tuples (the public address space, S3's
+        CIDRs) recur as the same few objects: hash each of them once, not at every lookup."""
+        if len(networks) <= 4:
+            return networks
+        interned = self.snapshot.memo.setdefault(("netkeys",), {})
+        assert isinstance(interned, dict)
+        entry = interned.get(id(networks))
+        if entry is None or entry[0] is not networks:
+            entry = (networks, frozenset(networks))  # keeps the tuple alive: its id stays its own
+            interned[id(networks)] = entry
+        return entry[1]
 
     def chain(self, parent: int, steps: Sequence[Step]) -> int | None:
         """Add hops one after another; a hop that fails (returns None) ends the branch."""
@@ -298,7 +312,13 @@ class _Builder:
             if service
             else f"{self.destination.label} (public)"
         )
-        peer = Peer(public_ipv4(), label, approximate=True)
+        foreign = self.foreign_lists()
+        # Another AWS service does not answer from S3's or DynamoDB's addresses: take the
+        # known CIDRs of those lists out of where it may be.
+        peer = self.memo(
+            ("public-peer", label, foreign),
+            lambda: Peer(self.public_outside(foreign), label, approximate=True),
+        )
         if service is None:
             hint = (
                 "route 0.0.0.0/0 in {table} to a NAT gateway (private subnet) or an internet "
@@ -320,7 +340,11 @@ class _Builder:
                 f"{self.vpc.id if self.vpc else 'the VPC'} with private DNS, or route "
                 "0.0.0.0/0 in {table} to a NAT gateway"
             )
-        foreign = self.memo(
+        self.forward(parent, peer, terminal, None, hint, foreign=foreign)
+
+    def foreign_lists(self) -> frozenset[str]:
+        """The prefix lists of gateway endpoints (S3, DynamoDB)."""
+        return self.memo(
             ("gateway-endpoint-lists",),
             lambda: frozenset(
                 r.prefix_list_id
@@ -329,7 +353,14 @@ class _Builder:
                 if r.prefix_list_id and r.target_kind == "gateway-endpoint"
             ),
         )
-        self.forward(parent, peer, terminal, None, hint, foreign=foreign)
+
+    def public_outside(self, lists: frozenset[str]) -> tuple[IPNetwork, ...]:
+        nets = list(public_ipv4())
+        for pl_id in sorted(lists):
+            pl = (self.snapshot.prefix_lists or {}).get(pl_id)
+            for cidr in (pl.cidrs or ()) if pl else ():
+                nets = split(nets, cidr)[1]
+        return tuple(sorted(nets, key=lambda n: (n.version, int(n.network_address))))
 
     def to_interface_endpoint(
         self, parent: int, ep: VpcEndpoint, service: dns.AwsService | None
@@ -508,7 +539,7 @@ class _Builder:
             return
         table = choice.table
         matches = self.memo(
-            ("route", table.id, peer.networks, peer.prefix_list_id, foreign),
+            ("route", table.id, self.netkey(peer.networks), peer.prefix_list_id, foreign),
             lambda: lookup(
                 table,
                 peer.networks,
@@ -741,13 +772,18 @@ class _Builder:
                 ),
             )
             return None
-        private = [
-            n
-            for n in peer.networks
-            if not (
-                n.version == 4 and is_public(n.network_address) and is_public(n.broadcast_address)
-            )
-        ]
+        private = self.memo(
+            ("not-public", self.netkey(peer.networks)),
+            lambda: [
+                n
+                for n in peer.networks
+                if not (
+                    n.version == 4
+                    and is_public(n.network_address)
+                    and is_public(n.broadcast_address)
+                )
+            ],
+        )
         if private:
             self.add(
                 parent,
@@ -929,7 +965,7 @@ class _Builder:
             return
         nat_table = choice.table
         nat_matches = self.memo(
-            ("route", nat_table.id, peer.networks, None, frozenset()),
+            ("route", nat_table.id, self.netkey(peer.networks), None, frozenset()),
             lambda: lookup(nat_table, peer.networks, snap.prefix_lists),
         )
         for match in nat_matches:
@@ -1261,7 +1297,19 @@ class _Builder:
                 parent, Hop(self.source.id, kind, "pass", "no security group on this interface")
             )
         decision = self.memo(
-            ("sg", tuple(g.id for g in groups), egress, self.protocol, self.port, peer),
+            (
+                "sg",
+                tuple(g.id for g in groups),
+                egress,
+                self.protocol,
+                self.port,
+                self.netkey(peer.networks),
+                peer.prefix_list_id,
+                peer.group_ids,
+                peer.vpc_id,
+                peer.approximate,
+                peer.label,
+            ),
             lambda: evaluate_security_groups(
                 groups,
                 egress=egress,
@@ -1353,7 +1401,7 @@ class _Builder:
         else:
             span = ports
         decision = self.memo(
-            ("acl", acl.id, egress, self.protocol, span, peer.networks),
+            ("acl", acl.id, egress, self.protocol, span, self.netkey(peer.networks)),
             lambda: evaluate_acl(
                 acl, egress=egress, protocol=self.protocol, ports=span, peer=peer.networks
             ),

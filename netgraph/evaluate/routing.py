@@ -183,7 +183,7 @@ def lookup(
             continue
         if not containing:
             results.append(
-                RouteMatch("no-route", (net,), reason=f"{table.id} has no route for {net}")
+                RouteMatch("no-route", (net,), reason=f"{table.id} has no route for them")
             )
             continue
         top = [e for e in containing if e.net is not None and e.net.prefixlen == best_len]
