@@ -15,7 +15,7 @@ from typing import Any, Literal
 import networkx as nx
 
 from netgraph.flows import Source
-from netgraph.graph import Destination, FlowGraph, Hop
+from netgraph.graph import FlowGraph, Hop
 
 Verdict = Literal["reachable", "blocked", "unknown"]
 _RANK = {"reachable": 0, "unknown": 1, "blocked": 2}
@@ -135,4 +135,4 @@ def _flow(flow: FlowGraph) -> str:
     return f"{proto}{port} to {flow.destination.label}"
 
 
-__all__ = ["Destination", "Trace", "trace"]
+__all__ = ["Trace", "trace"]

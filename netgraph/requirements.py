@@ -7,9 +7,9 @@ registry API (ecr.dkr), the layer download (S3), awslogs and secrets retrieval. 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from netgraph.arns import ecr_image, repository_arn
 from netgraph.model import TaskDefinition
 
 NETWORK_TARGETS = ("ecr.api", "ecr.dkr", "s3", "logs", "secretsmanager", "ssm", "kms", "internet")
@@ -17,21 +17,11 @@ IAM_TARGET = "iam:execution-role"
 ALL_TARGETS = (*NETWORK_TARGETS, IAM_TARGET)
 DEFAULT_TARGETS = ("ecr.api", "ecr.dkr", "s3", "logs")
 
-_ECR_IMAGE = re.compile(
-    r"^(?P<account>\d{12})\.dkr\.ecr(?:-fips)?\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/"
-)
-
 
 @dataclass(frozen=True)
 class Need:
     target: str
     why: str
-
-
-def ecr_image(image: str) -> tuple[str, str] | None:
-    """(account, region) of a private ECR image URI, else None."""
-    m = _ECR_IMAGE.match(image)
-    return (m.group("account"), m.group("region")) if m else None
 
 
 def needs(task_def: TaskDefinition, region: str, platform_version: str | None = None) -> list[Need]:
@@ -93,16 +83,6 @@ class ApiCall:
 
 def layer_bucket(region: str) -> str:
     return f"arn:aws:s3:::prod-{region}-starport-layer-bucket/*"
-
-
-def repository_arn(image: str) -> str | None:
-    """arn:aws:ecr:REGION:ACCOUNT:repository/NAME of a private ECR image URI."""
-    m = _ECR_IMAGE.match(image)
-    if m is None:
-        return None
-    path = image[m.end() :].split("@", 1)[0]  # drop a digest
-    name = path.rsplit(":", 1)[0] if ":" in path else path  # drop a tag
-    return f"arn:aws:ecr:{m.group('region')}:{m.group('account')}:repository/{name}"
 
 
 def _secret_arn(ref: str) -> str:

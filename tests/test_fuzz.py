@@ -16,10 +16,14 @@ from netgraph.sources.snapshot import SnapshotError, snapshot_from_data
 from .conftest import build
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-5, 70000) | st.text(max_size=8)
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 70000)
+    | st.text(max_size=8)
     | st.sampled_from(["10.0.0.0/8", "0.0.0.0/0", "::/0", "10.0.1.5", "-1", "tcp", "allow"]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
-                                                                max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 

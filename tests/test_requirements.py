@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from netgraph.arns import ecr_image
 from netgraph.model import ContainerDefinition, TaskDefinition
-from netgraph.requirements import ecr_image, needs
+from netgraph.requirements import needs
 
 REGION = "ap-northeast-1"
 ECR = f"111122223333.dkr.ecr.{REGION}.amazonaws.com/web:1"

@@ -125,15 +125,6 @@ def split_ports(
     return (lo, hi), rest
 
 
-def covers(outer: Sequence[IPNetwork], inner: Sequence[IPNetwork]) -> bool:
-    remaining = list(inner)
-    for net in outer:
-        remaining = split(remaining, net)[1]
-        if not remaining:
-            return True
-    return not remaining
-
-
 def describe_networks(networks: Sequence[IPNetwork], limit: int = 3) -> str:
     shown = ", ".join(str(n) for n in networks[:limit])
     more = len(networks) - limit

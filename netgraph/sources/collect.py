@@ -20,7 +20,7 @@ import botocore.exceptions
 from botocore import xform_name
 from botocore.config import Config
 
-from netgraph.requirements import repository_arn
+from netgraph.arns import repository_arn
 
 READ_ONLY_PREFIXES = ("Describe", "List", "Get")
 
