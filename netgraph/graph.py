@@ -151,6 +151,12 @@ class _Builder:
             interned[id(networks)] = entry
         return entry[1]
 
+    def block(
+        self, parent: int, hop_id: str, kind: str, reason: str, code: str, **fields: object
+    ) -> None:
+        """Add the hop that drops the packet, with its finding code and its fix."""
+        self.add(parent, Hop(hop_id, kind, "fail", reason, code=code, fix=fix_for(code, **fields)))
+
     def chain(self, parent: int, steps: Sequence[Step]) -> int | None:
         """Add hops one after another; a hop that fails (returns None) ends the branch."""
         node: int | None = parent
@@ -394,16 +400,13 @@ class _Builder:
                 )
                 sides.append(_FarSide(peer, subnet, ep.group_ids, terminal, endpoint=ep))
         if not sides:
-            self.add(
+            self.block(
                 parent,
-                Hop(
-                    ep.id,
-                    "interface-endpoint",
-                    "fail",
-                    f"{ep.id} has no network interface in any subnet",
-                    code="VPCE_NO_ENI",
-                    fix=fix_for("VPCE_NO_ENI", endpoint=ep.id),
-                ),
+                ep.id,
+                "interface-endpoint",
+                f"{ep.id} has no network interface in any subnet",
+                "VPCE_NO_ENI",
+                endpoint=ep.id,
             )
             return
         for side in sides:
@@ -653,17 +656,14 @@ class _Builder:
                 None,
             )
             if subnet is None:
-                self.add(
+                self.block(
                     parent,
-                    Hop(
-                        self.vpc.id,
-                        "vpc",
-                        "fail",
-                        f"{peer.label} is in {self.vpc.id}'s CIDR but in none of "
-                        "its subnets: nothing receives it",
-                        code="ADDRESS_NOT_IN_SUBNET",
-                        fix=fix_for("ADDRESS_NOT_IN_SUBNET", destination=peer.label),
-                    ),
+                    self.vpc.id,
+                    "vpc",
+                    f"{peer.label} is in {self.vpc.id}'s CIDR but in none of "
+                    "its subnets: nothing receives it",
+                    "ADDRESS_NOT_IN_SUBNET",
+                    destination=peer.label,
                 )
                 return
             if snap.network_interfaces is None:
@@ -678,16 +678,13 @@ class _Builder:
                     ),
                 )
                 return
-            self.add(
+            self.block(
                 parent,
-                Hop(
-                    subnet.id,
-                    "subnet",
-                    "fail",
-                    f"no network interface in the snapshot holds {peer.label} in {subnet.id}",
-                    code="NO_INTERFACE_AT_ADDRESS",
-                    fix=fix_for("NO_INTERFACE_AT_ADDRESS", destination=peer.label),
-                ),
+                subnet.id,
+                "subnet",
+                f"no network interface in the snapshot holds {peer.label} in {subnet.id}",
+                "NO_INTERFACE_AT_ADDRESS",
+                destination=peer.label,
             )
             return
         subnet = self.subnet
@@ -760,16 +757,14 @@ class _Builder:
             )
             return None
         if table.vpc_id not in igw.attached_vpc_ids:
-            self.add(
+            self.block(
                 parent,
-                Hop(
-                    igw_id,
-                    "internet-gateway",
-                    "fail",
-                    f"{igw_id} is not attached to {table.vpc_id}",
-                    code="IGW_NOT_ATTACHED",
-                    fix=fix_for("IGW_NOT_ATTACHED", igw=igw_id, vpc=table.vpc_id),
-                ),
+                igw_id,
+                "internet-gateway",
+                f"{igw_id} is not attached to {table.vpc_id}",
+                "IGW_NOT_ATTACHED",
+                igw=igw_id,
+                vpc=table.vpc_id,
             )
             return None
         private = self.memo(
@@ -785,21 +780,14 @@ class _Builder:
             ],
         )
         if private:
-            self.add(
+            self.block(
                 parent,
-                Hop(
-                    igw_id,
-                    "internet-gateway",
-                    "fail",
-                    f"{igw_id} drops traffic to non-public addresses "
-                    f"({describe_networks(private)})",
-                    code="IGW_DESTINATION_ADDRESS_NOT_PUBLIC",
-                    fix=fix_for(
-                        "IGW_DESTINATION_ADDRESS_NOT_PUBLIC",
-                        destination=describe_networks(private),
-                        igw=igw_id,
-                    ),
-                ),
+                igw_id,
+                "internet-gateway",
+                f"{igw_id} drops traffic to non-public addresses ({describe_networks(private)})",
+                "IGW_DESTINATION_ADDRESS_NOT_PUBLIC",
+                destination=describe_networks(private),
+                igw=igw_id,
             )
             return None
         if from_nat is None and not self.source.public_ip:
@@ -911,16 +899,13 @@ class _Builder:
         if nat.connectivity_type == "private" and any(
             n.version == 4 and is_public(n.network_address) for n in peer.networks
         ):
-            self.add(
+            self.block(
                 parent,
-                Hop(
-                    nat_id,
-                    "nat-gateway",
-                    "fail",
-                    f"{nat_id} is a private NAT gateway: it cannot reach the internet",
-                    code="NGW_PRIVATE_CONNECTIVITY",
-                    fix=fix_for("NGW_PRIVATE_CONNECTIVITY", nat=nat_id),
-                ),
+                nat_id,
+                "nat-gateway",
+                f"{nat_id} is a private NAT gateway: it cannot reach the internet",
+                "NGW_PRIVATE_CONNECTIVITY",
+                nat=nat_id,
             )
             return
         node = self.add(
@@ -1078,22 +1063,16 @@ class _Builder:
             else f"route {route.destination_text} -> {route.target_id}"
             + (" (blackhole)" if route.state == "blackhole" else "")
         )
-        self.add(
+        self.block(
             parent,
-            Hop(
-                nat_table.id,
-                "route-table",
-                "fail",
-                f"{nat_id} lives in {nat_subnet.id}, whose route table {nat_table.id} has "
-                f"{found} for {part.label}, not an internet gateway",
-                code="NGW_SUBNET_NO_INTERNET_ROUTE",
-                fix=fix_for(
-                    "NGW_SUBNET_NO_INTERNET_ROUTE",
-                    table=nat_table.id,
-                    subnet=nat_subnet.id,
-                    nat=nat_id,
-                ),
-            ),
+            nat_table.id,
+            "route-table",
+            f"{nat_id} lives in {nat_subnet.id}, whose route table {nat_table.id} has "
+            f"{found} for {part.label}, not an internet gateway",
+            "NGW_SUBNET_NO_INTERNET_ROUTE",
+            table=nat_table.id,
+            subnet=nat_subnet.id,
+            nat=nat_id,
         )
         return False
 
@@ -1125,16 +1104,13 @@ class _Builder:
             )
             return
         if self.protocol not in (TCP, "1"):
-            self.add(
+            self.block(
                 parent,
-                Hop(
-                    ep.id,
-                    "gateway-endpoint",
-                    "fail",
-                    f"{ep.id} is a gateway endpoint: it carries TCP and ICMP only",
-                    code="VPCE_GATEWAY_PROTOCOL_RESTRICTION",
-                    fix=fix_for("VPCE_GATEWAY_PROTOCOL_RESTRICTION", endpoint=ep.id),
-                ),
+                ep.id,
+                "gateway-endpoint",
+                f"{ep.id} is a gateway endpoint: it carries TCP and ICMP only",
+                "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
+                endpoint=ep.id,
             )
             return
         node = self.endpoint_hop(parent, ep, "gateway-endpoint")
@@ -1160,16 +1136,14 @@ class _Builder:
             )
             return None
         if ep.state != "available":
-            self.add(
+            self.block(
                 parent,
-                Hop(
-                    ep.id,
-                    kind,
-                    "fail",
-                    f"{ep.id} ({ep.service_name}) is {ep.state}",
-                    code="VPCE_BAD_STATE",
-                    fix=fix_for("VPCE_BAD_STATE", endpoint=ep.id, state=ep.state),
-                ),
+                ep.id,
+                kind,
+                f"{ep.id} ({ep.service_name}) is {ep.state}",
+                "VPCE_BAD_STATE",
+                endpoint=ep.id,
+                state=ep.state,
             )
             return None
         return self.add_policy_hop(parent, ep, kind)
@@ -1224,21 +1198,15 @@ class _Builder:
                 why = f"the endpoint policy of {ep.id} denies {call.describe()}: " + (
                     f"{d.statement.label} denies it" if d.statement else "no statement allows it"
                 )
-                self.add(
+                self.block(
                     parent,
-                    Hop(
-                        ep.id,
-                        kind,
-                        "fail",
-                        why,
-                        code="VPCE_POLICY_DENIES",
-                        fix=fix_for(
-                            "VPCE_POLICY_DENIES",
-                            endpoint=ep.id,
-                            action=call.action,
-                            resource=call.resource or "*",
-                        ),
-                    ),
+                    ep.id,
+                    kind,
+                    why,
+                    "VPCE_POLICY_DENIES",
+                    endpoint=ep.id,
+                    action=call.action,
+                    resource=call.resource or "*",
                 )
                 return None
         unknown = [(c, d) for c, d in decisions if d.decision == "unknown" and c.required]
