@@ -29,7 +29,6 @@ from netgraph.reach import Trace
 from netgraph.render import json as json_render
 from netgraph.render import text as text_render
 from netgraph.requirements import ALL_TARGETS
-from netgraph.sources.collect import CollectError, Collector, stderr_progress
 from netgraph.sources.snapshot import (
     SnapshotError,
     load_snapshot,
@@ -155,10 +154,27 @@ def _live_options(f: Callable[..., None]) -> Callable[..., None]:
     return f
 
 
-def _collector(region: str | None, profile: str | None, endpoint_url: str | None) -> Collector:
-    return Collector(
+def _collect(
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+    vpcs: Sequence[str],
+    clusters: Sequence[str],
+    services: Sequence[str],
+) -> dict[str, Any]:
+    # boto3 costs a sixth of a second to import: only the live commands pay for it.
+    from netgraph.sources.collect import CollectError, Collector, stderr_progress
+
+    collector = Collector(
         region=region, profile=profile, endpoint_url=endpoint_url, progress=stderr_progress()
     )
+    try:
+        data = collector.collect(vpcs, clusters, services)
+    except CollectError as exc:
+        raise BadInput(str(exc)) from None
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    return data
 
 
 def _collect_live(
@@ -169,13 +185,9 @@ def _collect_live(
     clusters: Sequence[str],
     services: Sequence[str],
 ) -> Snapshot:
+    data = _collect(region, profile, endpoint_url, vpcs, clusters, services)
     try:
-        data = _collector(region, profile, endpoint_url).collect(vpcs, clusters, services)
-        if sys.stderr.isatty():
-            click.echo("", err=True)
         return snapshot_from_data(data, "live AWS")
-    except CollectError as exc:
-        raise BadInput(str(exc)) from None
     except SnapshotError as exc:
         raise BadInput(f"AWS returned data netgraph cannot read: {exc}") from None
 
@@ -440,12 +452,7 @@ def collect(
     """Collect a snapshot from AWS (read-only: Describe, List and Get calls only)."""
     if services and len(clusters) != 1:
         raise BadInput("--service needs exactly one --cluster")
-    try:
-        data = _collector(region, profile, endpoint_url).collect(vpcs, clusters, services)
-    except CollectError as exc:
-        raise BadInput(str(exc)) from None
-    if sys.stderr.isatty():
-        click.echo("", err=True)
+    data = _collect(region, profile, endpoint_url, vpcs, clusters, services)
     try:
         Path(output).write_text(json.dumps(data, indent=1, default=str) + "\n", encoding="utf-8")
     except OSError as exc:
