@@ -85,6 +85,7 @@ class Collector:
     session: Any = None
     called: set[str] = field(default_factory=set)  # "service:Operation" actually sent
     _clients: dict[str, Any] = field(default_factory=dict)
+    _phase: tuple[int, int] = (0, 5)  # ECS, EC2, IAM, ECR: what the progress bar shows
 
     # ---- plumbing -------------------------------------------------------------------
 
@@ -129,7 +130,9 @@ class Collector:
     ) -> dict[str, Any] | None:
         """One call (all pages); None, with the error recorded, if it fails."""
         name = f"{service}:{operation}"
-        self.progress(f"collecting {name}")
+        done, total = self._phase
+        bar = "#" * done + "." * (total - done)
+        self.progress(f"[{bar}] {done}/{total} collecting {name}")
         client = self.client(service)
         method = xform_name(operation)
         try:
@@ -167,16 +170,21 @@ class Collector:
             "Region": region,
             "CollectedAt": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
+        self._phase = (0, 5)
         ident = self.call("sts", "GetCallerIdentity", errors)
         if ident and ident.get("Account"):
             snap["AccountId"] = ident["Account"]
 
+        self._phase = (1, 5)
         ecs = self._ecs(clusters, services, errors)
         snap.update(ecs)
         # Without --vpc, the VPCs of the services checked (else every VPC of the region).
         vpcs = list(vpc_ids)
+        self._phase = (2, 5)
         self._ec2(snap, vpcs, errors)
+        self._phase = (3, 5)
         self._iam(snap, errors)
+        self._phase = (4, 5)
         self._ecr(snap, region, errors)
         snap["CollectionErrors"] = errors
         return snap
