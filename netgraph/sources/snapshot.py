@@ -108,13 +108,28 @@ def normalize_protocol(value: str) -> str:
 # ---- a typed reader over raw JSON that knows where it is -----------------------------------
 
 
-@dataclass(frozen=True)
 class Obj:
-    """A JSON object plus the file and key path it came from, for error messages."""
+    """A JSON object plus the file and key path it came from, for error messages.
 
-    data: dict[str, Any]
-    file: str
-    path: str
+    The path is kept as (parent, key, index) and written out only when an error needs it:
+    a large account has hundreds of thousands of objects and almost never an error.
+    """
+
+    __slots__ = ("_where", "data", "file")
+
+    def __init__(
+        self, data: dict[str, Any], file: str, where: str | tuple[Obj, str, int | None]
+    ) -> None:
+        self.data = data
+        self.file = file
+        self._where = where
+
+    @property
+    def path(self) -> str:
+        if isinstance(self._where, str):
+            return self._where
+        parent, key, index = self._where
+        return f"{parent.path}.{key}" + ("" if index is None else f"[{index}]")
 
     def _fail(self, key: str, expected: str, got: Any) -> SnapshotError:
         return SnapshotError(
@@ -159,7 +174,7 @@ class Obj:
             return None
         if not isinstance(value, dict):
             raise self._fail(key, "an object", value)
-        return Obj(value, self.file, f"{self.path}.{key}")
+        return Obj(value, self.file, (self, key, None))
 
     def objs(self, key: str) -> list[Obj]:
         """A list of objects; absent means empty here (the caller decides what absent means)."""
@@ -175,7 +190,7 @@ class Obj:
                     f"{self.file}: {self.path}.{key}[{i}]: expected an object, "
                     f"got {_describe(item)}"
                 )
-            out.append(Obj(item, self.file, f"{self.path}.{key}[{i}]"))
+            out.append(Obj(item, self.file, (self, key, i)))
         return out
 
     def strs(self, key: str) -> tuple[str, ...]:
