@@ -44,7 +44,11 @@ def _tier(snapshot: Snapshot, subnet: Subnet) -> int:
     """0 public (default route to an IGW), 1 private via NAT, 2 anything else."""
     rt = _table(snapshot, subnet)
     for route in rt.routes if rt else ():
-        if route.destination is not None and route.destination.prefixlen == 0:
+        if (
+            route.destination is not None
+            and route.destination.prefixlen == 0
+            and route.state == "active"
+        ):
             return {"igw": 0, "nat": 1}.get(route.target_kind, 2)
     return 2
 
