@@ -103,7 +103,7 @@ def _network_key(
         source.public_ip,
         source.address,
         source.uses_default_group,
-        source.kind == "ecs-service",
+        source.kind,  # the fixes speak of a service, an ENI or a task
         "" if source.security_group_ids else source.id,
         target,
         tuple(c for c in calls if c.target == target) if requests else (),
