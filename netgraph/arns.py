@@ -27,3 +27,9 @@ def repository_arn(image: str) -> str | None:
     path = image[m.end() :].split("@", 1)[0]  # drop a digest
     name = path.rsplit(":", 1)[0] if ":" in path else path  # drop a tag
     return f"arn:aws:ecr:{m.group('region')}:{m.group('account')}:repository/{name}"
+
+
+def account_of(arn: str | None) -> str | None:
+    """The account id of an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:...), if it has one."""
+    parts = (arn or "").split(":")
+    return parts[4] if len(parts) > 5 and parts[0] == "arn" and parts[4].isdigit() else None

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
+from netgraph.arns import account_of
 from netgraph.evaluate import dns, iam
 from netgraph.flows import Source, SourceError
 from netgraph.graph import Destination, Hop, build_flow_graph, source_hop
@@ -69,7 +70,7 @@ def _calls(snapshot: Snapshot, source: Source) -> tuple[tuple[ApiCall, ...], str
     td = source.task_definition
     if td is None:
         return (), None
-    account = snapshot.account_id or (td.execution_role_arn or "::::").split(":")[4] or None
+    account = snapshot.account_id or account_of(td.execution_role_arn)
     return tuple(api_calls(td, snapshot.region, account)), td.execution_role_arn
 
 

@@ -21,6 +21,7 @@ from typing import Literal, TypeVar, cast
 
 import networkx as nx
 
+from netgraph.arns import account_of
 from netgraph.evaluate import dns, iam
 from netgraph.evaluate.addresses import (
     EPHEMERAL_LINUX,
@@ -1182,7 +1183,7 @@ class _Builder:
                 ),
             )
         role = dest.role_arn
-        account = role.split(":")[4] if role and role.count(":") >= 5 else None
+        account = account_of(role)
         decisions = []
         for call in calls:
             who = iam.Principal(arn=role, account=account) if call.by_role else iam.Principal()

@@ -19,11 +19,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
+from netgraph.arns import account_of
 from netgraph.evaluate import iam
 from netgraph.findings import fix_for
 from netgraph.flows import Source
 from netgraph.graph import Hop
-from netgraph.model import Policy, Role, Snapshot, TaskDefinition
+from netgraph.model import Policy, Role, Snapshot
 from netgraph.reach import Trace
 from netgraph.requirements import IAM_TARGET, ApiCall, api_calls
 from netgraph.sources.policies import shipped_managed_policies
@@ -122,7 +123,7 @@ def _with_repository(
     if call.action.lower() not in _REPOSITORY_ACTIONS or not call.resource:
         return None
     repo = call.resource
-    repo_account = repo.split(":")[4]
+    repo_account = account_of(repo)
     cross = role.account is not None and repo_account != role.account
     if snapshot.repository_policies is None:
         why = f"the repository policy of {repo} is not in the snapshot (RepositoryPolicies)"
@@ -231,7 +232,7 @@ def execution_role_trace(snapshot: Snapshot, source: Source, network: Mapping[st
         )
         hop = Hop(ref or source.id, "task-definition", "unknown", reason)
         return _trace(source, "unknown", [hop], None, reason)
-    account = snapshot.account_id or _account_of(td)
+    account = snapshot.account_id or account_of(td.execution_role_arn) or account_of(td.arn)
     calls = [c for c in api_calls(td, snapshot.region, account) if c.by_role]
     if not calls:
         hop = Hop(
@@ -336,11 +337,3 @@ def _trust_hop(role: Role, account: str | None) -> Hop:
         code="IAM_TRUST_POLICY",
         fix=fix_for("IAM_TRUST_POLICY", role=role.name, statement=json.dumps(statement)),
     )
-
-
-def _account_of(td: TaskDefinition) -> str | None:
-    for arn in (td.execution_role_arn, td.arn):
-        parts = (arn or "").split(":")
-        if len(parts) > 4 and parts[4].isdigit():
-            return parts[4]
-    return None

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from netgraph.arns import account_of
 from netgraph.model import (
     CollectionError,
     ContainerDefinition,
@@ -970,11 +971,10 @@ def _roles(raw: RawSnapshot) -> dict[str, Role] | None:
                 attached.append(doc)
         boundary = o.opt_obj("PermissionsBoundary")
         boundary_arn = boundary.opt_str("PermissionsBoundaryArn") if boundary else None
-        parts = arn.split(":")
         roles[arn] = Role(
             arn=arn,
             name=name,
-            account=parts[4] if len(parts) > 4 and parts[4] else None,
+            account=account_of(arn),
             trust_policy=_policy_value(o, "AssumeRolePolicyDocument", f"trust policy of {arn}"),
             policies=tuple(inline + attached),
             missing_policy_arns=tuple(missing),
