@@ -435,19 +435,14 @@ class _Builder:
                 inst.subnet_id,
                 inst.private_ip,
                 inst.group_ids,
-                (inst.vpc_id),
+                inst.vpc_id,
             )
             kind, endpoint, no_group = "instance", None, ""
         else:
             eni = (snap.network_interfaces or {}).get(interface_id)
             if eni is None:
                 return None
-            subnet_id, ip, groups, vpc_id = (
-                eni.subnet_id,
-                eni.primary_ip,
-                eni.group_ids,
-                (eni.vpc_id),
-            )
+            subnet_id, ip, groups, vpc_id = eni.subnet_id, eni.primary_ip, eni.group_ids, eni.vpc_id
             kind = "network-interface"
             endpoint = next(
                 (

@@ -267,29 +267,25 @@ def evaluate(policies: Sequence[Policy], request: Request) -> PolicyDecision:
             else:
                 maybe_allow.append((st, applies))
     if maybe_deny:
-        st, applies = maybe_deny[0]
-        keys = ", ".join(applies.unknown_keys)
-        return PolicyDecision(
-            "unknown",
-            st,
-            f"{st.label} denies {request.describe()} depending on {keys}, which netgraph "
-            "cannot know",
-            applies.unknown_keys,
-        )
+        return _undecided(maybe_deny[0], f"denies {request.describe()}")
     if allow is not None:
         return PolicyDecision("allow", allow, f"{request.describe()} is allowed by {allow.label}")
     if maybe_allow:
-        st, applies = maybe_allow[0]
-        keys = ", ".join(applies.unknown_keys)
-        return PolicyDecision(
-            "unknown",
-            st,
-            f"{st.label} allows {request.describe()} only depending on {keys}, which netgraph "
-            "cannot know",
-            applies.unknown_keys,
-        )
+        return _undecided(maybe_allow[0], f"allows {request.describe()} only")
     names = ", ".join(p.name for p in policies) or "no policy"
     return PolicyDecision("implicit-deny", None, f"nothing in {names} allows {request.describe()}")
+
+
+def _undecided(found: tuple[Statement, ConditionResult], what: str) -> PolicyDecision:
+    """A statement that may decide, depending on keys netgraph cannot know: say which."""
+    st, applies = found
+    keys = ", ".join(applies.unknown_keys)
+    return PolicyDecision(
+        "unknown",
+        st,
+        f"{st.label} {what} depending on {keys}, which netgraph cannot know",
+        applies.unknown_keys,
+    )
 
 
 def combine_all(*decisions: PolicyDecision) -> PolicyDecision:

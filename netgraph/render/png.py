@@ -46,23 +46,51 @@ def figure_size(g: nx.DiGraph) -> tuple[float, float]:
     return width, height
 
 
-def draw_check(g: nx.DiGraph, warn: Warn | None = None) -> Figure:
+def _warner(warn: Warn | None) -> Warn:
     def say(message: str) -> None:
         if warn is not None:
             warn(message)
         else:
-            warnings.warn(message, stacklevel=2)
+            warnings.warn(message, stacklevel=3)
 
-    width, height = figure_size(g)
+    return say
+
+
+def _page(
+    width: float,
+    height: float,
+    title: str,
+    fallback: str,
+    say: Warn,
+    x: float = 0.3,
+    y: float = TITLE_H / 2,
+) -> tuple[Figure, Axes]:
+    """A figure whose one axes is measured in inches from the top left, with its title."""
     fig = Figure(figsize=(width, height), dpi=DPI)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, width)
     ax.set_ylim(height, 0)  # y grows downwards, like a page
     ax.axis("off")
-    title, font = _label(str(g.graph.get("title", "")), "netgraph check", say)
-    ax.text(
-        0.3, TITLE_H / 2, title, fontsize=13, fontweight="bold", va="center", fontproperties=font
+    text, font = _label(title, fallback, say)
+    ax.text(x, y, text, fontsize=13, fontweight="bold", va="center", fontproperties=font)
+    return fig, ax
+
+
+def _legend(fig: Figure, handles: list[Patch], ncol: int) -> None:
+    fig.legend(
+        handles=handles,
+        loc="lower left",
+        ncol=ncol,
+        frameon=False,
+        fontsize=8,
+        bbox_to_anchor=(0.01, 0.0),
     )
+
+
+def draw_check(g: nx.DiGraph, warn: Warn | None = None) -> Figure:
+    say = _warner(warn)
+    width, height = figure_size(g)
+    fig, ax = _page(width, height, str(g.graph.get("title", "")), "netgraph check", say)
 
     band_top: list[float] = []
     y = TITLE_H
@@ -180,14 +208,7 @@ def draw_check(g: nx.DiGraph, warn: Warn | None = None) -> Figure:
             label="not reached",
         ),
     ]
-    fig.legend(
-        handles=legend,
-        loc="lower left",
-        ncol=4,
-        frameon=False,
-        fontsize=8,
-        bbox_to_anchor=(0.01, 0.0),
-    )
+    _legend(fig, legend, ncol=4)
     return fig
 
 
@@ -214,20 +235,11 @@ _TIER_NAMES = {
 
 
 def draw_topology(g: nx.DiGraph, warn: Warn | None = None) -> Figure:
-    def say(message: str) -> None:
-        if warn is not None:
-            warn(message)
-        else:
-            warnings.warn(message, stacklevel=2)
-
+    say = _warner(warn)
     width, height = float(g.graph["width"]), float(g.graph["height"])
-    fig = Figure(figsize=(width, height), dpi=DPI)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, width)
-    ax.set_ylim(height, 0)
-    ax.axis("off")
-    title, font = _label(f"netgraph draw · {g.graph['title']}", "netgraph draw", say)
-    ax.text(0.4, 0.4, title, fontsize=13, fontweight="bold", va="center", fontproperties=font)
+    fig, ax = _page(
+        width, height, f"netgraph draw · {g.graph['title']}", "netgraph draw", say, x=0.4, y=0.4
+    )
 
     vpc: Box = g.graph["vpc_box"]
     ax.add_patch(
@@ -346,14 +358,7 @@ def draw_topology(g: nx.DiGraph, warn: Warn | None = None) -> Figure:
         Patch(facecolor=c, edgecolor="#455a64", label=_TIER_NAMES[t])
         for t, c in _TIER_COLOURS.items()
     ]
-    fig.legend(
-        handles=legend,
-        loc="lower left",
-        ncol=3,
-        frameon=False,
-        fontsize=8,
-        bbox_to_anchor=(0.01, 0.0),
-    )
+    _legend(fig, legend, ncol=3)
     return fig
 
 
