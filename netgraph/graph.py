@@ -583,6 +583,18 @@ class _Builder:
             return
         route = match.route
         route_text = f"{route.destination_text} -> {route.target_id}"
+        if route.state == "unknown":
+            self.add(
+                parent,
+                Hop(
+                    table.id,
+                    "route-table",
+                    "unknown",
+                    f"route {route_text} has no State in the snapshot "
+                    "(RouteTables): it may be a blackhole",
+                ),
+            )
+            return
         if route.state == "blackhole":
             self.add(
                 parent,
@@ -749,6 +761,18 @@ class _Builder:
                     "internet-gateway",
                     "unknown",
                     f"{table.id} routes to {igw_id}, which is not in InternetGateways",
+                ),
+            )
+            return None
+        if table.vpc_id in igw.unknown_state_vpc_ids:
+            self.add(
+                parent,
+                Hop(
+                    igw_id,
+                    "internet-gateway",
+                    "unknown",
+                    f"the State of the attachment of {igw_id} to {table.vpc_id} is "
+                    "not in the snapshot (InternetGateways)",
                 ),
             )
             return None
@@ -1030,12 +1054,24 @@ class _Builder:
         if (
             match.status == "route"
             and route is not None
-            and route.state != "blackhole"
+            and route.state == "active"
             and (route.target_kind == "igw")
         ):
             return True
         if match.status in ("unknown", "ambiguous"):
             self.add(parent, Hop(nat_table.id, "route-table", "unknown", match.reason))
+            return False
+        if route is not None and route.state == "unknown":
+            self.add(
+                parent,
+                Hop(
+                    nat_table.id,
+                    "route-table",
+                    "unknown",
+                    f"route {route.destination_text} -> {route.target_id} has no "
+                    "State in the snapshot (RouteTables): it may be a blackhole",
+                ),
+            )
             return False
         if (
             route is not None

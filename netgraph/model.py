@@ -77,7 +77,7 @@ class Route:
     prefix_list_id: str | None
     target_kind: RouteTargetKind
     target_id: str
-    state: str  # active | blackhole
+    state: str  # active | blackhole | unknown (no State in the snapshot)
     origin: str  # CreateRouteTable | CreateRoute | EnableVgwRoutePropagation
 
     @property
@@ -157,6 +157,7 @@ class NetworkAcl:
 class InternetGateway:
     id: str
     attached_vpc_ids: tuple[str, ...]
+    unknown_state_vpc_ids: tuple[str, ...] = ()  # attachments without a State
 
 
 @dataclass(frozen=True)

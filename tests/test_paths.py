@@ -316,3 +316,16 @@ def test_absent_states_policy_and_dhcp_id_are_unknown_not_reachable() -> None:
     data = sample_data("healthy-endpoints")
     del data["Vpcs"][0]["DhcpOptionsId"]
     assert one(data, "logs").verdict == "unknown"
+
+
+def test_absent_route_state_or_igw_attachment_state_is_unknown() -> None:
+    data = sample_data("healthy-nat")
+    for table in data["RouteTables"]:
+        for route in table["Routes"]:
+            route.pop("State")
+    assert one(data, "ecr.api").verdict == "unknown"
+    data = sample_data("healthy-public")
+    data["InternetGateways"][0]["Attachments"][0].pop("State")
+    s = snap(data)
+    src = hypothetical_source(s, build.SUBNETS["public-a"][0], (SG_TASK,), True)
+    assert check_source(s, src, ["logs"])[0].verdict == "unknown"

@@ -624,7 +624,7 @@ def _route(o: Obj) -> Route:
         prefix_list_id=pl,
         target_kind=kind,
         target_id=target or "unknown-target",
-        state=(o.opt_str("State") or "active").lower(),
+        state=(o.opt_str("State") or "unknown").lower(),  # absent: not known, not active
         origin=o.opt_str("Origin") or "CreateRoute",
     )
 
@@ -730,7 +730,10 @@ def _internet_gateway(o: Obj) -> InternetGateway:
         attached_vpc_ids=tuple(
             a.req("VpcId")
             for a in o.objs("Attachments")
-            if (a.opt_str("State") or "available") in ("available", "attached")
+            if a.opt_str("State") in ("available", "attached")
+        ),
+        unknown_state_vpc_ids=tuple(
+            a.req("VpcId") for a in o.objs("Attachments") if a.opt_str("State") is None
         ),
     )
 
