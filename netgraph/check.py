@@ -87,6 +87,20 @@ def _requests_matter(snapshot: Snapshot) -> bool:
     )
 
 
+def configuration(source: Source) -> tuple[object, ...]:
+    """What of a source its network hops depend on: two sources with the same configuration
+    get the same hops, but for the first (the source itself)."""
+    return (
+        source.subnet_id,
+        tuple(sorted(source.security_group_ids)),
+        source.public_ip,
+        source.address,
+        source.uses_default_group,
+        source.kind,  # the fixes speak of a service, an ENI or a task
+        "" if source.security_group_ids else source.id,
+    )
+
+
 def _network_key(
     snapshot: Snapshot,
     source: Source,
@@ -99,27 +113,11 @@ def _network_key(
     which task it is."""
     requests = _requests_matter(snapshot)
     return (
-        source.subnet_id,
-        tuple(sorted(source.security_group_ids)),
-        source.public_ip,
-        source.address,
-        source.uses_default_group,
-        source.kind,  # the fixes speak of a service, an ENI or a task
-        "" if source.security_group_ids else source.id,
+        *configuration(source),
         target,
         tuple(c for c in calls if c.target == target) if requests else (),
         role if requests else None,
     )
-
-
-def _rebind(cached: Trace, source: Source, head: Hop) -> Trace:
-    """A trace computed for an equivalent source, told for this one."""
-    if cached.source is source:
-        return cached
-    hops = cached.hops
-    if hops and hops[0].kind == "source":
-        hops = (head, *hops[1:])
-    return replace(cached, source=source, hops=hops)
 
 
 def check_source(
@@ -138,11 +136,17 @@ def check_source(
     calls, role = _calls(snapshot, source)
     targets = targets_for(source, snapshot, chosen)
     network: dict[str, Trace] = {}
+    head: list[Hop] = []  # this source's first hop, made once and only when needed
 
     def network_trace(target: str) -> Trace:
         key = (*_network_key(snapshot, source, target, calls, role), port)
         if cache is not None and key in cache:
-            return _rebind(cache[key], source, source_hop(snapshot, source))
+            cached = cache[key]
+            if cached.source is source:
+                return cached
+            if not head:
+                head.append(source_hop(snapshot, source))
+            return cached.told_for(source, head[0])
         dest = replace(destination_for_target(target, snapshot), calls=calls, role_arn=role)
         result = trace(build_flow_graph(snapshot, source, dest, protocol=TCP, port=port), target)
         if cache is not None:
@@ -167,7 +171,7 @@ def check_source(
             paths,
         )
         if cache is not None and key in cache:
-            iam_trace = replace(cache[key], source=source)
+            iam_trace = cache[key].told_for(source)
         else:
             iam_trace = execution_role_trace(snapshot, source, network)
             if cache is not None:

@@ -106,12 +106,25 @@ class _FarSide:
 
 @dataclass
 class FlowGraph:
-    graph: nx.DiGraph
+    """The hops as plain lists (node i is ``hops[i]``): a scan builds tens of thousands of
+    these and only reads them once; ``to_networkx`` gives the graph for anyone who wants it."""
+
+    hops: list[Hop]
+    combine: list[str]  # "all" or "any", per node
+    children: list[list[int]]
     root: int
     source: Source
     destination: Destination
     protocol: str
     port: int | None
+
+    def to_networkx(self) -> nx.DiGraph:
+        g = nx.DiGraph()
+        for node, hop in enumerate(self.hops):
+            g.add_node(node, hop=hop, combine=self.combine[node])
+        for node, kids in enumerate(self.children):
+            g.add_edges_from((node, kid) for kid in kids)
+        return g
 
 
 @dataclass
@@ -121,7 +134,9 @@ class _Builder:
     destination: Destination
     protocol: str
     port: int | None
-    graph: nx.DiGraph = field(default_factory=nx.DiGraph)
+    hops: list[Hop] = field(default_factory=list)
+    combine: list[str] = field(default_factory=list)
+    children: list[list[int]] = field(default_factory=list)
     subnet: Subnet | None = None
     vpc: Vpc | None = None
     src_peer: Peer = field(default_factory=lambda: Peer((), "source"))
@@ -139,18 +154,26 @@ class _Builder:
         store[key] = value
         return value
 
-    def netkey(self, networks: tuple[IPNetwork, ...]) -> object:
-        """A memo key for a set of networks. Long tuples (the public address space, S3's
-        CIDRs) recur as the same few objects: hash each of them once, not at every lookup."""
-        if len(networks) <= 4:
-            return networks
-        interned = self.snapshot.memo.setdefault(("netkeys",), {})
-        assert isinstance(interned, dict)
-        entry = interned.get(id(networks))
-        if entry is None or entry[0] is not networks:
-            entry = (networks, frozenset(networks))  # keeps the tuple alive: its id stays its own
-            interned[id(networks)] = entry
-        return entry[1]
+    def netkey(self, networks: tuple[IPNetwork, ...]) -> tuple[tuple[int, int, int], ...]:
+        """A memo key for a set of networks, as plain ints. ``IPNetwork`` compares and hashes
+        in Python code, and a scan looks its keys up hundreds of thousands of times."""
+        table = self.snapshot.memo.setdefault(("netints",), {})
+        assert isinstance(table, dict)
+        # The same tuples (S3's CIDRs, the public address space) come back again and again.
+        whole = table.get(id(networks))
+        if whole is not None and whole[0] is networks:
+            return cast(tuple[tuple[int, int, int], ...], whole[1])
+        out = []
+        for n in networks:
+            entry = table.get(id(n))
+            if entry is None or entry[0] is not n:
+                # The entry keeps the network alive, so its id stays its own.
+                entry = (n, (n.version, int(n.network_address), n.prefixlen))
+                table[id(n)] = entry
+            out.append(entry[1])
+        key = tuple(out)
+        table[id(networks)] = (networks, key)
+        return key
 
     def block(
         self, parent: int, hop_id: str, kind: str, reason: str, code: str, **fields: object
@@ -168,11 +191,13 @@ class _Builder:
         return node
 
     def add(self, parent: int | None, hop: Hop, combine: str = "all") -> int:
-        node = self.graph.number_of_nodes()
-        self.graph.add_node(node, hop=hop, combine=combine)
+        node = len(self.hops)
+        self.hops.append(hop)
+        self.combine.append(combine)
+        self.children.append([])
         if parent is not None:
-            self.graph.add_edge(parent, node)
-        return int(node)
+            self.children[parent].append(node)
+        return node
 
     def flow_text(self, port: int | PortRange | None = None) -> str:
         proto = {"-1": "all traffic", "6": "TCP", "17": "UDP", "1": "ICMP"}.get(
@@ -1400,6 +1425,41 @@ class _Builder:
             span: PortRange = (self.port, self.port) if self.port is not None else (0, 65535)
         else:
             span = ports
+        # Many flows cross the same NACL with the same question: judge and word it once.
+        key = (
+            "acl-hop",
+            acl.id,
+            far_label or subnet.id,
+            egress,
+            self.protocol,
+            self.port,
+            span,
+            ports is None,
+            self.netkey(peer.networks),
+            peer.label,
+            peer.approximate,
+            peer.prefix_list_id,
+            leg,
+            self.vpc.id if self.vpc else None,
+        )
+        hop = self.memo(
+            key, self.acl_verdict, acl, subnet, egress, ports, span, peer, leg, far_label
+        )
+        node = self.add(parent, hop)
+        return None if hop.status == "fail" else node
+
+    def acl_verdict(
+        self,
+        acl: NetworkAcl,
+        subnet: Subnet,
+        egress: bool,
+        ports: PortRange | None,
+        span: PortRange,
+        peer: Peer,
+        leg: Leg,
+        far_label: str | None,
+    ) -> Hop:
+        kind = "network-acl-outbound" if egress else "network-acl-inbound"
         decision = self.memo(
             ("acl", acl.id, egress, self.protocol, span, self.netkey(peer.networks)),
             lambda: evaluate_acl(
@@ -1413,16 +1473,13 @@ class _Builder:
         leg_text = " (return traffic)" if leg == "return" else ""
         if decision.allows_all:
             rules = sorted({p.rule_number for p in decision.pieces})
-            return self.add(
-                parent,
-                Hop(
-                    acl.id,
-                    kind,
-                    "pass",
-                    f"{direction} rule {', '.join(map(str, rules))} of "
-                    f"{acl.id} ({where}) allows {what}{leg_text}",
-                    leg=leg,
-                ),
+            return Hop(
+                acl.id,
+                kind,
+                "pass",
+                f"{direction} rule {', '.join(map(str, rules))} of "
+                f"{acl.id} ({where}) allows {what}{leg_text}",
+                leg=leg,
             )
         denied = decision.denied()
         deny_rule = min(p.rule_number for p in denied)
@@ -1455,32 +1512,28 @@ class _Builder:
                 f"{denied_text}{part}{leg_text}"
             )
         if status == "unknown":
-            return self.add(parent, Hop(acl.id, kind, status, reason, leg=leg))
+            return Hop(acl.id, kind, status, reason, leg=leg)
         fix_ports = EPHEMERAL_RECOMMENDED if leg == "return" else span
         rule_clause = (
             f", with a rule number below {deny_rule}" if deny_rule != DEFAULT_DENY_RULE else ""
         )
-        self.add(
-            parent,
-            Hop(
-                acl.id,
-                kind,
-                "fail",
-                reason,
-                code="SUBNET_ACL_RESTRICTION",
-                fix=fix_for(
-                    "SUBNET_ACL_RESTRICTION",
-                    direction=direction,
-                    acl=acl.id,
-                    rule_clause=rule_clause,
-                    flow=f"{self.flow_text(fix_ports)} {to_from} "
-                    f"{self.acl_fix_peer(peer, denied_nets)}",
-                ),
-                leg=leg,
-                partial=not decision.denies_all,
+        return Hop(
+            acl.id,
+            kind,
+            "fail",
+            reason,
+            code="SUBNET_ACL_RESTRICTION",
+            fix=fix_for(
+                "SUBNET_ACL_RESTRICTION",
+                direction=direction,
+                acl=acl.id,
+                rule_clause=rule_clause,
+                flow=f"{self.flow_text(fix_ports)} {to_from} "
+                f"{self.acl_fix_peer(peer, denied_nets)}",
             ),
+            leg=leg,
+            partial=not decision.denies_all,
         )
-        return None
 
 
 def source_hop(snapshot: Snapshot, src: Source) -> Hop:
@@ -1506,7 +1559,9 @@ def build_flow_graph(
 ) -> FlowGraph:
     builder = _Builder(snapshot, source, destination, protocol, port)
     root = builder.build()
-    return FlowGraph(builder.graph, root, source, destination, protocol, port)
+    return FlowGraph(
+        builder.hops, builder.combine, builder.children, root, source, destination, protocol, port
+    )
 
 
 __all__ = ["Destination", "FlowGraph", "Hop", "build_flow_graph"]

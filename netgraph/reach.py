@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import networkx as nx
-
 from netgraph.flows import Source
 from netgraph.graph import FlowGraph, Hop
 
@@ -34,6 +32,29 @@ class Trace:
     blocked_at: Hop | None
     reason: str
     fix: str | None
+
+    def told_for(self, source: Source, head: Hop | None = None) -> Trace:
+        """This answer, for another source whose hops are the same but the first: a scan
+        computes one trace per configuration and tells it for every source that has it."""
+        hops = self.hops
+        if head is not None and hops and hops[0].kind == "source":
+            hops = (head, *hops[1:])
+        return Trace(
+            source,
+            self.target,
+            self.port,
+            self.protocol,
+            self.verdict,
+            hops,
+            self.blocked_at,
+            self.reason,
+            self.fix,
+        )
+
+    @property
+    def partial(self) -> bool:
+        """Some hop admitted only part of the addresses it was asked about."""
+        return any(h.partial for h in self.hops)
 
     def to_json(self) -> dict[str, Any]:
         blocked = None
@@ -77,17 +98,45 @@ class _Result:
     decider: Hop | None  # the failing hop (blocked) or the first unknown hop (unknown)
 
 
-def _solve(g: nx.DiGraph, node: int) -> _Result:
-    hop: Hop = g.nodes[node]["hop"]
-    children = list(g.successors(node))
-    if hop.status == "fail":
-        return _Result("blocked", (hop,), hop)
-    if not children:
-        if hop.status == "unknown":
-            return _Result("unknown", (hop,), hop)
-        return _Result("reachable", (hop,), None)
-    results = [_solve(g, c) for c in children]
-    if g.nodes[node]["combine"] == "any" and len({r.verdict for r in results}) > 1:
+def _solve(flow: FlowGraph, node: int) -> _Result:
+    # Most nodes have one child: walk such a chain without recursion, then fold it back.
+    hops, children = flow.hops, flow.children
+    chain: list[Hop] = []
+    while True:
+        hop = hops[node]
+        kids = children[node]
+        if hop.status == "fail":
+            result = _Result("blocked", (hop,), hop)
+            break
+        if not kids:
+            if hop.status == "unknown":
+                result = _Result("unknown", (hop,), hop)
+            else:
+                result = _Result("reachable", (hop,), None)
+            break
+        if len(kids) == 1:
+            chain.append(hop)
+            node = kids[0]
+            continue
+        result = _branch(flow, node, hop, kids)
+        break
+    for hop in reversed(chain):
+        result = _above(hop, result)
+    return result
+
+
+def _above(hop: Hop, worst: _Result) -> _Result:
+    """The verdict at ``hop`` given the deciding result of what lies below it."""
+    if worst.verdict == "blocked":
+        return _Result("blocked", (hop, *worst.path), worst.decider)
+    if hop.status == "unknown":
+        return _Result("unknown", (hop, *worst.path), hop)
+    return _Result(worst.verdict, (hop, *worst.path), worst.decider)
+
+
+def _branch(flow: FlowGraph, node: int, hop: Hop, kids: list[int]) -> _Result:
+    results = [_solve(flow, c) for c in kids]
+    if flow.combine[node] == "any" and len({r.verdict for r in results}) > 1:
         # One of these happens and the snapshot cannot say which.
         first_unknown = next((r for r in results if r.verdict == "unknown"), None)
         pick = first_unknown or next(r for r in results if r.verdict == "reachable")
@@ -99,16 +148,11 @@ def _solve(g: nx.DiGraph, node: int) -> _Result:
         )
         doubt = Hop(hop.id, hop.kind, "unknown", f"{hop.reason}. Outcomes: {outcomes}", leg=hop.leg)
         return _Result("unknown", (doubt, *pick.path), doubt)
-    worst = max(results, key=lambda r: _RANK[r.verdict])
-    if worst.verdict == "blocked":
-        return _Result("blocked", (hop, *worst.path), worst.decider)
-    if hop.status == "unknown":
-        return _Result("unknown", (hop, *worst.path), hop)
-    return _Result(worst.verdict, (hop, *worst.path), worst.decider)
+    return _above(hop, max(results, key=lambda r: _RANK[r.verdict]))
 
 
 def trace(flow: FlowGraph, target: str) -> Trace:
-    result = _solve(flow.graph, flow.root)
+    result = _solve(flow, flow.root)
     blocked_at = result.decider if result.verdict == "blocked" else None
     if result.verdict == "reachable":
         reason = f"every hop admits {_flow(flow)}"

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from netgraph.check import Cache, check_source
+from netgraph.check import Cache, check_source, configuration
+from netgraph.collector import collector_paused
 from netgraph.flows import Source, eni_source, service_sources
 from netgraph.graph import source_hop
 from netgraph.model import Snapshot
@@ -51,12 +52,19 @@ class ScanResult:
 
 
 def scan(snapshot: Snapshot, *, all_enis: bool = False, targets: Sequence[str] = ()) -> ScanResult:
+    with collector_paused():
+        return _scan(snapshot, all_enis, targets)
+
+
+def _scan(snapshot: Snapshot, all_enis: bool, targets: Sequence[str]) -> ScanResult:
     cache: Cache = {}
     traces: list[Trace] = []
     sources = service_sources(snapshot)
     for src in sources:
         traces.extend(check_source(snapshot, src, targets, cache=cache))
     enis = 0
+    # ENIs of one configuration share their subnet-wide answers: ask once per configuration.
+    subnet_wide: dict[tuple[object, ...], list[Trace]] = {}
     if all_enis:
         for eni in (snapshot.network_interfaces or {}).values():
             if eni.interface_type in MANAGED_INTERFACE_TYPES or eni.subnet_id is None:
@@ -64,10 +72,14 @@ def scan(snapshot: Snapshot, *, all_enis: bool = False, targets: Sequence[str] =
             enis += 1
             exact = eni_source(snapshot, eni.id)
             wide = replace(exact, address=None)
-            for t in check_source(snapshot, wide, targets, cache=cache):
-                if exact.address is None or not any(h.partial for h in t.hops):
-                    hops = (source_hop(snapshot, exact), *t.hops[1:])
-                    traces.append(replace(t, source=exact, hops=hops))
+            shared = subnet_wide.get(configuration(wide))
+            if shared is None:
+                shared = check_source(snapshot, wide, targets, cache=cache)
+                subnet_wide[configuration(wide)] = shared
+            head = source_hop(snapshot, exact)
+            for t in shared:
+                if exact.address is None or not t.partial:
+                    traces.append(t.told_for(exact, head))
                 else:
                     traces.extend(check_source(snapshot, exact, [t.target], cache=cache))
     return ScanResult(

@@ -7,7 +7,6 @@ Absent keys stay ``None`` on the model (not collected); empty lists become empty
 
 from __future__ import annotations
 
-import gc
 import ipaddress
 import json
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from netgraph.arns import account_of
+from netgraph.collector import collector_paused
 from netgraph.model import (
     CollectionError,
     ContainerDefinition,
@@ -275,19 +275,12 @@ def _read_json(path: Path) -> Any:
         raise SnapshotError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise SnapshotError(f"{path}: not UTF-8 text") from None
-    # Describe output of a large account is tens of MB; the collector is pointless while
-    # json builds millions of small objects, so pause it.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise SnapshotError(
             f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from None
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _files(path: Path) -> list[Path]:
@@ -359,15 +352,17 @@ def _merge(raw: RawSnapshot, data: Any, name: str) -> None:
 
 def load_snapshot(path: str | Path, region: str | None = None) -> Snapshot:
     """Read a snapshot file or folder. ``region`` supplies or overrides ``Region``."""
-    raw = read_raw(Path(path))
-    return build_snapshot(raw, region)
+    with collector_paused():
+        raw = read_raw(Path(path))
+        return build_snapshot(raw, region)
 
 
 def snapshot_from_data(data: Any, origin: str = "snapshot", region: str | None = None) -> Snapshot:
     """Build the model from snapshot JSON already in memory (the collector, tests)."""
     raw = RawSnapshot(lists={}, scalars={}, objects={}, present=set(), unknown={})
     _merge(raw, data, origin)
-    return build_snapshot(raw, region)
+    with collector_paused():
+        return build_snapshot(raw, region)
 
 
 def _scalar_str(raw: RawSnapshot, key: str) -> str | None:
@@ -592,7 +587,9 @@ _TARGET_KEYS: tuple[tuple[str, RouteTargetKind], ...] = (
 
 
 def _route(o: Obj) -> Route:
-    dest = o.network("DestinationCidrBlock") or o.network("DestinationIpv6CidrBlock")
+    dest = o.network("DestinationCidrBlock")
+    if dest is None:
+        dest = o.network("DestinationIpv6CidrBlock")
     pl = o.opt_str("DestinationPrefixListId")
     if dest is None and pl is None:
         raise SnapshotError(
@@ -615,7 +612,10 @@ def _route(o: Obj) -> Route:
         elif gateway.startswith("eigw-"):
             kind = "eigw"
     # An instance route also names the instance's ENI; the ENI is what forwards.
+    present = o.data
     for key, key_kind in _TARGET_KEYS:
+        if key not in present:  # a route names one target: skip the others cheaply
+            continue
         value = o.opt_str(key)
         if value is not None and not target:
             target, kind = value, key_kind
@@ -656,18 +656,28 @@ def _sg_rules(o: Obj, key: str) -> tuple[SecurityGroupRule, ...]:
     for perm in o.objs(key):
         protocol = normalize_protocol(perm.req("IpProtocol"))
         ports = (perm.opt_int("FromPort"), perm.opt_int("ToPort"))
-        for r in perm.objs("IpRanges"):
-            rules.append(SecurityGroupRule(protocol, *ports, "cidr", cidr=r.network("CidrIp")))
-        for r in perm.objs("Ipv6Ranges"):
-            rules.append(SecurityGroupRule(protocol, *ports, "cidr", cidr=r.network("CidrIpv6")))
-        for r in perm.objs("PrefixListIds"):
-            rules.append(
-                SecurityGroupRule(
-                    protocol, *ports, "prefix-list", prefix_list_id=r.req("PrefixListId")
+        # AWS sends all four lists on every permission, most of them empty.
+        present = perm.data
+        if present.get("IpRanges", []) != []:
+            for r in perm.objs("IpRanges"):
+                rules.append(SecurityGroupRule(protocol, *ports, "cidr", cidr=r.network("CidrIp")))
+        if present.get("Ipv6Ranges", []) != []:
+            for r in perm.objs("Ipv6Ranges"):
+                rules.append(
+                    SecurityGroupRule(protocol, *ports, "cidr", cidr=r.network("CidrIpv6"))
                 )
-            )
-        for r in perm.objs("UserIdGroupPairs"):
-            rules.append(SecurityGroupRule(protocol, *ports, "group", group_id=r.req("GroupId")))
+        if present.get("PrefixListIds", []) != []:
+            for r in perm.objs("PrefixListIds"):
+                rules.append(
+                    SecurityGroupRule(
+                        protocol, *ports, "prefix-list", prefix_list_id=r.req("PrefixListId")
+                    )
+                )
+        if present.get("UserIdGroupPairs", []) != []:
+            for r in perm.objs("UserIdGroupPairs"):
+                rules.append(
+                    SecurityGroupRule(protocol, *ports, "group", group_id=r.req("GroupId"))
+                )
     return tuple(r for r in rules if r.peer_kind != "cidr" or r.cidr is not None)
 
 
