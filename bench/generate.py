@@ -37,6 +37,73 @@ def _id(prefix: str, n: int) -> str:
     return f"{prefix}-{n:017x}"
 
 
+# What AWS returns besides the fields netgraph reads: real describe-* output carries them,
+# and the JSON parser (the benchmark's floor) pays for them as a real snapshot makes it.
+
+
+def _permission(protocol: str, port: int | None, cidr: str,
+                description: str | None) -> dict[str, Any]:
+    rng: dict[str, Any] = {"CidrIp": cidr}
+    if description:
+        rng["Description"] = description
+    perm: dict[str, Any] = {"IpProtocol": protocol, "IpRanges": [rng], "Ipv6Ranges": [],
+                            "PrefixListIds": [], "UserIdGroupPairs": []}
+    if port is not None:
+        perm = {"FromPort": port, **perm, "ToPort": port}
+    return perm
+
+
+def _association(table: str, n: int, subnet: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"Main": subnet is None,
+                           "RouteTableAssociationId": _id("rtbassoc", n), "RouteTableId": table,
+                           "AssociationState": {"State": "associated"}}
+    if subnet is not None:
+        out["SubnetId"] = subnet
+    return out
+
+
+def _task_eni(eni: str, subnet: str, vpc: str, az: str, ip: str,
+              groups: list[tuple[str, str]], n: int) -> dict[str, Any]:
+    dns_name = f"ip-{ip.replace('.', '-')}.{REGION}.compute.internal"
+    return {
+        "Attachment": {"AttachTime": "2026-11-02T09:14:07+00:00",
+                       "AttachmentId": _id("ela-attach", n), "DeleteOnTermination": True,
+                       "DeviceIndex": 1, "NetworkCardIndex": 0, "InstanceOwnerId": "amazon-aws",
+                       "Status": "attached"},
+        "AvailabilityZone": az,
+        "Description": f"arn:aws:ecs:{REGION}:{ACCOUNT}:attachment/"
+                       f"{n:08x}-4f1c-4e2b-9d7a-{n:012x}",
+        "Groups": [{"GroupName": name, "GroupId": gid} for gid, name in groups],
+        "InterfaceType": "interface", "Ipv6Addresses": [],
+        "MacAddress": f"06:{n >> 24 & 255:02x}:{n >> 16 & 255:02x}:{n >> 8 & 255:02x}:"
+                      f"{n & 255:02x}:3b",
+        "NetworkInterfaceId": eni, "OwnerId": ACCOUNT, "PrivateDnsName": dns_name,
+        "PrivateIpAddress": ip,
+        "PrivateIpAddresses": [{"Primary": True, "PrivateDnsName": dns_name,
+                                "PrivateIpAddress": ip}],
+        "RequesterId": "578734482556", "RequesterManaged": True, "SourceDestCheck": True,
+        "Status": "in-use", "SubnetId": subnet, "TagSet": [], "VpcId": vpc,
+    }
+
+
+def _service_details(n: int) -> dict[str, Any]:
+    return {
+        "status": "ACTIVE", "desiredCount": 2, "runningCount": 2, "pendingCount": 0,
+        "platformVersion": "LATEST", "platformFamily": "Linux", "loadBalancers": [],
+        "serviceRegistries": [], "schedulingStrategy": "REPLICA",
+        "deploymentConfiguration": {
+            "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+            "maximumPercent": 200, "minimumHealthyPercent": 100},
+        "createdAt": "2026-10-01T08:00:00+00:00", "placementConstraints": [],
+        "placementStrategy": [], "enableECSManagedTags": True, "propagateTags": "NONE",
+        "enableExecuteCommand": False,
+        "events": [{"id": f"{n:08x}-{k:04x}-4000-8000-{n * 7 + k:012x}",
+                    "createdAt": f"2026-11-2{k}T0{k}:00:00+00:00",
+                    "message": f"(service svc{n}) has reached a steady state."}
+                   for k in range(3)],
+    }
+
+
 def generate(*, vpcs: int, subnets: int, security_groups: int, rules_per_group: int,
              route_tables: int, routes_per_table: int, enis: int, services: int,
              seed: int = 1) -> dict[str, Any]:
@@ -98,9 +165,19 @@ def generate(*, vpcs: int, subnets: int, security_groups: int, rules_per_group: 
             sid = _id("subnet", subnet_n)
             subnet_n += 1
             my_subnets.append(sid)
-            snap["Subnets"].append({"SubnetId": sid, "VpcId": vpc,
-                                    "CidrBlock": f"10.{v}.{i % 256}.0/24",
-                                    "AvailabilityZone": AZS[i % 3]})
+            snap["Subnets"].append({
+                "AvailabilityZone": AZS[i % 3], "AvailabilityZoneId": f"apne1-az{i % 3 + 1}",
+                "AvailableIpAddressCount": 251 - (subnet_n * 37) % 120,
+                "CidrBlock": f"10.{v}.{i % 256}.0/24", "DefaultForAz": False,
+                "MapPublicIpOnLaunch": False, "State": "available", "SubnetId": sid,
+                "VpcId": vpc, "OwnerId": ACCOUNT, "AssignIpv6AddressOnCreation": False,
+                "Ipv6CidrBlockAssociationSet": [],
+                "Tags": [{"Key": "Name", "Value": f"{shape}-{v}-{i}"}],
+                "SubnetArn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/{sid}",
+                "EnableDns64": False, "Ipv6Native": False,
+                "PrivateDnsNameOptionsOnLaunch": {
+                    "HostnameType": "ip-name", "EnableResourceNameDnsARecord": False,
+                    "EnableResourceNameDnsAAAARecord": False}})
         public, private = my_subnets[:3], my_subnets[3:] or my_subnets
         # NAT gateways in the public subnets
         nats = []
@@ -120,17 +197,18 @@ def generate(*, vpcs: int, subnets: int, security_groups: int, rules_per_group: 
             gid = _id("sg", sg_n)
             sg_n += 1
             groups.append(gid)
-            ingress = [{"IpProtocol": "tcp", "FromPort": p, "ToPort": p,
-                        "IpRanges": [{"CidrIp": f"10.{v}.{rnd.randrange(256)}.0/24"}]}
+            ingress = [_permission("tcp", p, f"10.{v}.{rnd.randrange(256)}.0/24", None)
                        for p in rnd.sample(range(1000, 9000), rules_per_group - 1)]
-            egress = [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+            egress = [_permission("-1", None, "0.0.0.0/0", None)]
             if g == 1:  # the endpoints' group
                 port = 80 if shape == "endpoint-sg-no-443" else 443
-                ingress = [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
-                            "IpRanges": [{"CidrIp": cidr}]}] + ingress
-            snap["SecurityGroups"].append({"GroupId": gid, "GroupName": f"g{g}", "VpcId": vpc,
-                                           "IpPermissions": ingress,
-                                           "IpPermissionsEgress": egress})
+                ingress = [_permission("tcp", port, cidr, "HTTPS from the VPC")] + ingress
+            snap["SecurityGroups"].append({
+                "Description": f"security group g{g} of {shape}-{v}", "GroupName": f"g{g}",
+                "IpPermissions": ingress, "OwnerId": ACCOUNT, "GroupId": gid,
+                "IpPermissionsEgress": egress, "VpcId": vpc,
+                "Tags": [{"Key": "Name", "Value": f"g{g}"}, {"Key": "team", "Value": f"t{g % 9}"}],
+                "SecurityGroupArn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{gid}"})
         # route tables: one public, the rest private with many internal routes
         n_rt = max(per(route_tables, v), 2)
         tables = []
@@ -152,11 +230,14 @@ def generate(*, vpcs: int, subnets: int, security_groups: int, rules_per_group: 
                 routes.append({"DestinationCidrBlock": f"172.{16 + k % 16}.{k // 16 % 256}.0/24",
                                "TransitGatewayId": "tgw-0000000000000000a", "State": "active",
                                "Origin": "CreateRoute"})
-            tables.append({"RouteTableId": rid, "VpcId": vpc, "Routes": routes,
-                           "Associations": [{"Main": r == 1, "RouteTableId": rid}]})
+            tables.append({
+                "Associations": ([_association(rid, rt_n, None)] if r == 1 else []),
+                "PropagatingVgws": [], "RouteTableId": rid, "Routes": routes,
+                "Tags": [{"Key": "Name", "Value": f"{shape}-{v}-rt{r}"}], "VpcId": vpc,
+                "OwnerId": ACCOUNT})
         for i, sid in enumerate(my_subnets):
             t = tables[0] if (sid in public or shape == "public") else tables[1 + i % (n_rt - 1)]
-            t["Associations"].append({"SubnetId": sid, "RouteTableId": t["RouteTableId"]})
+            t["Associations"].append(_association(t["RouteTableId"], subnet_n + i, sid))
         snap["RouteTables"] += tables
         # endpoints
         if shape in ("endpoints", "s3-only", "nacl-no-ephemeral", "endpoint-sg-no-443"):
@@ -207,11 +288,10 @@ def generate(*, vpcs: int, subnets: int, security_groups: int, rules_per_group: 
             i = rnd.randrange(len(private))
             sid = private[i]
             chosen_set = rnd.choice([sets[0], sets[2 + i % (len(sets) - 2)]])
-            snap["NetworkInterfaces"].append({
-                "NetworkInterfaceId": _id("eni", eni_n), "SubnetId": sid, "VpcId": vpc,
-                "PrivateIpAddress": f"10.{v}.{my_subnets.index(sid) % 256}.{4 + eni_n % 250}",
-                "Groups": [{"GroupId": g} for g in chosen_set],
-                "InterfaceType": "interface"})
+            snap["NetworkInterfaces"].append(_task_eni(
+                _id("eni", eni_n), sid, vpc, AZS[my_subnets.index(sid) % 3],
+                f"10.{v}.{my_subnets.index(sid) % 256}.{4 + eni_n % 250}",
+                [(g, f"g{groups.index(g)}") for g in chosen_set], eni_n))
             eni_n += 1
         for _ in range(per(services, v)):
             in_public = shape == "public"
@@ -224,7 +304,8 @@ def generate(*, vpcs: int, subnets: int, security_groups: int, rules_per_group: 
                 "taskDefinition": rnd.choice(task_defs), "launchType": "FARGATE",
                 "networkConfiguration": {"awsvpcConfiguration": {
                     "subnets": chosen, "securityGroups": rnd.choice(sets[:2]),
-                    "assignPublicIp": "ENABLED" if in_public else "DISABLED"}}})
+                    "assignPublicIp": "ENABLED" if in_public else "DISABLED"}},
+                **_service_details(svc_n)})
             svc_n += 1
     return snap
 

@@ -1,10 +1,14 @@
 """`make bench`: how long a whole-account scan takes, against the floor of reading the JSON.
 
 For each size, in fresh processes (so that peak memory is each phase's own): snapshot bytes;
-`json.load` time and peak RSS (the floor); load + model; the scan with --all-enis; checks
-per second; one `check` of one service on the loaded snapshot; and total / floor.
+`json.load` time and peak RSS (the floor: collector paused, as netgraph's own loader runs;
+"bare" is the same call with Python's defaults); load + model; the scan, of the services
+(`scan`) and of every ENI too (`scan --all-enis`); checks per second; one `check` of one
+service on the loaded snapshot; and total / floor. The row "large, ENIs x2" adds a second
+ENI to every ENI of the large snapshot, in the same subnet with the same groups: the time
+should barely move, as the work follows distinct configurations, not ENIs.
 
-    python bench/run.py [--sizes small,medium,large] [--repeat 3]
+    python bench/run.py [--sizes small,medium,large,large-x2] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -24,7 +29,8 @@ from generate import SIZES, generate  # noqa: E402
 
 FLOOR = """
 import gc, json, resource, sys, time
-gc.disable()
+if sys.argv[2] == "paused":
+    gc.disable()
 t = time.perf_counter()
 with open(sys.argv[1], encoding="utf-8") as fh:
     json.load(fh)
@@ -41,7 +47,7 @@ from netgraph.check import check_source
 t0 = time.perf_counter()
 snap = load_snapshot(sys.argv[1])
 t1 = time.perf_counter()
-result = scan(snap, all_enis=True)
+result = scan(snap, all_enis=sys.argv[2] == "all-enis")
 t2 = time.perf_counter()
 one = service_sources(snap)[:1]
 t3 = time.perf_counter()
@@ -54,36 +60,60 @@ print(json.dumps({"load": t1 - t0, "scan": t2 - t1, "checks": len(result.traces)
 """
 
 
-def _run(code: str, path: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+def _run(code: str, path: Path, arg: str) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", code, str(path), arg], capture_output=True,
                          text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "0"})
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _doubled(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """Every task ENI twice: same subnet, same groups, another id and address."""
+    extra = []
+    for eni in snapshot["NetworkInterfaces"]:
+        if eni.get("InterfaceType") != "interface":
+            continue
+        twin = json.loads(json.dumps(eni))
+        twin["NetworkInterfaceId"] = eni["NetworkInterfaceId"].replace("eni-", "eni-f")
+        a, b, c, d = eni["PrivateIpAddress"].split(".")
+        twin["PrivateIpAddress"] = f"{a}.{b}.{c}.{(int(d) + 1) % 250 + 4}"
+        twin["PrivateIpAddresses"] = [{**p, "PrivateIpAddress": twin["PrivateIpAddress"]}
+                                      for p in eni.get("PrivateIpAddresses", [])]
+        extra.append(twin)
+    return {**snapshot, "NetworkInterfaces": snapshot["NetworkInterfaces"] + extra}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="small,medium,large")
-    parser.add_argument("--repeat", type=int, default=1, help="best of N runs")
+    parser.add_argument("--sizes", default="small,medium,large,large-x2")
+    parser.add_argument("--repeat", type=int, default=3, help="best of N runs")
     args = parser.parse_args(argv)
-    header = (f"{'size':<7} {'bytes':>11} {'json.load':>10} {'load+model':>11} {'scan':>8} "
-              f"{'checks':>8} {'distinct':>8} {'checks/s':>9} {'1 check':>8} "
-              f"{'peak MB':>8} {'json MB':>8} {'total/floor':>11}")
+    header = (f"{'size':<9} {'scan':<10} {'bytes':>11} {'json.load':>10} {'bare':>6} "
+              f"{'load+model':>11} {'scan':>7} {'checks':>8} {'distinct':>8} {'checks/s':>9} "
+              f"{'1 check':>8} {'peak MB':>8} {'json MB':>8} {'total/floor':>11}")
     print(header)
     print("-" * len(header))
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes.split(","):
             path = Path(tmp) / f"{size}.json"
-            path.write_text(json.dumps(generate(**SIZES[size])), encoding="utf-8")
-            floor = min((_run(FLOOR, path) for _ in range(args.repeat)),
+            data = generate(**SIZES[size.removesuffix("-x2")])
+            if size.endswith("-x2"):
+                data = _doubled(data)
+            path.write_text(json.dumps(data), encoding="utf-8")
+            del data
+            floor = min((_run(FLOOR, path, "paused") for _ in range(args.repeat)),
                         key=lambda r: r["seconds"])
-            best = min((_run(SCAN, path) for _ in range(args.repeat)),
-                       key=lambda r: r["load"] + r["scan"])
-            total = best["load"] + best["scan"]
-            print(f"{size:<7} {path.stat().st_size:>11,} {floor['seconds']:>9.3f}s "
-                  f"{best['load']:>10.3f}s {best['scan']:>7.2f}s {best['checks']:>8,} "
-                  f"{best['distinct']:>8,} {best['checks'] / best['scan']:>9,.0f} "
-                  f"{best['one_check'] * 1000:>6.1f}ms {best['rss_mb']:>8.0f} "
-                  f"{floor['rss_mb']:>8.0f} {total / floor['seconds']:>10.1f}x", flush=True)
+            bare = min(_run(FLOOR, path, "bare")["seconds"] for _ in range(args.repeat))
+            for mode in ("services", "all-enis"):
+                best = min((_run(SCAN, path, mode) for _ in range(args.repeat)),
+                           key=lambda r: r["load"] + r["scan"])
+                total = best["load"] + best["scan"]
+                label = "" if mode == "services" else "--all-enis"
+                print(f"{size:<9} {label:<10} {path.stat().st_size:>11,} "
+                      f"{floor['seconds']:>9.3f}s {bare:>5.2f}s "
+                      f"{best['load']:>10.3f}s {best['scan']:>6.2f}s {best['checks']:>8,} "
+                      f"{best['distinct']:>8,} {best['checks'] / best['scan']:>9,.0f} "
+                      f"{best['one_check'] * 1000:>6.1f}ms {best['rss_mb']:>8.0f} "
+                      f"{floor['rss_mb']:>8.0f} {total / floor['seconds']:>10.1f}x", flush=True)
     return 0
 
 

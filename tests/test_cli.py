@@ -72,6 +72,15 @@ def test_region_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixt
             "PrivateDnsEnabled: expected true or false",
         ),
         (lambda d: d["SecurityGroups"].append(7), "$.SecurityGroups[3]: expected an object"),
+        # The loader skips empty peer lists cheaply; any other value is still checked.
+        (
+            lambda d: d["SecurityGroups"][0]["IpPermissions"][0].update(Ipv6Ranges={}),
+            "IpPermissions[0].Ipv6Ranges: expected a list",
+        ),
+        (
+            lambda d: d["SecurityGroups"][0]["IpPermissions"][0].update(UserIdGroupPairs=0),
+            "IpPermissions[0].UserIdGroupPairs: expected a list",
+        ),
     ],
 )
 def test_wrong_types_name_file_and_key(

@@ -329,3 +329,21 @@ def test_absent_route_state_or_igw_attachment_state_is_unknown() -> None:
     s = snap(data)
     src = hypothetical_source(s, build.SUBNETS["public-a"][0], (SG_TASK,), True)
     assert check_source(s, src, ["logs"])[0].verdict == "unknown"
+
+
+def test_flow_graph_as_networkx_is_a_tree_from_the_source() -> None:
+    import networkx as nx
+
+    from netgraph.check import destination_for_target
+    from netgraph.graph import build_flow_graph
+
+    s = snap(sample_data("healthy-endpoints"))
+    source = hypothetical_source(s, TASK_SUBNET, (SG_TASK,), False)
+    flow = build_flow_graph(s, source, destination_for_target("ecr.api", s))
+    g = flow.to_networkx()
+    assert nx.is_arborescence(g)
+    assert g.in_degree(flow.root) == 0
+    assert [g.nodes[n]["hop"] for n in g.nodes] == flow.hops
+    # The ecr.api endpoint has one ENI per AZ: the path forks into one branch each.
+    leaves = [g.nodes[n]["hop"] for n in g.nodes if g.out_degree(n) == 0]
+    assert len(leaves) == 2 and {h.status for h in leaves} == {"pass"}

@@ -37,8 +37,17 @@ def _generator() -> Any:
 generate = _generator().generate
 
 
-def outcome(t: Any) -> tuple[str, str | None, str | None]:
-    return t.verdict, t.blocked_at.id if t.blocked_at else None, t.fix
+def outcome(t: Any) -> tuple[object, ...]:
+    # A scan tells one configuration's answer for each of its sources: the source and its
+    # own first hop must be this source's, the verdict, blocking hop and fix the same.
+    return (
+        t.source,
+        t.hops[0],
+        t.target,
+        t.verdict,
+        t.blocked_at.id if t.blocked_at else None,
+        t.fix,
+    )
 
 
 @settings(
