@@ -795,6 +795,8 @@ def _ips(o: Obj) -> tuple[list[IPAddress], IPAddress | None]:
     if primary is not None:
         private.append(primary)
     for p in o.objs("PrivateIpAddresses"):
+        if primary is not None and p.data.get("PrivateIpAddress") == o.data["PrivateIpAddress"]:
+            continue  # the primary address again, as AWS lists it: already read
         ip = p.address("PrivateIpAddress")
         if ip is not None and ip not in private:
             private.append(ip)
