@@ -6,6 +6,7 @@ import ipaddress
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
+from typing import cast
 
 from netgraph.arns import account_of
 from netgraph.evaluate import dns, iam
@@ -71,7 +72,11 @@ def _calls(snapshot: Snapshot, source: Source) -> tuple[tuple[ApiCall, ...], str
     if td is None:
         return (), None
     account = snapshot.account_id or account_of(td.execution_role_arn)
-    return tuple(api_calls(td, snapshot.region, account)), td.execution_role_arn
+    key = ("api-calls", td.arn, account)  # services share a few task definitions
+    calls = snapshot.memo.get(key)
+    if calls is None:
+        calls = snapshot.memo[key] = tuple(api_calls(td, snapshot.region, account))
+    return cast(tuple[ApiCall, ...], calls), td.execution_role_arn
 
 
 Cache = dict[tuple[object, ...], Trace]

@@ -10,6 +10,7 @@ AWS: https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -90,10 +91,61 @@ def _entry(route: Route, net: IPNetwork | None) -> _Entry:
     )
 
 
-_ENTRY_CACHE: dict[tuple[str, int], tuple[object, RouteTable, list[_Entry]]] = {}
+@dataclass(frozen=True)
+class _Index:
+    """A table's entries, found by address rather than by walking the list: the containing
+    ones by prefix length (``lo`` masked to that length), the finer ones by start address.
+    A scan asks each table about the whole public address space (tens of networks) once."""
+
+    entries: list[_Entry]  # in table order
+    local: list[_Entry]
+    buckets: dict[tuple[int, int], dict[int, list[int]]]  # (version, plen) -> lo -> positions
+    lengths: dict[int, list[int]]  # version -> prefix lengths present, shortest first
+    starts: dict[int, tuple[list[int], list[int]]]  # version -> (los, positions) sorted by lo
+
+    def containing(self, version: int, lo: int, plen: int) -> list[int]:
+        bits = 32 if version == 4 else 128
+        found: list[int] = []
+        for length in self.lengths.get(version, ()):
+            if length > plen:
+                break
+            shift = bits - length
+            found += self.buckets[(version, length)].get(lo >> shift << shift, ())
+        return sorted(found)
+
+    def finer(self, version: int, lo: int, hi: int, plen: int) -> list[int]:
+        los, positions = self.starts.get(version, ([], []))
+        first, last = bisect_left(los, lo), bisect_right(los, hi)
+        return sorted(i for i in positions[first:last] if self.entries[i].plen > plen)
 
 
-def _entries(table: RouteTable, prefix_lists: Mapping[str, PrefixList] | None) -> list[_Entry]:
+def _index(entries: list[_Entry]) -> _Index:
+    buckets: dict[tuple[int, int], dict[int, list[int]]] = {}
+    starts: dict[int, list[tuple[int, int]]] = {}
+    for i, e in enumerate(entries):
+        if e.net is None:
+            continue
+        buckets.setdefault((e.version, e.plen), {}).setdefault(e.lo, []).append(i)
+        starts.setdefault(e.version, []).append((e.lo, i))
+    lengths: dict[int, list[int]] = {}
+    for version, length in sorted(buckets):
+        lengths.setdefault(version, []).append(length)
+    return _Index(
+        entries,
+        [e for e in entries if e.route.target_kind == "local" and e.net is not None],
+        buckets,
+        lengths,
+        {
+            v: ([lo for lo, _ in sorted(pairs)], [i for _, i in sorted(pairs)])
+            for v, pairs in starts.items()
+        },
+    )
+
+
+_ENTRY_CACHE: dict[tuple[str, int], tuple[object, RouteTable, _Index]] = {}
+
+
+def _entries(table: RouteTable, prefix_lists: Mapping[str, PrefixList] | None) -> _Index:
     key = (table.id, id(prefix_lists))
     cached = _ENTRY_CACHE.get(key)
     if cached is not None and cached[0] is prefix_lists and cached[1] is table:
@@ -110,8 +162,9 @@ def _entries(table: RouteTable, prefix_lists: Mapping[str, PrefixList] | None) -
             out.extend(_entry(route, net) for net in pl.cidrs)
     if len(_ENTRY_CACHE) > 50_000:
         _ENTRY_CACHE.clear()
-    _ENTRY_CACHE[key] = (prefix_lists, table, out)
-    return out
+    index = _index(out)
+    _ENTRY_CACHE[key] = (prefix_lists, table, index)
+    return index
 
 
 def lookup(
@@ -129,7 +182,8 @@ def lookup(
     prefix list the destination *is* (S3 through its gateway endpoint) for when that list's
     CIDRs are not in the snapshot: a route to it then matches by identity.
     """
-    entries = _entries(table, prefix_lists)
+    index = _entries(table, prefix_lists)
+    entries = index.entries
     unknown_lists = sorted(
         {
             e.route.prefix_list_id or ""
@@ -142,26 +196,27 @@ def lookup(
     ]
     if by_identity:
         return [_match_by_identity(by_identity[0].route, entries, destination)]
-    local = [e for e in entries if e.route.target_kind == "local" and e.net is not None]
-    known = [e for e in entries if e.net is not None]
+    local = index.local
 
     results: list[RouteMatch] = []
     queue = list(destination)
     while queue:
         net = queue.pop(0)
         version, lo, hi = net.version, int(net.network_address), int(net.broadcast_address)
+        plen = net.prefixlen
         in_vpc = any(e.version == version and e.lo <= lo and hi <= e.hi for e in local)
-        containing: list[_Entry] = []
-        inside: list[_Entry] = []
-        for e in known:
-            if e.version != version or (in_vpc and e.route.propagated):
-                continue
-            if e.lo <= lo and hi <= e.hi:
-                containing.append(e)
-            elif lo <= e.lo and e.hi <= hi:
-                inside.append(e)
+        # Propagated routes never beat local, so inside the VPC they do not count at all.
+        containing = [
+            entries[i]
+            for i in index.containing(version, lo, plen)
+            if not (in_vpc and entries[i].route.propagated)
+        ]
         best_len = max((e.plen for e in containing), default=-1)
-        finer = [e for e in inside if e.plen > best_len]
+        finer = [
+            entries[i]
+            for i in index.finer(version, lo, hi, plen)
+            if not (in_vpc and entries[i].route.propagated)
+        ]
         if finer:
             # A more specific route covers part of this network: decide the parts apart.
             cut = finer[0].net
