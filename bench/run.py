@@ -87,9 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="small,medium,large,large-x2")
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs")
     args = parser.parse_args(argv)
-    header = (f"{'size':<9} {'scan':<10} {'bytes':>11} {'json.load':>10} {'bare':>6} "
+    header = (f"{'size':<9} {'scan':<10} {'bytes':>11} {'json.load':>10} {'bare':>7} "
               f"{'load+model':>11} {'scan':>7} {'checks':>8} {'distinct':>8} {'checks/s':>9} "
-              f"{'1 check':>8} {'peak MB':>8} {'json MB':>8} {'total/floor':>11}")
+              f"{'1 check':>8} {'peak MB':>8} {'json MB':>8} {'total/floor':>11} "
+              f"{'total/bare':>10}")
     print(header)
     print("-" * len(header))
     with tempfile.TemporaryDirectory() as tmp:
@@ -109,11 +110,12 @@ def main(argv: list[str] | None = None) -> int:
                 total = best["load"] + best["scan"]
                 label = "" if mode == "services" else "--all-enis"
                 print(f"{size:<9} {label:<10} {path.stat().st_size:>11,} "
-                      f"{floor['seconds']:>9.3f}s {bare:>5.2f}s "
+                      f"{floor['seconds']:>9.3f}s {bare:>6.3f}s "
                       f"{best['load']:>10.3f}s {best['scan']:>6.2f}s {best['checks']:>8,} "
                       f"{best['distinct']:>8,} {best['checks'] / best['scan']:>9,.0f} "
                       f"{best['one_check'] * 1000:>6.1f}ms {best['rss_mb']:>8.0f} "
-                      f"{floor['rss_mb']:>8.0f} {total / floor['seconds']:>10.1f}x", flush=True)
+                      f"{floor['rss_mb']:>8.0f} {total / floor['seconds']:>10.1f}x "
+                      f"{total / bare:>9.1f}x", flush=True)
     return 0
 
 

@@ -72,10 +72,10 @@ def _scan(snapshot: Snapshot, all_enis: bool, targets: Sequence[str]) -> ScanRes
             enis += 1
             exact = eni_source(snapshot, eni.id)
             wide = replace(exact, address=None)
-            shared = subnet_wide.get(configuration(wide))
+            config = configuration(wide)
+            shared = subnet_wide.get(config)
             if shared is None:
-                shared = check_source(snapshot, wide, targets, cache=cache)
-                subnet_wide[configuration(wide)] = shared
+                shared = subnet_wide[config] = check_source(snapshot, wide, targets, cache=cache)
             head = source_hop(snapshot, exact)
             for t in shared:
                 if exact.address is None or not t.partial:
