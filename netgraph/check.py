@@ -79,7 +79,10 @@ def _calls(snapshot: Snapshot, source: Source) -> tuple[tuple[ApiCall, ...], str
     return cast(tuple[ApiCall, ...], calls), td.execution_role_arn
 
 
-Cache = dict[tuple[object, ...], Trace]
+# A cache entry is a trace, or KIND_SPECIFIC: the answer for that configuration speaks of
+# the kind of source, and each kind's trace is kept under the key plus the kind.
+KIND_SPECIFIC = "kind-specific"
+Cache = dict[tuple[object, ...], Trace | str]
 
 
 @lru_cache(maxsize=8)
@@ -101,7 +104,6 @@ def configuration(source: Source) -> tuple[object, ...]:
         source.public_ip,
         source.address,
         source.uses_default_group,
-        source.kind,  # the fixes speak of a service, an ENI or a task
         "" if source.security_group_ids else source.id,
     )
 
@@ -145,17 +147,26 @@ def check_source(
 
     def network_trace(target: str) -> Trace:
         key = (*_network_key(snapshot, source, target, calls, role), port)
-        if cache is not None and key in cache:
-            cached = cache[key]
+        cached = cache.get(key) if cache is not None else None
+        if cached == KIND_SPECIFIC and cache is not None:
+            cached = cache.get((*key, source.kind))
+        if isinstance(cached, Trace):
             if cached.source is source:
                 return cached
             if not head:
                 head.append(source_hop(snapshot, source))
             return cached.told_for(source, head[0])
         dest = replace(destination_for_target(target, snapshot), calls=calls, role_arn=role)
-        result = trace(build_flow_graph(snapshot, source, dest, protocol=TCP, port=port), target)
+        flow = build_flow_graph(snapshot, source, dest, protocol=TCP, port=port)
+        result = trace(flow, target)
         if cache is not None:
-            cache[key] = result
+            # Only a hop that spoke of the kind of source (a fix for a service differs from
+            # one for an ENI) keeps the answer from sources of other kinds.
+            if flow.kind_used:
+                cache[key] = KIND_SPECIFIC
+                cache[(*key, source.kind)] = result
+            else:
+                cache[key] = result
         return result
 
     for target in targets:
@@ -175,8 +186,9 @@ def check_source(
             td.arn if td else source.service.task_definition if source.service else source.id,
             paths,
         )
-        if cache is not None and key in cache:
-            iam_trace = cache[key].told_for(source)
+        hit = cache.get(key) if cache is not None else None
+        if isinstance(hit, Trace):
+            iam_trace = hit.told_for(source)
         else:
             iam_trace = execution_role_trace(snapshot, source, network)
             if cache is not None:

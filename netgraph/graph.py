@@ -117,6 +117,7 @@ class FlowGraph:
     destination: Destination
     protocol: str
     port: int | None
+    kind_used: bool = False  # some hop speaks of the kind of source (see _Builder)
 
     def to_networkx(self) -> nx.DiGraph:
         g = nx.DiGraph()
@@ -140,6 +141,9 @@ class _Builder:
     subnet: Subnet | None = None
     vpc: Vpc | None = None
     src_peer: Peer = field(default_factory=lambda: Peer((), "source"))
+    # Set when a hop's words depend on what kind of source this is (a service, an ENI, a
+    # task): only then may the answer not be told for a source of another kind.
+    kind_used: bool = False
 
     # ---- plumbing ---------------------------------------------------------------------
 
@@ -398,6 +402,22 @@ class _Builder:
         self, parent: int, ep: VpcEndpoint, service: dns.AwsService | None
     ) -> None:
         terminal = self.service_terminal(service)
+        # The same endpoint is met by every flow to its service: find its ENIs once.
+        sides = self.memo(("endpoint-sides", ep.id, terminal), self.endpoint_sides, ep, terminal)
+        if not sides:
+            self.block(
+                parent,
+                ep.id,
+                "interface-endpoint",
+                f"{ep.id} has no network interface in any subnet",
+                "VPCE_NO_ENI",
+                endpoint=ep.id,
+            )
+            return
+        for side in sides:
+            self.forward(parent, side.peer, terminal, side, None, frozenset())
+
+    def endpoint_sides(self, ep: VpcEndpoint, terminal: Hop) -> list[_FarSide]:
         sides: list[_FarSide] = []
         enis = self.snapshot.network_interfaces
         for eni_id in ep.network_interface_ids:
@@ -425,18 +445,7 @@ class _Builder:
                     vpc_id=ep.vpc_id,
                 )
                 sides.append(_FarSide(peer, subnet, ep.group_ids, terminal, endpoint=ep))
-        if not sides:
-            self.block(
-                parent,
-                ep.id,
-                "interface-endpoint",
-                f"{ep.id} has no network interface in any subnet",
-                "VPCE_NO_ENI",
-                endpoint=ep.id,
-            )
-            return
-        for side in sides:
-            self.forward(parent, side.peer, terminal, side, None, frozenset())
+        return sides
 
     def find_interface(self, address: IPAddress) -> _FarSide | None:
         """The ENI, instance, endpoint ENI or NAT gateway that holds an address."""
@@ -872,6 +881,7 @@ class _Builder:
 
     def public_ip_fix(self, table: RouteTable) -> str:
         src = self.source
+        self.kind_used = True
         if src.service is not None:
             return (
                 "set assignPublicIp=ENABLED in the service's network configuration, or move "
@@ -1560,7 +1570,15 @@ def build_flow_graph(
     builder = _Builder(snapshot, source, destination, protocol, port)
     root = builder.build()
     return FlowGraph(
-        builder.hops, builder.combine, builder.children, root, source, destination, protocol, port
+        builder.hops,
+        builder.combine,
+        builder.children,
+        root,
+        source,
+        destination,
+        protocol,
+        port,
+        builder.kind_used,
     )
 
 

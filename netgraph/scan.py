@@ -87,7 +87,7 @@ def _scan(snapshot: Snapshot, all_enis: bool, targets: Sequence[str]) -> ScanRes
         len(sources) + enis,
         len({s.service.arn for s in sources if s.service}),
         enis,
-        len(cache),
+        sum(1 for entry in cache.values() if isinstance(entry, Trace)),
     )
 
 

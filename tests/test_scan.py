@@ -20,7 +20,7 @@ from netgraph.flows import eni_source, service_sources
 from netgraph.scan import MANAGED_INTERFACE_TYPES, scan, summary
 from netgraph.sources.snapshot import snapshot_from_data
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, sample_data
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
@@ -110,6 +110,33 @@ def test_doubling_enis_of_the_same_configurations_adds_no_work() -> None:
     assert two.enis == 2 * one.enis
     assert len(two.traces) > len(one.traces)
     assert two.distinct == one.distinct  # the cost grows with configurations, not ENIs
+
+
+def test_a_service_and_an_eni_of_one_configuration_get_their_own_fixes() -> None:
+    # A public subnet and no public IP: the fix for a service (assignPublicIp) is not the
+    # fix for an ENI (an Elastic IP), though every hop is the same. The scan shares the
+    # answer between them only where no hop speaks of the kind of source.
+    data = sample_data("broken-public-no-public-ip")
+    data["NetworkInterfaces"] = [
+        {
+            "NetworkInterfaceId": "eni-0abc0000000000001",
+            "SubnetId": "subnet-0a11c0ffee0000101",
+            "VpcId": data["Subnets"][0]["VpcId"],
+            "PrivateIpAddress": "10.0.101.50",
+            "Groups": [{"GroupId": "sg-0b0b0b0b0b0b0b0b1"}],
+            "InterfaceType": "interface",
+        }
+    ]
+    snap = snapshot_from_data(data)
+    result = scan(snap, all_enis=True)
+    alone = [outcome(t) for s in service_sources(snap) for t in check_source(snap, s)]
+    alone += [outcome(t) for t in check_source(snap, eni_source(snap, "eni-0abc0000000000001"))]
+    assert [outcome(t) for t in result.traces] == alone
+    eni_fixes = {t.fix for t in result.traces if t.source.kind == "eni"}
+    service_fixes = {t.fix for t in result.traces if t.source.kind == "ecs-service"}
+    assert any(f and "Elastic IP" in f for f in eni_fixes)
+    assert any(f and "assignPublicIp=ENABLED" in f for f in service_fixes)
+    assert not any(f and "Elastic IP" in f for f in service_fixes)
 
 
 def test_summary_names_the_most_common_blocking_hop() -> None:
