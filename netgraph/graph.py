@@ -17,7 +17,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 import networkx as nx
 
@@ -145,6 +145,12 @@ class _Builder:
     # task): only then may the answer not be told for a source of another kind.
     kind_used: bool = False
 
+    def __post_init__(self) -> None:
+        # Memo keys for networks, as ints, kept per snapshot (see netkey).
+        table = self.snapshot.memo.setdefault(("netints",), {})
+        assert isinstance(table, dict)
+        self._netints: dict[int, tuple[object, Any]] = table
+
     # ---- plumbing ---------------------------------------------------------------------
 
     def memo(self, key: tuple[object, ...], compute: Callable[..., T], *args: object) -> T:
@@ -161,8 +167,7 @@ class _Builder:
     def netkey(self, networks: tuple[IPNetwork, ...]) -> tuple[tuple[int, int, int], ...]:
         """A memo key for a set of networks, as plain ints. ``IPNetwork`` compares and hashes
         in Python code, and a scan looks its keys up hundreds of thousands of times."""
-        table = self.snapshot.memo.setdefault(("netints",), {})
-        assert isinstance(table, dict)
+        table = self._netints
         # The same tuples (S3's CIDRs, the public address space) come back again and again.
         whole = table.get(id(networks))
         if whole is not None and whole[0] is networks:

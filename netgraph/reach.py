@@ -32,6 +32,9 @@ class Trace:
     blocked_at: Hop | None
     reason: str
     fix: str | None
+    # Some hop admitted only part of the addresses it was asked about: a narrower question
+    # (one ENI instead of its whole subnet) may get another answer.
+    partial: bool = False
 
     def told_for(self, source: Source, head: Hop | None = None) -> Trace:
         """This answer, for another source whose hops are the same but the first: a scan
@@ -49,12 +52,8 @@ class Trace:
             self.blocked_at,
             self.reason,
             self.fix,
+            self.partial,
         )
-
-    @property
-    def partial(self) -> bool:
-        """Some hop admitted only part of the addresses it was asked about."""
-        return any(h.partial for h in self.hops)
 
     def to_json(self) -> dict[str, Any]:
         blocked = None
@@ -170,6 +169,7 @@ def trace(flow: FlowGraph, target: str) -> Trace:
         blocked_at=blocked_at,
         reason=reason,
         fix=blocked_at.fix if blocked_at is not None else None,
+        partial=any(h.partial for h in result.path),
     )
 
 

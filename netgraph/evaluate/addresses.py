@@ -125,8 +125,14 @@ def split_ports(
     return (lo, hi), rest
 
 
+@lru_cache(maxsize=65536)
+def _text(network: IPNetwork) -> str:
+    # Explanations name the same few networks tens of thousands of times in a scan.
+    return str(network)
+
+
 def describe_networks(networks: Sequence[IPNetwork], limit: int = 3) -> str:
-    shown = ", ".join(str(n) for n in networks[:limit])
+    shown = ", ".join(_text(n) for n in networks[:limit])
     more = len(networks) - limit
     return shown + (f" and {more} more" if more > 0 else "")
 
