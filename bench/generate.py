@@ -29,6 +29,9 @@ SIZES: dict[str, dict[str, int]] = {
     "large": dict(vpcs=10, subnets=2000, security_groups=5000, rules_per_group=20,
                   route_tables=500, routes_per_table=100, enis=20000, services=2000),
 }
+# The policy AWS gives an endpoint that was not given one, as describe-vpc-endpoints returns it.
+FULL_ACCESS = json.dumps({"Version": "2008-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]})
 SHAPES = ["endpoints", "nat", "endpoints", "nat", "public", "s3-only", "nacl-no-ephemeral",
           "endpoint-sg-no-443", "nat", "endpoints"]
 
@@ -244,6 +247,7 @@ def generate(*, vpcs: int, subnets: int, security_groups: int, rules_per_group: 
             snap["VpcEndpoints"].append({
                 "VpcEndpointId": _id("vpce", v * 8), "VpcEndpointType": "Gateway", "VpcId": vpc,
                 "ServiceName": f"com.amazonaws.{REGION}.s3", "State": "available",
+                "PolicyDocument": FULL_ACCESS,
                 "RouteTableIds": [t["RouteTableId"] for t in tables]})
         if shape in ("endpoints", "nacl-no-ephemeral", "endpoint-sg-no-443"):
             for k, svc in enumerate(("ecr.api", "ecr.dkr", "logs"), 1):
@@ -261,6 +265,7 @@ def generate(*, vpcs: int, subnets: int, security_groups: int, rules_per_group: 
                     "VpcEndpointId": ep, "VpcEndpointType": "Interface", "VpcId": vpc,
                     "ServiceName": f"com.amazonaws.{REGION}.{svc}", "State": "available",
                     "PrivateDnsEnabled": True, "SubnetIds": private[:3],
+                    "PolicyDocument": FULL_ACCESS,
                     "Groups": [{"GroupId": groups[1]}], "NetworkInterfaceIds": ep_enis})
         # NACLs: the default allows all; "nacl-no-ephemeral" gives the task subnets one that
         # lets 443 out and nothing back

@@ -584,7 +584,8 @@ def scan_cmd(
         from netgraph.render import heatmap as heatmap_render
 
         try:
-            heatmap_render.draw(result.traces, _title("scan", where, snap)).savefig(
+            vpc_of = {s.id: s.vpc_id for s in (snap.subnets or {}).values()}
+            heatmap_render.draw(result.traces, _title("scan", where, snap), vpc_of).savefig(
                 heatmap, format="png", dpi=heatmap_render.DPI
             )
         except OSError as exc:

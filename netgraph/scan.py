@@ -159,7 +159,7 @@ def render_text(s: dict[str, Any], title: str, seconds: float, limit: int = 10) 
         "",
         f"{s['checks']} checks of {s['sources']} sources ({s['services']} services, "
         f"{s['enis']} ENIs); {s['distinct_checks']} distinct configurations computed, "
-        f"in {seconds:.2f} s",
+        f"in {seconds:.2f} s (reading the snapshot included)",
         "",
         "per target:",
     ]

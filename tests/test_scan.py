@@ -174,6 +174,37 @@ def test_scan_cli_json_text_and_heatmap(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["scan", str(SAMPLES / "healthy-endpoints.json")]) == 0
 
 
+def test_heatmap_groups_coarser_until_the_rows_fit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netgraph.render import heatmap
+
+    snap = snapshot_from_data(
+        generate(
+            vpcs=3,
+            subnets=18,
+            security_groups=24,
+            rules_per_group=2,
+            route_tables=6,
+            routes_per_table=4,
+            enis=60,
+            services=3,
+            seed=5,
+        )
+    )
+    traces = scan(snap, all_enis=True).traces
+    vpc_of = {s.id: s.vpc_id for s in (snap.subnets or {}).values()}
+    pairs = {(t.source.subnet_id, t.source.security_group_ids) for t in traces}
+    subnets = {t.source.subnet_id for t in traces}
+    vpcs = {vpc_of[s] for s in subnets}
+    assert len(pairs) > len(subnets) > len(vpcs) > 1
+    for limit, rows, by in ((len(subnets), len(subnets), "subnet"), (len(vpcs), len(vpcs), "VPC")):
+        monkeypatch.setattr(heatmap, "MAX_ROWS", limit)
+        fig = heatmap.draw(traces, "t", vpc_of)
+        assert fig.texts[0].get_text().endswith(f"rows grouped by {by}")
+        assert len(fig.axes[0].get_yticks()) == rows
+
+
 def test_heatmap_groups_rows_beyond_2000(tmp_path: Path) -> None:
     from netgraph.render import heatmap
 

@@ -1,13 +1,15 @@
 """Sources x targets, coloured by verdict: where an account breaks, at a glance.
 
-Up to ``MAX_ROWS`` rows, one per source; beyond, one per subnet and security-group set,
-coloured by the worst verdict of its sources (with their count in the label).
+Up to ``MAX_ROWS`` rows, one per source; beyond, the first grouping that fits: one row per
+subnet and security-group set, per subnet, or per VPC, coloured by the worst verdict of its
+sources (with their count in the label). A picture taller than that is not read, and takes
+minutes to draw.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.colors import ListedColormap
@@ -23,23 +25,36 @@ ROW_IN = 0.16
 DPI = 100
 
 
-def _row_key(t: Trace, grouped: bool) -> str:
+_GROUPINGS = ("", "subnet and security groups", "subnet", "VPC")
+
+
+def _row_key(t: Trace, level: int, vpc_of: Mapping[str, str]) -> str:
     s = t.source
-    if not grouped:
+    if level == 0:
         who = s.service.name if s.service else s.id
         return f"{who} · {s.subnet_id}"
-    return f"{s.subnet_id} · {'+'.join(sorted(s.security_group_ids)) or '-'}"
+    if level == 1:
+        return f"{s.subnet_id} · {'+'.join(sorted(s.security_group_ids)) or '-'}"
+    if level == 2:
+        return s.subnet_id
+    return vpc_of.get(s.subnet_id, "VPC not in the snapshot")
 
 
-def draw(traces: Sequence[Trace], title: str) -> Figure:
+def draw(traces: Sequence[Trace], title: str, vpc_of: Mapping[str, str] | None = None) -> Figure:
+    """``vpc_of`` maps subnet ids to VPC ids, for the coarsest grouping."""
+    vpcs = vpc_of or {}
     targets = list(dict.fromkeys(t.target for t in traces))
-    sources = list(dict.fromkeys(_row_key(t, False) for t in traces))
-    grouped = len(sources) > MAX_ROWS
+    level = 0
+    while level < len(_GROUPINGS) - 1 and (
+        len({_row_key(t, level, vpcs) for t in traces}) > MAX_ROWS
+    ):
+        level += 1
+    grouped = level > 0
     cells: dict[tuple[str, str], int] = {}
     members: dict[str, set[str]] = defaultdict(set)
     for t in traces:
-        row = _row_key(t, grouped)
-        members[row].add(_row_key(t, False))
+        row = _row_key(t, level, vpcs)
+        members[row].add(_row_key(t, 0, vpcs))
         value = _ORDER.get(t.verdict, 1)
         cells[(row, t.target)] = max(cells.get((row, t.target), 0), value)
     rows = sorted(members, key=lambda r: (-max(cells.get((r, c), 0) for c in targets), r))
@@ -59,7 +74,7 @@ def draw(traces: Sequence[Trace], title: str) -> Figure:
     labels = [f"{r} ({len(members[r])})" if grouped else r for r in rows]
     ax.set_yticks(range(len(rows)), labels, fontsize=6 if len(rows) > 60 else 8)
     fig.suptitle(
-        title + (" · rows grouped by subnet and security groups" if grouped else ""),
+        title + (f" · rows grouped by {_GROUPINGS[level]}" if grouped else ""),
         fontsize=10,
         x=0.02,
         ha="left",
