@@ -188,7 +188,7 @@ class _Builder:
         self, parent: int, hop_id: str, kind: str, reason: str, code: str, **fields: object
     ) -> None:
         """Add the hop that drops the packet, with its finding code and its fix."""
-        self.add(parent, Hop(hop_id, kind, "fail", reason, code=code, fix=fix_for(code, **fields)))
+        self.add(parent, blocking(hop_id, kind, reason, code, **fields))
 
     def chain(self, parent: int, steps: Sequence[Step]) -> int | None:
         """Add hops one after another; a hop that fails (returns None) ends the branch."""
@@ -1196,45 +1196,49 @@ class _Builder:
             self.add(back, terminal)
 
     def endpoint_hop(self, parent: int, ep: VpcEndpoint, kind: str) -> int | None:
+        dest = self.destination
+        # Every flow to a service through this endpoint asks its policy the same question.
+        key = (
+            "endpoint-hop",
+            ep.id,
+            kind,
+            dest.service.target if dest.service else None,
+            dest.calls,
+            dest.role_arn,
+            dest.label,
+        )
+        hop, goes_on = self.memo(key, self.endpoint_verdict, ep, kind)
+        node = self.add(parent, hop)
+        return node if goes_on and hop.status != "fail" else None
+
+    def endpoint_verdict(self, ep: VpcEndpoint, kind: str) -> tuple[Hop, bool]:
+        """The endpoint's hop, and whether the packet goes on past it."""
         if ep.state == "unknown":
-            self.add(
-                parent,
-                Hop(
-                    ep.id,
-                    kind,
-                    "unknown",
-                    f"the State of {ep.id} is not in the snapshot (VpcEndpoints)",
-                ),
-            )
-            return None
+            reason = f"the State of {ep.id} is not in the snapshot (VpcEndpoints)"
+            return Hop(ep.id, kind, "unknown", reason), False
         if ep.state != "available":
-            self.block(
-                parent,
+            return blocking(
                 ep.id,
                 kind,
                 f"{ep.id} ({ep.service_name}) is {ep.state}",
                 "VPCE_BAD_STATE",
                 endpoint=ep.id,
                 state=ep.state,
-            )
-            return None
-        return self.add_policy_hop(parent, ep, kind)
+            ), False
+        return self.policy_verdict(ep, kind), True
 
-    def add_policy_hop(self, parent: int, ep: VpcEndpoint, kind: str) -> int | None:
+    def policy_verdict(self, ep: VpcEndpoint, kind: str) -> Hop:
         """The endpoint policy is one more filter on every call that goes through it."""
         if ep.policy is None:
-            return self.add(
-                parent,
-                Hop(
-                    ep.id,
-                    kind,
-                    "unknown",
-                    f"the PolicyDocument of {ep.id} ({ep.service_name}) is not in the "
-                    "snapshot; its endpoint policy may deny the request",
-                ),
+            return Hop(
+                ep.id,
+                kind,
+                "unknown",
+                f"the PolicyDocument of {ep.id} ({ep.service_name}) is not in the "
+                "snapshot; its endpoint policy may deny the request",
             )
         if ep.policy.error:
-            return self.add(parent, Hop(ep.id, kind, "unknown", ep.policy.error))
+            return Hop(ep.id, kind, "unknown", ep.policy.error)
         dest = self.destination
         service = dest.service.target if dest.service else None
         calls = [c for c in dest.calls if c.target == service] or default_calls(
@@ -1242,16 +1246,13 @@ class _Builder:
         )
         if not calls:
             # A path to an address: the policy filters API requests, not packets.
-            return self.add(
-                parent,
-                Hop(
-                    ep.id,
-                    kind,
-                    "pass",
-                    f"{ep.id} ({ep.service_name}) is available; its "
-                    "endpoint policy filters API requests, not packets, and is not judged for "
-                    f"a path to {dest.label}",
-                ),
+            return Hop(
+                ep.id,
+                kind,
+                "pass",
+                f"{ep.id} ({ep.service_name}) is available; its "
+                "endpoint policy filters API requests, not packets, and is not judged for "
+                f"a path to {dest.label}",
             )
         role = dest.role_arn
         account = account_of(role)
@@ -1270,8 +1271,7 @@ class _Builder:
                 why = f"the endpoint policy of {ep.id} denies {call.describe()}: " + (
                     f"{d.statement.label} denies it" if d.statement else "no statement allows it"
                 )
-                self.block(
-                    parent,
+                return blocking(
                     ep.id,
                     kind,
                     why,
@@ -1280,27 +1280,20 @@ class _Builder:
                     action=call.action,
                     resource=call.resource or "*",
                 )
-                return None
         unknown = [(c, d) for c, d in decisions if d.decision == "unknown" and c.required]
         if unknown:
             call, d = unknown[0]
-            return self.add(
-                parent, Hop(ep.id, kind, "unknown", f"endpoint policy of {ep.id}: {d.reason}")
-            )
+            return Hop(ep.id, kind, "unknown", f"endpoint policy of {ep.id}: {d.reason}")
         allowed = "; ".join(
             f"{c.action} by {d.statement.label}"
             for c, d in decisions
             if d.statement is not None and d.decision == "allow"
         )
-        return self.add(
-            parent,
-            Hop(
-                ep.id,
-                kind,
-                "pass",
-                f"{ep.id} ({ep.service_name}) is available; its policy "
-                f"allows {allowed or 'the calls'}",
-            ),
+        return Hop(
+            ep.id,
+            kind,
+            "pass",
+            f"{ep.id} ({ep.service_name}) is available; its policy allows {allowed or 'the calls'}",
         )
 
     # ---- security groups and NACLs ----------------------------------------------------
@@ -1549,6 +1542,11 @@ class _Builder:
             leg=leg,
             partial=not decision.denies_all,
         )
+
+
+def blocking(hop_id: str, kind: str, reason: str, code: str, **fields: object) -> Hop:
+    """The hop that drops the packet, with its finding code and its fix."""
+    return Hop(hop_id, kind, "fail", reason, code=code, fix=fix_for(code, **fields))
 
 
 def source_hop(snapshot: Snapshot, src: Source) -> Hop:
