@@ -486,7 +486,9 @@ def _index(items: list[Obj] | None, build: Any) -> dict[str, Any] | None:
     out: dict[str, Any] = {}
     for obj in items:
         value = build(obj)
-        key: str = getattr(value, "id", None) or value.arn
+        key: str = value.id if hasattr(value, "id") else value.arn
+        if not key:
+            raise SnapshotError(f"{obj.file}: {obj.path}: its id is an empty string")
         out[key] = value
     return out
 
