@@ -635,22 +635,16 @@ class _Builder:
             )
             return
         if route.state == "blackhole":
-            self.add(
+            self.block(
                 parent,
-                Hop(
-                    table.id,
-                    "route-table",
-                    "fail",
-                    f"route {route_text} is a blackhole: its target no longer exists",
-                    code="BAD_STATE_ROUTE",
-                    fix=fix_for(
-                        "BAD_STATE_ROUTE",
-                        route=route.destination_text,
-                        table=table.id,
-                        target=route.target_id,
-                        state="gone (blackhole)",
-                    ),
-                ),
+                table.id,
+                "route-table",
+                f"route {route_text} is a blackhole: its target no longer exists",
+                "BAD_STATE_ROUTE",
+                route=route.destination_text,
+                table=table.id,
+                target=route.target_id,
+                state="gone (blackhole)",
             )
             return
         node = self.add(
@@ -937,23 +931,17 @@ class _Builder:
             )
             return
         if nat.state != "available":
-            self.add(
+            self.block(
                 parent,
-                Hop(
-                    table.id,
-                    "route-table",
-                    "fail",
-                    f"route {route.destination_text} -> {nat_id} leads to a NAT "
-                    f"gateway that is {nat.state}",
-                    code="BAD_STATE_ROUTE",
-                    fix=fix_for(
-                        "BAD_STATE_ROUTE",
-                        route=route.destination_text,
-                        table=table.id,
-                        target=nat_id,
-                        state=nat.state,
-                    ),
-                ),
+                table.id,
+                "route-table",
+                f"route {route.destination_text} -> {nat_id} leads to a NAT "
+                f"gateway that is {nat.state}",
+                "BAD_STATE_ROUTE",
+                route=route.destination_text,
+                table=table.id,
+                target=nat_id,
+                state=nat.state,
             )
             return
         if nat.connectivity_type == "private" and any(
