@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from netgraph.check import Cache, check_source, configuration
-from netgraph.collector import collector_paused
 from netgraph.flows import Source, eni_source, service_sources
+from netgraph.gc_pause import collector_paused
 from netgraph.graph import source_hop
 from netgraph.model import Snapshot
 from netgraph.reach import Trace

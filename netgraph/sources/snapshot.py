@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from netgraph.arns import account_of
-from netgraph.collector import collector_paused
+from netgraph.gc_pause import collector_paused
 from netgraph.model import (
     CollectionError,
     ContainerDefinition,
