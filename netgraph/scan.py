@@ -48,7 +48,7 @@ class ScanResult:
     sources: int
     services: int
     enis: int
-    distinct: int  # traces actually computed (cache size)
+    distinct: int  # traces actually computed (the rest were told from these)
 
 
 def scan(snapshot: Snapshot, *, all_enis: bool = False, targets: Sequence[str] = ()) -> ScanResult:
