@@ -573,9 +573,8 @@ def scan_cmd(
     seconds = time.perf_counter() - started
     summary = scanning.summary(snap, result)
     if fmt == "json":
-        doc = json_render.document(result.traces, snap.region, snap.account_id)
-        doc["summary"] = summary
-        click.echo(json.dumps(doc, indent=1, ensure_ascii=False))
+        json_render.write(sys.stdout, result.traces, snap.region, snap.account_id, summary=summary)
+        sys.stdout.flush()
     else:
         click.echo(
             scanning.render_text(summary, _title("scan", where, snap), seconds, top), nl=False

@@ -243,3 +243,20 @@ def test_heatmap_groups_rows_beyond_2000(tmp_path: Path) -> None:
     assert "grouped" in fig.texts[0].get_text()
     fig.savefig(tmp_path / "h.png")
     assert mpimg.imread(str(tmp_path / "h.png")).shape[0] < 30_000
+
+
+def test_streamed_json_is_the_document_with_its_summary() -> None:
+    import io
+
+    from netgraph.render import json as json_render
+
+    snap = snapshot_from_data(sample_data("broken-nacl-no-ephemeral"))
+    result = scan(snap, all_enis=True)
+    s = summary(snap, result)
+    out = io.StringIO()
+    json_render.write(out, result.traces, snap.region, snap.account_id, summary=s)
+    text = out.getvalue()
+    expected = {**json_render.document(result.traces, snap.region, snap.account_id), "summary": s}
+    assert json.loads(text) == json.loads(json.dumps(expected))
+    # One check a line, so that a script (or grep) can read it line by line too.
+    assert len(text.splitlines()) >= len(result.traces) + 2

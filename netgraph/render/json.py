@@ -4,19 +4,44 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TextIO
 
 from netgraph.reach import Trace
 
 JSON_VERSION = 1
 
 
-def document(traces: Sequence[Trace], region: str, account_id: str | None = None) -> dict[str, Any]:
+def _head(region: str, account_id: str | None) -> dict[str, Any]:
     doc: dict[str, Any] = {"version": JSON_VERSION, "region": region}
     if account_id:
         doc["account_id"] = account_id
+    return doc
+
+
+def document(traces: Sequence[Trace], region: str, account_id: str | None = None) -> dict[str, Any]:
+    doc = _head(region, account_id)
     doc["checks"] = [t.to_json() for t in traces]
     return doc
+
+
+def write(
+    out: TextIO,
+    traces: Sequence[Trace],
+    region: str,
+    account_id: str | None = None,
+    **after: Any,
+) -> None:
+    """The same document, written one check at a time (a line each), with ``after`` as
+    further top-level keys. A scan of a large account has 100,000 checks: building them as
+    one object and one string first took 2.3 GB and most of a minute."""
+    head = json.dumps(_head(region, account_id), ensure_ascii=False)
+    out.write(head[:-1] + ', "checks": [\n')
+    for i, t in enumerate(traces):
+        out.write(("" if i == 0 else ",\n") + json.dumps(t.to_json(), ensure_ascii=False))
+    out.write("\n]")
+    for key, value in after.items():
+        out.write(f", {json.dumps(key)}: " + json.dumps(value, indent=1, ensure_ascii=False))
+    out.write("}\n")
 
 
 def render(traces: Sequence[Trace], region: str, account_id: str | None = None) -> str:
