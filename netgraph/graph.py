@@ -63,6 +63,9 @@ Step = Callable[[int], "int | None"]
 T = TypeVar("T")
 
 
+_MISSING = object()  # not yet in the memo (None is a possible answer)
+
+
 @dataclass(frozen=True)
 class Hop:
     id: str  # the AWS id of the component (or the service name / address at the end)
@@ -158,11 +161,10 @@ class _Builder:
         so a scan evaluates each NACL, security-group set and route lookup once per
         question, however many flows ask it."""
         store = self.snapshot.memo
-        if key in store:
-            return cast(T, store[key])
-        value = compute(*args)
-        store[key] = value
-        return value
+        value = store.get(key, _MISSING)
+        if value is _MISSING:
+            value = store[key] = compute(*args)
+        return cast(T, value)
 
     def netkey(self, networks: tuple[IPNetwork, ...]) -> tuple[tuple[int, int, int], ...]:
         """A memo key for a set of networks, as plain ints. ``IPNetwork`` compares and hashes
