@@ -37,6 +37,24 @@ def _generator() -> Any:
 generate = _generator().generate
 
 
+def account(
+    vpcs: int, subnets: int, enis: int, services: int, seed: int, **sizes: int
+) -> dict[str, Any]:
+    """A generated snapshot: four security groups and three route tables a VPC, unless
+    ``sizes`` says otherwise."""
+    shape = dict(
+        security_groups=4 * vpcs, rules_per_group=3, route_tables=3 * vpcs, routes_per_table=6
+    )
+    return generate(
+        vpcs=vpcs,
+        subnets=subnets,
+        enis=enis,
+        services=services,
+        seed=seed,
+        **{**shape, **sizes},
+    )
+
+
 def outcome(t: Any) -> tuple[object, ...]:
     # A scan tells one configuration's answer for each of its sources: the source and its
     # own first hop must be this source's, the verdict, blocking hop and fix the same.
@@ -65,17 +83,7 @@ def outcome(t: Any) -> tuple[object, ...]:
 def test_scan_equals_checking_each_source_alone(
     vpcs: int, subnets: int, enis: int, services: int, seed: int
 ) -> None:
-    data = generate(
-        vpcs=vpcs,
-        subnets=subnets * vpcs,
-        security_groups=4 * vpcs,
-        rules_per_group=3,
-        route_tables=3 * vpcs,
-        routes_per_table=6,
-        enis=enis,
-        services=services,
-        seed=seed,
-    )
+    data = account(vpcs, subnets * vpcs, enis, services, seed)
     snap = snapshot_from_data(data)
     result = scan(snap, all_enis=True)
     alone = [outcome(t) for s in service_sources(snap) for t in check_source(snap, s)]
@@ -87,17 +95,7 @@ def test_scan_equals_checking_each_source_alone(
 
 
 def test_doubling_enis_of_the_same_configurations_adds_no_work() -> None:
-    base = generate(
-        vpcs=2,
-        subnets=12,
-        security_groups=8,
-        rules_per_group=3,
-        route_tables=6,
-        routes_per_table=6,
-        enis=40,
-        services=4,
-        seed=3,
-    )
+    base = account(vpcs=2, subnets=12, enis=40, services=4, seed=3)
     doubled = json.loads(json.dumps(base))
     extra = [
         dict(e, NetworkInterfaceId=e["NetworkInterfaceId"] + "d")
@@ -140,17 +138,7 @@ def test_a_service_and_an_eni_of_one_configuration_get_their_own_fixes() -> None
 
 
 def test_summary_names_the_most_common_blocking_hop() -> None:
-    data = generate(
-        vpcs=10,
-        subnets=60,
-        security_groups=40,
-        rules_per_group=3,
-        route_tables=30,
-        routes_per_table=6,
-        enis=0,
-        services=30,
-        seed=1,
-    )
+    data = account(vpcs=10, subnets=60, enis=0, services=30, seed=1)
     snap = snapshot_from_data(data)
     s = summary(snap, scan(snap))
     top = s["blocking"][0]
@@ -180,16 +168,16 @@ def test_heatmap_groups_coarser_until_the_rows_fit(
     from netgraph.render import heatmap
 
     snap = snapshot_from_data(
-        generate(
-            vpcs=3,
-            subnets=18,
-            security_groups=24,
-            rules_per_group=2,
-            route_tables=6,
-            routes_per_table=4,
+        account(
+            3,
+            18,
             enis=60,
             services=3,
             seed=5,
+            security_groups=24,
+            route_tables=6,
+            rules_per_group=2,
+            routes_per_table=4,
         )
     )
     traces = scan(snap, all_enis=True).traces
@@ -208,16 +196,8 @@ def test_heatmap_groups_coarser_until_the_rows_fit(
 def test_heatmap_groups_rows_beyond_2000(tmp_path: Path) -> None:
     from netgraph.render import heatmap
 
-    data = generate(
-        vpcs=2,
-        subnets=8,
-        security_groups=8,
-        rules_per_group=2,
-        route_tables=4,
-        routes_per_table=4,
-        enis=0,
-        services=2,
-        seed=2,
+    data = account(
+        2, 8, enis=0, services=2, seed=2, route_tables=4, rules_per_group=2, routes_per_table=4
     )
     snap = snapshot_from_data(data)
     traces = list(scan(snap).traces)
