@@ -6,6 +6,10 @@ time grows with the size of the snapshot already in memory rather than with the 
 data holds no reference cycles that need the collector (reference counting frees it), so it
 is paused while the batch runs and restored afterwards. Reference counting still frees
 everything that is dropped, paused or not.
+
+Afterwards every object alive is frozen (``gc.freeze``): the collector no longer walks it.
+That suits the command line, one batch a process. A long-running program that loads many
+snapshots can hand them back to the collector at a quiet moment with ``gc.unfreeze()``.
 """
 
 from __future__ import annotations
