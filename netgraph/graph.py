@@ -15,7 +15,7 @@ nothing here depends on which task or service the source belongs to.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar, cast
 
@@ -191,6 +191,26 @@ class _Builder:
     ) -> None:
         """Add the hop that drops the packet, with its finding code and its fix."""
         self.add(parent, blocking(hop_id, kind, reason, code, **fields))
+
+    def route_target(
+        self,
+        parent: int,
+        table: RouteTable,
+        known: Mapping[str, T] | None,
+        target_id: str,
+        kind: str,
+        key: str,
+    ) -> T | None:
+        """The gateway a route names. If the snapshot lacks ``key`` or that gateway, adds an
+        unknown hop (never a passing one) and returns None."""
+        if known is None:
+            reason = self.snapshot.missing_reason(key)
+        elif target_id in known:
+            return known[target_id]
+        else:
+            reason = f"{table.id} routes to {target_id}, which is not in {key}"
+        self.add(parent, Hop(target_id, kind, "unknown", reason))
+        return None
 
     def chain(self, parent: int, steps: Sequence[Step]) -> int | None:
         """Add hops one after another; a hop that fails (returns None) ends the branch."""
@@ -781,23 +801,10 @@ class _Builder:
     ) -> int | None:
         snap = self.snapshot
         igw_id = route.target_id
-        if snap.internet_gateways is None:
-            self.add(
-                parent,
-                Hop(igw_id, "internet-gateway", "unknown", snap.missing_reason("InternetGateways")),
-            )
-            return None
-        igw = snap.internet_gateways.get(igw_id)
+        igw = self.route_target(
+            parent, table, snap.internet_gateways, igw_id, "internet-gateway", "InternetGateways"
+        )
         if igw is None:
-            self.add(
-                parent,
-                Hop(
-                    igw_id,
-                    "internet-gateway",
-                    "unknown",
-                    f"{table.id} routes to {igw_id}, which is not in InternetGateways",
-                ),
-            )
             return None
         if table.vpc_id in igw.unknown_state_vpc_ids:
             self.add(
@@ -904,22 +911,10 @@ class _Builder:
     ) -> None:
         snap = self.snapshot
         nat_id = route.target_id
-        if snap.nat_gateways is None:
-            self.add(
-                parent, Hop(nat_id, "nat-gateway", "unknown", snap.missing_reason("NatGateways"))
-            )
-            return
-        nat = snap.nat_gateways.get(nat_id)
+        nat = self.route_target(
+            parent, table, snap.nat_gateways, nat_id, "nat-gateway", "NatGateways"
+        )
         if nat is None:
-            self.add(
-                parent,
-                Hop(
-                    nat_id,
-                    "nat-gateway",
-                    "unknown",
-                    f"{table.id} routes to {nat_id}, which is not in NatGateways",
-                ),
-            )
             return
         if nat.state == "unknown":
             self.add(

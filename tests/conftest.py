@@ -17,16 +17,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 
 
-def _load_build() -> Any:
-    spec = importlib.util.spec_from_file_location("samples_build", SAMPLES / "build.py")
+def load_script(name: str, path: Path) -> Any:
+    """A script of the repository (samples/build.py, bench/generate.py) as a module."""
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules["samples_build"] = module
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
 
 
-build = _load_build()
+build = load_script("samples_build", SAMPLES / "build.py")
 
 
 def sample_data(name: str) -> dict[str, Any]:

@@ -3,9 +3,7 @@ alone (hypothesis over generated snapshots); summary, JSON, heatmap."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,21 +18,9 @@ from netgraph.flows import eni_source, service_sources
 from netgraph.scan import MANAGED_INTERFACE_TYPES, scan, summary
 from netgraph.sources.snapshot import snapshot_from_data
 
-from .conftest import SAMPLES, sample_data
+from .conftest import ROOT, SAMPLES, load_script, sample_data
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
-
-
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_generate", BENCH / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_generate"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-generate = _generator().generate
+generate = load_script("bench_generate", ROOT / "bench" / "generate.py").generate
 
 
 def account(
