@@ -588,7 +588,76 @@ _TARGET_KEYS: tuple[tuple[str, RouteTargetKind], ...] = (
 )
 
 
+def _gateway_kind(gateway: str) -> RouteTargetKind:
+    """What a route's GatewayId names: the VPC itself or a gateway, by its id's prefix."""
+    if gateway == "local":
+        return "local"
+    for prefix, kind in _GATEWAY_PREFIXES:
+        if gateway.startswith(prefix):
+            return kind
+    return "other"
+
+
+_GATEWAY_PREFIXES: tuple[tuple[str, RouteTargetKind], ...] = (
+    ("igw-", "igw"),
+    ("vgw-", "vgw"),
+    ("vpce-", "gateway-endpoint"),
+    ("eigw-", "eigw"),
+)
+
+
 def _route(o: Obj) -> Route:
+    return _route_fast(o.data) or _route_read(o)
+
+
+def _route_fast(d: dict[str, Any]) -> Route | None:
+    """``_route_read`` for a well-formed route, without the reader's bookkeeping (a large
+    account has tens of thousands). None: let ``_route_read`` read it and name any error."""
+    dest: IPNetwork | None = None
+    text = d.get("DestinationCidrBlock")
+    if text is None:
+        text = d.get("DestinationIpv6CidrBlock")
+    if text is not None:
+        if type(text) is not str:
+            return None
+        try:
+            dest = _network(text)
+        except ValueError:
+            return None
+    pl = d.get("DestinationPrefixListId")
+    gateway = d.get("GatewayId")
+    state = d.get("State")
+    origin = d.get("Origin")
+    for value in (pl, gateway, state, origin):
+        if value is not None and type(value) is not str:
+            return None
+    if dest is None and pl is None:
+        return None
+    kind: RouteTargetKind = "other"
+    target = ""
+    if gateway is not None:
+        target = gateway
+        kind = _gateway_kind(gateway)
+    for key, key_kind in _TARGET_KEYS:
+        if key in d:
+            value = d[key]
+            if value is None:
+                continue
+            if type(value) is not str:
+                return None
+            if not target:
+                target, kind = value, key_kind
+    return Route(
+        destination=dest,
+        prefix_list_id=pl,
+        target_kind=kind,
+        target_id=target or "unknown-target",
+        state=(state or "unknown").lower(),
+        origin=origin or "CreateRoute",
+    )
+
+
+def _route_read(o: Obj) -> Route:
     dest = o.network("DestinationCidrBlock")
     if dest is None:
         dest = o.network("DestinationIpv6CidrBlock")
@@ -603,16 +672,7 @@ def _route(o: Obj) -> Route:
     gateway = o.opt_str("GatewayId")
     if gateway is not None:
         target = gateway
-        if gateway == "local":
-            kind = "local"
-        elif gateway.startswith("igw-"):
-            kind = "igw"
-        elif gateway.startswith("vgw-"):
-            kind = "vgw"
-        elif gateway.startswith("vpce-"):
-            kind = "gateway-endpoint"
-        elif gateway.startswith("eigw-"):
-            kind = "eigw"
+        kind = _gateway_kind(gateway)
     # An instance route also names the instance's ENI; the ENI is what forwards.
     present = o.data
     for key, key_kind in _TARGET_KEYS:
@@ -654,6 +714,72 @@ def _route_table(o: Obj) -> RouteTable:
 
 
 def _sg_rules(o: Obj, key: str) -> tuple[SecurityGroupRule, ...]:
+    fast = _sg_rules_fast(o.data.get(key))
+    return fast if fast is not None else _sg_rules_read(o, key)
+
+
+_SG_PEERS = (
+    ("IpRanges", "CidrIp", "cidr"),
+    ("Ipv6Ranges", "CidrIpv6", "cidr"),
+    ("PrefixListIds", "PrefixListId", "prefix-list"),
+    ("UserIdGroupPairs", "GroupId", "group"),
+)
+
+
+def _sg_rules_fast(perms: Any) -> tuple[SecurityGroupRule, ...] | None:
+    """``_sg_rules_read`` for well-formed permissions (a large account has hundreds of
+    thousands of rules), checking the same types without the reader's bookkeeping. None:
+    something is off; let ``_sg_rules_read`` read them and name the error."""
+    if perms is None:
+        return ()
+    if type(perms) is not list:
+        return None
+    rules: list[SecurityGroupRule] = []
+    for perm in perms:
+        if type(perm) is not dict:
+            return None
+        protocol = perm.get("IpProtocol")
+        low = perm.get("FromPort")
+        high = perm.get("ToPort")
+        if (
+            type(protocol) is not str
+            or (low is not None and type(low) is not int)
+            or (high is not None and type(high) is not int)
+        ):
+            return None
+        protocol = normalize_protocol(protocol)
+        for list_key, key, peer_kind in _SG_PEERS:
+            peers = perm.get(list_key)
+            if peers is None:
+                continue
+            if type(peers) is not list:
+                return None
+            for peer in peers:
+                if type(peer) is not dict:
+                    return None
+                value = peer.get(key)
+                if peer_kind == "cidr":
+                    if value is None:
+                        continue  # a range without its CIDR names no peer
+                    if type(value) is not str:
+                        return None
+                    try:
+                        cidr = _network(value)
+                    except ValueError:
+                        return None
+                    rules.append(SecurityGroupRule(protocol, low, high, "cidr", cidr=cidr))
+                elif type(value) is not str:
+                    return None
+                elif peer_kind == "group":
+                    rules.append(SecurityGroupRule(protocol, low, high, "group", group_id=value))
+                else:
+                    rules.append(
+                        SecurityGroupRule(protocol, low, high, "prefix-list", prefix_list_id=value)
+                    )
+    return tuple(rules)
+
+
+def _sg_rules_read(o: Obj, key: str) -> tuple[SecurityGroupRule, ...]:
     rules: list[SecurityGroupRule] = []
     for perm in o.objs(key):
         protocol = normalize_protocol(perm.req("IpProtocol"))
@@ -812,6 +938,70 @@ def _ips(o: Obj) -> tuple[list[IPAddress], IPAddress | None]:
 
 
 def _network_interface(o: Obj) -> NetworkInterface:
+    return _network_interface_fast(o.data) or _network_interface_read(o)
+
+
+def _network_interface_fast(d: dict[str, Any]) -> NetworkInterface | None:
+    """``_network_interface_read`` for a well-formed ENI with one private address, the
+    common case by far; None otherwise, and that reader takes it."""
+    eni_id = d.get("NetworkInterfaceId")
+    primary = d.get("PrivateIpAddress")
+    others = d.get("PrivateIpAddresses")
+    groups = d.get("Groups")
+    assoc = d.get("Association")
+    attachment = d.get("Attachment")
+    if (
+        type(eni_id) is not str
+        or type(primary) is not str
+        or type(groups) is not list
+        or (assoc is not None and type(assoc) is not dict)
+        or (attachment is not None and type(attachment) is not dict)
+    ):
+        return None
+    # AWS lists the primary address again in PrivateIpAddresses: take only that shape here.
+    if others is not None and (
+        type(others) is not list
+        or len(others) > 1
+        or (
+            others and (type(others[0]) is not dict or others[0].get("PrivateIpAddress") != primary)
+        )
+    ):
+        return None
+    strings = (
+        d.get("SubnetId"),
+        d.get("VpcId"),
+        d.get("InterfaceType"),
+        d.get("Description"),
+        attachment.get("InstanceId") if attachment else None,
+        assoc.get("PublicIp") if assoc else None,
+    )
+    for value in strings:
+        if value is not None and type(value) is not str:
+            return None
+    group_ids = []
+    for g in groups:
+        if type(g) is not dict or type(g.get("GroupId")) is not str:
+            return None
+        group_ids.append(g["GroupId"])
+    try:
+        address = ipaddress.ip_address(primary)
+        public = ipaddress.ip_address(strings[5]) if strings[5] is not None else None
+    except ValueError:
+        return None
+    return NetworkInterface(
+        id=eni_id,
+        subnet_id=strings[0],
+        vpc_id=strings[1],
+        private_ips=(address,),
+        public_ip=public,
+        group_ids=tuple(group_ids),
+        interface_type=strings[2] or "interface",
+        instance_id=strings[4],
+        description=strings[3] or "",
+    )
+
+
+def _network_interface_read(o: Obj) -> NetworkInterface:
     private, public = _ips(o)
     attachment = o.opt_obj("Attachment")
     return NetworkInterface(
