@@ -25,7 +25,7 @@ from netgraph.flows import (
     service_sources,
 )
 from netgraph.model import Snapshot
-from netgraph.reach import Trace
+from netgraph.reach import PASSING, Trace
 from netgraph.render import json as json_render
 from netgraph.render import text as text_render
 from netgraph.requirements import ALL_TARGETS
@@ -531,6 +531,11 @@ def explain_cmd(
 )
 @click.option("--heatmap", metavar="FILE.png", help="write sources x targets as a heatmap")
 @click.option("--top", default=10, show_default=True, help="blocking hops listed in the text")
+@click.option(
+    "--failing-only",
+    is_flag=True,
+    help="with --format json: list only the checks that do not pass (the summary counts all)",
+)
 @_REGION
 @_FORMAT
 @_live_options
@@ -540,6 +545,7 @@ def scan_cmd(
     targets: tuple[str, ...],
     heatmap: str | None,
     top: int,
+    failing_only: bool,
     region: str | None,
     fmt: str,
     live: bool,
@@ -558,6 +564,8 @@ def scan_cmd(
     for t in targets:
         if t not in ALL_TARGETS:
             raise BadInput(f"--target {t}: unknown target (targets: {', '.join(ALL_TARGETS)})")
+    if failing_only and fmt != "json":
+        raise BadInput("--failing-only lists checks in JSON: add --format json")
     started = time.perf_counter()
     if live:
         snap, where = _collect_live(region, profile, endpoint_url, vpcs, clusters, ()), "live AWS"
@@ -573,7 +581,13 @@ def scan_cmd(
     seconds = time.perf_counter() - started
     summary = scanning.summary(snap, result)
     if fmt == "json":
-        json_render.write(sys.stdout, result.traces, snap.region, snap.account_id, summary=summary)
+        listed = result.traces
+        extra: dict[str, Any] = {"summary": summary}
+        if failing_only:
+            # A healthy account has 100,000 passing checks a gate does not need to read.
+            listed = tuple(t for t in result.traces if t.verdict not in PASSING)
+            extra["listed"] = "failing"
+        json_render.write(sys.stdout, listed, snap.region, snap.account_id, **extra)
         sys.stdout.flush()
     else:
         click.echo(

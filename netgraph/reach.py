@@ -17,6 +17,8 @@ from netgraph.graph import FlowGraph, Hop
 
 Verdict = Literal["reachable", "blocked", "unknown"]
 _RANK = {"reachable": 0, "unknown": 1, "blocked": 2}
+# The verdicts that pass: a path that is reachable, a permission that is allowed.
+PASSING = frozenset({"reachable", "allowed"})
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,25 @@ def test_scan_cli_json_text_and_heatmap(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["scan", str(SAMPLES / "healthy-endpoints.json")]) == 0
 
 
+def test_scan_json_can_list_only_the_failing_checks(capsys: pytest.CaptureFixture[str]) -> None:
+    sample = str(SAMPLES / "broken-nacl-no-ephemeral.json")
+    assert main(["scan", sample, "--all-enis", "--format", "json"]) == 1
+    full = json.loads(capsys.readouterr().out)
+    assert main(["scan", sample, "--all-enis", "--format", "json", "--failing-only"]) == 1
+    failing = json.loads(capsys.readouterr().out)
+    expected = [c for c in full["checks"] if c["verdict"] not in ("reachable", "allowed")]
+    assert 0 < len(failing["checks"]) == len(expected) < len(full["checks"])
+    assert failing["checks"] == expected
+    assert failing["summary"] == full["summary"] and failing["listed"] == "failing"
+    assert "listed" not in full
+    # Nothing to list is still a document, and still exit code 0.
+    healthy = str(SAMPLES / "healthy-endpoints.json")
+    assert main(["scan", healthy, "--format", "json", "--failing-only"]) == 0
+    assert json.loads(capsys.readouterr().out)["checks"] == []
+    assert main(["scan", sample, "--failing-only"]) == 2
+    assert "--failing-only lists checks in JSON: add --format json" in capsys.readouterr().err
+
+
 def test_heatmap_groups_coarser_until_the_rows_fit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from itertools import groupby
 
-from netgraph.reach import Trace
+from netgraph.reach import PASSING, Trace
 
 _MARK = {
     "reachable": "ok",
@@ -75,7 +75,7 @@ def render(
         for t in checks:
             mark = style(f"{_MARK[t.verdict]:<8}", fg=_COLOUR[t.verdict], bold=True)
             target = t.target.ljust(width)
-            if t.verdict in ("reachable", "allowed"):
+            if t.verdict in PASSING:
                 lines.append(f"  {mark} {target}  {_via(t)}")
             elif t.blocked_at is not None:
                 b = t.blocked_at
