@@ -95,14 +95,15 @@ def _requests_matter(snapshot: Snapshot) -> bool:
     )
 
 
-def configuration(source: Source) -> tuple[object, ...]:
+def configuration(source: Source, *, any_address: bool = False) -> tuple[object, ...]:
     """What of a source its network hops depend on: two sources with the same configuration
-    get the same hops, but for the first (the source itself)."""
+    get the same hops, but for the first (the source itself). ``any_address``: that of the
+    source asked as any address of its subnet."""
     return (
         source.subnet_id,
         tuple(sorted(source.security_group_ids)),
         source.public_ip,
-        source.address,
+        None if any_address else source.address,
         source.uses_default_group,
         "" if source.security_group_ids else source.id,
     )

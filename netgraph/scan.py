@@ -71,10 +71,10 @@ def _scan(snapshot: Snapshot, all_enis: bool, targets: Sequence[str]) -> ScanRes
                 continue
             enis += 1
             exact = eni_source(snapshot, eni.id)
-            wide = replace(exact, address=None)
-            config = configuration(wide)
+            config = configuration(exact, any_address=True)
             shared = subnet_wide.get(config)
             if shared is None:
+                wide = replace(exact, address=None)
                 shared = subnet_wide[config] = check_source(snapshot, wide, targets, cache=cache)
             head = source_hop(snapshot, exact)
             for t in shared:
