@@ -17,11 +17,13 @@ import click
 from netgraph.check import check_path, check_source, exit_code
 from netgraph.explain import address_hint, explain
 from netgraph.flows import (
+    Scope,
     Source,
     SourceError,
     eni_source,
     hypothetical_source,
     instance_source,
+    scope,
     service_sources,
 )
 from netgraph.model import Snapshot
@@ -139,19 +141,26 @@ def _live_options(f: Callable[..., None]) -> Callable[..., None]:
         "vpcs",
         multiple=True,
         metavar="VPC",
-        help="with --live: collect these VPCs (default: the services' VPCs)",
+        help="only services and ENIs in these VPCs (with --live: collect these VPCs)",
     )(f)
     f = click.option(
         "--cluster",
         "clusters",
         multiple=True,
         metavar="CLUSTER",
-        help="with --live: collect these ECS clusters (default: all)",
+        help="only services of these ECS clusters (with --live: collect these clusters)",
     )(f)
     f = click.option(
         "--live", is_flag=True, help="collect from AWS now (read-only) instead of reading SNAPSHOT"
     )(f)
     return f
+
+
+def _scope(snap: Snapshot, vpcs: Sequence[str], clusters: Sequence[str]) -> Scope:
+    try:
+        return scope(snap, vpcs, clusters)
+    except SourceError as exc:
+        raise BadInput(str(exc)) from None
 
 
 def _collect(
@@ -287,20 +296,22 @@ def check(
     else:
         snap, where = _load(str(snapshot), region), str(snapshot)
     _warn(snap)
+    within = _scope(snap, vpcs, clusters)
     try:
         sources: list[Source] = []
         for name in services:
-            sources.extend(service_sources(snap, name))
+            sources.extend(s for s in service_sources(snap, name) if within.holds(snap, s))
         sources.extend(eni_source(snap, e) for e in enis)
         if subnet:
             sources.append(hypothetical_source(snap, subnet, groups, public_ip))
         if not (services or enis or subnet):
-            sources = service_sources(snap)
-            if not sources:
-                raise SourceError(
-                    "the snapshot holds no ECS service that uses awsvpc; name a "
-                    "source with --eni or --subnet/--security-group"
-                )
+            sources = [s for s in service_sources(snap) if within.holds(snap, s)]
+        if not sources:
+            limits = " within --vpc/--cluster" if within.vpcs or within.clusters else ""
+            raise SourceError(
+                f"no ECS service that uses awsvpc{limits}; name a "
+                "source with --eni or --subnet/--security-group"
+            )
         traces = [t for s in sources for t in check_source(snap, s, targets)]
     except SourceError as exc:
         raise BadInput(str(exc)) from None
@@ -572,10 +583,12 @@ def scan_cmd(
     else:
         snap, where = _load(str(snapshot), region), str(snapshot)
     _warn(snap)
-    result = scanning.scan(snap, all_enis=all_enis, targets=targets)
+    within = _scope(snap, vpcs, clusters)
+    result = scanning.scan(snap, all_enis=all_enis, targets=targets, within=within)
     if not result.traces:
+        limits = " within --vpc/--cluster" if within.vpcs or within.clusters else ""
         raise BadInput(
-            "nothing to scan: the snapshot holds no ECS service that uses awsvpc "
+            f"nothing to scan{limits}: the snapshot holds no ECS service that uses awsvpc "
             "(and --all-enis found no ENI)"
         )
     seconds = time.perf_counter() - started

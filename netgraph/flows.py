@@ -7,6 +7,7 @@ IP get the same verdicts; the scan of a whole account relies on that.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -182,3 +183,42 @@ def hypothetical_source(
         security_group_ids=groups,
         public_ip=public_ip,
     )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of the account a command looks at: services and ENIs in these VPCs, services
+    of these clusters (empty: no limit). ENIs belong to no cluster: only ``vpcs`` limits them."""
+
+    vpcs: frozenset[str] = frozenset()
+    clusters: frozenset[str] = frozenset()  # cluster names
+
+    def holds(self, snapshot: Snapshot, source: Source) -> bool:
+        if self.vpcs:
+            subnet = (snapshot.subnets or {}).get(source.subnet_id)
+            if subnet is None or subnet.vpc_id not in self.vpcs:
+                return False
+        return not (
+            self.clusters and source.service and source.service.cluster not in self.clusters
+        )
+
+
+def scope(snapshot: Snapshot, vpcs: Sequence[str] = (), clusters: Sequence[str] = ()) -> Scope:
+    """The scope of ``--vpc`` and ``--cluster``; a name the snapshot does not hold is an error,
+    not a silently empty (or silently whole) account."""
+    for vpc in vpcs:
+        if snapshot.vpcs is None:
+            raise SourceError(f"--vpc {vpc}: {snapshot.missing_reason('Vpcs')}")
+        if vpc not in snapshot.vpcs:
+            known = ", ".join(sorted(snapshot.vpcs)) or "none"
+            raise SourceError(f"--vpc {vpc}: no such VPC in the snapshot (Vpcs: {known})")
+    names = frozenset(c.rsplit("/", 1)[-1] for c in clusters)  # a name or a cluster ARN
+    running = {s.cluster for s in (snapshot.services or {}).values()}
+    for cluster in clusters:
+        if cluster.rsplit("/", 1)[-1] not in running:
+            known = ", ".join(sorted(c for c in running if c)) or "none"
+            raise SourceError(
+                f"--cluster {cluster}: no ECS service of the snapshot runs in it "
+                f"(clusters: {known})"
+            )
+    return Scope(frozenset(vpcs), names)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from netgraph.check import Cache, check_source, configuration
-from netgraph.flows import Source, eni_source, service_sources
+from netgraph.flows import Scope, Source, eni_source, service_sources
 from netgraph.gc_pause import collector_paused
 from netgraph.graph import source_hop
 from netgraph.model import Snapshot
@@ -51,15 +51,21 @@ class ScanResult:
     distinct: int  # traces actually computed (the rest were told from these)
 
 
-def scan(snapshot: Snapshot, *, all_enis: bool = False, targets: Sequence[str] = ()) -> ScanResult:
+def scan(
+    snapshot: Snapshot,
+    *,
+    all_enis: bool = False,
+    targets: Sequence[str] = (),
+    within: Scope | None = None,
+) -> ScanResult:
     with collector_paused():
-        return _scan(snapshot, all_enis, targets)
+        return _scan(snapshot, all_enis, targets, within or Scope())
 
 
-def _scan(snapshot: Snapshot, all_enis: bool, targets: Sequence[str]) -> ScanResult:
+def _scan(snapshot: Snapshot, all_enis: bool, targets: Sequence[str], within: Scope) -> ScanResult:
     cache: Cache = {}
     traces: list[Trace] = []
-    sources = service_sources(snapshot)
+    sources = [s for s in service_sources(snapshot) if within.holds(snapshot, s)]
     for src in sources:
         traces.extend(check_source(snapshot, src, targets, cache=cache))
     enis = 0
@@ -69,8 +75,10 @@ def _scan(snapshot: Snapshot, all_enis: bool, targets: Sequence[str]) -> ScanRes
         for eni in (snapshot.network_interfaces or {}).values():
             if eni.interface_type in MANAGED_INTERFACE_TYPES or eni.subnet_id is None:
                 continue
-            enis += 1
             exact = eni_source(snapshot, eni.id)
+            if not within.holds(snapshot, exact):
+                continue
+            enis += 1
             config = configuration(exact, any_address=True)
             shared = subnet_wide.get(config)
             if shared is None:

@@ -245,3 +245,39 @@ def test_streamed_json_is_the_document_with_its_summary() -> None:
     assert json.loads(text) == json.loads(json.dumps(expected))
     # One check a line, so that a script (or grep) can read it line by line too.
     assert len(text.splitlines()) >= len(result.traces) + 2
+
+
+def test_vpc_and_cluster_limit_the_scan_and_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = account(vpcs=3, subnets=18, enis=60, services=9, seed=5)
+    path = tmp_path / "snap.json"
+    path.write_text(json.dumps(data))
+    snap = snapshot_from_data(data)
+    vpc_of = {s.id: s.vpc_id for s in (snap.subnets or {}).values()}
+    vpc = sorted(snap.vpcs or {})[1]
+    assert main(["scan", str(path), "--all-enis", "--format", "json"]) in (0, 1, 3)
+    everything = json.loads(capsys.readouterr().out)["checks"]
+
+    main(["scan", str(path), "--all-enis", "--format", "json", "--vpc", vpc])
+    inside = json.loads(capsys.readouterr().out)["checks"]
+    assert inside == [c for c in everything if vpc_of[c["source"]["subnet"]] == vpc]
+    assert {c["source"]["kind"] for c in inside} == {"ecs-service", "eni"}
+
+    cluster = sorted({s.cluster for s in (snap.services or {}).values()})[0]
+    main(["scan", str(path), "--format", "json", "--cluster", cluster])
+    theirs = json.loads(capsys.readouterr().out)["checks"]
+    names = {s.name for s in (snap.services or {}).values() if s.cluster == cluster}
+    assert theirs and {c["source"]["service"] for c in theirs} == names
+    assert theirs == [c for c in everything if c["source"].get("service") in names]
+
+    main(["check", str(path), "--format", "json", "--vpc", vpc])
+    checked = json.loads(capsys.readouterr().out)["checks"]
+    assert checked and all(vpc_of[c["source"]["subnet"]] == vpc for c in checked)
+    assert checked == [c for c in inside if c["source"]["kind"] == "ecs-service"]
+
+    # A name the snapshot does not hold is bad input, not an empty (or whole) account.
+    assert main(["scan", str(path), "--vpc", "vpc-0000000000000dead"]) == 2
+    assert "--vpc vpc-0000000000000dead: no such VPC in the snapshot" in capsys.readouterr().err
+    assert main(["check", str(path), "--cluster", "nope"]) == 2
+    assert "--cluster nope: no ECS service of the snapshot runs in it" in capsys.readouterr().err
