@@ -209,6 +209,29 @@ def test_collect_then_check_equals_check_live(
     assert offline_json == live_json
 
 
+def test_scan_live_equals_scan_of_the_collected_snapshot(
+    aws: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = build_vpc(aws, nat=False)
+    out = tmp_path / "snap.json"
+    assert main(["collect", "--region", REGION, "--endpoint-url", aws, "-o", str(out)]) == 0
+    capsys.readouterr()
+    live_args = ["--live", "--region", REGION, "--endpoint-url", aws, "--format", "json"]
+    assert main(["scan", str(out), "--all-enis", "--format", "json"]) == 1
+    offline = json.loads(capsys.readouterr().out)
+    assert main(["scan", "--all-enis", *live_args]) == 1
+    live = json.loads(capsys.readouterr().out)
+    assert live == offline
+    blocked = {c["target"]: c["blocked_at"]["id"] for c in live["checks"] if c["blocked_at"]}
+    assert blocked["ecr.api"] == blocked["logs"] == ids["rt_private"]
+    # --vpc limits what is collected and what is scanned; a VPC AWS does not have is an error.
+    assert main(["scan", *live_args, "--vpc", ids["vpc"]]) == 1
+    services = [c for c in live["checks"] if c["source"]["kind"] == "ecs-service"]
+    assert json.loads(capsys.readouterr().out)["checks"] == services
+    assert main(["scan", *live_args, "--vpc", "vpc-0000000000000dead"]) == 2
+    assert "vpc-0000000000000dead" in capsys.readouterr().err
+
+
 def test_a_write_is_refused_before_it_is_sent(aws: str) -> None:
     collector = Collector(region=REGION, endpoint_url=aws)
     ec2 = collector.client("ec2")
