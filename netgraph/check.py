@@ -11,7 +11,15 @@ from typing import cast
 from netgraph.arns import account_of
 from netgraph.evaluate import dns, iam
 from netgraph.flows import Source, SourceError
-from netgraph.graph import Destination, Hop, build_flow_graph, source_hop
+from netgraph.graph import (
+    Destination,
+    FlowGraph,
+    Hop,
+    build_flow_graph,
+    fill,
+    source_hop,
+    template,
+)
 from netgraph.model import TCP, Snapshot
 from netgraph.permissions import execution_role_trace
 from netgraph.reach import Trace, trace
@@ -79,10 +87,11 @@ def _calls(snapshot: Snapshot, source: Source) -> tuple[tuple[ApiCall, ...], str
     return cast(tuple[ApiCall, ...], calls), td.execution_role_arn
 
 
-# A cache entry is a trace, or KIND_SPECIFIC: the answer for that configuration speaks of
-# the kind of source, and each kind's trace is kept under the key plus the kind.
+# A cache entry is a trace (or a template's flow graph), or KIND_SPECIFIC: the answer for
+# that configuration speaks of the kind of source, and each kind's answer is kept under the
+# key plus the kind.
 KIND_SPECIFIC = "kind-specific"
-Cache = dict[tuple[object, ...], Trace | str]
+Cache = dict[tuple[object, ...], Trace | FlowGraph | str]
 
 
 @lru_cache(maxsize=8)
@@ -100,32 +109,73 @@ def configuration(source: Source, *, any_address: bool = False) -> tuple[object,
     get the same hops, but for the first (the source itself). ``any_address``: that of the
     source asked as any address of its subnet."""
     return (
-        source.subnet_id,
+        *_placement(source, any_address=any_address),
         tuple(sorted(source.security_group_ids)),
-        source.public_ip,
-        None if any_address else source.address,
         source.uses_default_group,
         "" if source.security_group_ids else source.id,
     )
 
 
-def _network_key(
+def _placement(source: Source, *, any_address: bool = False) -> tuple[object, ...]:
+    """The part of a configuration every hop but the security-group ones depends on."""
+    return (source.subnet_id, source.public_ip, None if any_address else source.address)
+
+
+def _question(
     snapshot: Snapshot,
-    source: Source,
     target: str,
     calls: tuple[ApiCall, ...],
     role: str | None,
+    port: int,
 ) -> tuple[object, ...]:
-    """What a network verdict depends on: the subnet, the security groups, the public IP,
-    the address, the target and, where an endpoint policy judges them, the requests; not
-    which task it is."""
+    """What is asked of a configuration: the target, the port and, where an endpoint policy
+    judges them, the requests; not which task asks."""
     requests = _requests_matter(snapshot)
     return (
-        *configuration(source),
         target,
         tuple(c for c in calls if c.target == target) if requests else (),
         role if requests else None,
+        port,
     )
+
+
+def _destination(
+    snapshot: Snapshot, target: str, calls: tuple[ApiCall, ...], role: str | None
+) -> Destination:
+    """A target with the requests a task sends to it (a scan asks the same few again and
+    again: kept with the snapshot)."""
+    key = ("destination", target, calls, role)
+    found = snapshot.memo.get(key)
+    if not isinstance(found, Destination):
+        found = snapshot.memo[key] = replace(
+            destination_for_target(target, snapshot), calls=calls, role_arn=role
+        )
+    return found
+
+
+def _template(
+    snapshot: Snapshot,
+    source: Source,
+    dest: Destination,
+    question: tuple[object, ...],
+    port: int,
+    cache: Cache,
+) -> FlowGraph:
+    """The flow graph of every source placed as this one (subnet, public IP, address), for
+    this question, with its security-group hops left to ``fill``: built once."""
+    key = ("template", *_placement(source), *question)
+    found = cache.get(key)
+    if found == KIND_SPECIFIC:
+        found = cache.get((*key, source.kind))
+    if isinstance(found, FlowGraph):
+        return found
+    flow = template(snapshot, source, dest, protocol=TCP, port=port)
+    if flow.kind_used:
+        cache[key] = KIND_SPECIFIC
+        cache[(*key, source.kind)] = flow
+    else:
+        cache[key] = flow
+    return flow
 
 
 def check_source(
@@ -147,7 +197,8 @@ def check_source(
     head: list[Hop] = []  # this source's first hop, made once and only when needed
 
     def network_trace(target: str) -> Trace:
-        key = (*_network_key(snapshot, source, target, calls, role), port)
+        question = _question(snapshot, target, calls, role, port)
+        key = (*configuration(source), *question)
         cached = cache.get(key) if cache is not None else None
         if cached == KIND_SPECIFIC and cache is not None:
             cached = cache.get((*key, source.kind))
@@ -157,8 +208,14 @@ def check_source(
             if not head:
                 head.append(source_hop(snapshot, source))
             return cached.told_for(source, head[0])
-        dest = replace(destination_for_target(target, snapshot), calls=calls, role_arn=role)
-        flow = build_flow_graph(snapshot, source, dest, protocol=TCP, port=port)
+        dest = _destination(snapshot, target, calls, role)
+        if cache is None:
+            flow = build_flow_graph(snapshot, source, dest, protocol=TCP, port=port)
+        else:
+            if not head:
+                head.append(source_hop(snapshot, source))
+            shared = _template(snapshot, source, dest, question, port, cache)
+            flow = fill(snapshot, shared, source, head[0])
         result = trace(flow, target)
         if cache is not None:
             # Only a hop that spoke of the kind of source (a fix for a service differs from

@@ -121,6 +121,8 @@ class FlowGraph:
     protocol: str
     port: int | None
     kind_used: bool = False  # some hop speaks of the kind of source (see _Builder)
+    # A template's security-group hops, to be judged again for each source (see template).
+    slots: dict[int, _Slot] = field(default_factory=dict)
 
     def to_networkx(self) -> nx.DiGraph:
         g = nx.DiGraph()
@@ -131,6 +133,17 @@ class FlowGraph:
         return g
 
 
+@dataclass(frozen=True)
+class _Slot:
+    """A security-group hop of a template. Every such hop depends on the source: its egress
+    (the source's groups, towards ``peer``) or the far side's ingress (``groups``, with the
+    source as the peer its rules are asked about)."""
+
+    egress: bool
+    groups: list[SecurityGroup] | str | None  # None: the source's own groups
+    peer: Peer | None  # None: the source
+
+
 @dataclass
 class _Builder:
     snapshot: Snapshot
@@ -138,6 +151,9 @@ class _Builder:
     destination: Destination
     protocol: str
     port: int | None
+    # A template: every hop is built as if each security-group hop passed, and those hops
+    # are noted in ``slots`` to be judged per source (see ``template``).
+    template: bool = False
     hops: list[Hop] = field(default_factory=list)
     combine: list[str] = field(default_factory=list)
     children: list[list[int]] = field(default_factory=list)
@@ -147,6 +163,7 @@ class _Builder:
     # Set when a hop's words depend on what kind of source this is (a service, an ENI, a
     # task): only then may the answer not be told for a source of another kind.
     kind_used: bool = False
+    slots: dict[int, _Slot] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Memo keys for networks, as ints, kept per snapshot (see netkey).
@@ -243,23 +260,27 @@ class _Builder:
 
     # ---- entry ------------------------------------------------------------------------
 
-    def build(self) -> int:
+    def prepare(self) -> bool:
+        """The source's subnet, VPC and itself as a peer; False if the snapshot lacks them."""
         src = self.source
         subnet = (self.snapshot.subnets or {}).get(src.subnet_id)
         vpc = (self.snapshot.vpcs or {}).get(subnet.vpc_id) if subnet else None
-        head = source_hop(self.snapshot, src)
         if subnet is None or vpc is None:
-            return self.add(None, head)
+            return False
         self.subnet, self.vpc = subnet, vpc
-        if src.address is not None:
-            nets: tuple[IPNetwork, ...] = (ipaddress.ip_network(src.address),)
-            label = str(src.address)
-        else:
-            nets = (subnet.cidr,) if subnet.cidr else ()
-            label = f"{subnet.id} ({subnet.cidr})"
-        self.src_peer = Peer(
-            nets, label, group_ids=frozenset(src.security_group_ids), vpc_id=vpc.id
+        self.src_peer = self.memo(
+            ("source-peer", subnet.id, src.address, src.security_group_ids),
+            _source_peer,
+            subnet,
+            vpc,
+            src,
         )
+        return True
+
+    def build(self) -> int:
+        head = source_hop(self.snapshot, self.source)
+        if not self.prepare():
+            return self.add(None, head)
         root = self.add(None, head)
         dest = self.destination
         if dest.kind in ("service", "internet", "hostname"):
@@ -1239,6 +1260,16 @@ class _Builder:
                 "endpoint policy filters API requests, not packets, and is not judged for "
                 f"a path to {dest.label}",
             )
+        if iam.allows_everything(ep.policy):
+            # Worded without the calls: a scan tells this answer to every task of the
+            # configuration, whichever calls its task definition makes.
+            return Hop(
+                ep.id,
+                kind,
+                "pass",
+                f"{ep.id} ({ep.service_name}) is available; its policy allows every request "
+                "(Allow * on * to any principal, no condition)",
+            )
         role = dest.role_arn
         account = account_of(role)
         decisions = []
@@ -1304,16 +1335,23 @@ class _Builder:
     def sg_hop(
         self, parent: int, groups: list[SecurityGroup] | str, *, egress: bool, peer: Peer
     ) -> int | None:
+        hop = self.sg_verdict(groups, egress=egress, peer=peer)
+        node = self.add(parent, hop)
+        if self.template:
+            # Go on as if it passed: another source's groups may let the packet through.
+            self.slots[node] = _Slot(True, None, peer) if egress else _Slot(False, groups, None)
+            return node
+        return None if hop.status == "fail" else node
+
+    def sg_verdict(self, groups: list[SecurityGroup] | str, *, egress: bool, peer: Peer) -> Hop:
         kind = "security-group-egress" if egress else "security-group-ingress"
         if isinstance(groups, str):
             ids = (self.source.security_group_ids if egress else ()) or (
                 self.subnet.id if self.subnet else "?",
             )
-            return self.add(parent, Hop(ids[0], kind, "unknown", groups))
+            return Hop(ids[0], kind, "unknown", groups)
         if not groups:
-            return self.add(
-                parent, Hop(self.source.id, kind, "pass", "no security group on this interface")
-            )
+            return Hop(self.source.id, kind, "pass", "no security group on this interface")
         decision = self.memo(
             (
                 "sg",
@@ -1355,22 +1393,16 @@ class _Builder:
                     else self.src_peer.label
                 )
             flow = f"{self.flow_text()} {'to' if egress else 'from'} {target}"
-            self.add(
-                parent,
-                Hop(
-                    hop_id,
-                    kind,
-                    "fail",
-                    decision.reason,
-                    code="ENI_SG_RULES_MISMATCH",
-                    fix=fix_for(
-                        "ENI_SG_RULES_MISMATCH", group=hop_id, direction=direction, flow=flow
-                    ),
-                    partial=bool(decision.matched),
-                ),
+            return Hop(
+                hop_id,
+                kind,
+                "fail",
+                decision.reason,
+                code="ENI_SG_RULES_MISMATCH",
+                fix=fix_for("ENI_SG_RULES_MISMATCH", group=hop_id, direction=direction, flow=flow),
+                partial=bool(decision.matched),
             )
-            return None
-        return self.add(parent, Hop(hop_id, kind, decision.status, decision.reason))
+        return Hop(hop_id, kind, decision.status, decision.reason)
 
     def acl_fix_peer(self, peer: Peer, denied: list[IPNetwork]) -> str:
         """The CIDR to name in a NACL fix: one rule that mends every flow of this kind."""
@@ -1534,6 +1566,17 @@ def blocking(hop_id: str, kind: str, reason: str, code: str, **fields: object) -
     return Hop(hop_id, kind, "fail", reason, code=code, fix=fix_for(code, **fields))
 
 
+def _source_peer(subnet: Subnet, vpc: Vpc, src: Source) -> Peer:
+    """The source as the far end sees it: its address, or any address of its subnet."""
+    if src.address is not None:
+        nets: tuple[IPNetwork, ...] = (ipaddress.ip_network(src.address),)
+        label = str(src.address)
+    else:
+        nets = (subnet.cidr,) if subnet.cidr else ()
+        label = f"{subnet.id} ({subnet.cidr})"
+    return Peer(nets, label, group_ids=frozenset(src.security_group_ids), vpc_id=vpc.id)
+
+
 def source_hop(snapshot: Snapshot, src: Source) -> Hop:
     """The first hop of every path: the source itself."""
     reason = f"{src.label}, security groups {', '.join(src.security_group_ids) or 'none'}"
@@ -1570,4 +1613,62 @@ def build_flow_graph(
     )
 
 
-__all__ = ["Destination", "FlowGraph", "Hop", "build_flow_graph"]
+def template(
+    snapshot: Snapshot,
+    source: Source,
+    destination: Destination,
+    *,
+    protocol: str = TCP,
+    port: int | None = 443,
+) -> FlowGraph:
+    """The flow graph of every source that shares this one's subnet, public IP and address,
+    whatever its security groups: those hops are slots, filled per source by ``fill``. In a
+    subnet, many services differ only in their groups; the rest of the path is built once."""
+    builder = _Builder(snapshot, source, destination, protocol, port, template=True)
+    root = builder.build()
+    return FlowGraph(
+        builder.hops,
+        builder.combine,
+        builder.children,
+        root,
+        source,
+        destination,
+        protocol,
+        port,
+        builder.kind_used,
+        builder.slots,
+    )
+
+
+def fill(
+    snapshot: Snapshot, template: FlowGraph, source: Source, head: Hop | None = None
+) -> FlowGraph:
+    """The template's flow graph for ``source``: its own first hop (``head``, if made
+    already) and security-group hops. A failing one ends its branch there, as in
+    ``build_flow_graph`` (the solver stops at a failing hop), so the hops the template built
+    beyond it are never read."""
+    hops = list(template.hops)
+    hops[template.root] = head or source_hop(snapshot, source)
+    if template.slots:
+        builder = _Builder(snapshot, source, template.destination, template.protocol, template.port)
+        builder.prepare()
+        for node, slot in template.slots.items():
+            hops[node] = builder.sg_verdict(
+                builder.source_groups() if slot.groups is None else slot.groups,
+                egress=slot.egress,
+                peer=builder.src_peer if slot.peer is None else slot.peer,
+            )
+    return FlowGraph(
+        hops,
+        template.combine,
+        template.children,
+        template.root,
+        source,
+        template.destination,
+        template.protocol,
+        template.port,
+        template.kind_used,
+    )
+
+
+__all__ = ["Destination", "FlowGraph", "Hop", "build_flow_graph", "fill", "template"]

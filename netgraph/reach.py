@@ -121,9 +121,16 @@ def _solve(flow: FlowGraph, node: int) -> _Result:
             continue
         result = _branch(flow, node, hop, kids)
         break
-    for hop in reversed(chain):
-        result = _above(hop, result)
-    return result
+    if not chain:
+        return result
+    # Fold the chain onto what lies below it, as _above hop by hop would, in one pass.
+    path = (*chain, *result.path)
+    if result.verdict == "blocked":
+        return _Result("blocked", path, result.decider)
+    first_unknown = next((h for h in chain if h.status == "unknown"), None)
+    if first_unknown is not None:
+        return _Result("unknown", path, first_unknown)
+    return _Result(result.verdict, path, result.decider)
 
 
 def _above(hop: Hop, worst: _Result) -> _Result:

@@ -3,7 +3,9 @@ alone (hypothesis over generated snapshots); summary, JSON, heatmap."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +80,81 @@ def test_scan_equals_checking_each_source_alone(
             alone += [outcome(t) for t in check_source(snap, eni_source(snap, eni.id))]
     assert [outcome(t) for t in result.traces] == alone
     assert result.distinct <= len(result.traces) + len(service_sources(snap)) * 2
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    vpcs=st.integers(1, 6),
+    subnets=st.integers(3, 10),
+    enis=st.integers(5, 40),
+    services=st.integers(1, 6),
+    seed=st.integers(0, 10_000),
+)
+def test_every_hop_of_the_scan_is_that_of_checking_alone(
+    vpcs: int, subnets: int, enis: int, services: int, seed: int
+) -> None:
+    # The scan builds the path of a subnet once and judges only the security-group hops per
+    # source (graph.template/fill): each hop, reason and fix must be those of a check of
+    # that source alone. An ENI's answer is its subnet's unless a hop admitted only part of
+    # the subnet; then it was checked with its own address.
+    snap = snapshot_from_data(account(vpcs, subnets * vpcs, enis, services, seed))
+    alone: dict[Any, dict[str, Any]] = {}
+    for t in scan(snap, all_enis=True).traces:
+        source = t.source
+        if source.kind == "eni" and not t.partial:
+            source = replace(source, address=None)
+        if source not in alone:
+            alone[source] = {a.target: a for a in check_source(snap, source)}
+        expected = alone[source][t.target]
+        assert t.hops[1:] == expected.hops[1:]
+        assert (t.verdict, t.blocked_at, t.reason, t.fix, t.partial) == (
+            expected.verdict,
+            expected.blocked_at,
+            expected.reason,
+            expected.fix,
+            expected.partial,
+        )
+
+
+def test_sources_of_one_subnet_are_judged_by_their_own_groups() -> None:
+    # The endpoints admit 443 only from the web service's group: in the same subnet, an ENI
+    # with another group is blocked at the endpoints' group, the service is not. The scan
+    # builds that subnet's path once (for the service) and must judge the ENI's groups anew,
+    # at its own egress and at the far side's ingress.
+    data = sample_data("healthy-endpoints")
+    endpoint_sg = next(g for g in data["SecurityGroups"] if g["GroupName"] == "vpc-endpoints")
+    endpoint_sg["IpPermissions"][0]["IpRanges"] = []
+    endpoint_sg["IpPermissions"][0]["UserIdGroupPairs"] = [{"GroupId": "sg-0b0b0b0b0b0b0b0b1"}]
+    subnet = next(s for s in data["Subnets"] if s["SubnetId"] == "subnet-0a11c0ffee0000001")
+    address = str(next(ipaddress.ip_network(subnet["CidrBlock"]).hosts()) + 9)
+    data["NetworkInterfaces"].append(
+        {
+            "NetworkInterfaceId": "eni-0a0a0a0a0a0a0a0a9",
+            "InterfaceType": "interface",
+            "SubnetId": subnet["SubnetId"],
+            "VpcId": subnet["VpcId"],
+            "PrivateIpAddress": address,
+            "Groups": [{"GroupId": "sg-0d0d0d0d0d0d0d0d0"}],
+        }
+    )
+    snap = snapshot_from_data(data)
+    traces = scan(snap, all_enis=True, targets=["ecr.api"]).traces
+    by_source = {(t.source.kind, t.source.subnet_id): t for t in traces}
+    service = by_source[("ecs-service", "subnet-0a11c0ffee0000001")]
+    eni = by_source[("eni", "subnet-0a11c0ffee0000001")]
+    assert service.verdict == "reachable"
+    assert eni.verdict == "blocked" and eni.blocked_at is not None
+    assert (eni.blocked_at.id, eni.blocked_at.kind) == (
+        "sg-0e0e0e0e0e0e0e0e2",
+        "security-group-ingress",
+    )
+    assert "sg-0d0d0d0d0d0d0d0d0 (the source's security group)" in (eni.fix or "")
+    alone = check_source(snap, replace(eni.source, address=None), ["ecr.api"])[0]
+    assert eni.hops[1:] == alone.hops[1:]
 
 
 def test_doubling_enis_of_the_same_configurations_adds_no_work() -> None:
