@@ -1352,20 +1352,40 @@ class _Builder:
             return Hop(ids[0], kind, "unknown", groups)
         if not groups:
             return Hop(self.source.id, kind, "pass", "no security group on this interface")
+        question = (
+            tuple(g.id for g in groups),
+            egress,
+            self.protocol,
+            self.port,
+            self.netkey(peer.networks),
+            peer.prefix_list_id,
+            peer.group_ids,
+            peer.vpc_id,
+            peer.approximate,
+            peer.label,
+        )
+        src = self.source
+        # Many flows ask the same groups the same question: judge and word it once. Inbound,
+        # the words name the source (its first group, or its address).
+        named = (
+            None
+            if egress
+            else (src.security_group_ids[0] if src.security_group_ids else self.src_peer.label)
+        )
+        return self.memo(
+            ("sg-hop", *question, named), self.sg_judged, groups, egress, peer, question
+        )
+
+    def sg_judged(
+        self,
+        groups: list[SecurityGroup],
+        egress: bool,
+        peer: Peer,
+        question: tuple[object, ...],
+    ) -> Hop:
+        kind = "security-group-egress" if egress else "security-group-ingress"
         decision = self.memo(
-            (
-                "sg",
-                tuple(g.id for g in groups),
-                egress,
-                self.protocol,
-                self.port,
-                self.netkey(peer.networks),
-                peer.prefix_list_id,
-                peer.group_ids,
-                peer.vpc_id,
-                peer.approximate,
-                peer.label,
-            ),
+            ("sg", *question),
             lambda: evaluate_security_groups(
                 groups,
                 egress=egress,
