@@ -195,10 +195,11 @@ def check_source(
     targets = targets_for(source, snapshot, chosen)
     network: dict[str, Trace] = {}
     head: list[Hop] = []  # this source's first hop, made once and only when needed
+    config = configuration(source)
 
     def network_trace(target: str) -> Trace:
         question = _question(snapshot, target, calls, role, port)
-        key = (*configuration(source), *question)
+        key = (*config, *question)
         cached = cache.get(key) if cache is not None else None
         if cached == KIND_SPECIFIC and cache is not None:
             cached = cache.get((*key, source.kind))

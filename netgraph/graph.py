@@ -144,6 +144,10 @@ class _Slot:
     peer: Peer | None  # None: the source
 
 
+# A builder's source before prepare() places it (Peer is frozen: one serves all).
+_NO_PEER = Peer((), "source")
+
+
 @dataclass
 class _Builder:
     snapshot: Snapshot
@@ -159,7 +163,7 @@ class _Builder:
     children: list[list[int]] = field(default_factory=list)
     subnet: Subnet | None = None
     vpc: Vpc | None = None
-    src_peer: Peer = field(default_factory=lambda: Peer((), "source"))
+    src_peer: Peer = _NO_PEER
     # Set when a hop's words depend on what kind of source this is (a service, an ENI, a
     # task): only then may the answer not be told for a source of another kind.
     kind_used: bool = False
