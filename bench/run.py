@@ -4,11 +4,12 @@ For each size, in fresh processes (so that peak memory is each phase's own): sna
 `json.load` time and peak RSS (the floor: collector paused, as netgraph's own loader runs;
 "bare" is the same call with Python's defaults); load + model; the scan, of the services
 (`scan`) and of every ENI too (`scan --all-enis`); checks per second; one `check` of one
-service on the loaded snapshot; and total / floor. The row "large, ENIs x2" adds a second
-ENI to every ENI of the large snapshot, in the same subnet with the same groups: the time
-should barely move, as the work follows distinct configurations, not ENIs.
+service on the loaded snapshot; and total / floor. Each column is the best of N rounds of
+all of them. The row "large-x2" adds a second ENI to every ENI of the large snapshot, in
+the same subnet with the same groups: the time should barely move, as the work follows
+distinct configurations, not ENIs.
 
-    python bench/run.py [--sizes small,medium,large,large-x2] [--repeat 3]
+    python bench/run.py [--sizes small,medium,large,large-x2] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def _doubled(snapshot: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="small,medium,large,large-x2")
-    parser.add_argument("--repeat", type=int, default=3, help="best of N runs")
+    parser.add_argument("--repeat", type=int, default=5, help="best of N rounds")
     args = parser.parse_args(argv)
     header = (f"{'size':<9} {'scan':<10} {'bytes':>11} {'json.load':>10} {'bare':>7} "
               f"{'load+model':>11} {'scan':>7} {'checks':>8} {'distinct':>8} {'checks/s':>9} "
@@ -101,12 +102,18 @@ def main(argv: list[str] | None = None) -> int:
                 data = _doubled(data)
             path.write_text(json.dumps(data), encoding="utf-8")
             del data
-            floor = min((_run(FLOOR, path, "paused") for _ in range(args.repeat)),
-                        key=lambda r: r["seconds"])
-            bare = min(_run(FLOOR, path, "bare")["seconds"] for _ in range(args.repeat))
+            # Rounds of every measurement, so that a slow spell of a shared machine slows a
+            # round, not every try of one column; each column keeps its best.
+            runs: dict[str, list[dict[str, float]]] = {}
+            for _ in range(args.repeat):
+                for name, code, arg in (("floor", FLOOR, "paused"), ("bare", FLOOR, "bare"),
+                                        ("services", SCAN, "services"),
+                                        ("all-enis", SCAN, "all-enis")):
+                    runs.setdefault(name, []).append(_run(code, path, arg))
+            floor = min(runs["floor"], key=lambda r: r["seconds"])
+            bare = min(r["seconds"] for r in runs["bare"])
             for mode in ("services", "all-enis"):
-                best = min((_run(SCAN, path, mode) for _ in range(args.repeat)),
-                           key=lambda r: r["load"] + r["scan"])
+                best = min(runs[mode], key=lambda r: r["load"] + r["scan"])
                 total = best["load"] + best["scan"]
                 label = "" if mode == "services" else "--all-enis"
                 print(f"{size:<9} {label:<10} {path.stat().st_size:>11,} "
