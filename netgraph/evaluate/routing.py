@@ -99,6 +99,7 @@ class _Index:
 
     entries: list[_Entry]  # in table order
     local: list[_Entry]
+    unresolved: list[_Entry]  # routes to prefix lists whose entries are not in the snapshot
     buckets: dict[tuple[int, int], dict[int, list[int]]]  # (version, plen) -> lo -> positions
     lengths: dict[int, list[int]]  # version -> prefix lengths present, shortest first
     starts: dict[int, tuple[list[int], list[int]]]  # version -> (los, positions) sorted by lo
@@ -133,6 +134,7 @@ def _index(entries: list[_Entry]) -> _Index:
     return _Index(
         entries,
         [e for e in entries if e.route.target_kind == "local" and e.net is not None],
+        [e for e in entries if e.net is None],
         buckets,
         lengths,
         {
@@ -187,13 +189,11 @@ def lookup(
     unknown_lists = sorted(
         {
             e.route.prefix_list_id or ""
-            for e in entries
-            if e.net is None and e.route.prefix_list_id not in foreign_prefix_lists
+            for e in index.unresolved
+            if e.route.prefix_list_id not in foreign_prefix_lists
         }
     )
-    by_identity = [
-        e for e in entries if e.net is None and e.route.prefix_list_id == destination_prefix_list
-    ]
+    by_identity = [e for e in index.unresolved if e.route.prefix_list_id == destination_prefix_list]
     if by_identity:
         return [_match_by_identity(by_identity[0].route, entries, destination)]
     local = index.local
@@ -244,8 +244,11 @@ def lookup(
         top = [e for e in containing if e.net is not None and e.net.prefixlen == best_len]
         top_priority = max(_priority(e.route) for e in top)
         winners = [e for e in top if _priority(e.route) == top_priority]
-        distinct = {(w.route.target_id, w.route.destination_text) for w in winners}
-        if len(distinct) > 1 and all(w.route.prefix_list_id for w in winners):
+        if (
+            len(winners) > 1
+            and len({(w.route.target_id, w.route.destination_text) for w in winners}) > 1
+            and all(w.route.prefix_list_id for w in winners)
+        ):
             results.append(
                 RouteMatch(
                     "ambiguous",
