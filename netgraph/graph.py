@@ -17,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Literal, TypeVar, cast
 
 import networkx as nx
@@ -252,15 +253,7 @@ class _Builder:
         return node
 
     def flow_text(self, port: int | PortRange | None = None) -> str:
-        proto = {"-1": "all traffic", "6": "TCP", "17": "UDP", "1": "ICMP"}.get(
-            self.protocol, f"protocol {self.protocol}"
-        )
-        p = self.port if port is None else port
-        if self.protocol not in ("6", "17") or p is None:
-            return proto
-        if isinstance(p, tuple):
-            return f"{proto} {describe_ports([p])}"
-        return f"{proto} {p}"
+        return _flow_text(self.protocol, self.port if port is None else port)
 
     # ---- entry ------------------------------------------------------------------------
 
@@ -1588,6 +1581,20 @@ class _Builder:
 def blocking(hop_id: str, kind: str, reason: str, code: str, **fields: object) -> Hop:
     """The hop that drops the packet, with its finding code and its fix."""
     return Hop(hop_id, kind, "fail", reason, code=code, fix=fix_for(code, **fields))
+
+
+@lru_cache(maxsize=1024)
+def _flow_text(protocol: str, port: int | PortRange | None) -> str:
+    """The flow as the hops word it ("TCP 443", "TCP 1024-65535", "all traffic"): NACL hops
+    ask this tens of thousands of times in a scan, for a handful of flows."""
+    proto = {"-1": "all traffic", "6": "TCP", "17": "UDP", "1": "ICMP"}.get(
+        protocol, f"protocol {protocol}"
+    )
+    if protocol not in ("6", "17") or port is None:
+        return proto
+    if isinstance(port, tuple):
+        return f"{proto} {describe_ports([port])}"
+    return f"{proto} {port}"
 
 
 def _source_peer(subnet: Subnet, vpc: Vpc, src: Source) -> Peer:
