@@ -86,9 +86,10 @@ class _Entry:
 def _entry(route: Route, net: IPNetwork | None) -> _Entry:
     if net is None:
         return _Entry(route, None)
-    return _Entry(
-        route, net, net.version, int(net.network_address), int(net.broadcast_address), net.prefixlen
-    )
+    lo, plen = int(net.network_address), net.prefixlen
+    # The last address as an int, without making it an address object first.
+    hi = lo | ((1 << (net.max_prefixlen - plen)) - 1)
+    return _Entry(route, net, net.version, lo, hi, plen)
 
 
 @dataclass(frozen=True)

@@ -100,8 +100,10 @@ KNOWN_KEYS = frozenset(
 _PROTOCOL_NAMES = {"tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58", "all": "-1"}
 
 
+@lru_cache(maxsize=256)
 def normalize_protocol(value: str) -> str:
-    """AWS writes protocols as names ("tcp") in SGs and numbers ("6") in NACLs."""
+    """AWS writes protocols as names ("tcp") in SGs and numbers ("6") in NACLs. (A handful of
+    values, asked once per security-group permission: kept.)"""
     text = value.strip().lower()
     return _PROTOCOL_NAMES.get(text, text)
 
