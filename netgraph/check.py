@@ -164,18 +164,36 @@ def _template(
     """The flow graph of every source placed as this one (subnet, public IP, address), for
     this question, with its security-group hops left to ``fill``: built once."""
     key = ("template", *_placement(source), *question)
-    found = cache.get(key)
-    if found == KIND_SPECIFIC:
-        found = cache.get((*key, source.kind))
+    found = _recall(cache, key, source)
     if isinstance(found, FlowGraph):
         return found
     flow = template(snapshot, source, dest, protocol=TCP, port=port)
-    if flow.kind_used:
-        cache[key] = KIND_SPECIFIC
-        cache[(*key, source.kind)] = flow
-    else:
-        cache[key] = flow
+    _keep(cache, key, source, flow, flow.kind_used)
     return flow
+
+
+def _recall(cache: Cache, key: tuple[object, ...], source: Source) -> Trace | FlowGraph | None:
+    """What ``_keep`` kept under ``key``, for this source's kind where the answer has one."""
+    found = cache.get(key)
+    if found == KIND_SPECIFIC:
+        found = cache.get((*key, source.kind))
+    return None if isinstance(found, str) else found
+
+
+def _keep(
+    cache: Cache,
+    key: tuple[object, ...],
+    source: Source,
+    value: Trace | FlowGraph,
+    kind_used: bool,
+) -> None:
+    # Only a hop that spoke of the kind of source (a fix for a service differs from one for
+    # an ENI) keeps the answer from sources of other kinds.
+    if kind_used:
+        cache[key] = KIND_SPECIFIC
+        cache[(*key, source.kind)] = value
+    else:
+        cache[key] = value
 
 
 def check_source(
@@ -200,9 +218,7 @@ def check_source(
     def network_trace(target: str) -> Trace:
         question = _question(snapshot, target, calls, role, port)
         key = (*config, *question)
-        cached = cache.get(key) if cache is not None else None
-        if cached == KIND_SPECIFIC and cache is not None:
-            cached = cache.get((*key, source.kind))
+        cached = _recall(cache, key, source) if cache is not None else None
         if isinstance(cached, Trace):
             if cached.source is source:
                 return cached
@@ -219,13 +235,7 @@ def check_source(
             flow = fill(snapshot, shared, source, head[0])
         result = trace(flow, target)
         if cache is not None:
-            # Only a hop that spoke of the kind of source (a fix for a service differs from
-            # one for an ENI) keeps the answer from sources of other kinds.
-            if flow.kind_used:
-                cache[key] = KIND_SPECIFIC
-                cache[(*key, source.kind)] = result
-            else:
-                cache[key] = result
+            _keep(cache, key, source, result, flow.kind_used)
         return result
 
     for target in targets:

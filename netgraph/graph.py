@@ -1629,18 +1629,22 @@ def build_flow_graph(
     protocol: str = TCP,
     port: int | None = 443,
 ) -> FlowGraph:
-    builder = _Builder(snapshot, source, destination, protocol, port)
+    return _built(_Builder(snapshot, source, destination, protocol, port))
+
+
+def _built(builder: _Builder) -> FlowGraph:
     root = builder.build()
     return FlowGraph(
         builder.hops,
         builder.combine,
         builder.children,
         root,
-        source,
-        destination,
-        protocol,
-        port,
+        builder.source,
+        builder.destination,
+        builder.protocol,
+        builder.port,
         builder.kind_used,
+        builder.slots,
     )
 
 
@@ -1655,20 +1659,7 @@ def template(
     """The flow graph of every source that shares this one's subnet, public IP and address,
     whatever its security groups: those hops are slots, filled per source by ``fill``. In a
     subnet, many services differ only in their groups; the rest of the path is built once."""
-    builder = _Builder(snapshot, source, destination, protocol, port, template=True)
-    root = builder.build()
-    return FlowGraph(
-        builder.hops,
-        builder.combine,
-        builder.children,
-        root,
-        source,
-        destination,
-        protocol,
-        port,
-        builder.kind_used,
-        builder.slots,
-    )
+    return _built(_Builder(snapshot, source, destination, protocol, port, template=True))
 
 
 def fill(
