@@ -188,7 +188,9 @@ def hypothetical_source(
 @dataclass(frozen=True)
 class Scope:
     """The part of the account a command looks at: services and ENIs in these VPCs, services
-    of these clusters (empty: no limit). ENIs belong to no cluster: only ``vpcs`` limits them."""
+    of these clusters (empty: no limit). ENIs belong to no cluster: only ``vpcs`` limits them.
+    A source whose subnet the snapshot lacks may be in any VPC: it stays, and is checked
+    (its verdicts are unknown) rather than silently left out."""
 
     vpcs: frozenset[str] = frozenset()
     clusters: frozenset[str] = frozenset()  # cluster names
@@ -196,7 +198,7 @@ class Scope:
     def holds(self, snapshot: Snapshot, source: Source) -> bool:
         if self.vpcs:
             subnet = (snapshot.subnets or {}).get(source.subnet_id)
-            if subnet is None or subnet.vpc_id not in self.vpcs:
+            if subnet is not None and subnet.vpc_id not in self.vpcs:
                 return False
         return not (
             self.clusters and source.service and source.service.cluster not in self.clusters

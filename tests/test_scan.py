@@ -353,6 +353,18 @@ def test_vpc_and_cluster_limit_the_scan_and_check(
     assert checked and all(vpc_of[c["source"]["subnet"]] == vpc for c in checked)
     assert checked == [c for c in inside if c["source"]["kind"] == "ecs-service"]
 
+    # A service whose subnet the snapshot lacks may be in that VPC: it is checked (unknown),
+    # not left out.
+    lost = data["services"][0]["networkConfiguration"]["awsvpcConfiguration"]["subnets"][0]
+    data["Subnets"] = [s for s in data["Subnets"] if s["SubnetId"] != lost]
+    path.write_text(json.dumps(data))
+    main(["scan", str(path), "--format", "json", "--vpc", vpc])
+    kept = [
+        c for c in json.loads(capsys.readouterr().out)["checks"] if c["source"]["subnet"] == lost
+    ]
+    network = [c for c in kept if not c["target"].startswith("iam:")]
+    assert network and {c["verdict"] for c in network} == {"unknown"}
+
     # A name the snapshot does not hold is bad input, not an empty (or whole) account.
     assert main(["scan", str(path), "--vpc", "vpc-0000000000000dead"]) == 2
     assert "--vpc vpc-0000000000000dead: no such VPC in the snapshot" in capsys.readouterr().err
