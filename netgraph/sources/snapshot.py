@@ -612,6 +612,17 @@ def _route(o: Obj) -> Route:
     return _route_fast(o.data) or _route_read(o)
 
 
+def _cidr_fast(value: object) -> IPNetwork | None:
+    """A CIDR block for the fast paths; None if the value is not one (the validating reader
+    then reads the record and names the error)."""
+    if type(value) is not str:
+        return None
+    try:
+        return _network(value)
+    except ValueError:
+        return None
+
+
 def _route_fast(d: dict[str, Any]) -> Route | None:
     """``_route_read`` for a well-formed route, without the reader's bookkeeping (a large
     account has tens of thousands). None: let ``_route_read`` read it and name any error."""
@@ -620,11 +631,8 @@ def _route_fast(d: dict[str, Any]) -> Route | None:
     if text is None:
         text = d.get("DestinationIpv6CidrBlock")
     if text is not None:
-        if type(text) is not str:
-            return None
-        try:
-            dest = _network(text)
-        except ValueError:
+        dest = _cidr_fast(text)
+        if dest is None:
             return None
     pl = d.get("DestinationPrefixListId")
     gateway = d.get("GatewayId")
@@ -763,11 +771,8 @@ def _sg_rules_fast(perms: Any) -> tuple[SecurityGroupRule, ...] | None:
                 if peer_kind == "cidr":
                     if value is None:
                         continue  # a range without its CIDR names no peer
-                    if type(value) is not str:
-                        return None
-                    try:
-                        cidr = _network(value)
-                    except ValueError:
+                    cidr = _cidr_fast(value)
+                    if cidr is None:
                         return None
                     rules.append(SecurityGroupRule(protocol, low, high, "cidr", cidr=cidr))
                 elif type(value) is not str:
