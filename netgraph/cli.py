@@ -611,9 +611,7 @@ def scan_cmd(
 
         try:
             vpc_of = {s.id: s.vpc_id for s in (snap.subnets or {}).values()}
-            heatmap_render.draw(result.traces, _title("scan", where, snap), vpc_of).savefig(
-                heatmap, format="png", dpi=heatmap_render.DPI
-            )
+            heatmap_render.draw(result.traces, _title("scan", where, snap), vpc_of).save(heatmap)
         except OSError as exc:
             raise BadInput(f"cannot write the heatmap: {exc}") from None
     raise click.exceptions.Exit(exit_code(result.traces))

@@ -270,9 +270,9 @@ def test_heatmap_groups_coarser_until_the_rows_fit(
     assert len(pairs) > len(subnets) > len(vpcs) > 1
     for limit, rows, by in ((len(subnets), len(subnets), "subnet"), (len(vpcs), len(vpcs), "VPC")):
         monkeypatch.setattr(heatmap, "MAX_ROWS", limit)
-        fig = heatmap.draw(traces, "t", vpc_of)
-        assert fig.texts[0].get_text().endswith(f"rows grouped by {by}")
-        assert len(fig.axes[0].get_yticks()) == rows
+        picture = heatmap.draw(traces, "t", vpc_of)
+        assert picture.figure.texts[0].get_text().endswith(f"rows grouped by {by}")
+        assert len(picture.labels) == rows
 
 
 def test_heatmap_groups_rows_beyond_2000(tmp_path: Path) -> None:
@@ -301,10 +301,39 @@ def test_heatmap_groups_rows_beyond_2000(tmp_path: Path) -> None:
                 }
             )
         )
-    fig = heatmap.draw(many, "t")
-    assert "grouped" in fig.texts[0].get_text()
-    fig.savefig(tmp_path / "h.png")
+    picture = heatmap.draw(many, "t")
+    assert "grouped" in picture.figure.texts[0].get_text()
+    picture.save(tmp_path / "h.png")
     assert mpimg.imread(str(tmp_path / "h.png")).shape[0] < 30_000
+    # Ungrouped, 1,500 rows: a tall picture, whose title stays at the top edge (not a
+    # fraction of the height down, over the row labels).
+    tall = heatmap.draw(many[:1500], "t")
+    assert len(tall.labels) == 1500
+    tall.save(tmp_path / "tall.png")
+    image = mpimg.imread(str(tmp_path / "tall.png"))
+    assert image.shape[0] > 20_000
+    left_of_plot = int(tall.figure.axes[0].get_window_extent().x0) - 10
+    assert (image[:30, :left_of_plot, :3].sum(axis=2) < 1.5).any()
+
+
+def test_heatmap_labels_sit_on_their_rows_and_the_title_on_top(tmp_path: Path) -> None:
+    from netgraph.render import heatmap
+
+    snap = snapshot_from_data(account(2, 8, enis=30, services=3, seed=4))
+    picture = heatmap.draw(scan(snap, all_enis=True).traces, "t")
+    picture.save(tmp_path / "h.png")
+    image = mpimg.imread(str(tmp_path / "h.png"))
+    height = image.shape[0]
+    box = picture.figure.axes[0].get_window_extent()
+    top, row = height - box.y1, box.height / len(picture.labels)
+    dark = image[:, :, :3].sum(axis=2) < 1.5  # text is black on white
+    left = int(box.x0) - 4
+    assert len(picture.labels) > 20
+    for i in range(len(picture.labels)):
+        band = dark[int(top + i * row + 2) : int(top + (i + 1) * row - 2), :left]
+        assert band.any(), f"no label drawn on row {i}"
+    gaps = dark[int(top + row - 1) : int(top + row + 1), :left]  # between rows 0 and 1
+    assert gaps.sum() < dark[int(top + 2) : int(top + row - 2), :left].sum()
 
 
 def test_streamed_json_is_the_document_with_its_summary() -> None:
