@@ -657,14 +657,7 @@ def _route_fast(d: dict[str, Any]) -> Route | None:
                 return None
             if not target:
                 target, kind = value, key_kind
-    return Route(
-        destination=dest,
-        prefix_list_id=pl,
-        target_kind=kind,
-        target_id=target or "unknown-target",
-        state=(state or "unknown").lower(),
-        origin=origin or "CreateRoute",
-    )
+    return _route_of(dest, pl, kind, target, state, origin)
 
 
 def _route_read(o: Obj) -> Route:
@@ -691,13 +684,25 @@ def _route_read(o: Obj) -> Route:
         value = o.opt_str(key)
         if value is not None and not target:
             target, kind = value, key_kind
+    return _route_of(dest, pl, kind, target, o.opt_str("State"), o.opt_str("Origin"))
+
+
+def _route_of(
+    dest: IPNetwork | None,
+    prefix_list_id: str | None,
+    kind: RouteTargetKind,
+    target: str,
+    state: str | None,
+    origin: str | None,
+) -> Route:
+    """A route as both readers of a route record make it, with what absent fields mean."""
     return Route(
         destination=dest,
-        prefix_list_id=pl,
+        prefix_list_id=prefix_list_id,
         target_kind=kind,
         target_id=target or "unknown-target",
-        state=(o.opt_str("State") or "unknown").lower(),  # absent: not known, not active
-        origin=o.opt_str("Origin") or "CreateRoute",
+        state=(state or "unknown").lower(),  # absent: not known, not active
+        origin=origin or "CreateRoute",
     )
 
 
@@ -995,32 +1000,57 @@ def _network_interface_fast(d: dict[str, Any]) -> NetworkInterface | None:
         public = ipaddress.ip_address(strings[5]) if strings[5] is not None else None
     except ValueError:
         return None
-    return NetworkInterface(
-        id=eni_id,
-        subnet_id=strings[0],
-        vpc_id=strings[1],
-        private_ips=(address,),
-        public_ip=public,
-        group_ids=tuple(group_ids),
-        interface_type=strings[2] or "interface",
-        instance_id=strings[4],
-        description=strings[3] or "",
+    return _interface_of(
+        eni_id,
+        strings[0],
+        strings[1],
+        (address,),
+        public,
+        tuple(group_ids),
+        strings[2],
+        strings[4],
+        strings[3],
     )
 
 
 def _network_interface_read(o: Obj) -> NetworkInterface:
     private, public = _ips(o)
     attachment = o.opt_obj("Attachment")
+    return _interface_of(
+        o.req("NetworkInterfaceId"),
+        o.opt_str("SubnetId"),
+        o.opt_str("VpcId"),
+        tuple(private),
+        public,
+        tuple(g.req("GroupId") for g in o.objs("Groups")),
+        o.opt_str("InterfaceType"),
+        attachment.opt_str("InstanceId") if attachment else None,
+        o.opt_str("Description"),
+    )
+
+
+def _interface_of(
+    eni_id: str,
+    subnet_id: str | None,
+    vpc_id: str | None,
+    private_ips: tuple[IPAddress, ...],
+    public_ip: IPAddress | None,
+    group_ids: tuple[str, ...],
+    interface_type: str | None,
+    instance_id: str | None,
+    description: str | None,
+) -> NetworkInterface:
+    """An ENI as both readers of an ENI record make it, with what absent fields mean."""
     return NetworkInterface(
-        id=o.req("NetworkInterfaceId"),
-        subnet_id=o.opt_str("SubnetId"),
-        vpc_id=o.opt_str("VpcId"),
-        private_ips=tuple(private),
-        public_ip=public,
-        group_ids=tuple(g.req("GroupId") for g in o.objs("Groups")),
-        interface_type=o.opt_str("InterfaceType") or "interface",
-        instance_id=attachment.opt_str("InstanceId") if attachment else None,
-        description=o.opt_str("Description") or "",
+        id=eni_id,
+        subnet_id=subnet_id,
+        vpc_id=vpc_id,
+        private_ips=private_ips,
+        public_ip=public_ip,
+        group_ids=group_ids,
+        interface_type=interface_type or "interface",
+        instance_id=instance_id,
+        description=description or "",
     )
 
 
