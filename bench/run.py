@@ -62,8 +62,13 @@ print(json.dumps({"load": t1 - t0, "scan": t2 - t1, "checks": len(result.traces)
 
 
 def _run(code: str, path: Path, arg: str) -> dict[str, float]:
-    out = subprocess.run([sys.executable, "-c", code, str(path), arg], capture_output=True,
-                         text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path), arg],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -77,8 +82,10 @@ def _doubled(snapshot: dict[str, Any]) -> dict[str, Any]:
         twin["NetworkInterfaceId"] = eni["NetworkInterfaceId"].replace("eni-", "eni-f")
         a, b, c, d = eni["PrivateIpAddress"].split(".")
         twin["PrivateIpAddress"] = f"{a}.{b}.{c}.{(int(d) + 1) % 250 + 4}"
-        twin["PrivateIpAddresses"] = [{**p, "PrivateIpAddress": twin["PrivateIpAddress"]}
-                                      for p in eni.get("PrivateIpAddresses", [])]
+        twin["PrivateIpAddresses"] = [
+            {**p, "PrivateIpAddress": twin["PrivateIpAddress"]}
+            for p in eni.get("PrivateIpAddresses", [])
+        ]
         extra.append(twin)
     return {**snapshot, "NetworkInterfaces": snapshot["NetworkInterfaces"] + extra}
 
@@ -88,10 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="small,medium,large,large-x2")
     parser.add_argument("--repeat", type=int, default=5, help="best of N rounds")
     args = parser.parse_args(argv)
-    header = (f"{'size':<9} {'scan':<10} {'bytes':>11} {'json.load':>10} {'bare':>7} "
-              f"{'load+model':>11} {'scan':>7} {'checks':>8} {'distinct':>8} {'checks/s':>9} "
-              f"{'1 check':>8} {'peak MB':>8} {'json MB':>8} {'total/floor':>11} "
-              f"{'total/bare':>10}")
+    header = (
+        f"{'size':<9} {'scan':<10} {'bytes':>11} {'json.load':>10} {'bare':>7} "
+        f"{'load+model':>11} {'scan':>7} {'checks':>8} {'distinct':>8} {'checks/s':>9} "
+        f"{'1 check':>8} {'peak MB':>8} {'json MB':>8} {'total/floor':>11} "
+        f"{'total/bare':>10}"
+    )
     print(header)
     print("-" * len(header))
     with tempfile.TemporaryDirectory() as tmp:
@@ -106,9 +115,12 @@ def main(argv: list[str] | None = None) -> int:
             # round, not every try of one column; each column keeps its best.
             runs: dict[str, list[dict[str, float]]] = {}
             for _ in range(args.repeat):
-                for name, code, arg in (("floor", FLOOR, "paused"), ("bare", FLOOR, "bare"),
-                                        ("services", SCAN, "services"),
-                                        ("all-enis", SCAN, "all-enis")):
+                for name, code, arg in (
+                    ("floor", FLOOR, "paused"),
+                    ("bare", FLOOR, "bare"),
+                    ("services", SCAN, "services"),
+                    ("all-enis", SCAN, "all-enis"),
+                ):
                     runs.setdefault(name, []).append(_run(code, path, arg))
             floor = min(runs["floor"], key=lambda r: r["seconds"])
             bare = min(r["seconds"] for r in runs["bare"])
@@ -116,13 +128,16 @@ def main(argv: list[str] | None = None) -> int:
                 best = min(runs[mode], key=lambda r: r["load"] + r["scan"])
                 total = best["load"] + best["scan"]
                 label = "" if mode == "services" else "--all-enis"
-                print(f"{size:<9} {label:<10} {path.stat().st_size:>11,} "
-                      f"{floor['seconds']:>9.3f}s {bare:>6.3f}s "
-                      f"{best['load']:>10.3f}s {best['scan']:>6.2f}s {best['checks']:>8,} "
-                      f"{best['distinct']:>8,} {best['checks'] / best['scan']:>9,.0f} "
-                      f"{best['one_check'] * 1000:>6.1f}ms {best['rss_mb']:>8.0f} "
-                      f"{floor['rss_mb']:>8.0f} {total / floor['seconds']:>10.1f}x "
-                      f"{total / bare:>9.1f}x", flush=True)
+                print(
+                    f"{size:<9} {label:<10} {path.stat().st_size:>11,} "
+                    f"{floor['seconds']:>9.3f}s {bare:>6.3f}s "
+                    f"{best['load']:>10.3f}s {best['scan']:>6.2f}s {best['checks']:>8,} "
+                    f"{best['distinct']:>8,} {best['checks'] / best['scan']:>9,.0f} "
+                    f"{best['one_check'] * 1000:>6.1f}ms {best['rss_mb']:>8.0f} "
+                    f"{floor['rss_mb']:>8.0f} {total / floor['seconds']:>10.1f}x "
+                    f"{total / bare:>9.1f}x",
+                    flush=True,
+                )
     return 0
 
 
