@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean corpus bench
+.PHONY: demo test lint clean corpus bench mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Mutation testing (mutmut, in mutants/): nice, it takes the machine for a long while.
+# MUTANTS= narrows the run, e.g. MUTANTS='netgraph.evaluate.network_acls*'.
+mutate: $(STAMP)
+	$(BIN)/pip install -q -e ".[mutate]"
+	nice -n 10 $(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/mutmut results
 
 corpus: $(STAMP)
 	$(BIN)/python ../shared/corpus/batfish/run.py --cli "$(BIN)/netgraph"
