@@ -1,0 +1,76 @@
+"""The solver on forked paths: an interface endpoint with one ENI per AZ forks the path, and
+the task may land on either ENI, so the worst branch decides, and `blocked` outranks
+`unknown`. Each test names the mutant it kills (docs/mutants.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netgraph.check import check_source
+from netgraph.flows import hypothetical_source
+from netgraph.reach import Trace
+
+from .conftest import build, sample_data, snap
+
+ENDPOINTS_A = build.SUBNETS["endpoints-a"][0]
+ENDPOINTS_C = build.SUBNETS["endpoints-c"][0]
+ACL_DENY_443 = "acl-0c0c0c0c0c0c0cd43"
+
+
+def check(data: dict[str, Any], target: str = "ecr.api") -> Trace:
+    s = snap(data)
+    source = hypothetical_source(s, build.SUBNETS["private-a"][0], (build.SG_TASK,), False)
+    return check_source(s, source, [target])[0]
+
+
+def unassociate(data: dict[str, Any], subnet: str) -> None:
+    default = next(a for a in data["NetworkAcls"] if a["NetworkAclId"] == build.ACL_DEFAULT)
+    default["Associations"] = [a for a in default["Associations"] if a["SubnetId"] != subnet]
+
+
+def deny_443_in(data: dict[str, Any], subnet: str) -> None:
+    """``subnet`` gets a NACL that admits everything but TCP 443 inbound."""
+    unassociate(data, subnet)
+    data["NetworkAcls"].append(
+        {
+            "NetworkAclId": ACL_DENY_443,
+            "VpcId": build.VPC,
+            "IsDefault": False,
+            "Associations": [{"NetworkAclId": ACL_DENY_443, "SubnetId": subnet}],
+            "Entries": [
+                build.acl_entry(100, True, "-1", "allow", "0.0.0.0/0"),
+                build.acl_entry(90, False, "6", "deny", "0.0.0.0/0", (443, 443)),
+                build.acl_entry(100, False, "-1", "allow", "0.0.0.0/0"),
+            ],
+        }
+    )
+
+
+def test_one_blocked_endpoint_eni_blocks_the_target_whichever_branch_comes_first() -> None:
+    # Kills: the solver taking the best branch (min instead of max) where all are taken.
+    for subnet in (ENDPOINTS_A, ENDPOINTS_C):
+        data = sample_data("healthy-endpoints")
+        deny_443_in(data, subnet)
+        t = check(data)
+        assert t.verdict == "blocked", subnet
+        assert t.blocked_at is not None
+        assert (t.blocked_at.id, t.blocked_at.kind) == (ACL_DENY_443, "network-acl-inbound")
+
+
+def test_blocked_outranks_unknown_between_branches() -> None:
+    # Kills: `unknown` ranked above `blocked` in the solver. One ENI's subnet has no NACL
+    # the snapshot can name (unknown), the other's NACL drops 443 (blocked).
+    data = sample_data("healthy-endpoints")
+    default = next(a for a in data["NetworkAcls"] if a["NetworkAclId"] == build.ACL_DEFAULT)
+    default["IsDefault"] = False
+    unassociate(data, ENDPOINTS_A)
+    deny_443_in(data, ENDPOINTS_C)
+    t = check(data)
+    assert t.verdict == "blocked"
+    assert t.blocked_at is not None and t.blocked_at.id == ACL_DENY_443
+    # and with the blocked branch healed, the unknown one decides: unknown, not reachable
+    data["NetworkAcls"][-1]["Entries"].pop(1)
+    healed = check(data)
+    assert healed.verdict == "unknown" and healed.blocked_at is None
+    assert ENDPOINTS_A in healed.reason
+
