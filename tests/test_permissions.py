@@ -72,6 +72,29 @@ def test_roles_not_collected_or_missing_policy_document_is_unknown() -> None:
     assert t.verdict == "unknown" and "arn:aws:iam::111122223333:policy/x" in t.reason
 
 
+def test_an_unreadable_identity_policy_makes_the_role_unknown_not_allowed() -> None:
+    # Kills: an unreadable identity policy ignored (it may hold a Deny). The role's other
+    # policies allow every call, so only the unreadable one can stand in the way.
+    data = sample_data("healthy-endpoints")
+    assert role_check(data).verdict == "allowed"
+    data["RoleDetailList"][0]["RolePolicyList"].append(
+        {"PolicyName": "garbled", "PolicyDocument": "%7Bnot%20json"}
+    )
+    t = role_check(data)
+    assert t.verdict == "unknown" and t.blocked_at is None
+
+
+def test_an_unreadable_identity_policy_does_not_hide_a_certain_deny() -> None:
+    # Kills: the unreadable policy answering before an explicit Deny that is certain.
+    data = sample_data("broken-explicit-deny")
+    data["RoleDetailList"][0]["RolePolicyList"].append(
+        {"PolicyName": "garbled", "PolicyDocument": "%7Bnot%20json"}
+    )
+    t = role_check(data)
+    assert t.verdict == "denied" and t.blocked_at is not None
+    assert t.blocked_at.id == build.GUARDRAIL
+
+
 def test_repository_policies_not_collected_leave_a_possible_deny_unknown() -> None:
     data = sample_data("healthy-endpoints")
     del data["RepositoryPolicies"]
