@@ -347,3 +347,64 @@ def test_flow_graph_as_networkx_is_a_tree_from_the_source() -> None:
     # The ecr.api endpoint has one ENI per AZ: the path forks into one branch each.
     leaves = [g.nodes[n]["hop"] for n in g.nodes if g.out_degree(n) == 0]
     assert len(leaves) == 2 and {h.status for h in leaves} == {"pass"}
+
+
+def first_unknown(t: Trace) -> str | None:
+    return next((h.id for h in t.hops if h.status == "unknown"), None)
+
+
+def test_task_route_without_state_is_unknown_even_when_the_rest_is_known() -> None:
+    # Kills: a route with no State taken as active (only the task's default route lacks it;
+    # the NAT subnet's routes keep theirs, so nothing further down says unknown instead).
+    data = sample_data("healthy-nat")
+    find(data["RouteTables"], "RouteTableId", RTB_PRIVATE)["Routes"][1].pop("State")
+    t = one(data, "ecr.api")
+    assert t.verdict == "unknown" and first_unknown(t) == RTB_PRIVATE
+    assert "no State" in t.reason
+
+
+def test_nat_subnet_route_without_state_is_unknown() -> None:
+    # Kills: the NAT subnet's route with no State taken as active.
+    data = sample_data("healthy-nat")
+    find(data["RouteTables"], "RouteTableId", RTB_PUBLIC)["Routes"][1].pop("State")
+    t = one(data, "logs")
+    assert t.verdict == "unknown" and first_unknown(t) == RTB_PUBLIC
+
+
+def test_internet_route_without_state_is_unknown_on_a_public_subnet() -> None:
+    # Kills: a route to the internet gateway with no State taken as active.
+    data = sample_data("healthy-public")
+    find(data["RouteTables"], "RouteTableId", RTB_PUBLIC)["Routes"][1].pop("State")
+    s = snap(data)
+    src = hypothetical_source(s, build.SUBNETS["public-a"][0], (SG_TASK,), True)
+    t = check_source(s, src, ["logs"])[0]
+    assert t.verdict == "unknown" and first_unknown(t) == RTB_PUBLIC
+
+
+def test_private_nat_gateway_cannot_reach_the_internet() -> None:
+    # Kills: a private NAT gateway reaching the internet.
+    data = sample_data("healthy-nat")
+    data["NatGateways"][0]["ConnectivityType"] = "private"
+    for target in ("ecr.api", "logs"):
+        t = one(data, target)
+        assert t.verdict == "blocked" and t.blocked_at is not None, target
+        assert (t.blocked_at.id, t.blocked_at.code) == (
+            build.NAT,
+            "NGW_PRIVATE_CONNECTIVITY",
+        ), target
+
+
+def test_private_nat_gateway_still_reaches_private_addresses() -> None:
+    # Kills: every NAT gateway flow blamed on a private NAT, whatever the destination.
+    data = sample_data("healthy-nat")
+    data["NatGateways"][0]["ConnectivityType"] = "private"
+    private = find(data["RouteTables"], "RouteTableId", RTB_PRIVATE)
+    private["Routes"][1] = build.route("192.168.0.0/16", "NatGatewayId", build.NAT)
+    s = snap(data)
+    src = hypothetical_source(s, TASK_SUBNET, (SG_TASK,), False)
+    t = check_path(s, src, "192.168.1.10", protocol="6", port=443)
+    # past the NAT gateway; its subnet routes 0.0.0.0/0 to the internet gateway, which drops
+    # a private destination
+    assert t.verdict == "blocked" and t.blocked_at is not None
+    assert (t.blocked_at.id, t.blocked_at.code) == (build.IGW, "IGW_DESTINATION_ADDRESS_NOT_PUBLIC")
+    assert any(h.id == build.NAT and h.status == "pass" for h in t.hops)
