@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
+from netgraph.check import check_source
 from netgraph.evaluate.dns import AWS_SERVICES, resolve, service_for_hostname
+from netgraph.flows import service_sources
 
 from .conftest import snap
 
@@ -99,3 +102,23 @@ def test_hostnames_map_to_services() -> None:
     )
     assert service_for_hostname("api.ecr.us-east-1.amazonaws.com", region) is None
     assert service_for_hostname("registry-1.docker.io", region) is None
+
+
+def test_one_missing_dns_attribute_is_not_taken_as_on(healthy: dict[str, Any]) -> None:
+    # Kills: one missing DNS attribute (the other present and on) taken as on.
+    for key in ("EnableDnsSupport", "EnableDnsHostnames"):
+        data = copy.deepcopy(healthy)
+        data["VpcAttributes"] = [a for a in data["VpcAttributes"] if key not in a]
+        certain, outcomes = answer(data)
+        assert not certain, key
+        assert "endpoint" in outcomes and set(outcomes) != {"endpoint"}, key
+
+
+def test_one_missing_dns_attribute_makes_the_check_unknown(healthy: dict[str, Any]) -> None:
+    # Kills: the same, seen by a user: the verdict is unknown, not reachable.
+    for key in ("EnableDnsSupport", "EnableDnsHostnames"):
+        data = copy.deepcopy(healthy)
+        data["VpcAttributes"] = [a for a in data["VpcAttributes"] if key not in a]
+        s = snap(data)
+        t = check_source(s, service_sources(s)[0], ["ecr.api"])[0]
+        assert t.verdict == "unknown" and key.replace("Enable", "enable") in t.reason, key
