@@ -111,19 +111,35 @@ rules = st.builds(
 )
 
 
+def oracle_admits(rule: SecurityGroupRule, address: ipaddress.IPv4Address, port: int) -> bool:
+    """One TCP packet to ``address``:``port`` against one rule, from the AWS rule text alone:
+    protocol -1 is all traffic; a TCP rule admits its inclusive port range; UDP never TCP."""
+    assert rule.cidr is not None
+    if address not in rule.cidr:
+        return False
+    if rule.protocol == "-1":
+        return True
+    if rule.protocol != "6":
+        return False
+    assert rule.from_port is not None and rule.to_port is not None
+    return rule.from_port <= port <= rule.to_port
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(rules, max_size=4), min_size=1, max_size=3), small, st.integers(0, 9))
 def test_union_matches_per_address_oracle(
     groups_rules: list[list[SecurityGroupRule]], peer_net: ipaddress.IPv4Network, port: int
 ) -> None:
     groups = [group(f"sg-{i}", egress=tuple(r)) for i, r in enumerate(groups_rules)]
-    admitted = [
-        any(
-            rule_admits_traffic(r, "6", port) and a in r.cidr  # type: ignore[operator]
-            for g in groups
-            for r in g.egress
-        )
-        for a in peer_net
-    ]
+    admitted = [any(oracle_admits(r, a, port) for g in groups for r in g.egress) for a in peer_net]
     status = egress(groups, Peer((peer_net,), "peer"), port=port)
     assert status == ("pass" if all(admitted) else "fail")
+
+
+def test_oracle_is_independent_and_can_say_no() -> None:
+    tcp = cidr_rule("10.0.0.0/30", "6", (3, 5))
+    assert oracle_admits(tcp, ipaddress.ip_address("10.0.0.1"), 5)
+    assert not oracle_admits(tcp, ipaddress.ip_address("10.0.0.1"), 6)
+    assert not oracle_admits(tcp, ipaddress.ip_address("10.0.0.4"), 4)
+    assert not oracle_admits(cidr_rule("10.0.0.0/30", "17", (0, 9)), net("10.0.0.1")[0], 4)
+    assert oracle_admits(cidr_rule("10.0.0.0/30", "-1", None), net("10.0.0.1")[0], 4)
