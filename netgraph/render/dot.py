@@ -1,6 +1,7 @@
 """DOT: the networkx graph written with all its attributes, so that `dot -Tsvg` renders it
 and scripts read it back (pydot, networkx). Every id is quoted: ARNs hold ':' which Graphviz
-tools would otherwise read as a port."""
+tools would otherwise read as a port. Control characters and lone surrogates are written as
+escapes (``escape.printable``): a surrogate cannot be written as UTF-8 at all."""
 
 from __future__ import annotations
 
@@ -9,10 +10,16 @@ from typing import Any
 import networkx as nx
 
 from netgraph.render.diagram import KIND_LABELS, PALETTE
+from netgraph.render.escape import printable
 
 
 def quote(value: Any) -> str:
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    text = (
+        printable(str(value), newlines=True)
+        .replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+    )
     return f'"{text}"'
 
 

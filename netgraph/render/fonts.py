@@ -4,6 +4,9 @@ matplotlib's default font (DejaVu Sans) has no CJK glyphs and draws empty boxes 
 netgraph ships IPAexGothic through the ``matplotlib-fontja`` package and also looks at the
 fonts installed on the machine; a label no font covers is replaced by the resource id, with
 a warning, rather than drawn as boxes.
+
+Labels are plain text: matplotlib reads ``$…$`` as TeX math by default, and a Name tag
+like ``$x^$`` made it raise. ``plain_text`` is the last step of drawing any figure.
 """
 
 from __future__ import annotations
@@ -13,7 +16,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from matplotlib import font_manager
+from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
+from matplotlib.text import Text
+
+from netgraph.render.escape import printable
 
 
 @lru_cache(maxsize=1)
@@ -51,3 +58,15 @@ def font_for(text: str) -> font_manager.FontProperties | None:
         if needed <= covered:
             return font_manager.FontProperties(fname=path)
     return None
+
+
+def plain_text(fig: Figure) -> Figure:
+    """Every text of ``fig`` (titles, labels, ticks, legends) drawn as written: no math text,
+    no LaTeX (a matplotlibrc may turn it on), control characters and lone surrogates escaped
+    (a surrogate cannot be written into an SVG, and has no glyph)."""
+    for artist in fig.findobj(Text):
+        assert isinstance(artist, Text)
+        artist.set_usetex(False)
+        artist.set_parse_math(False)
+        artist.set_text(printable(artist.get_text(), newlines=True))
+    return fig

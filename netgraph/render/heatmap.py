@@ -22,6 +22,8 @@ from matplotlib.patches import Patch
 from PIL import Image, ImageDraw, ImageFont
 
 from netgraph.reach import Trace
+from netgraph.render.escape import printable
+from netgraph.render.fonts import plain_text
 
 MAX_ROWS = 2000
 _ORDER = {"reachable": 0, "allowed": 0, "unknown": 1, "blocked": 2, "denied": 2}
@@ -130,4 +132,6 @@ def draw(traces: Sequence[Trace], title: str, vpc_of: Mapping[str, str] | None =
         frameon=False,
         fontsize=8,
     )
-    return Heatmap(fig, labels, 6 if len(rows) > 60 else 8)
+    return Heatmap(
+        plain_text(fig), [printable(label) for label in labels], 6 if len(rows) > 60 else 8
+    )

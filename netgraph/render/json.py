@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from netgraph.reach import Trace
+from netgraph.render.escape import json_text
 
 JSON_VERSION = 1
 
@@ -34,15 +35,19 @@ def write(
     """The same document, written one check at a time (a line each), with ``after`` as
     further top-level keys. A scan of a large account has 100,000 checks: building them as
     one object and one string first took 2.3 GB and most of a minute."""
-    head = json.dumps(_head(region, account_id), ensure_ascii=False)
+    head = json_text(json.dumps(_head(region, account_id), ensure_ascii=False))
     out.write(head[:-1] + ', "checks": [\n')
     for i, t in enumerate(traces):
-        out.write(("" if i == 0 else ",\n") + json.dumps(t.to_json(), ensure_ascii=False))
+        check = json_text(json.dumps(t.to_json(), ensure_ascii=False))
+        out.write(("" if i == 0 else ",\n") + check)
     out.write("\n]")
     for key, value in after.items():
-        out.write(f", {json.dumps(key)}: " + json.dumps(value, indent=1, ensure_ascii=False))
+        out.write(
+            f", {json.dumps(key)}: " + json_text(json.dumps(value, indent=1, ensure_ascii=False))
+        )
     out.write("}\n")
 
 
 def render(traces: Sequence[Trace], region: str, account_id: str | None = None) -> str:
-    return json.dumps(document(traces, region, account_id), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(document(traces, region, account_id), indent=2, ensure_ascii=False)
+    return json_text(text) + "\n"

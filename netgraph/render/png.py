@@ -16,7 +16,8 @@ from matplotlib.figure import Figure  # a bare Figure draws with Agg: no display
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
 from netgraph.render.diagram import KIND_LABELS, PALETTE
-from netgraph.render.fonts import font_for
+from netgraph.render.escape import printable
+from netgraph.render.fonts import font_for, plain_text
 from netgraph.render.topology import SUBNET_LINE, SUBNET_W, Box, route_row_y, subnet_lines
 
 COL_W = 2.5  # inches per column
@@ -30,10 +31,12 @@ Warn = Callable[[str], None]
 
 
 def _label(text: str, fallback: str, warn: Warn) -> tuple[str, object]:
+    # Escaped before the font is chosen: an escape is ASCII, a control character has no glyph.
+    text, fallback = printable(text, newlines=True), printable(fallback, newlines=True)
     font = font_for(text)
     if font is not None:
         return text, font
-    warn(f"no installed font has every character of {text!r}; drawing {fallback} instead")
+    warn(f"no installed font has every character of '{text}'; drawing {fallback} instead")
     return fallback, font_for(fallback)
 
 
@@ -209,7 +212,7 @@ def draw_check(g: nx.DiGraph, warn: Warn | None = None) -> Figure:
         ),
     ]
     _legend(fig, legend, ncol=4)
-    return fig
+    return plain_text(fig)
 
 
 def save(fig: Figure, path: str, fmt: str) -> None:
@@ -359,7 +362,7 @@ def draw_topology(g: nx.DiGraph, warn: Warn | None = None) -> Figure:
         for t, c in _TIER_COLOURS.items()
     ]
     _legend(fig, legend, ncol=3)
-    return fig
+    return plain_text(fig)
 
 
 SUBNET_HALF = SUBNET_W / 2

@@ -1,4 +1,7 @@
-"""The terminal report: one line per check, the blocking hop, why, and the fix."""
+"""The terminal report: one line per check, the blocking hop, why, and the fix.
+
+Every piece of snapshot data is escaped (``escape.printable``) before it is styled or laid
+out: the only control characters in the report are its own newlines and colours."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from collections.abc import Callable, Sequence
 from itertools import groupby
 
 from netgraph.reach import PASSING, Trace
+from netgraph.render.escape import printable
 
 _MARK = {
     "reachable": "ok",
@@ -64,26 +68,31 @@ def _source_heading(t: Trace) -> str:
 def render(
     traces: Sequence[Trace], *, title: str, style: Style = _plain, warnings: Sequence[str] = ()
 ) -> str:
-    lines = [style(title, bold=True)]
+    def styled(text: str, **kw: object) -> str:
+        return style(printable(text), **kw)
+
+    lines = [styled(title, bold=True)]
     for w in warnings:
-        lines.append(style(f"warning: {w}", fg="yellow"))
+        lines.append(styled(f"warning: {w}", fg="yellow"))
     lines.append("")
-    width = max((len(t.target) for t in traces), default=8)
+    width = max((len(printable(t.target)) for t in traces), default=8)
     for _, group in groupby(traces, key=lambda t: t.source):
         checks = list(group)
-        lines.append(style(_source_heading(checks[0]), bold=True))
+        lines.append(styled(_source_heading(checks[0]), bold=True))
         for t in checks:
             mark = style(f"{_MARK[t.verdict]:<8}", fg=_COLOUR[t.verdict], bold=True)
-            target = t.target.ljust(width)
+            target = printable(t.target).ljust(width)
             if t.verdict in PASSING:
-                lines.append(f"  {mark} {target}  {_via(t)}")
+                lines.append(f"  {mark} {target}  {printable(_via(t))}")
             elif t.blocked_at is not None:
                 b = t.blocked_at
-                lines.append(f"  {mark} {target}  at {b.id} ({b.kind}): {b.reason}")
+                lines.append(
+                    f"  {mark} {target}  " + printable(f"at {b.id} ({b.kind}): {b.reason}")
+                )
                 if t.fix:
-                    lines.append(f"  {'':8} {'':{width}}  fix: {t.fix}")
+                    lines.append(f"  {'':8} {'':{width}}  fix: {printable(t.fix)}")
             else:
-                lines.append(f"  {mark} {target}  {t.reason}")
+                lines.append(f"  {mark} {target}  {printable(t.reason)}")
         lines.append("")
     counts = {
         v: sum(1 for t in traces if t.verdict == v)
