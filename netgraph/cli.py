@@ -1,19 +1,27 @@
 """Command line: parse arguments, compose the layers, map verdicts to exit codes.
 
 Exit codes (check-output.md): 0 all passed, 1 something blocked or denied, 2 bad input or
-usage (one line on stderr, nothing on stdout), 3 nothing blocked but something unknown.
+usage (one line on stderr, nothing on stdout), 3 nothing blocked but something unknown, 4 an
+internal error (a bug: one line on stderr; the traceback with ``netgraph --debug`` or
+NETGRAPH_DEBUG=1). Anything else must never exit 1, which a CI gate reads as "blocked".
+
+Snapshot data reaches the terminal only through ``_echo``/``_say`` or the text renderer,
+which escape control characters (``render.escape``); outputs are checked against the inputs
+and each other (``_refuse_overwrites``) before any work.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
-
 from netgraph.check import check_path, check_source, exit_code
 from netgraph.explain import address_hint, explain
 from netgraph.flows import (
@@ -30,6 +38,7 @@ from netgraph.model import Snapshot
 from netgraph.reach import PASSING, Trace
 from netgraph.render import json as json_render
 from netgraph.render import text as text_render
+from netgraph.render.escape import printable
 from netgraph.requirements import ALL_TARGETS
 from netgraph.sources.snapshot import (
     SnapshotError,
@@ -38,12 +47,26 @@ from netgraph.sources.snapshot import (
     snapshot_from_data,
 )
 
+INTERNAL_ERROR = 4
+
+
+def _echo(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print a report that holds snapshot data: its own newlines kept, control characters
+    and lone surrogates escaped (a name can retitle a terminal; a surrogate cannot be
+    encoded, and crashed the write)."""
+    click.echo(printable(text, newlines=True), err=err, nl=nl)
+
+
+def _say(kind: str, message: str) -> None:
+    """One line on stderr, ``netgraph: KIND: MESSAGE``: a newline in the data stays escaped."""
+    click.echo(f"netgraph: {kind}: {printable(message)}", err=True)
+
 
 class BadInput(click.ClickException):
     exit_code = 2
 
     def show(self, file: object = None) -> None:
-        click.echo(f"netgraph: error: {self.format_message()}", err=True)
+        _say("error", self.format_message())
 
 
 def _load(path: str, region: str | None) -> Snapshot:
@@ -64,16 +87,13 @@ def _emit(traces: Sequence[Trace], snapshot: Snapshot, fmt: str, title: str) -> 
 
         click.echo(text_render.render(traces, title=title, style=style), nl=False)
     for warning in snapshot.warnings if fmt == "json" else ():
-        click.echo(f"netgraph: warning: {warning}", err=True)
+        _say("warning", warning)
 
 
 def _warn(snapshot: Snapshot) -> None:
     if snapshot.warnings:
         keys = sorted({w.split("'")[1] for w in snapshot.warnings if "'" in w})
-        click.echo(
-            f"netgraph: warning: keys outside the snapshot format, ignored: {', '.join(keys)}",
-            err=True,
-        )
+        _say("warning", f"keys outside the snapshot format, ignored: {', '.join(keys)}")
 
 
 def _diagram_options(f: Callable[..., None]) -> Callable[..., None]:
@@ -88,6 +108,52 @@ def _vpcs_of(snap: Snapshot, traces: Sequence[Trace]) -> list[str]:
     return sorted(
         {subnets[t.source.subnet_id].vpc_id for t in traces if t.source.subnet_id in subnets}
     )
+
+
+def _input_files(snapshot: str) -> list[str]:
+    """The files reading ``snapshot`` opens (a folder: its ``*.json``), resolved."""
+    path = Path(snapshot)
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path] if path.exists() else []
+    return [os.path.realpath(f) for f in files]
+
+
+def _same_file(a: str, b: str) -> bool:
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)  # hard links, and case-insensitive file systems
+    except OSError:
+        return False  # one of them does not exist yet
+
+
+def _refuse_overwrites(snapshot: str | None, outputs: Sequence[tuple[str, str | None]]) -> None:
+    """Before any work: no output may be an input, or the output of another option. Writing
+    the diagram over the snapshot lost the snapshot, silently; two options naming one file
+    kept only the last."""
+    named = [(option, path) for option, path in outputs if path]
+    for i, (option, path) in enumerate(named):
+        for other, earlier in named[:i]:
+            if _same_file(path, earlier):
+                raise BadInput(
+                    f"{other} {earlier} and {option} {path} name the same file: "
+                    "give each output its own path"
+                )
+    if not snapshot:
+        return
+    folder = os.path.realpath(snapshot) if Path(snapshot).is_dir() else None
+    inputs = _input_files(snapshot)
+    for option, path in named:
+        if any(_same_file(path, f) for f in inputs):
+            raise BadInput(
+                f"{option} {path} is the snapshot {snapshot} (or one of its files): "
+                "writing it would destroy the input; write the output to another path"
+            )
+        real = os.path.realpath(path)
+        if folder and os.path.dirname(real) == folder and real.lower().endswith(".json"):
+            raise BadInput(
+                f"{option} {path} is inside the snapshot folder {snapshot}, which reads every "
+                "*.json there: write the output outside the folder"
+            )
 
 
 def _write_diagrams(
@@ -113,7 +179,7 @@ def _save_diagram(graph: Any, kind: str, png: str | None, dot: str | None, svg: 
     from netgraph.render import dot as dot_render
 
     def warn(message: str) -> None:
-        click.echo(f"netgraph: warning: {message}", err=True)
+        _say("warning", message)
 
     try:
         if dot:
@@ -209,7 +275,8 @@ def _stopped_tasks_text(snap: Snapshot) -> str:
             "; ".join(f"{c.meaning} (checks: {', '.join(c.targets) or 'none'})" for c in causes)
             or "no known pattern"
         )
-        lines.append(f"stopped task {task.arn}: {task.stopped_reason}\n  -> {what}")
+        head = printable(f"stopped task {task.arn}: {task.stopped_reason}")
+        lines.append(f"{head}\n  -> {printable(what)}")
     return ("\n".join(["", "Recently stopped tasks:", *lines]) + "\n") if lines else ""
 
 
@@ -224,10 +291,25 @@ _FORMAT = click.option(
 _REGION = click.option("--region", help="supply or override the snapshot's Region")
 
 
+@dataclass
+class _Session:
+    """What ``main`` needs to know of the options once the command has failed."""
+
+    debug: bool = False
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="netgraph")
-def cli() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="on an internal error, print the traceback (also: NETGRAPH_DEBUG=1)",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
     """Why can't my Fargate task reach ECR? Offline reachability for AWS VPCs."""
+    if isinstance(ctx.obj, _Session):
+        ctx.obj.debug = ctx.obj.debug or debug
 
 
 @cli.command()
@@ -290,6 +372,7 @@ def check(
             raise BadInput(f"--target {t}: unknown target (targets: {', '.join(ALL_TARGETS)})")
     if live == bool(snapshot):
         raise BadInput("give a SNAPSHOT file or folder, or --live (not both)")
+    _refuse_overwrites(snapshot, [("--png", png), ("--svg", svg), ("--dot", dot)])
     if live:
         snap = _collect_live(region, profile, endpoint_url, vpcs, clusters, services)
         where = "live AWS"
@@ -410,6 +493,7 @@ def draw(
     """Draw the topology of a VPC of SNAPSHOT: AZs, subnets, route tables, gateways."""
     if not (png or svg or dot):
         raise BadInput("draw needs at least one of --png FILE, --svg FILE, --dot FILE")
+    _refuse_overwrites(snapshot, [("--png", png), ("--svg", svg), ("--dot", dot)])
     from netgraph.render.topology import TopologyError, topology_graph
 
     snap = _load(snapshot, region)
@@ -420,9 +504,7 @@ def draw(
         raise BadInput(str(exc)) from None
     _save_diagram(graph, "topology", png, dot, svg)
     n = sum(1 for _, d in graph.nodes(data=True) if d["kind"] == "subnet")
-    click.echo(
-        f"drew {graph.graph['name']}: {n} subnets, {graph.number_of_nodes()} nodes", err=True
-    )
+    _echo(f"drew {graph.graph['name']}: {n} subnets, {graph.number_of_nodes()} nodes", err=True)
 
 
 @cli.command()
@@ -463,13 +545,16 @@ def collect(
     """Collect a snapshot from AWS (read-only: Describe, List and Get calls only)."""
     if services and len(clusters) != 1:
         raise BadInput("--service needs exactly one --cluster")
+    if Path(output).is_dir():
+        # Found out only after minutes of collecting, otherwise.
+        raise BadInput(f"-o {output} is a folder: name the file to write, e.g. -o snapshot.json")
     data = _collect(region, profile, endpoint_url, vpcs, clusters, services)
     try:
         Path(output).write_text(json.dumps(data, indent=1, default=str) + "\n", encoding="utf-8")
     except OSError as exc:
         raise BadInput(f"cannot write {output}: {exc.strerror or exc}") from None
     failed = data.get("CollectionErrors", [])
-    click.echo(
+    _echo(
         f"wrote {output}"
         + (
             f" ({len(failed)} calls failed: "
@@ -500,8 +585,11 @@ def explain_cmd(
     """Explain an ECS stoppedReason; with SNAPSHOT, run the checks that find its cause."""
     causes = explain(reason)
     hint = address_hint(reason)
+
     # The explanation: on stdout for text, on stderr beside JSON.
-    out = click.echo if fmt == "text" else (lambda m: click.echo(m, err=True))
+    def out(message: str) -> None:
+        _echo(printable(message), err=fmt != "text")
+
     if not causes:
         out("no known pattern matches this stopped reason")
     for c in causes:
@@ -577,6 +665,7 @@ def scan_cmd(
             raise BadInput(f"--target {t}: unknown target (targets: {', '.join(ALL_TARGETS)})")
     if failing_only and fmt != "json":
         raise BadInput("--failing-only lists checks in JSON: add --format json")
+    _refuse_overwrites(snapshot, [("--heatmap", heatmap)])
     started = time.perf_counter()
     if live:
         snap, where = _collect_live(region, profile, endpoint_url, vpcs, clusters, ()), "live AWS"
@@ -603,9 +692,7 @@ def scan_cmd(
         json_render.write(sys.stdout, listed, snap.region, snap.account_id, **extra)
         sys.stdout.flush()
     else:
-        click.echo(
-            scanning.render_text(summary, _title("scan", where, snap), seconds, top), nl=False
-        )
+        _echo(scanning.render_text(summary, _title("scan", where, snap), seconds, top), nl=False)
     if heatmap:
         from netgraph.render import heatmap as heatmap_render
 
@@ -621,7 +708,8 @@ def _hops_text(trace: Trace) -> str:
     lines = ["hops:"]
     for i, hop in enumerate(trace.hops, 1):
         leg = " (return)" if hop.leg == "return" else ""
-        lines.append(f"  {i:>2}. {hop.status:<7} {hop.kind}{leg} {hop.id}: {hop.reason}")
+        line = f"  {i:>2}. {hop.status:<7} {hop.kind}{leg} {hop.id}: {hop.reason}"
+        lines.append(printable(line))
     return "\n".join(lines) + "\n"
 
 
@@ -631,22 +719,34 @@ def _title(command: str, path: str, snap: Snapshot) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    session = _Session(debug=os.environ.get("NETGRAPH_DEBUG", "") not in ("", "0"))
     try:
         code = cli.main(
             args=list(argv) if argv is not None else None,
             prog_name="netgraph",
             standalone_mode=False,
+            obj=session,
         )
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
         if isinstance(exc, click.UsageError) and not isinstance(exc, BadInput):
-            click.echo(f"netgraph: error: {exc.format_message()}", err=True)
+            _say("error", exc.format_message())
             return 2
         exc.show()
         return exc.exit_code
     except click.Abort:
         return 130
+    except Exception as exc:
+        # A bug is not a verdict: exit 1 would tell a CI gate "blocked".
+        if session.debug:
+            _echo(traceback.format_exc(), err=True, nl=False)
+        _say(
+            "internal error",
+            f"{type(exc).__name__}: {exc} (a bug in netgraph, not a verdict: please report it "
+            "with this line and the command you ran; run netgraph --debug ... for the traceback)",
+        )
+        return INTERNAL_ERROR
     return code if isinstance(code, int) else 0
 
 
