@@ -4,12 +4,15 @@ brute-force packet-by-packet oracle."""
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netgraph.evaluate.network_acls import DEFAULT_DENY_RULE, acl_allows, evaluate_acl
 from netgraph.model import NetworkAcl, NetworkAclEntry
+
+from .conftest import snap
 
 net = ipaddress.ip_network
 
@@ -34,16 +37,36 @@ def entry(
 
 
 def acl(*entries: NetworkAclEntry) -> NetworkAcl:
-    return NetworkAcl(
-        "acl-1", "vpc-1", False, tuple(sorted(entries, key=lambda e: e.rule_number)), ()
-    )
+    """The NACL as the loader reads it from AWS's JSON, entries listed in the order given:
+    ordering them by rule number is the loader's job, and these tests check it."""
+    raw: list[dict[str, Any]] = []
+    for e in entries:
+        item: dict[str, Any] = {
+            "Ipv6CidrBlock" if e.cidr.version == 6 else "CidrBlock": str(e.cidr),
+            "Egress": e.egress,
+            "Protocol": e.protocol,
+            "RuleAction": "allow" if e.allow else "deny",
+            "RuleNumber": e.rule_number,
+        }
+        if e.port_from is not None:
+            item["PortRange"] = {"From": e.port_from, "To": e.port_to}
+        elif e.protocol in ("6", "17"):
+            item["PortRange"] = {"From": 0, "To": 65535}  # AWS always writes one for TCP/UDP
+        raw.append(item)
+    doc = {"NetworkAclId": "acl-1", "VpcId": "vpc-1", "IsDefault": False, "Entries": raw}
+    loaded = snap({"Region": "ap-northeast-1", "NetworkAcls": [doc]}).network_acls
+    assert loaded is not None
+    return loaded["acl-1"]
 
 
 def test_lowest_number_wins_even_when_listed_later() -> None:
+    # Kills: NACL entries no longer sorted by rule number in the loader (the deny, 100, is
+    # listed after the allow, 200).
     a = acl(
         entry(200, "allow", "0.0.0.0/0", ports=(443, 443)),
         entry(100, "deny", "10.0.0.0/8", ports=(443, 443)),
     )
+    assert [e.rule_number for e in a.entries] == [100, 200]
     assert acl_allows(a, egress=False, protocol="6", port=443, address=net("10.1.2.3/32")) == (
         False,
         100,
@@ -52,6 +75,23 @@ def test_lowest_number_wins_even_when_listed_later() -> None:
         True,
         200,
     )
+
+
+def test_a_half_open_port_range_matches_every_port() -> None:
+    # Kills: an entry with only one end of its port range read as a range (it has none).
+    half = NetworkAclEntry(100, False, "6", True, net("0.0.0.0/0"), 443, None)
+    a = NetworkAcl("acl-1", "vpc-1", False, (half,), ())
+    assert acl_allows(a, egress=False, protocol="6", port=8080, address=net("1.2.3.4/32")) == (
+        True,
+        100,
+    )
+
+
+def test_the_decision_names_its_acl_and_direction() -> None:
+    # Kills: AclDecision built without its acl_id or egress.
+    a = acl(entry(100, "allow", "0.0.0.0/0", protocol="-1", egress=True))
+    d = evaluate_acl(a, egress=True, protocol="6", ports=(443, 443), peer=(net("1.2.3.4/32"),))
+    assert (d.acl_id, d.egress, d.allows_all) == ("acl-1", True, True)
 
 
 def test_nothing_matches_means_default_deny() -> None:
