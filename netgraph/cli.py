@@ -12,6 +12,8 @@ and each other (``_refuse_overwrites``) before any work.
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
 import os
 import sys
@@ -38,7 +40,7 @@ from netgraph.model import Snapshot
 from netgraph.reach import PASSING, Trace
 from netgraph.render import json as json_render
 from netgraph.render import text as text_render
-from netgraph.render.escape import printable
+from netgraph.render.escape import printable, unicode_escapes
 from netgraph.requirements import ALL_TARGETS
 from netgraph.sources.snapshot import (
     SnapshotError,
@@ -718,7 +720,18 @@ def _title(command: str, path: str, snap: Snapshot) -> str:
     return f"netgraph {command} {path} ({snap.region}{account})"
 
 
+def _tolerant(stream: object) -> None:
+    # A terminal that is not UTF-8 (PYTHONIOENCODING=latin-1, LANG=ja_JP.eucJP) cannot show
+    # every name: it gets \u escapes (valid inside JSON strings too) instead of a failed run.
+    if isinstance(stream, io.TextIOWrapper):
+        codecs.register_error("netgraph.unicode-escapes", unicode_escapes)
+        stream.reconfigure(errors="netgraph.unicode-escapes")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:  # run as a program: the streams are the process's own
+        _tolerant(sys.stdout)
+        _tolerant(sys.stderr)
     session = _Session(debug=os.environ.get("NETGRAPH_DEBUG", "") not in ("", "0"))
     try:
         code = cli.main(

@@ -410,3 +410,19 @@ def test_readme_and_docstring_document_exit_4() -> None:
     readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
     assert "| 4 |" in readme and "--debug" in readme
     assert cli.__doc__ is not None and "4 an" in cli.__doc__ and "--debug" in cli.__doc__
+
+
+def test_a_terminal_that_is_not_utf8(tmp_path: Path) -> None:
+    # (An ASCII stdout is not this case: click writes UTF-8 to it.)
+    name = "本番😀é"
+    path = write_sample(tmp_path, renamed("healthy-endpoints", name, ids=False))
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+    for command in ("check", "scan"):
+        proc = run_installed(command, path, "--format", "json", env=env)
+        assert proc.returncode == 0, proc.stderr
+        # What the stream cannot encode is a JSON escape: the document reads back whole.
+        doc = json.loads(proc.stdout.decode("latin-1"))
+        assert doc["checks"][0]["source"]["service"] == "web" + name
+    proc = run_installed("check", path, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "service web\\u672c\\u756a\\ud83d\\ude00é (cluster" in proc.stdout.decode("latin-1")

@@ -45,3 +45,21 @@ def json_text(text: str) -> str:
     if text.isascii() and "\x7f" not in text:
         return text
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def unicode_escapes(exc: UnicodeError) -> tuple[str, int]:
+    """An encoding error handler (``codecs.register_error``) for a stream that is not UTF-8:
+    what it cannot encode becomes ``\\uXXXX`` (astral characters as a surrogate pair), which
+    reads back as the same string inside JSON and is legible in text. Python's
+    ``backslashreplace`` writes ``\\U0001f600``, which is not JSON."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    escaped = []
+    for char in exc.object[exc.start : exc.end]:
+        code = ord(char)
+        if code > 0xFFFF:
+            code -= 0x10000
+            escaped.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            escaped.append(f"\\u{code:04x}")
+    return "".join(escaped), exc.end
