@@ -19,6 +19,12 @@ def ecr_image(image: str) -> tuple[str, str] | None:
     return (m.group("account"), m.group("region")) if m else None
 
 
+def names_an_image(image: str) -> bool:
+    """Does the string name a repository at all? ("", "@", ":tag" name none.)"""
+    last = image.strip().split("@", 1)[0].rsplit("/", 1)[-1]
+    return bool(last.split(":", 1)[0])  # a tag follows the last ':' (a port sits before a '/')
+
+
 def repository_arn(image: str) -> str | None:
     """arn:aws:ecr:REGION:ACCOUNT:repository/NAME of a private ECR image URI."""
     m = _ECR_IMAGE.match(image)

@@ -62,9 +62,35 @@ def parse_destination(text: str, snapshot: Snapshot) -> Destination:
     raise SourceError(f"--to {text}: not an IP address, eni-…, i-…, target name or DNS name")
 
 
+# What a task may need when its task definition cannot say: every target it could need but
+# kms (the task itself does not call KMS).
+POSSIBLE_TARGETS = (*DEFAULT_TARGETS, "secretsmanager", "ssm", "internet")
+
+
+def undescribed(snapshot: Snapshot, source: Source) -> str | None:
+    """Why what a service needs cannot be known: it stands for services that could not be
+    listed, or its task definition is absent because the call describing it failed."""
+    if source.unknown is not None:
+        return source.unknown
+    if source.service is None or source.task_definition is not None:
+        return None
+    for err in snapshot.collection_errors:
+        if err.call == "ecs:DescribeTaskDefinition":
+            return (
+                f"the task definition {source.service.task_definition} of service "
+                f"{source.service.name} is not in the snapshot (ecs:DescribeTaskDefinition "
+                f"failed: {err.error})"
+            )
+    return None
+
+
 def targets_for(source: Source, snapshot: Snapshot, chosen: Sequence[str]) -> list[str]:
     if chosen:
         return list(chosen)
+    if undescribed(snapshot, source) is not None:
+        return [*POSSIBLE_TARGETS, IAM_TARGET]
+    if source.task_definition is not None and source.task_definition.unreadable:
+        return [*POSSIBLE_TARGETS, IAM_TARGET]
     if source.task_definition is not None:
         platform = source.service.platform_version if source.service else None
         found = [n.target for n in needs(source.task_definition, snapshot.region, platform)]
@@ -119,6 +145,15 @@ def configuration(source: Source, *, any_address: bool = False) -> tuple[object,
 def _placement(source: Source, *, any_address: bool = False) -> tuple[object, ...]:
     """The part of a configuration every hop but the security-group ones depends on."""
     return (source.subnet_id, source.public_ip, None if any_address else source.address)
+
+
+placement = _placement
+
+
+def template_placement(key: tuple[object, ...]) -> tuple[object, ...] | None:
+    """The placement whose template (``_template``) a cache key holds, None for any other
+    key: a scan drops the templates of a placement once no source left to check has it."""
+    return key[1:4] if key[:1] == ("template",) else None
 
 
 def _question(
@@ -211,6 +246,14 @@ def check_source(
     """
     calls, role = _calls(snapshot, source)
     targets = targets_for(source, snapshot, chosen)
+    if source.unknown is not None:
+        hop = Hop(source.id, "source", "unknown", source.unknown)
+        return [
+            Trace(source, t, None, "", "unknown", (hop,), None, source.unknown, None)
+            if t == IAM_TARGET
+            else Trace(source, t, port, TCP, "unknown", (hop,), None, source.unknown, None)
+            for t in targets
+        ]
     network: dict[str, Trace] = {}
     head: list[Hop] = []  # this source's first hop, made once and only when needed
     config = configuration(source)
@@ -262,7 +305,32 @@ def check_source(
             iam_trace = execution_role_trace(snapshot, source, network)
             if cache is not None:
                 cache[key] = iam_trace
-    return [iam_trace if t == IAM_TARGET else network[t] for t in targets]
+    traces = [iam_trace if t == IAM_TARGET else network[t] for t in targets]
+    why = None if chosen else undescribed(snapshot, source)
+    if why is not None:
+        # Its targets are the possible ones, and each may not be needed at all.
+        return [
+            replace(t, reason=f"{why}, so its execution role is unknown")
+            if t.target == IAM_TARGET and t.verdict == "unknown"
+            else _undecided(t, why)
+            for t in traces
+        ]
+    td = source.task_definition
+    if td is not None and td.unreadable:
+        return [_undecided(t, td.unreadable) for t in traces]
+    return traces
+
+
+def _undecided(found: Trace, why: str) -> Trace:
+    """A check whose target may not be needed at all: neither its pass nor its failure
+    decides anything."""
+    if found.verdict == "unknown":
+        return found
+    reason = (
+        f"{why}, so whether the task needs {found.target} cannot be derived "
+        f"(on its own: {found.verdict}, {found.reason})"
+    )
+    return replace(found, verdict="unknown", blocked_at=None, reason=reason, fix=None)
 
 
 def check_path(

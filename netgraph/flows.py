@@ -32,6 +32,10 @@ class Source:
     task_definition: TaskDefinition | None = None
     # The service names no security group: Fargate then uses the VPC's default group.
     uses_default_group: bool = False
+    # Why nothing of this source can be checked: it stands for services that could not be
+    # listed (``unlisted_services``).
+    unknown: str | None = None
+    groups_unknown: str = ""  # why the source's security groups are not known
 
     @property
     def label(self) -> str:
@@ -81,9 +85,53 @@ def find_task_definition(snapshot: Snapshot, reference: str) -> TaskDefinition |
     return max(matches, key=lambda td: td.revision or 0) if matches else None
 
 
+# The calls whose failure leaves the snapshot without its ECS services.
+SERVICE_LISTING_CALLS = ("ecs:ListClusters", "ecs:ListServices", "ecs:DescribeServices")
+
+
+def unlisted_services(snapshot: Snapshot) -> str | None:
+    """Why the snapshot's ECS services are unknown: a call that lists them failed."""
+    if snapshot.services is not None:
+        return None
+    for err in snapshot.collection_errors:
+        if err.call in SERVICE_LISTING_CALLS:
+            denied = any(w in err.error.lower() for w in ("denied", "unauthorized"))
+            fix = (
+                f"allow {err.call} to the credentials netgraph uses (README, Live AWS)"
+                if denied
+                else f"find why {err.call} failed"
+            )
+            return (
+                f"the ECS services could not be listed ({err.call} failed: {err.error}), so "
+                f"which services run and what they reach is unknown: {fix}, and collect again"
+            )
+    return None
+
+
+def _unlisted_source(name: str | None, reason: str) -> Source:
+    """One source for the services that could not be listed: its checks are unknown, and say
+    why, rather than the run ending with "no ECS service"."""
+    service = EcsService(
+        name=name or "(not listed)",
+        arn=name or "",
+        cluster="",
+        task_definition="",
+        launch_type=None,
+        platform_version=None,
+        subnet_ids=(),
+        security_group_ids=(),
+        assign_public_ip=False,
+        has_awsvpc_configuration=True,
+    )
+    return Source("ecs-service", "?", "?", (), False, service=service, unknown=reason)
+
+
 def service_sources(snapshot: Snapshot, name: str | None = None) -> list[Source]:
     """One source per subnet of each awsvpc service (or of the one named)."""
     if snapshot.services is None:
+        unlisted = unlisted_services(snapshot)
+        if unlisted is not None:
+            return [_unlisted_source(name, unlisted)]
         if name is not None:
             raise SourceError(f"--service {name}: {snapshot.missing_reason('services')}")
         return []
@@ -140,9 +188,12 @@ def eni_source(snapshot: Snapshot, eni_id: str) -> Source:
         kind="eni",
         id=eni.id,
         subnet_id=eni.subnet_id,
-        security_group_ids=eni.group_ids,
+        security_group_ids=eni.group_ids or (),
         public_ip=eni.public_ip is not None,
         address=eni.primary_ip,
+        groups_unknown=(
+            "" if eni.group_ids is not None else f"the Groups of {eni.id} are not in the snapshot"
+        ),
     )
 
 
@@ -196,6 +247,8 @@ class Scope:
     clusters: frozenset[str] = frozenset()  # cluster names
 
     def holds(self, snapshot: Snapshot, source: Source) -> bool:
+        if source.unknown is not None:
+            return True  # services not listed: any of them may be in the scope
         if self.vpcs:
             subnet = (snapshot.subnets or {}).get(source.subnet_id)
             if subnet is not None and subnet.vpc_id not in self.vpcs:
@@ -216,7 +269,7 @@ def scope(snapshot: Snapshot, vpcs: Sequence[str] = (), clusters: Sequence[str] 
             raise SourceError(f"--vpc {vpc}: no such VPC in the snapshot (Vpcs: {known})")
     names = frozenset(c.rsplit("/", 1)[-1] for c in clusters)  # a name or a cluster ARN
     running = {s.cluster for s in (snapshot.services or {}).values()}
-    for cluster in clusters:
+    for cluster in clusters if unlisted_services(snapshot) is None else ():
         if cluster.rsplit("/", 1)[-1] not in running:
             known = ", ".join(sorted(c for c in running if c)) or "none"
             raise SourceError(

@@ -106,6 +106,16 @@ class _FarSide:
     terminal: Hop
     endpoint: VpcEndpoint | None = None
     no_group_reason: str = ""
+    groups_unknown: str = ""  # why its security groups are not known
+
+
+def _endpoint_side(peer: Peer, subnet: Subnet, ep: VpcEndpoint, terminal: Hop) -> _FarSide:
+    # AWS gives every interface endpoint at least one security group (the VPC's default
+    # when none is named): none in the snapshot means they were not collected.
+    unknown = (
+        "" if ep.group_ids else f"the security groups of {ep.id} (Groups) are not in the snapshot"
+    )
+    return _FarSide(peer, subnet, ep.group_ids or (), terminal, endpoint=ep, groups_unknown=unknown)
 
 
 @dataclass
@@ -472,10 +482,10 @@ class _Builder:
                 peer = Peer.address(
                     eni.primary_ip,
                     f"{eni_id} ({eni.primary_ip})",
-                    group_ids=frozenset(ep.group_ids),
+                    group_ids=frozenset(ep.group_ids or ()),
                     vpc_id=ep.vpc_id,
                 )
-                sides.append(_FarSide(peer, subnet, ep.group_ids, terminal, endpoint=ep))
+                sides.append(_endpoint_side(peer, subnet, ep, terminal))
         if not sides:
             # Without the ENIs, each endpoint subnet stands for its ENI: one address in it.
             for subnet_id in ep.subnet_ids:
@@ -486,10 +496,10 @@ class _Builder:
                     (subnet.cidr,),
                     f"{ep.id} ENI in {subnet_id}",
                     approximate=True,
-                    group_ids=frozenset(ep.group_ids),
+                    group_ids=frozenset(ep.group_ids or ()),
                     vpc_id=ep.vpc_id,
                 )
-                sides.append(_FarSide(peer, subnet, ep.group_ids, terminal, endpoint=ep))
+                sides.append(_endpoint_side(peer, subnet, ep, terminal))
         return sides
 
     def find_interface(self, address: IPAddress) -> _FarSide | None:
@@ -506,6 +516,7 @@ class _Builder:
     def side_for_eni(self, interface_id: str) -> _FarSide | None:
         """The far side of an instance (its primary interface) or of an ENI."""
         snap = self.snapshot
+        unknown = ""
         if interface_id.startswith("i-"):
             inst = (snap.instances or {}).get(interface_id)
             if inst is None:
@@ -521,7 +532,10 @@ class _Builder:
             eni = (snap.network_interfaces or {}).get(interface_id)
             if eni is None:
                 return None
-            subnet_id, ip, groups, vpc_id = eni.subnet_id, eni.primary_ip, eni.group_ids, eni.vpc_id
+            subnet_id, ip, vpc_id = eni.subnet_id, eni.primary_ip, eni.vpc_id
+            groups = eni.group_ids or ()
+            if eni.group_ids is None:
+                unknown = f"the security groups of {eni.id} (Groups) are not in the snapshot"
             kind = "network-interface"
             endpoint = next(
                 (
@@ -541,7 +555,7 @@ class _Builder:
         label = f"{interface_id} ({ip})"
         peer = Peer.address(ip, label, group_ids=frozenset(groups), vpc_id=vpc_id)
         # An instance always has groups; an ENI without any (NLB, NAT) is not filtered.
-        group_ids = groups if kind == "instance" or groups else None
+        group_ids = groups if kind == "instance" or groups or unknown else None
         return _FarSide(
             peer,
             subnet,
@@ -549,6 +563,7 @@ class _Builder:
             Hop(interface_id, kind, "pass", label),
             endpoint=endpoint,
             no_group_reason=no_group,
+            groups_unknown=unknown,
         )
 
     def to_interface(self, parent: int, interface_id: str) -> None:
@@ -786,7 +801,7 @@ class _Builder:
             no_group = Hop(far.terminal.id, "security-group-ingress", "pass", far.no_group_reason)
             steps.append(lambda n: self.add(n, no_group))
         else:
-            groups = self.groups(far.group_ids)
+            groups = far.groups_unknown or self.groups(far.group_ids)
             steps.append(lambda n: self.sg_hop(n, groups, egress=False, peer=self.src_peer))
         endpoint = far.endpoint
         if endpoint is not None:
@@ -1313,6 +1328,8 @@ class _Builder:
 
     def source_groups(self) -> list[SecurityGroup] | str:
         src = self.source
+        if src.groups_unknown:
+            return src.groups_unknown
         if src.uses_default_group and not src.security_group_ids:
             return (
                 "the service names no security group, so Fargate uses the default group "
@@ -1439,11 +1456,15 @@ class _Builder:
         acls = self.snapshot.network_acls
         if acls is None:
             return self.snapshot.missing_reason("NetworkAcls")
-        acl_id = self.snapshot.network_acl_by_subnet.get(
-            subnet.id
-        ) or self.snapshot.default_network_acl_by_vpc.get(subnet.vpc_id)
+        acl_id = self.snapshot.network_acl_by_subnet.get(subnet.id)
         if acl_id is None:
-            return f"no network ACL of {subnet.vpc_id} is associated with {subnet.id}"
+            # AWS associates every subnet with exactly one NACL and lists the association
+            # (the default NACL's too): silence means the data is incomplete.
+            return (
+                f"no network ACL in the snapshot is associated with {subnet.id} "
+                f"(AWS associates every subnet with one; NetworkAcls of {subnet.vpc_id} "
+                "are incomplete)"
+            )
         return acls[acl_id]
 
     def acl_hop(
@@ -1463,6 +1484,10 @@ class _Builder:
         acl = self.acl_for(subnet)
         if isinstance(acl, str):
             return self.add(parent, Hop(subnet.id, kind, "unknown", acl, leg=leg))
+        if not peer.networks:
+            # A rule set asked about no address at all would "allow" vacuously.
+            reason = f"the addresses of {peer.label} are not known, so {acl.id} cannot be judged"
+            return self.add(parent, Hop(acl.id, kind, "unknown", reason, leg=leg))
         if ports is None:
             span: PortRange = (self.port, self.port) if self.port is not None else (0, 65535)
         else:
@@ -1604,7 +1629,11 @@ def _source_peer(subnet: Subnet, vpc: Vpc, src: Source) -> Peer:
         label = str(src.address)
     else:
         nets = (subnet.cidr,) if subnet.cidr else ()
-        label = f"{subnet.id} ({subnet.cidr})"
+        label = (
+            f"{subnet.id} ({subnet.cidr})"
+            if subnet.cidr
+            else f"{subnet.id} (its CidrBlock is not in the snapshot)"
+        )
     return Peer(nets, label, group_ids=frozenset(src.security_group_ids), vpc_id=vpc.id)
 
 

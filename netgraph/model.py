@@ -36,12 +36,15 @@ class Vpc:
 @dataclass(frozen=True)
 class DhcpOptions:
     id: str
-    domain_name_servers: tuple[str, ...]
+    # None: the options are not all in the snapshot (no DhcpConfigurations, an entry without
+    # its Key or Values), so which servers answer is unknown.
+    domain_name_servers: tuple[str, ...] | None
 
     @property
     def uses_amazon_dns(self) -> bool:
         # No domain-name-servers option means AmazonProvidedDNS, as AWS documents.
-        return not self.domain_name_servers or self.domain_name_servers == ("AmazonProvidedDNS",)
+        servers = self.domain_name_servers
+        return servers is not None and (not servers or servers == ("AmazonProvidedDNS",))
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,7 @@ class VpcEndpoint:
     private_dns_enabled: bool
     private_dns_only_for_inbound_resolver: bool
     subnet_ids: tuple[str, ...]
-    group_ids: tuple[str, ...]
+    group_ids: tuple[str, ...] | None  # None: Groups not in the snapshot
     network_interface_ids: tuple[str, ...]
     route_table_ids: tuple[str, ...]
     policy: Policy | None  # None: no document (the service takes no endpoint policy)
@@ -201,7 +204,7 @@ class NetworkInterface:
     vpc_id: str | None
     private_ips: tuple[IPAddress, ...]
     public_ip: IPAddress | None
-    group_ids: tuple[str, ...]
+    group_ids: tuple[str, ...] | None  # None: Groups not in the snapshot
     interface_type: str
     instance_id: str | None
     description: str = ""
@@ -245,6 +248,9 @@ class TaskDefinition:
     network_mode: str | None
     execution_role_arn: str | None
     containers: tuple[ContainerDefinition, ...]
+    # Why the targets cannot be derived from it (no containerDefinitions, an image that
+    # names nothing): then every check of its tasks is unknown.
+    unreadable: str | None = None
 
 
 @dataclass(frozen=True)

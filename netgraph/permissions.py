@@ -232,6 +232,10 @@ def execution_role_trace(snapshot: Snapshot, source: Source, network: Mapping[st
         )
         hop = Hop(ref or source.id, "task-definition", "unknown", reason)
         return _trace(source, "unknown", [hop], None, reason)
+    if td.unreadable:
+        reason = f"{td.unreadable}: the calls its execution role must be allowed are unknown"
+        hop = Hop(td.arn, "task-definition", "unknown", reason)
+        return _trace(source, "unknown", [hop], None, reason)
     account = snapshot.account_id or account_of(td.execution_role_arn) or account_of(td.arn)
     calls = [c for c in api_calls(td, snapshot.region, account) if c.by_role]
     if not calls:

@@ -273,6 +273,14 @@ def resolve(snapshot: Snapshot, vpc: Vpc, service: AwsService | None) -> DnsAnsw
             snapshot, vpc, service, f"the DNS servers of {vpc.id} ({dhcp_id}) are unknown: {why}"
         )
     options = snapshot.dhcp_options[dhcp_id]
+    if options.domain_name_servers is None:
+        return _custom_dns(
+            snapshot,
+            vpc,
+            service,
+            f"the DNS servers of {vpc.id} are unknown: the DhcpConfigurations of {dhcp_id} "
+            "are not all in the snapshot (a Key or its Values is missing)",
+        )
     if options.uses_amazon_dns:
         return _amazon_dns(snapshot, vpc, service)
     servers = ", ".join(options.domain_name_servers)

@@ -34,7 +34,8 @@ class AclDecision:
 
     @property
     def allows_all(self) -> bool:
-        return all(p.allow for p in self.pieces)
+        # No piece means no address was asked about: nothing is shown to be allowed.
+        return bool(self.pieces) and all(p.allow for p in self.pieces)
 
     @property
     def denies_all(self) -> bool:

@@ -58,10 +58,11 @@ def rule_admits_traffic(rule: SecurityGroupRule, protocol: str, port: int | None
         return False
     if protocol in (ICMP, ICMPV6) or rule.protocol not in ("6", "17"):
         return True  # ICMP type/code and other protocols: port plays no part here
-    if rule.from_port is None or rule.to_port is None or port is None:
-        return True
-    if rule.from_port == -1:  # some tools write all ports as -1
-        return True
+    if rule.from_port is None or rule.to_port is None:
+        # The loader refuses TCP/UDP rules without ports; never read them as "all ports".
+        return False
+    if port is None:
+        return rule.from_port == 0 and rule.to_port == 65535
     return rule.from_port <= port <= rule.to_port
 
 
@@ -75,6 +76,9 @@ def evaluate_security_groups(
     prefix_lists: Mapping[str, PrefixList] | None,
 ) -> SgDecision:
     """Do the groups (unioned) admit the flow to/from every address of ``peer``?"""
+    if not peer.networks:
+        # Admitting "every address of nobody" would pass vacuously.
+        return SgDecision("unknown", f"the addresses of {peer.label} are not known")
     remaining: list[IPNetwork] = list(peer.networks)
     matched: list[str] = []
     maybe: list[str] = []

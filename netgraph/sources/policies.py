@@ -49,19 +49,27 @@ def load_document(text: str | Mapping[str, Any]) -> dict[str, Any]:
         doc = json.loads(raw)
     except ValueError:
         raise PolicyError("not valid JSON") from None
+    except RecursionError:
+        raise PolicyError("nested too deeply to read") from None
     if not isinstance(doc, dict):
         raise PolicyError("a policy document must be a JSON object")
     return doc
 
 
-def _statement(name: str, i: int, st: Any) -> Statement:
+def _statement(name: str, i: int, st: Any, resource_based: bool) -> Statement:
     where = f"Statement[{i}]"
     if not isinstance(st, dict):
         raise PolicyError(f"{where}: expected an object")
     effect = st.get("Effect")
     if effect not in ("Allow", "Deny"):
         raise PolicyError(f"{where}.Effect: expected Allow or Deny")
-    cond = st.get("Condition") or {}
+    if resource_based and st.get("Principal") is None and st.get("NotPrincipal") is None:
+        # AWS requires a principal in a resource-based policy; read as "anyone", a statement
+        # without one would widen an Allow.
+        raise PolicyError(
+            f"{where}: no Principal or NotPrincipal (a resource-based policy needs one)"
+        )
+    cond = st.get("Condition", {})
     if not isinstance(cond, dict):
         raise PolicyError(f"{where}.Condition: expected an object")
     conditions: list[tuple[str, str, tuple[str, ...]]] = []
@@ -93,15 +101,23 @@ def _statement(name: str, i: int, st: Any) -> Statement:
     )
 
 
-def parse_policy(name: str, text: str | Mapping[str, Any], *, shipped: bool = False) -> Policy:
-    """Never raises: an unreadable document gives a Policy whose ``error`` says why."""
+def parse_policy(
+    name: str,
+    text: str | Mapping[str, Any],
+    *,
+    shipped: bool = False,
+    resource_based: bool = False,
+) -> Policy:
+    """Never raises: an unreadable document gives a Policy whose ``error`` says why.
+    ``resource_based``: a trust, repository or endpoint policy, whose statements must name
+    their principal."""
     try:
         doc = load_document(text)
         raw = doc.get("Statement")
         if raw is None:
             raise PolicyError("no Statement")
         items = raw if isinstance(raw, list) else [raw]
-        statements = tuple(_statement(name, i, st) for i, st in enumerate(items))
+        statements = tuple(_statement(name, i, st, resource_based) for i, st in enumerate(items))
     except PolicyError as exc:
         return Policy(name, (), shipped, error=f"the document of {name} cannot be read: {exc}")
     return Policy(name, statements, shipped)

@@ -14,9 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from netgraph.arns import account_of
+from netgraph.arns import account_of, names_an_image
 from netgraph.gc_pause import collector_paused
 from netgraph.model import (
+    TCP,
+    UDP,
     CollectionError,
     ContainerDefinition,
     DhcpOptions,
@@ -141,6 +143,17 @@ class Obj:
 
     def has(self, key: str) -> bool:
         return key in self.data and self.data[key] is not None
+
+    def not_null(self, *keys: str) -> Obj:
+        """Refuse a null where absence means "none" (no logging, no secrets): AWS leaves
+        such keys out, so a null is not its answer, and read as absent it would widen."""
+        for key in keys:
+            if key in self.data and self.data[key] is None:
+                raise SnapshotError(
+                    f"{self.file}: {self.path}.{key}: null (AWS leaves the key out when "
+                    "there is none)"
+                )
+        return self
 
     def req(self, key: str) -> str:
         if key not in self.data or self.data[key] is None:
@@ -282,6 +295,15 @@ def _read_json(path: Path) -> Any:
     except json.JSONDecodeError as exc:
         raise SnapshotError(
             f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise SnapshotError(
+            f"{path}: the JSON holds a number too long to read (over 4,300 digits; no AWS "
+            "field holds one)"
+        ) from None
+    except RecursionError:
+        raise SnapshotError(
+            f"{path}: the JSON is nested too deeply to read (no AWS response nests so deep)"
         ) from None
 
 
@@ -555,11 +577,21 @@ def _apply_vpc_attributes(vpcs: dict[str, Any] | None, items: list[Obj] | None) 
 
 
 def _dhcp_options(o: Obj) -> DhcpOptions:
+    dhcp_id = o.req("DhcpOptionsId")
+    # AWS returns DhcpConfigurations, and a Key and Values in each: without them the DNS
+    # servers are unknown, not AmazonProvidedDNS.
+    if not o.has("DhcpConfigurations"):
+        return DhcpOptions(dhcp_id, None)
     servers: tuple[str, ...] = ()
     for conf in o.objs("DhcpConfigurations"):
-        if conf.opt_str("Key") == "domain-name-servers":
+        key = conf.opt_str("Key")
+        if key is None:
+            return DhcpOptions(dhcp_id, None)
+        if key == "domain-name-servers":
+            if not conf.has("Values") or not conf.objs("Values"):
+                return DhcpOptions(dhcp_id, None)
             servers = tuple(v.req("Value") for v in conf.objs("Values"))
-    return DhcpOptions(id=o.req("DhcpOptionsId"), domain_name_servers=servers)
+    return DhcpOptions(id=dhcp_id, domain_name_servers=servers)
 
 
 def _subnet(o: Obj) -> Subnet:
@@ -763,6 +795,8 @@ def _sg_rules_fast(perms: Any) -> tuple[SecurityGroupRule, ...] | None:
         ):
             return None
         protocol = normalize_protocol(protocol)
+        if sg_ports_problem(protocol, low, high) is not None:
+            return None
         for list_key, key, peer_kind in _SG_PEERS:
             peers = perm.get(list_key)
             if peers is None:
@@ -791,11 +825,32 @@ def _sg_rules_fast(perms: Any) -> tuple[SecurityGroupRule, ...] | None:
     return tuple(rules)
 
 
+def sg_ports_problem(protocol: str, low: int | None, high: int | None) -> str | None:
+    """What is wrong with a security-group permission's ports, if anything.
+
+    AWS returns FromPort and ToPort on every TCP and UDP permission, 0-65535 with
+    FromPort <= ToPort (all ports: 0-65535). Read as "all ports", a permission without them
+    would admit what AWS may not: so it is refused, never widened."""
+    if protocol not in (TCP, UDP):
+        return None
+    if low is None or high is None:
+        missing = " and ".join(k for k, v in (("FromPort", low), ("ToPort", high)) if v is None)
+        return f"a TCP/UDP permission without {missing} (AWS always returns both)"
+    if not (0 <= low <= 65535 and 0 <= high <= 65535):
+        return f"ports {low}-{high} are outside 0-65535"
+    if low > high:
+        return f"FromPort {low} is above ToPort {high}"
+    return None
+
+
 def _sg_rules_read(o: Obj, key: str) -> tuple[SecurityGroupRule, ...]:
     rules: list[SecurityGroupRule] = []
     for perm in o.objs(key):
         protocol = normalize_protocol(perm.req("IpProtocol"))
         ports = (perm.opt_int("FromPort"), perm.opt_int("ToPort"))
+        problem = sg_ports_problem(protocol, *ports)
+        if problem is not None:
+            raise SnapshotError(f"{perm.file}: {perm.path}: {problem}")
         # AWS sends all four lists on every permission, most of them empty.
         present = perm.data
         if present.get("IpRanges", []) != []:
@@ -846,10 +901,26 @@ def _network_acl(o: Obj) -> NetworkAcl:
                 f"{e.file}: {e.path}.RuleAction: expected allow or deny, got '{action}'"
             )
         protocol = normalize_protocol(e.req("Protocol"))
-        ports = e.opt_obj("PortRange")
         port_from = port_to = None
-        if ports is not None and protocol in ("6", "17"):
+        if protocol in (TCP, UDP):
+            # AWS returns a PortRange on every TCP/UDP entry; read as "all ports", one
+            # without it would widen an allow rule: refused instead.
+            ports = e.opt_obj("PortRange")
+            if ports is None:
+                raise SnapshotError(
+                    f"{e.file}: {e.path}: a TCP/UDP entry without PortRange (AWS always returns it)"
+                )
             port_from, port_to = ports.opt_int("From"), ports.opt_int("To")
+            if port_from is None or port_to is None:
+                raise SnapshotError(
+                    f"{ports.file}: {ports.path}: required keys 'From' and 'To' "
+                    f"(got {_describe(ports.data.get('From'))}, {_describe(ports.data.get('To'))})"
+                )
+            if not (0 <= port_from <= port_to <= 65535):
+                raise SnapshotError(
+                    f"{ports.file}: {ports.path}: ports {port_from}-{port_to} are not a range "
+                    "within 0-65535"
+                )
         entries.append(
             NetworkAclEntry(
                 rule_number=number,
@@ -909,7 +980,7 @@ def _vpc_endpoint(o: Obj) -> VpcEndpoint:
     if document is not None:
         if not isinstance(document, (str, dict)):
             raise SnapshotError(f"{o.file}: {o.path}.PolicyDocument: expected a JSON string")
-        policy = parse_policy(f"endpoint policy of {endpoint_id}", document)
+        policy = parse_policy(f"endpoint policy of {endpoint_id}", document, resource_based=True)
     return VpcEndpoint(
         id=endpoint_id,
         vpc_id=o.req("VpcId"),
@@ -921,7 +992,7 @@ def _vpc_endpoint(o: Obj) -> VpcEndpoint:
             dns.opt_bool("PrivateDnsOnlyForInboundResolverEndpoint") if dns else False
         ),
         subnet_ids=o.strs("SubnetIds"),
-        group_ids=tuple(g.req("GroupId") for g in o.objs("Groups")),
+        group_ids=(tuple(g.req("GroupId") for g in o.objs("Groups")) if o.has("Groups") else None),
         network_interface_ids=o.strs("NetworkInterfaceIds"),
         route_table_ids=o.strs("RouteTableIds"),
         policy=policy,
@@ -1022,7 +1093,7 @@ def _network_interface_read(o: Obj) -> NetworkInterface:
         o.opt_str("VpcId"),
         tuple(private),
         public,
-        tuple(g.req("GroupId") for g in o.objs("Groups")),
+        tuple(g.req("GroupId") for g in o.objs("Groups")) if o.has("Groups") else None,
         o.opt_str("InterfaceType"),
         attachment.opt_str("InstanceId") if attachment else None,
         o.opt_str("Description"),
@@ -1035,7 +1106,7 @@ def _interface_of(
     vpc_id: str | None,
     private_ips: tuple[IPAddress, ...],
     public_ip: IPAddress | None,
-    group_ids: tuple[str, ...],
+    group_ids: tuple[str, ...] | None,
     interface_type: str | None,
     instance_id: str | None,
     description: str | None,
@@ -1115,9 +1186,15 @@ def _prefix_lists(raw: RawSnapshot) -> dict[str, PrefixList] | None:
 
 
 def _container(o: Obj) -> ContainerDefinition:
+    o.not_null("logConfiguration", "secrets", "repositoryCredentials")
     log = o.opt_obj("logConfiguration")
     options: tuple[tuple[str, str], ...] = ()
     if log is not None:
+        if log.opt_str("logDriver") is None:
+            raise SnapshotError(
+                f"{log.file}: {log.path}: required key 'logDriver' is missing (AWS always "
+                "returns it)"
+            )
         opts = log.opt_obj("options")
         if opts is not None:
             options = tuple((k, opts.req(k)) for k in sorted(opts.data))
@@ -1128,19 +1205,31 @@ def _container(o: Obj) -> ContainerDefinition:
         log_driver=log.opt_str("logDriver") if log else None,
         log_options=options,
         secrets=tuple(s.req("valueFrom") for s in o.objs("secrets")),
-        repository_credentials=creds.opt_str("credentialsParameter") if creds else None,
+        repository_credentials=creds.req("credentialsParameter") if creds else None,
     )
 
 
 def _task_definition(o: Obj) -> TaskDefinition:
     arn = o.opt_str("taskDefinitionArn") or (f"{o.req('family')}:{o.opt_int('revision') or 0}")
+    containers = tuple(_container(c) for c in o.objs("containerDefinitions"))
+    # What the task must reach comes from its containers: without them (or with an image
+    # that names nothing) the targets cannot be derived, and an empty list would pass.
+    unreadable = None
+    if not containers:
+        unreadable = f"{arn} has no containerDefinitions in the snapshot"
+    for c in containers:
+        if not names_an_image(c.image):
+            unreadable = (
+                f"the image '{c.image}' of container {c.name or '?'} in {arn} names nothing"
+            )
     return TaskDefinition(
         arn=arn,
         family=o.opt_str("family") or arn.rsplit("/", 1)[-1].split(":")[0],
         revision=o.opt_int("revision"),
         network_mode=o.opt_str("networkMode"),
         execution_role_arn=o.opt_str("executionRoleArn"),
-        containers=tuple(_container(c) for c in o.objs("containerDefinitions")),
+        containers=containers,
+        unreadable=unreadable,
     )
 
 
@@ -1166,13 +1255,13 @@ def _service(o: Obj) -> EcsService:
 __all__ = ["SnapshotError", "load_snapshot", "normalize_protocol"]
 
 
-def _policy_value(o: Obj, key: str, name: str) -> Policy | None:
+def _policy_value(o: Obj, key: str, name: str, *, resource_based: bool = False) -> Policy | None:
     value = o.data.get(key)
     if value is None:
         return None
     if not isinstance(value, (str, dict)):
         raise SnapshotError(f"{o.file}: {o.path}.{key}: expected a policy document")
-    return parse_policy(name, value)
+    return parse_policy(name, value, resource_based=resource_based)
 
 
 def _roles(raw: RawSnapshot) -> dict[str, Role] | None:
@@ -1219,7 +1308,9 @@ def _roles(raw: RawSnapshot) -> dict[str, Role] | None:
             arn=arn,
             name=name,
             account=account_of(arn),
-            trust_policy=_policy_value(o, "AssumeRolePolicyDocument", f"trust policy of {arn}"),
+            trust_policy=_policy_value(
+                o, "AssumeRolePolicyDocument", f"trust policy of {arn}", resource_based=True
+            ),
             policies=tuple(inline + attached),
             missing_policy_arns=tuple(missing),
             boundary_arn=boundary_arn,
@@ -1236,7 +1327,7 @@ def _repository_policies(raw: RawSnapshot, region: str) -> dict[str, Policy] | N
     out: dict[str, Policy] = {}
     for o in raw.lists.get("RepositoryPolicies", []):
         arn = f"arn:aws:ecr:{region}:{o.req('registryId')}:repository/{o.req('repositoryName')}"
-        policy = _policy_value(o, "policyText", f"repository policy of {arn}")
+        policy = _policy_value(o, "policyText", f"repository policy of {arn}", resource_based=True)
         if policy is not None:
             out[arn] = policy
     return out

@@ -1,0 +1,56 @@
+"""Absent data is unknown, never reachable: every key of every sample removed, and set to
+null (tests/absent_data.py says what must hold).
+
+`make test` runs a fixed, seeded fifth of the cases of every sample; `make fuzz` runs all of
+them (NETGRAPH_ABSENT_FRACTION=1).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from .absent_data import (
+    Case,
+    Outcome,
+    check_sample,
+    damaged,
+    run_checks,
+    sample_data,
+    sample_names,
+    violations,
+)
+
+FRACTION = float(os.environ.get("NETGRAPH_ABSENT_FRACTION", "0.2"))
+
+
+@pytest.mark.parametrize("name", sample_names())
+def test_no_key_removed_or_nulled_makes_a_check_pass(name: str) -> None:
+    ran, found = check_sample(name, FRACTION)
+    assert ran > 0
+    assert not found, f"{len(found)} of {ran} cases:\n" + "\n".join(found[:40])
+
+
+def test_the_oracle_catches_a_check_that_starts_to_pass() -> None:
+    case = Case("x", ("Subnets", 0, "CidrBlock"), True)
+    intact = Outcome(1, {("ecs-service", "subnet-1", "ecr.api"): "blocked"})
+    widened = Outcome(0, {("ecs-service", "subnet-1", "ecr.api"): "reachable"})
+    found = violations(case, intact, widened)
+    assert any("became reachable" in f for f in found)
+    assert any("exit code 1 became 0" in f for f in found)
+    assert (
+        violations(case, intact, Outcome(3, {("ecs-service", "subnet-1", "ecr.api"): "unknown"}))
+        == []
+    )
+    assert violations(case, intact, Outcome(0, {})) != []  # a check that disappears
+    assert violations(case, intact, Outcome(2, {}, "sample.json: $.x: two\nlines")) != []
+
+
+def test_damage_copies_only_the_path_and_leaves_the_sample_whole() -> None:
+    data = sample_data("healthy-endpoints")
+    before = run_checks(data)
+    hurt = damaged(data, ("Subnets", 0, "CidrBlock"), True)
+    assert "CidrBlock" in data["Subnets"][0] and "CidrBlock" not in hurt["Subnets"][0]
+    assert hurt["Vpcs"] is data["Vpcs"]
+    assert run_checks(data) == before
