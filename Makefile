@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean corpus bench mutate
+.PHONY: demo test fuzz lint clean corpus bench mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check netgraph tests samples cli.py
 	$(BIN)/ruff format --check netgraph tests samples cli.py
 	$(BIN)/mypy
+
+# Every key of every sample removed and set to null (make test runs a seeded fifth of it).
+fuzz: $(STAMP)
+	NETGRAPH_ABSENT_FRACTION=1 $(BIN)/python -m pytest tests/test_absent_data.py tests/test_fuzz.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
