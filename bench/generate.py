@@ -194,8 +194,18 @@ def generate(
     enis: int,
     services: int,
     seed: int = 1,
+    route_prefix_lengths: tuple[int, int] | None = None,
+    nat_table_routes: int = 0,
+    wide_service_subnets: int = 0,
 ) -> dict[str, Any]:
+    """``route_prefix_lengths`` (shortest, longest): the filler routes of every table go to
+    random networks of those lengths, anywhere but the VPC's CIDR, instead of 172.16.0.0/12
+    /24s; ``nat_table_routes``: the table of the first NAT gateway's subnet gets that many
+    more such routes (a pathological size); ``wide_service_subnets``: one more service names
+    that many subnets (of every VPC, first ones first). Each draws from its own seeded
+    stream, so the rest of the snapshot is the one the same sizes give without them."""
     rnd = random.Random(seed)
+    route_rnd = random.Random(seed * 7919 + 1)
     snap: dict[str, Any] = {
         "SnapshotVersion": 1,
         "Region": REGION,
@@ -288,6 +298,7 @@ def generate(
 
     per = lambda total, v: total // vpcs + (1 if v < total % vpcs else 0)  # noqa: E731
     subnet_n = sg_n = rt_n = eni_n = svc_n = acl_n = 0
+    nat_table_done = False
     for v in range(vpcs):
         shape = SHAPES[v % len(SHAPES)]
         vpc = _id("vpc", v)
@@ -434,7 +445,9 @@ def generate(
                         "Origin": "CreateRoute",
                     }
                 )
-            for k in range(routes_per_table - len(routes)):
+            extra = routes_per_table - len(routes)
+            spread = max(extra, 0) if route_prefix_lengths else 0
+            for k in range(0 if route_prefix_lengths else extra):
                 routes.append(
                     {
                         "DestinationCidrBlock": f"172.{16 + k % 16}.{k // 16 % 256}.0/24",
@@ -443,6 +456,10 @@ def generate(
                         "Origin": "CreateRoute",
                     }
                 )
+            if shape == "nat" and r == 0 and not nat_table_done:
+                spread += nat_table_routes  # the first NAT gateway's subnet uses table 0
+                nat_table_done = True
+            routes += _spread_routes(route_rnd, spread, route_prefix_lengths or (8, 28), v)
             tables.append(
                 {
                     "Associations": ([_association(rid, rt_n, None)] if r == 1 else []),
@@ -509,7 +526,16 @@ def generate(
             "NetworkAclId": _id("acl", acl_n),
             "VpcId": vpc,
             "IsDefault": True,
-            "Associations": [],
+            # AWS lists every subnet that uses the default ACL (none is left unassociated).
+            "Associations": [
+                {
+                    "NetworkAclAssociationId": _id("aclassoc", subnet_n * 2 + k),
+                    "NetworkAclId": _id("acl", acl_n),
+                    "SubnetId": s,
+                }
+                for k, s in enumerate(my_subnets)
+                if not (shape == "nacl-no-ephemeral" and s in private[3:])
+            ],
             "Entries": [
                 {
                     "RuleNumber": 100,
@@ -592,7 +618,72 @@ def generate(
                 }
             )
             svc_n += 1
+    if wide_service_subnets:
+        snap["services"].append(
+            {
+                "serviceName": "wide",
+                "serviceArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/c0/wide",
+                "clusterArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/c0",
+                "taskDefinition": task_defs[0],
+                "launchType": "FARGATE",
+                "networkConfiguration": {
+                    "awsvpcConfiguration": {
+                        "subnets": [s["SubnetId"] for s in snap["Subnets"]][:wide_service_subnets],
+                        "securityGroups": [_id("sg", 0)],
+                        "assignPublicIp": "DISABLED",
+                    }
+                },
+                **_service_details(svc_n),
+            }
+        )
     return snap
+
+
+def lengths(text: str | None) -> tuple[int, int] | None:
+    """``MIN-MAX`` (or one length) as a pair."""
+    if not text:
+        return None
+    low, _, high = text.partition("-")
+    return int(low), int(high or low)
+
+
+def _spread_routes(
+    rnd: random.Random, count: int, lengths: tuple[int, int], v: int
+) -> list[dict[str, Any]]:
+    """``count`` routes to distinct random networks over a spread of prefix lengths, none
+    inside or around the VPC's 10.v.0.0/16 (so the VPC's own traffic stays local): half to a
+    transit gateway, half propagated from a virtual private gateway, as a large table of
+    on-premises prefixes is."""
+    vpc_lo, vpc_hi = (10 << 24) | (v << 16), (10 << 24) | (v << 16) | 0xFFFF
+    seen: set[tuple[int, int]] = set()
+    out: list[dict[str, Any]] = []
+    while len(out) < count:
+        plen = rnd.randint(*lengths)
+        lo = rnd.getrandbits(32) >> (32 - plen) << (32 - plen) if plen else 0
+        hi = lo | ((1 << (32 - plen)) - 1)
+        if (lo, plen) in seen or (lo <= vpc_hi and vpc_lo <= hi):
+            continue
+        seen.add((lo, plen))
+        cidr = f"{lo >> 24}.{lo >> 16 & 255}.{lo >> 8 & 255}.{lo & 255}/{plen}"
+        if len(out) % 2:
+            out.append(
+                {
+                    "DestinationCidrBlock": cidr,
+                    "GatewayId": "vgw-0000000000000000b",
+                    "State": "active",
+                    "Origin": "EnableVgwRoutePropagation",
+                }
+            )
+        else:
+            out.append(
+                {
+                    "DestinationCidrBlock": cidr,
+                    "TransitGatewayId": "tgw-0000000000000000a",
+                    "State": "active",
+                    "Origin": "CreateRoute",
+                }
+            )
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -600,6 +691,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", choices=sorted(SIZES))
     for key in SIZES["small"]:
         parser.add_argument(f"--{key.replace('_', '-')}", type=int)
+    parser.add_argument(
+        "--route-prefix-lengths",
+        metavar="MIN-MAX",
+        help="filler routes to random networks of these prefix lengths (e.g. 8-28)",
+    )
+    parser.add_argument(
+        "--nat-table-routes",
+        type=int,
+        default=0,
+        help="that many more routes (of --route-prefix-lengths, else 8-28) in the table of "
+        "the first NAT gateway's subnet",
+    )
+    parser.add_argument(
+        "--wide-service-subnets", type=int, default=0, help="one more service naming N subnets"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("-o", "--output", required=True)
     args = parser.parse_args(argv)
@@ -608,7 +714,16 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, key) is not None:
             params[key] = getattr(args, key)
     with open(args.output, "w", encoding="utf-8") as fh:
-        json.dump(generate(seed=args.seed, **params), fh)
+        json.dump(
+            generate(
+                seed=args.seed,
+                route_prefix_lengths=lengths(args.route_prefix_lengths),
+                nat_table_routes=args.nat_table_routes,
+                wide_service_subnets=args.wide_service_subnets,
+                **params,
+            ),
+            fh,
+        )
     return 0
 
 
