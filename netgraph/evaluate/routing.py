@@ -10,12 +10,12 @@ AWS: https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html
 
 from __future__ import annotations
 
+import ipaddress
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from netgraph.evaluate.addresses import split
 from netgraph.model import IPNetwork, PrefixList, Route, RouteTable, Snapshot, Subnet
 
 
@@ -51,6 +51,11 @@ def route_table_for_subnet(snapshot: Snapshot, subnet: Subnet) -> TableChoice:
 
 
 MatchStatus = Literal["route", "no-route", "ambiguous", "unknown"]
+
+
+# A part of a destination and how it was decided: status, route, the route's network that
+# matched, reason, the part.
+_Part = tuple[MatchStatus, Route | None, IPNetwork | None, str, IPNetwork]
 
 
 @dataclass(frozen=True)
@@ -92,18 +97,58 @@ def _entry(route: Route, net: IPNetwork | None) -> _Entry:
     return _Entry(route, net, net.version, lo, hi, plen)
 
 
+class _Inside:
+    """Which entry of a table comes first (in table order) among those strictly inside a
+    network: the one a set of addresses is cut at. The entries of one IP version sorted by
+    start address then length, so those inside a network are one run of them, and a sparse
+    table of the minimum table position over runs of 2**k: each question is two bisections
+    and two reads, however many routes the network holds."""
+
+    __slots__ = ("keys", "levels")
+
+    def __init__(self, keyed: list[tuple[int, int]]) -> None:
+        keyed.sort()
+        self.keys = [k for k, _ in keyed]
+        level = [i for _, i in keyed]
+        self.levels = [level]
+        step = 1
+        while 2 * step <= len(self.keys):
+            level = list(map(min, level[:-step], level[step:]))
+            self.levels.append(level)
+            step *= 2
+
+    def first(self, lo: int, hi: int, plen: int) -> int | None:
+        # Keys are (start << 8) | length: the entries with a start in [lo, hi] and a length
+        # above plen (an entry starting at lo with a length up to plen holds the network).
+        a = bisect_left(self.keys, (lo << 8) | (plen + 1))
+        b = bisect_right(self.keys, (hi << 8) | 255)
+        if a >= b:
+            return None
+        k = (b - a).bit_length() - 1
+        level = self.levels[k]
+        found = min(level[a], level[b - (1 << k)])
+        return None if found == _NEVER else found
+
+
+_NEVER = 1 << 62  # a position no table reaches: an entry left out of a question
+
+
 @dataclass(frozen=True)
 class _Index:
-    """A table's entries, found by address rather than by walking the list: the containing
-    ones by prefix length (``lo`` masked to that length), the finer ones by start address.
-    A scan asks each table about the whole public address space (tens of networks) once."""
+    """A table's entries, found by address rather than by walking the list: the ones that
+    hold a network by prefix length and start address, the first one inside it by
+    ``_Inside``. A scan asks each table about the whole public address space (tens of
+    networks) once, and a table may have tens of thousands of routes."""
 
     entries: list[_Entry]  # in table order
     local: list[_Entry]
     unresolved: list[_Entry]  # routes to prefix lists whose entries are not in the snapshot
-    buckets: dict[tuple[int, int], dict[int, list[int]]]  # (version, plen) -> lo -> positions
+    exact: dict[tuple[int, int, int], list[int]]  # (version, plen, lo) -> positions
     lengths: dict[int, list[int]]  # version -> prefix lengths present, shortest first
-    starts: dict[int, tuple[list[int], list[int]]]  # version -> (los, positions) sorted by lo
+    inside: dict[int, _Inside]  # version -> every entry
+    # version -> every entry but the propagated ones (which do not count inside the VPC);
+    # absent when the table has no propagated route
+    inside_static: dict[int, _Inside]
 
     def containing(self, version: int, lo: int, plen: int) -> list[int]:
         bits = 32 if version == 4 else 128
@@ -112,36 +157,34 @@ class _Index:
             if length > plen:
                 break
             shift = bits - length
-            found += self.buckets[(version, length)].get(lo >> shift << shift, ())
-        return sorted(found)
-
-    def finer(self, version: int, lo: int, hi: int, plen: int) -> list[int]:
-        los, positions = self.starts.get(version, ([], []))
-        first, last = bisect_left(los, lo), bisect_right(los, hi)
-        return sorted(i for i in positions[first:last] if self.entries[i].plen > plen)
+            found += self.exact.get((version, length, lo >> shift << shift), ())
+        return found
 
 
 def _index(entries: list[_Entry]) -> _Index:
-    buckets: dict[tuple[int, int], dict[int, list[int]]] = {}
-    starts: dict[int, list[tuple[int, int]]] = {}
+    exact: dict[tuple[int, int, int], list[int]] = {}
+    keyed: dict[int, list[tuple[int, int]]] = {}
+    static: dict[int, list[tuple[int, int]]] = {}
+    propagated = False
     for i, e in enumerate(entries):
         if e.net is None:
             continue
-        buckets.setdefault((e.version, e.plen), {}).setdefault(e.lo, []).append(i)
-        starts.setdefault(e.version, []).append((e.lo, i))
+        exact.setdefault((e.version, e.plen, e.lo), []).append(i)
+        key = (e.lo << 8) | e.plen
+        keyed.setdefault(e.version, []).append((key, i))
+        static.setdefault(e.version, []).append((key, _NEVER if e.route.propagated else i))
+        propagated = propagated or e.route.propagated
     lengths: dict[int, list[int]] = {}
-    for version, length in sorted(buckets):
+    for version, length in sorted({(v, plen) for v, plen, _ in exact}):
         lengths.setdefault(version, []).append(length)
     return _Index(
         entries,
         [e for e in entries if e.route.target_kind == "local" and e.net is not None],
         [e for e in entries if e.net is None],
-        buckets,
+        exact,
         lengths,
-        {
-            v: ([lo for lo, _ in sorted(pairs)], [i for _, i in sorted(pairs)])
-            for v, pairs in starts.items()
-        },
+        {v: _Inside(pairs) for v, pairs in keyed.items()},
+        {v: _Inside(pairs) for v, pairs in static.items()} if propagated else {},
     )
 
 
@@ -199,50 +242,72 @@ def lookup(
         return [_match_by_identity(by_identity[0].route, entries, destination)]
     local = index.local
 
-    results: list[RouteMatch] = []
-    queue = list(destination)
-    while queue:
-        net = queue.pop(0)
-        version, lo, hi = net.version, int(net.network_address), int(net.broadcast_address)
-        plen = net.prefixlen
+    # Depth first, as the parts are cut: a part that some entry lies strictly inside is cut
+    # at the first such entry in table order, into that entry's network and the halves
+    # left beside the way down to it (largest first); each is then decided or cut in turn.
+    # A part carries the positions of the entries that hold it, so a cut only adds those
+    # of the networks on the way down. The order of the parts is that of the answer.
+    results: list[_Part] = []
+    stack: list[tuple[int, int, int, list[int] | None, IPNetwork | None]] = [
+        (net.version, int(net.network_address), net.prefixlen, None, net)
+        for net in reversed(destination)
+    ]
+    while stack:
+        version, lo, plen, holding, net = stack.pop()
+        bits = 32 if version == 4 else 128
+        hi = lo | ((1 << (bits - plen)) - 1)
+        if holding is None:
+            holding = index.containing(version, lo, plen)
         in_vpc = any(e.version == version and e.lo <= lo and hi <= e.hi for e in local)
         # Propagated routes never beat local, so inside the VPC they do not count at all.
-        containing = [
-            entries[i]
-            for i in index.containing(version, lo, plen)
-            if not (in_vpc and entries[i].route.propagated)
-        ]
-        best_len = max((e.plen for e in containing), default=-1)
-        finer = [
-            entries[i]
-            for i in index.finer(version, lo, hi, plen)
-            if not (in_vpc and entries[i].route.propagated)
-        ]
-        if finer:
-            # A more specific route covers part of this network: decide the parts apart.
-            cut = finer[0].net
-            assert cut is not None
-            inside_part, outside_part = split([net], cut)
-            queue[:0] = inside_part + outside_part
+        finder = index.inside_static.get(version) if in_vpc else None
+        if finder is None:
+            finder = index.inside.get(version)
+        cut = finder.first(lo, hi, plen) if finder is not None else None
+        if cut is not None:
+            clo, cplen = entries[cut].lo, entries[cut].plen
+            parts: list[tuple[int, int, int, list[int] | None, IPNetwork | None]] = []
+            for depth in range(plen + 1, cplen + 1):
+                shift = bits - depth
+                on_way = clo >> shift << shift
+                beside = on_way ^ (1 << shift)
+                parts.append(
+                    (
+                        version,
+                        beside,
+                        depth,
+                        holding + index.exact.get((version, depth, beside), []),
+                        None,
+                    )
+                )
+                holding = holding + index.exact.get((version, depth, on_way), [])
+            stack += reversed(parts)
+            stack.append((version, clo, cplen, holding, None))  # decided first
             continue
+        if net is None:
+            net = _network(version, lo, plen)
+        containing = [
+            entries[i] for i in sorted(holding) if not (in_vpc and entries[i].route.propagated)
+        ]
         if unknown_lists and not (
             in_vpc and any(e.route.target_kind == "local" for e in containing)
         ):
             results.append(
-                RouteMatch(
+                (
                     "unknown",
-                    (net,),
-                    reason=f"{table.id} routes to prefix list {', '.join(unknown_lists)}, whose "
+                    None,
+                    None,
+                    f"{table.id} routes to prefix list {', '.join(unknown_lists)}, whose "
                     "entries are not in the snapshot (add PrefixLists or PrefixListEntries)",
+                    net,
                 )
             )
             continue
         if not containing:
-            results.append(
-                RouteMatch("no-route", (net,), reason=f"{table.id} has no route for them")
-            )
+            results.append(("no-route", None, None, f"{table.id} has no route for them", net))
             continue
-        top = [e for e in containing if e.net is not None and e.net.prefixlen == best_len]
+        best_len = max(e.plen for e in containing)
+        top = [e for e in containing if e.plen == best_len]
         top_priority = max(_priority(e.route) for e in top)
         winners = [e for e in top if _priority(e.route) == top_priority]
         if (
@@ -251,18 +316,36 @@ def lookup(
             and all(w.route.prefix_list_id for w in winners)
         ):
             results.append(
-                RouteMatch(
+                (
                     "ambiguous",
-                    (net,),
-                    reason=f"{table.id}: prefix lists "
+                    None,
+                    None,
+                    f"{table.id}: prefix lists "
                     f"{', '.join(sorted({w.route.destination_text for w in winners}))} "
                     f"overlap on {net}; AWS picks one of them and sticks with it",
+                    net,
                 )
             )
             continue
         winner = winners[0]
-        results.append(RouteMatch("route", (net,), winner.route, winner.net))
+        results.append(("route", winner.route, winner.net, "", net))
     return _merge(results)
+
+
+_NETWORKS: dict[tuple[int, int, int], IPNetwork] = {}
+
+
+def _network(version: int, lo: int, plen: int) -> IPNetwork:
+    """A part of a destination as a network object: tables over the same address space cut
+    it into the same parts, so each is made once."""
+    key = (version, lo, plen)
+    found = _NETWORKS.get(key)
+    if found is None:
+        if len(_NETWORKS) > 200_000:
+            _NETWORKS.clear()
+        cls = ipaddress.IPv4Network if version == 4 else ipaddress.IPv6Network
+        found = _NETWORKS[key] = cls((lo, plen))
+    return found
 
 
 def _match_by_identity(
@@ -287,16 +370,24 @@ def _match_by_identity(
     return RouteMatch("route", destination, route, None)
 
 
-def _merge(results: list[RouteMatch]) -> list[RouteMatch]:
-    """Group the parts of the destination that end in the same decision."""
-    merged: dict[tuple[object, ...], RouteMatch] = {}
-    for r in results:
-        key = (r.status, id(r.route) if r.route else None, r.reason)
-        if key in merged:
-            prev = merged[key]
-            merged[key] = RouteMatch(
-                r.status, prev.networks + r.networks, r.route, prev.matched or r.matched, r.reason
-            )
+def _merge(
+    results: list[_Part],
+) -> list[RouteMatch]:
+    """Group the parts of the destination that end in the same decision, in the order of
+    their first part."""
+    merged: dict[tuple[object, ...], tuple[list[IPNetwork], list[IPNetwork | None]]] = {}
+    first: dict[tuple[object, ...], tuple[MatchStatus, Route | None, str]] = {}
+    for status, route, matched, reason, net in results:
+        key = (status, id(route) if route else None, reason)
+        found = merged.get(key)
+        if found is None:
+            merged[key] = ([net], [matched])
+            first[key] = (status, route, reason)
         else:
-            merged[key] = r
-    return list(merged.values())
+            found[0].append(net)
+            if found[1][0] is None:
+                found[1][0] = matched
+    return [
+        RouteMatch(status, tuple(merged[key][0]), route, merged[key][1][0], reason)
+        for key, (status, route, reason) in first.items()
+    ]
