@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from netgraph.check import Cache, check_source, configuration
+from netgraph.check import check_source, configuration, placement, template_placement
 from netgraph.flows import Scope, Source, eni_source, service_sources
 from netgraph.gc_pause import collector_paused
-from netgraph.graph import source_hop
+from netgraph.graph import FlowGraph, source_hop
 from netgraph.model import Snapshot
 from netgraph.reach import Trace
 
@@ -62,39 +62,72 @@ def scan(
         return _scan(snapshot, all_enis, targets, within or Scope())
 
 
+class _ScanCache(dict[tuple[object, ...], Trace | FlowGraph | str]):
+    """The scan's cache, which knows the keys of each placement's templates so that it can
+    drop them. A template is the flow graph of a placement and a target, kept for the other
+    sources placed there; with a placement per source (a service naming 100,000 subnets)
+    they outgrew the checks themselves."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.templates: dict[tuple[object, ...], list[tuple[object, ...]]] = {}
+
+    def __setitem__(self, key: tuple[object, ...], value: Trace | FlowGraph | str) -> None:
+        super().__setitem__(key, value)
+        where = template_placement(key)
+        if where is not None:
+            self.templates.setdefault(where, []).append(key)
+
+    def forget(self, where: tuple[object, ...]) -> None:
+        for key in self.templates.pop(where, ()):
+            self.pop(key, None)
+
+
 def _scan(snapshot: Snapshot, all_enis: bool, targets: Sequence[str], within: Scope) -> ScanResult:
-    cache: Cache = {}
+    cache = _ScanCache()
     traces: list[Trace] = []
     sources = [s for s in service_sources(snapshot) if within.holds(snapshot, s)]
-    for src in sources:
-        traces.extend(check_source(snapshot, src, targets, cache=cache))
-    enis = 0
-    # ENIs of one configuration share their subnet-wide answers: ask once per configuration.
-    subnet_wide: dict[tuple[object, ...], list[Trace]] = {}
+    exacts: list[Source] = []
     if all_enis:
         for eni in (snapshot.network_interfaces or {}).values():
             if eni.interface_type in MANAGED_INTERFACE_TYPES or eni.subnet_id is None:
                 continue
             exact = eni_source(snapshot, eni.id)
-            if not within.holds(snapshot, exact):
-                continue
-            enis += 1
-            config = configuration(exact, any_address=True)
-            shared = subnet_wide.get(config)
-            if shared is None:
-                wide = replace(exact, address=None)
-                shared = subnet_wide[config] = check_source(snapshot, wide, targets, cache=cache)
-            head = source_hop(snapshot, exact)
-            for t in shared:
-                if exact.address is None or not t.partial:
-                    traces.append(t.told_for(exact, head))
-                else:
-                    traces.extend(check_source(snapshot, exact, [t.target], cache=cache))
+            if within.holds(snapshot, exact):
+                exacts.append(exact)
+    # How many sources left to check have each placement: at none, its templates go.
+    left = Counter(placement(s) for s in sources)
+    left.update(placement(e, any_address=True) for e in exacts)
+
+    def done(where: tuple[object, ...]) -> None:
+        left[where] -= 1
+        if left[where] <= 0:
+            cache.forget(where)
+
+    for src in sources:
+        traces.extend(check_source(snapshot, src, targets, cache=cache))
+        done(placement(src))
+    # ENIs of one configuration share their subnet-wide answers: ask once per configuration.
+    subnet_wide: dict[tuple[object, ...], list[Trace]] = {}
+    for exact in exacts:
+        config = configuration(exact, any_address=True)
+        shared = subnet_wide.get(config)
+        if shared is None:
+            wide = replace(exact, address=None)
+            shared = subnet_wide[config] = check_source(snapshot, wide, targets, cache=cache)
+        head = source_hop(snapshot, exact)
+        for t in shared:
+            if exact.address is None or not t.partial:
+                traces.append(t.told_for(exact, head))
+            else:
+                traces.extend(check_source(snapshot, exact, [t.target], cache=cache))
+                cache.forget(placement(exact))  # an address is one ENI's
+        done(placement(exact, any_address=True))
     return ScanResult(
         tuple(traces),
-        len(sources) + enis,
+        len(sources) + len(exacts),
         len({s.service.arn for s in sources if s.service}),
-        enis,
+        len(exacts),
         sum(1 for entry in cache.values() if isinstance(entry, Trace)),
     )
 
