@@ -80,7 +80,9 @@ def _load(path: str, region: str | None) -> Snapshot:
 
 def _emit(traces: Sequence[Trace], snapshot: Snapshot, fmt: str, title: str) -> None:
     if fmt == "json":
-        click.echo(json_render.render(traces, snapshot.region, snapshot.account_id), nl=False)
+        # Streamed: built whole, the document of a large account took 3 GB.
+        json_render.write_document(sys.stdout, traces, snapshot.region, snapshot.account_id)
+        sys.stdout.flush()
     else:
         color = sys.stdout.isatty()
 
