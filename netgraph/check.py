@@ -74,14 +74,26 @@ def undescribed(snapshot: Snapshot, source: Source) -> str | None:
         return source.unknown
     if source.service is None or source.task_definition is not None:
         return None
+    service = source.service
     for err in snapshot.collection_errors:
         if err.call == "ecs:DescribeTaskDefinition":
             return (
-                f"the task definition {source.service.task_definition} of service "
-                f"{source.service.name} is not in the snapshot (ecs:DescribeTaskDefinition "
+                f"the task definition {service.task_definition} of service "
+                f"{service.name} is not in the snapshot (ecs:DescribeTaskDefinition "
                 f"failed: {err.error})"
             )
-    return None
+    # Not collected, or the service names none: what its tasks need is just as unknown.
+    if not service.task_definition:
+        return f"service {service.name} names no taskDefinition in the snapshot"
+    if snapshot.task_definitions is None:
+        return (
+            f"the task definition {service.task_definition} of service {service.name}: "
+            + snapshot.missing_reason("taskDefinitions")
+        )
+    return (
+        f"the task definition {service.task_definition} of service {service.name} is not "
+        "in the snapshot (taskDefinitions)"
+    )
 
 
 def targets_for(source: Source, snapshot: Snapshot, chosen: Sequence[str]) -> list[str]:
