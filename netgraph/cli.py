@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import codecs
 import io
-import json
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+
 from netgraph.check import check_path, check_source, exit_code
 from netgraph.explain import address_hint, explain
 from netgraph.flows import (
@@ -223,6 +224,32 @@ def _live_options(f: Callable[..., None]) -> Callable[..., None]:
     f = click.option(
         "--live", is_flag=True, help="collect from AWS now (read-only) instead of reading SNAPSHOT"
     )(f)
+    return _timeout_options(f)
+
+
+def _timeout_options(f: Callable[..., None]) -> Callable[..., None]:
+    # Kept in the context for _collect, so that the commands need not pass them along.
+    def keep(ctx: click.Context, param: click.Parameter, value: float | None) -> None:
+        if value is not None:
+            ctx.meta[f"netgraph.{param.name}"] = value
+
+    seconds = click.FloatRange(min=0, min_open=True)
+    f = click.option(
+        "--read-timeout",
+        type=seconds,
+        metavar="SECONDS",
+        expose_value=False,
+        callback=keep,
+        help="wait this long for each AWS answer (default 30; 3 attempts per call)",
+    )(f)
+    f = click.option(
+        "--connect-timeout",
+        type=seconds,
+        metavar="SECONDS",
+        expose_value=False,
+        callback=keep,
+        help="wait this long for a connection to AWS (default 10; 3 attempts per call)",
+    )(f)
     return f
 
 
@@ -240,16 +267,27 @@ def _collect(
     vpcs: Sequence[str],
     clusters: Sequence[str],
     services: Sequence[str],
+    keep_environment: bool = False,
 ) -> dict[str, Any]:
     # boto3 costs a sixth of a second to import: only the live commands pay for it.
     from netgraph.sources.collect import CollectError, Collector, stderr_progress
 
+    meta = click.get_current_context().meta
     collector = Collector(
-        region=region, profile=profile, endpoint_url=endpoint_url, progress=stderr_progress()
+        region=region,
+        profile=profile,
+        endpoint_url=endpoint_url,
+        progress=stderr_progress(),
+        keep_environment=keep_environment,
     )
+    for option in ("connect_timeout", "read_timeout"):
+        if f"netgraph.{option}" in meta:
+            setattr(collector, option, meta[f"netgraph.{option}"])
     try:
         data = collector.collect(vpcs, clusters, services)
     except CollectError as exc:
+        if sys.stderr.isatty():
+            click.echo("", err=True)  # end the progress line
         raise BadInput(str(exc)) from None
     if sys.stderr.isatty():
         click.echo("", err=True)
@@ -536,7 +574,15 @@ def draw(
     metavar="NAME",
     help="only these services of the cluster",
 )
-@click.option("-o", "--output", required=True, metavar="FILE", help="write the snapshot here")
+@click.option(
+    "-o", "--output", required=True, metavar="FILE", help="write the snapshot here (mode 0600)"
+)
+@click.option(
+    "--keep-environment",
+    is_flag=True,
+    help="keep the values of containers' environment variables (default: names only)",
+)
+@_timeout_options
 def collect(
     region: str | None,
     profile: str | None,
@@ -545,6 +591,7 @@ def collect(
     clusters: tuple[str, ...],
     services: tuple[str, ...],
     output: str,
+    keep_environment: bool,
 ) -> None:
     """Collect a snapshot from AWS (read-only: Describe, List and Get calls only)."""
     if services and len(clusters) != 1:
@@ -552,9 +599,11 @@ def collect(
     if Path(output).is_dir():
         # Found out only after minutes of collecting, otherwise.
         raise BadInput(f"-o {output} is a folder: name the file to write, e.g. -o snapshot.json")
-    data = _collect(region, profile, endpoint_url, vpcs, clusters, services)
+    data = _collect(region, profile, endpoint_url, vpcs, clusters, services, keep_environment)
+    from netgraph.sources.collect import write_snapshot
+
     try:
-        Path(output).write_text(json.dumps(data, indent=1, default=str) + "\n", encoding="utf-8")
+        write_snapshot(output, data)
     except OSError as exc:
         raise BadInput(f"cannot write {output}: {exc.strerror or exc}") from None
     failed = data.get("CollectionErrors", [])
@@ -767,4 +816,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> None:
     """Console-script entry point."""
+    if hasattr(signal, "SIGPIPE"):
+        # A reader that stops early (`netgraph scan ... | head`) ends us as it ends `cat`
+        # (status 141), not with click's exit code 1, which a CI gate reads as "blocked".
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main())

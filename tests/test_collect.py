@@ -338,7 +338,7 @@ def test_every_paginated_call_follows_every_page() -> None:
         in_token = in_token if isinstance(in_token, str) else in_token[0]
         shape = c.meta.service_model.operation_model(name).output_shape
         page = {k: [_item(shape.members[k].member)] for k in keys if k in shape.members}
-        params = REQUIRED.get(op, {})
+        params: dict[str, Any] = dict(REQUIRED.get(op, {}))
         first = dict(page, **{out_token: "page-2"})
         if "more_results" in config:
             first[config["more_results"]] = True

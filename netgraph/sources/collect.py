@@ -1,18 +1,24 @@
 """Live AWS -> snapshot: the same JSON a user makes with the AWS CLI, collected with boto3.
 
-Read-only by construction: every client carries a botocore hook that refuses, before it is
-sent, any operation whose name does not start with Describe, List or Get. Paginated
-everywhere; botocore's adaptive retry mode absorbs throttling. A call that fails is recorded
-in ``CollectionErrors`` and the keys it would fill stay absent, so the checks that need them
-say ``unknown`` and name the missing permission; collection goes on.
+Read-only by an exact list: every client carries a botocore hook that refuses, before its
+parameters are even built, any operation that netgraph/data/collector-policy.json does not
+allow. Paginated everywhere; botocore's adaptive retry mode absorbs throttling, within a
+small budget of attempts and bounded connect and read timeouts. A call that fails is
+recorded in ``CollectionErrors`` and the keys it would fill stay absent, so the checks that
+need them say ``unknown`` and name the missing permission; collection goes on. An endpoint
+that cannot be reached at all is a ``CollectError``: one line, no snapshot.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 import boto3
@@ -22,56 +28,39 @@ from botocore.config import Config
 
 from netgraph.arns import repository_arn
 
-READ_ONLY_PREFIXES = ("Describe", "List", "Get")
-
-# Every operation the collector may call: the least-privilege policy shipped in
-# netgraph/data/collector-policy.json must be exactly these (a test checks it).
-OPERATIONS = frozenset(
-    {
-        "ec2:DescribeVpcs",
-        "ec2:DescribeVpcAttribute",
-        "ec2:DescribeDhcpOptions",
-        "ec2:DescribeSubnets",
-        "ec2:DescribeRouteTables",
-        "ec2:DescribeInternetGateways",
-        "ec2:DescribeEgressOnlyInternetGateways",
-        "ec2:DescribeNatGateways",
-        "ec2:DescribeVpcEndpoints",
-        "ec2:DescribeSecurityGroups",
-        "ec2:DescribeNetworkAcls",
-        "ec2:DescribeNetworkInterfaces",
-        "ec2:DescribeInstances",
-        "ec2:DescribeManagedPrefixLists",
-        "ec2:DescribePrefixLists",
-        "ec2:GetManagedPrefixListEntries",
-        "ecs:ListClusters",
-        "ecs:ListServices",
-        "ecs:DescribeServices",
-        "ecs:DescribeTaskDefinition",
-        "ecs:ListTasks",
-        "ecs:DescribeTasks",
-        "iam:GetAccountAuthorizationDetails",
-        "iam:GetRole",
-        "iam:ListRolePolicies",
-        "iam:GetRolePolicy",
-        "iam:ListAttachedRolePolicies",
-        "iam:GetPolicy",
-        "iam:GetPolicyVersion",
-        "ecr:DescribeRepositories",
-        "ecr:GetRepositoryPolicy",
-        "sts:GetCallerIdentity",
-    }
-)
+CONNECT_TIMEOUT = 10.0  # seconds
+READ_TIMEOUT = 30.0
+# Attempts per call, the first included. botocore's default (legacy mode, 10 retries of 60 s
+# timeouts) kept a silent endpoint waiting 11 minutes per call.
+MAX_ATTEMPTS = 3
 
 _IAM_PREFIX = {"sts": "sts", "iam": "iam", "ec2": "ec2", "ecs": "ecs", "ecr": "ecr"}
 
 
+def _allowed_operations() -> frozenset[str]:
+    # The shipped least-privilege policy is the one list: what users grant is exactly what
+    # the guard lets through.
+    text = resources.files("netgraph").joinpath("data/collector-policy.json").read_text("utf-8")
+    allowed: set[str] = set()
+    for statement in json.loads(text)["Statement"]:
+        if statement.get("Effect") != "Allow":
+            continue
+        actions = statement["Action"]
+        allowed.update([actions] if isinstance(actions, str) else actions)
+    return frozenset(allowed)
+
+
+# Every operation the collector may call, as "service:Operation".
+OPERATIONS = _allowed_operations()
+
+
 class CollectError(Exception):
-    """Collection cannot start (no credentials, unknown region): one line, exit code 2."""
+    """Collection cannot start or go on (no credentials, unknown region, an endpoint that
+    cannot be reached): one line, exit code 2, no snapshot."""
 
 
 class ReadOnlyViolation(RuntimeError):
-    """A write operation was about to be sent. Never caught: it is a bug in netgraph."""
+    """An operation off the allowed list was about to be sent. Never caught: a bug in netgraph."""
 
 
 @dataclass
@@ -83,8 +72,14 @@ class Collector:
     endpoint_url: str | None = None
     progress: Callable[[str], None] = lambda line: None
     session: Any = None
+    connect_timeout: float = CONNECT_TIMEOUT
+    read_timeout: float = READ_TIMEOUT
+    # Plaintext container environment values are often secrets; by default only their names
+    # are kept (the checks read neither).
+    keep_environment: bool = False
     called: set[str] = field(default_factory=set)  # "service:Operation" actually sent
     _clients: dict[str, Any] = field(default_factory=dict)
+    _answered: set[str] = field(default_factory=set)  # services whose endpoint answered once
     _phase: tuple[int, int] = (0, 5)  # ECS, EC2, IAM, ECR: what the progress bar shows
 
     # ---- plumbing -------------------------------------------------------------------
@@ -112,7 +107,9 @@ class Collector:
     def client(self, service: str) -> Any:
         if service not in self._clients:
             config = Config(
-                retries={"mode": "adaptive", "max_attempts": 10},
+                connect_timeout=self.connect_timeout,
+                read_timeout=self.read_timeout,
+                retries={"mode": "adaptive", "total_max_attempts": MAX_ATTEMPTS},
                 user_agent_extra="netgraph-collect",
             )
             client = self._session().client(
@@ -126,34 +123,84 @@ class Collector:
         return self._clients[service]
 
     def call(
-        self, service: str, operation: str, errors: list[dict[str, str]], **params: Any
+        self,
+        service: str,
+        operation: str,
+        errors: list[dict[str, str]],
+        *,
+        quiet: bool = False,
+        absent: str | None = None,
+        **params: Any,
     ) -> dict[str, Any] | None:
-        """One call (all pages); None, with the error recorded, if it fails."""
+        """One call (all pages); None, with the error recorded, if it fails. ``absent``: the
+        error code that means "there is none" (an empty answer, not a failure). ``quiet``: no
+        progress line (the first call, so that an unreachable endpoint is one line only)."""
         name = f"{service}:{operation}"
-        done, total = self._phase
-        bar = "#" * done + "." * (total - done)
-        self.progress(f"[{bar}] {done}/{total} collecting {name}")
+        if not quiet:
+            done, total = self._phase
+            bar = "#" * done + "." * (total - done)
+            self.progress(f"[{bar}] {done}/{total} collecting {name}")
         client = self.client(service)
         method = xform_name(operation)
         try:
             if client.can_paginate(method):
-                return _merge_pages(client.get_paginator(method).paginate(**params))
-            result: dict[str, Any] = getattr(client, method)(**params)
-            return result
+                result = _merge_pages(client.get_paginator(method).paginate(**params))
+            else:
+                result = getattr(client, method)(**params)
         except botocore.exceptions.NoCredentialsError:
             raise CollectError(
                 "no AWS credentials: configure a profile (--profile) or set "
                 "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY"
             ) from None
         except botocore.exceptions.ClientError as exc:
+            self._answered.add(service)
             code = exc.response.get("Error", {}).get("Code", "Error")
+            if code == absent:
+                return {}
             errors.append({"Call": name, "Error": code})
             self.progress(f"  {name} failed: {code}")
             return None
+        except (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError) as exc:
+            if service not in self._answered:
+                # Nothing of this endpoint can be collected: every call would wait out its
+                # attempts and the snapshot would be empty yet look collected.
+                raise CollectError(
+                    f"{name}: {_one_line(exc)} ({MAX_ATTEMPTS} attempts); check the endpoint "
+                    "(--endpoint-url, --region), the network and any proxy, or raise "
+                    "--connect-timeout / --read-timeout"
+                ) from None
+            errors.append({"Call": name, "Error": type(exc).__name__})
+            self.progress(f"  {name} failed: {_one_line(exc)}")
+            return None
         except botocore.exceptions.BotoCoreError as exc:
             errors.append({"Call": name, "Error": type(exc).__name__})
-            self.progress(f"  {name} failed: {exc}")
+            self.progress(f"  {name} failed: {_one_line(exc)}")
             return None
+        self._answered.add(service)
+        result.pop("ResponseMetadata", None)
+        return dict(result)
+
+    def _lacks(self, errors: list[dict[str, str]], call: str, what: str) -> None:
+        """A reply without a field netgraph reads (AWS always sends it; a stand-in behind
+        --endpoint-url may not): recorded like a failed call, so what it fills is unknown."""
+        errors.append({"Call": call, "Error": f"reply without {what}"})
+        self.progress(f"  {call}: the reply has no {what}")
+
+    def _private(self, item: dict[str, Any]) -> dict[str, Any]:
+        """A task definition or a task without its containers' environment values (unless
+        kept): in task definitions and in a task's container overrides."""
+        if self.keep_environment:
+            return item
+        out = dict(item)
+        if "containerDefinitions" in out:
+            out["containerDefinitions"] = [_names_only(c) for c in out["containerDefinitions"]]
+        overrides = out.get("overrides")
+        if isinstance(overrides, dict) and "containerOverrides" in overrides:
+            out["overrides"] = {
+                **overrides,
+                "containerOverrides": [_names_only(c) for c in overrides["containerOverrides"]],
+            }
+        return out
 
     # ---- the snapshot ----------------------------------------------------------------
 
@@ -171,7 +218,7 @@ class Collector:
             "CollectedAt": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
         self._phase = (0, 5)
-        ident = self.call("sts", "GetCallerIdentity", errors)
+        ident = self.call("sts", "GetCallerIdentity", errors, quiet=True)
         if ident and ident.get("Account"):
             snap["AccountId"] = ident["Account"]
 
@@ -202,7 +249,12 @@ class Collector:
             )
             if subnets:
                 found = self.call("ec2", "DescribeSubnets", errors, SubnetIds=subnets)
-                vpc_ids = sorted({s["VpcId"] for s in (found or {}).get("Subnets", [])})
+                listed = (found or {}).get("Subnets", [])
+                vpc_ids = sorted({s["VpcId"] for s in listed if s.get("VpcId")})
+                if any(not s.get("VpcId") for s in listed):
+                    # Their VPCs unknown: every VPC of the region is collected instead.
+                    vpc_ids = []
+                    self._lacks(errors, "ec2:DescribeSubnets", "Subnets[].VpcId")
         by_vpc = [{"Name": "vpc-id", "Values": vpc_ids}] if vpc_ids else []
 
         def put(key: str, operation: str, **params: Any) -> list[Any] | None:
@@ -216,6 +268,10 @@ class Collector:
         attributes: list[dict[str, Any]] = []
         attrs_ok = True
         for vpc in vpcs:
+            if not vpc.get("VpcId"):
+                self._lacks(errors, "ec2:DescribeVpcs", "Vpcs[].VpcId")
+                attrs_ok = False
+                continue
             for attribute in ("enableDnsSupport", "enableDnsHostnames"):
                 got = self.call(
                     "ec2", "DescribeVpcAttribute", errors, VpcId=vpc["VpcId"], Attribute=attribute
@@ -223,7 +279,6 @@ class Collector:
                 if got is None:
                     attrs_ok = False
                     continue
-                got.pop("ResponseMetadata", None)
                 attributes.append(got)
         if attrs_ok:
             snap["VpcAttributes"] = attributes
@@ -263,11 +318,12 @@ class Collector:
             for g in groups
             for perm in g.get("IpPermissions", []) + g.get("IpPermissionsEgress", [])
             for p in perm.get("PrefixListIds", [])
+            if p.get("PrefixListId")
         }
-        aws_lists = {p["PrefixListId"] for p in snap.get("PrefixLists", [])}
+        aws_lists = {p.get("PrefixListId") for p in snap.get("PrefixLists", [])}
         entries: dict[str, Any] = {}
         for pl in sorted(named - aws_lists):
-            if managed and not any(m["PrefixListId"] == pl for m in managed):
+            if managed and not any(m.get("PrefixListId") == pl for m in managed):
                 continue
             got = self.call("ec2", "GetManagedPrefixListEntries", errors, PrefixListId=pl)
             if got is not None:
@@ -306,7 +362,7 @@ class Collector:
             )
             for batch in _chunks((stopped or {}).get("taskArns", []), 100):
                 got = self.call("ecs", "DescribeTasks", errors, cluster=cluster, tasks=batch)
-                tasks.extend((got or {}).get("tasks", []))
+                tasks.extend(self._private(t) for t in (got or {}).get("tasks", []))
         if ok:
             out["services"] = services
         out["tasks"] = tasks
@@ -317,7 +373,11 @@ class Collector:
             if got is None:
                 defs_ok = False
                 continue
-            definitions.append(got["taskDefinition"])
+            if not isinstance(got.get("taskDefinition"), dict):
+                self._lacks(errors, "ecs:DescribeTaskDefinition", "taskDefinition")
+                defs_ok = False
+                continue
+            definitions.append(self._private(got["taskDefinition"]))
         if defs_ok:
             out["taskDefinitions"] = definitions
         return out
@@ -347,6 +407,9 @@ class Collector:
             got = self.call("iam", "GetRole", errors, RoleName=name)
             if got is None:
                 return
+            if not isinstance(got.get("Role"), dict):
+                self._lacks(errors, "iam:GetRole", "Role")
+                return
             role = dict(got["Role"])
             inline = self.call("iam", "ListRolePolicies", errors, RoleName=name)
             attached = self.call("iam", "ListAttachedRolePolicies", errors, RoleName=name)
@@ -359,22 +422,33 @@ class Collector:
                 )
                 if doc is None:
                     return
+                if "PolicyDocument" not in doc:
+                    self._lacks(errors, "iam:GetRolePolicy", "PolicyDocument")
+                    return
                 role["RolePolicyList"].append(
                     {"PolicyName": policy_name, "PolicyDocument": doc["PolicyDocument"]}
                 )
             role["AttachedManagedPolicies"] = attached.get("AttachedPolicies", [])
             for p in role["AttachedManagedPolicies"]:
-                policy_arn = p["PolicyArn"]
+                policy_arn = p.get("PolicyArn")
+                if not policy_arn:
+                    self._lacks(errors, "iam:ListAttachedRolePolicies", "PolicyArn")
+                    continue
                 if policy_arn.startswith("arn:aws:iam::aws:") or policy_arn in policies:
                     continue  # AWS-managed: netgraph ships their documents
                 meta = self.call("iam", "GetPolicy", errors, PolicyArn=policy_arn)
                 if meta is None:
                     continue
-                version = meta["Policy"].get("DefaultVersionId")
+                version = (meta.get("Policy") or {}).get("DefaultVersionId")
+                if not version:
+                    self._lacks(errors, "iam:GetPolicy", "Policy.DefaultVersionId")
+                    continue
                 doc = self.call(
                     "iam", "GetPolicyVersion", errors, PolicyArn=policy_arn, VersionId=version
                 )
-                if doc is not None:
+                if doc is not None and not isinstance(doc.get("PolicyVersion"), dict):
+                    self._lacks(errors, "iam:GetPolicyVersion", "PolicyVersion")
+                elif doc is not None:
                     policies[policy_arn] = {
                         "Arn": policy_arn,
                         "PolicyVersionList": [{**doc["PolicyVersion"], "IsDefaultVersion": True}],
@@ -409,39 +483,72 @@ class Collector:
                 continue
             found.extend(got.get("repositories", []))
             for name in sorted(names):
-                try:
-                    self.progress(f"collecting ecr:GetRepositoryPolicy {name}")
-                    policy = self.client("ecr").get_repository_policy(
-                        registryId=account, repositoryName=name
-                    )
-                except botocore.exceptions.ClientError as exc:
-                    code = exc.response.get("Error", {}).get("Code", "Error")
-                    if code == "RepositoryPolicyNotFoundException":
-                        continue  # no policy: collected, and there is none
-                    errors.append({"Call": "ecr:GetRepositoryPolicy", "Error": code})
+                policy = self.call(
+                    "ecr",
+                    "GetRepositoryPolicy",
+                    errors,
+                    absent="RepositoryPolicyNotFoundException",
+                    registryId=account,
+                    repositoryName=name,
+                )
+                if policy is None:
                     complete = False
-                    continue
-                policy.pop("ResponseMetadata", None)
-                policies.append(policy)
+                elif policy:  # {}: no policy; collected, and there is none
+                    policies.append(policy)
         snap["repositories"] = found
         if complete:
             snap["RepositoryPolicies"] = policies
 
 
 def guard_read_only(client: Any, called: set[str] | None = None) -> None:
-    """Refuse any operation that is not Describe*, List* or Get*, before it is sent."""
+    """Refuse any operation not on the allowed list (``OPERATIONS``), before its parameters
+    are built: nothing of it is validated, signed or sent."""
+    service_id = client.meta.service_model.service_id.hyphenize()
     service = client.meta.service_model.service_name
     prefix = _IAM_PREFIX.get(service, service)
 
-    def check(model: Any, **_: Any) -> None:
-        if not model.name.startswith(READ_ONLY_PREFIXES):
+    def refuse(model: Any, **_: Any) -> None:
+        if f"{prefix}:{model.name}" not in OPERATIONS:
             raise ReadOnlyViolation(
-                f"netgraph is read-only: refused {prefix}:{model.name} before sending it"
+                f"netgraph reads AWS through an exact list of operations: refused "
+                f"{prefix}:{model.name} before sending it (allowed: "
+                "netgraph/data/collector-policy.json)"
             )
+
+    def record(model: Any, **_: Any) -> None:
+        refuse(model)  # again, in case a handler registered later changed the operation
         if called is not None:
             called.add(f"{prefix}:{model.name}")
 
-    client.meta.events.register_first(f"before-call.{service}", check)
+    client.meta.events.register_first(f"provide-client-params.{service_id}", refuse)
+    client.meta.events.register_first(f"before-call.{service_id}", record)
+
+
+def write_snapshot(path: str, data: dict[str, Any]) -> None:
+    """Write the snapshot readable by its owner only: it describes the account's network and
+    roles. Created with mode 0600, never world-readable even for a moment; a file that was
+    there keeps its inode but loses other readers before a byte is written."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            os.fchmod(fd, 0o600)
+        out.write(json.dumps(data, indent=1, default=str) + "\n")
+
+
+def _names_only(container: Any) -> Any:
+    if not isinstance(container, dict) or not isinstance(container.get("environment"), list):
+        return container
+    return {
+        **container,
+        "environment": [
+            {k: v for k, v in e.items() if k != "value"} if isinstance(e, dict) else e
+            for e in container["environment"]
+        ],
+    }
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
 
 
 def _merge_pages(pages: Iterable[dict[str, Any]]) -> dict[str, Any]:
