@@ -133,58 +133,70 @@ class _Inside:
 _NEVER = 1 << 62  # a position no table reaches: an entry left out of a question
 
 
-@dataclass(frozen=True)
-class _Index:
-    """A table's entries, found by address rather than by walking the list: the ones that
-    hold a network by prefix length and start address, the first one inside it by
-    ``_Inside``. A scan asks each table about the whole public address space (tens of
-    networks) once, and a table may have tens of thousands of routes."""
+class _Space:
+    """A table's entries of one IP version, found by address rather than by walking the
+    list: those that hold a network by prefix length and start address, the first one
+    inside it by ``_Inside``."""
 
-    entries: list[_Entry]  # in table order
-    local: list[_Entry]
-    unresolved: list[_Entry]  # routes to prefix lists whose entries are not in the snapshot
-    exact: dict[tuple[int, int, int], list[int]]  # (version, plen, lo) -> positions
-    lengths: dict[int, list[int]]  # version -> prefix lengths present, shortest first
-    inside: dict[int, _Inside]  # version -> every entry
-    # version -> every entry but the propagated ones (which do not count inside the VPC);
-    # absent when the table has no propagated route
-    inside_static: dict[int, _Inside]
+    __slots__ = ("bits", "exact", "inside", "inside_static", "lengths", "local")
 
-    def containing(self, version: int, lo: int, plen: int) -> list[int]:
-        bits = 32 if version == 4 else 128
+    def __init__(self, version: int, entries: list[_Entry]) -> None:
+        self.bits = 32 if version == 4 else 128
+        # (start << 8) | length -> positions in the table
+        self.exact: dict[int, list[int]] = {}
+        keyed: list[tuple[int, int]] = []
+        static: list[tuple[int, int]] = []
+        for i, e in enumerate(entries):
+            if e.net is None or e.version != version:
+                continue
+            key = (e.lo << 8) | e.plen
+            self.exact.setdefault(key, []).append(i)
+            keyed.append((key, i))
+            static.append((key, _NEVER if e.route.propagated else i))
+        self.lengths = sorted({key & 255 for key in self.exact})
+        self.inside = _Inside(keyed)
+        # Every entry but the propagated ones, which do not count inside the VPC (None: the
+        # table has none).
+        self.inside_static = _Inside(static) if static != keyed else None
+        self.local = [
+            (e.lo, e.hi)
+            for e in entries
+            if e.net is not None and e.version == version and e.route.target_kind == "local"
+        ]
+
+    def containing(self, lo: int, plen: int) -> list[int]:
         found: list[int] = []
-        for length in self.lengths.get(version, ()):
+        for length in self.lengths:
             if length > plen:
                 break
-            shift = bits - length
-            found += self.exact.get((version, length, lo >> shift << shift), ())
+            shift = self.bits - length
+            found += self.exact.get((lo >> shift << shift << 8) | length, ())
         return found
 
 
+@dataclass(frozen=True)
+class _Index:
+    """A table's entries, indexed once: a scan asks each table about the whole public
+    address space (tens of networks, cut into as many parts as routes lie in them), and a
+    table may have tens of thousands of routes."""
+
+    entries: list[_Entry]  # in table order
+    unresolved: list[_Entry]  # routes to prefix lists whose entries are not in the snapshot
+    spaces: dict[int, _Space]  # by IP version
+    # By position: the prefix length and priority together, highest first wins.
+    level: list[int]
+    propagated: list[bool]
+    local: list[bool]
+
+
 def _index(entries: list[_Entry]) -> _Index:
-    exact: dict[tuple[int, int, int], list[int]] = {}
-    keyed: dict[int, list[tuple[int, int]]] = {}
-    static: dict[int, list[tuple[int, int]]] = {}
-    propagated = False
-    for i, e in enumerate(entries):
-        if e.net is None:
-            continue
-        exact.setdefault((e.version, e.plen, e.lo), []).append(i)
-        key = (e.lo << 8) | e.plen
-        keyed.setdefault(e.version, []).append((key, i))
-        static.setdefault(e.version, []).append((key, _NEVER if e.route.propagated else i))
-        propagated = propagated or e.route.propagated
-    lengths: dict[int, list[int]] = {}
-    for version, length in sorted({(v, plen) for v, plen, _ in exact}):
-        lengths.setdefault(version, []).append(length)
     return _Index(
         entries,
-        [e for e in entries if e.route.target_kind == "local" and e.net is not None],
         [e for e in entries if e.net is None],
-        exact,
-        lengths,
-        {v: _Inside(pairs) for v, pairs in keyed.items()},
-        {v: _Inside(pairs) for v, pairs in static.items()} if propagated else {},
+        {4: _Space(4, entries), 6: _Space(6, entries)},
+        [e.plen * 8 + _priority(e.route) for e in entries],
+        [e.route.propagated for e in entries],
+        [e.route.target_kind == "local" for e in entries],
     )
 
 
@@ -240,7 +252,6 @@ def lookup(
     by_identity = [e for e in index.unresolved if e.route.prefix_list_id == destination_prefix_list]
     if by_identity:
         return [_match_by_identity(by_identity[0].route, entries, destination)]
-    local = index.local
 
     # Depth first, as the parts are cut: a part that some entry lies strictly inside is cut
     # at the first such entry in table order, into that entry's network and the halves
@@ -252,46 +263,42 @@ def lookup(
         (net.version, int(net.network_address), net.prefixlen, None, net)
         for net in reversed(destination)
     ]
+    level, propagated, is_local = index.level, index.propagated, index.local
     while stack:
         version, lo, plen, holding, net = stack.pop()
-        bits = 32 if version == 4 else 128
+        space = index.spaces[version]
+        bits = space.bits
         hi = lo | ((1 << (bits - plen)) - 1)
         if holding is None:
-            holding = index.containing(version, lo, plen)
-        in_vpc = any(e.version == version and e.lo <= lo and hi <= e.hi for e in local)
+            holding = space.containing(lo, plen)
+        in_vpc = False
+        for local_lo, local_hi in space.local:
+            if local_lo <= lo and hi <= local_hi:
+                in_vpc = True
+                break
         # Propagated routes never beat local, so inside the VPC they do not count at all.
-        finder = index.inside_static.get(version) if in_vpc else None
-        if finder is None:
-            finder = index.inside.get(version)
-        cut = finder.first(lo, hi, plen) if finder is not None else None
+        finder = space.inside_static if in_vpc and space.inside_static is not None else space.inside
+        cut = finder.first(lo, hi, plen)
         if cut is not None:
+            exact = space.exact
             clo, cplen = entries[cut].lo, entries[cut].plen
             parts: list[tuple[int, int, int, list[int] | None, IPNetwork | None]] = []
             for depth in range(plen + 1, cplen + 1):
                 shift = bits - depth
                 on_way = clo >> shift << shift
                 beside = on_way ^ (1 << shift)
-                parts.append(
-                    (
-                        version,
-                        beside,
-                        depth,
-                        holding + index.exact.get((version, depth, beside), []),
-                        None,
-                    )
-                )
-                holding = holding + index.exact.get((version, depth, on_way), [])
+                more = exact.get((beside << 8) | depth)
+                parts.append((version, beside, depth, holding + more if more else holding, None))
+                more = exact.get((on_way << 8) | depth)
+                if more:
+                    holding = holding + more
             stack += reversed(parts)
             stack.append((version, clo, cplen, holding, None))  # decided first
             continue
         if net is None:
             net = _network(version, lo, plen)
-        containing = [
-            entries[i] for i in sorted(holding) if not (in_vpc and entries[i].route.propagated)
-        ]
-        if unknown_lists and not (
-            in_vpc and any(e.route.target_kind == "local" for e in containing)
-        ):
+        candidates = [i for i in holding if not propagated[i]] if in_vpc else holding
+        if unknown_lists and not (in_vpc and any(is_local[i] for i in candidates)):
             results.append(
                 (
                     "unknown",
@@ -303,31 +310,31 @@ def lookup(
                 )
             )
             continue
-        if not containing:
+        if not candidates:
             results.append(("no-route", None, None, f"{table.id} has no route for them", net))
             continue
-        best_len = max(e.plen for e in containing)
-        top = [e for e in containing if e.plen == best_len]
-        top_priority = max(_priority(e.route) for e in top)
-        winners = [e for e in top if _priority(e.route) == top_priority]
-        if (
-            len(winners) > 1
-            and len({(w.route.target_id, w.route.destination_text) for w in winners}) > 1
-            and all(w.route.prefix_list_id for w in winners)
-        ):
-            results.append(
-                (
-                    "ambiguous",
-                    None,
-                    None,
-                    f"{table.id}: prefix lists "
-                    f"{', '.join(sorted({w.route.destination_text for w in winners}))} "
-                    f"overlap on {net}; AWS picks one of them and sticks with it",
-                    net,
+        # The longest, then the highest priority, then the first in the table.
+        top = max(level[i] for i in candidates)
+        winner = entries[min(i for i in candidates if level[i] == top)]
+        if winner.route.prefix_list_id:
+            winners = [entries[i] for i in sorted(candidates) if level[i] == top]
+            if (
+                len(winners) > 1
+                and len({(w.route.target_id, w.route.destination_text) for w in winners}) > 1
+                and all(w.route.prefix_list_id for w in winners)
+            ):
+                results.append(
+                    (
+                        "ambiguous",
+                        None,
+                        None,
+                        f"{table.id}: prefix lists "
+                        f"{', '.join(sorted({w.route.destination_text for w in winners}))} "
+                        f"overlap on {net}; AWS picks one of them and sticks with it",
+                        net,
+                    )
                 )
-            )
-            continue
-        winner = winners[0]
+                continue
         results.append(("route", winner.route, winner.net, "", net))
     return _merge(results)
 
