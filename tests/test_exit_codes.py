@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -201,3 +202,23 @@ def test_4_is_not_the_console_scripts_only() -> None:
     )
     assert proc.returncode == 4, proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGPIPE"), reason="no SIGPIPE on this platform")
+def test_a_reader_that_stops_early_ends_it_by_sigpipe_not_exit_1(tmp_path: Path) -> None:
+    """`netgraph scan ... | head`: ended by SIGPIPE, as `cat` is, not by click's exit code 1,
+    which a CI gate reads as "blocked"."""
+    from .test_scan import account
+
+    path = tmp_path / "snap.json"
+    path.write_text(json.dumps(account(vpcs=3, subnets=18, enis=60, services=9, seed=5)))
+    proc = subprocess.Popen(
+        [str(NETGRAPH), "scan", str(path), "--all-enis", "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(100).startswith(b"{")
+    proc.stdout.close()  # far more than a pipe holds is still to come
+    code = proc.wait(timeout=120)
+    assert code == -signal.SIGPIPE, (code, proc.stderr.read())
