@@ -74,3 +74,53 @@ def test_blocked_outranks_unknown_between_branches() -> None:
     assert healed.verdict == "unknown" and healed.blocked_at is None
     assert ENDPOINTS_A in healed.reason
 
+
+def split_s3_at_unknown_nacl(state: str) -> Trace:
+    """healthy-nat, the task subnet's NACL unknown (no association, no default NACL), and a
+    second route for part of S3: the path forks at that unknown hop, one branch per route."""
+    data = sample_data("healthy-nat")
+    default = next(a for a in data["NetworkAcls"] if a["NetworkAclId"] == build.ACL_DEFAULT)
+    default["IsDefault"] = False
+    unassociate(data, build.SUBNETS["private-a"][0])
+    private = next(r for r in data["RouteTables"] if r["RouteTableId"] == build.RTB_PRIVATE)
+    private["Routes"].append(
+        {**build.route("52.219.0.0/20", "NatGatewayId", build.NAT), "State": state}
+    )
+    return check(data, "s3")
+
+
+def test_a_blocked_branch_below_an_unknown_fork_is_blocked() -> None:
+    # Kills: _above not seeing a blocked worst child (reach _above mutants 2, 3).
+    t = split_s3_at_unknown_nacl("blackhole")
+    assert t.verdict == "blocked"
+    assert t.blocked_at is not None and t.blocked_at.id == build.RTB_PRIVATE
+
+
+def test_an_unknown_fork_over_reachable_branches_is_unknown_there() -> None:
+    # Kills: _above's unknown result at a fork made wrong (reach _above 15-22). 13-14 (the
+    # fork's own unknown ignored) are equivalent here: the same NACL is unknown again on the
+    # return leg, with the same reason (docs/mutants.md).
+    t = split_s3_at_unknown_nacl("active")
+    assert (t.verdict, t.blocked_at) == ("unknown", None)
+    assert t.reason.startswith("no network ACL in the snapshot is associated with")
+    unknown = [h for h in t.hops if h.status == "unknown"]
+    assert unknown[0].kind == "network-acl-outbound"
+
+
+def test_dns_doubt_names_every_outcome_and_follows_the_resolving_one() -> None:
+    # Kills: _branch's doubt (one of several DNS answers): the outcomes written, the path
+    # shown is the one that resolves, and two different verdicts are enough to doubt
+    # (reach _branch mutants 11, 16, 22, 25-39).
+    data = sample_data("healthy-endpoints")
+    data["VpcAttributes"] = [a for a in data["VpcAttributes"] if "EnableDnsSupport" not in a]
+    t = check(data)
+    assert (t.verdict, t.blocked_at) == ("unknown", None)
+    vpc, api = build.VPC, build.ENDPOINTS["ecr.api"][0]
+    assert t.reason.endswith(
+        f"Outcomes: blocked at {vpc} if it does not resolve; "
+        f"reachable if it resolves to the ENIs of {api}"
+    )
+    assert [h.status for h in t.hops][:3] == ["pass", "unknown", "pass"]
+    assert (t.hops[2].id, t.hops[2].kind) == (api, "dns")
+    assert "fail" not in {h.status for h in t.hops}
+    assert t.hops[-1].kind == "aws-service"
