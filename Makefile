@@ -43,7 +43,8 @@ bench: $(STAMP)
 mutate: $(STAMP)
 	$(BIN)/pip install -q -e ".[mutate]"
 	nice -n 10 $(BIN)/mutmut run $(MUTANTS)
-	$(BIN)/mutmut results
+	@$(BIN)/mutmut results | grep -v 'not checked' || true
+	@$(BIN)/mutmut export-cicd-stats >/dev/null && cat mutants/mutmut-cicd-stats.json
 
 corpus: $(STAMP)
 	$(BIN)/python ../shared/corpus/batfish/run.py --cli "$(BIN)/netgraph"
