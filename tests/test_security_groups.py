@@ -4,6 +4,7 @@ checked against a brute-force per-address oracle."""
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -143,3 +144,105 @@ def test_oracle_is_independent_and_can_say_no() -> None:
     assert not oracle_admits(tcp, ipaddress.ip_address("10.0.0.4"), 4)
     assert not oracle_admits(cidr_rule("10.0.0.0/30", "17", (0, 9)), net("10.0.0.1")[0], 4)
     assert oracle_admits(cidr_rule("10.0.0.0/30", "-1", None), net("10.0.0.1")[0], 4)
+
+
+# ---- what the unit tests above leave open (mutants of security_groups.py) -----------------
+
+
+def test_group_reference_holds_only_within_the_peers_vpc() -> None:
+    rule = SecurityGroupRule("6", 443, 443, "group", group_id="sg-task")
+    here = SecurityGroup("sg-ep", "vpc-1", "sg-ep", (rule,), ())
+    member = Peer((net("10.0.1.0/24"),), "task", group_ids=frozenset({"sg-task"}), vpc_id="vpc-1")
+    elsewhere = replace(member, vpc_id="vpc-2")
+    unplaced = replace(member, vpc_id=None)
+
+    def check(p: Peer, g: SecurityGroup = here) -> str:
+        return evaluate_security_groups(
+            [g], egress=False, protocol="6", port=443, peer=p, prefix_lists={}
+        ).status
+
+    assert check(member) == "pass"
+    assert check(elsewhere) == "fail"
+    assert check(unplaced) == "pass"
+    assert check(elsewhere, replace(here, vpc_id=None)) == "pass"
+
+
+def test_odd_port_ranges_never_widen_a_tcp_rule() -> None:
+    # -1/-1 or absent ports on a TCP rule are not "all ports" (the loader refuses the latter)
+    assert not rule_admits_traffic(cidr_rule("0.0.0.0/0", "6", (-1, -1)), "6", 443)
+    assert not rule_admits_traffic(cidr_rule("0.0.0.0/0", "6", None), "6", 443)
+    # a flow of any port needs the whole range
+    assert rule_admits_traffic(cidr_rule("0.0.0.0/0", "6", (0, 65535)), "6", None)
+    assert not rule_admits_traffic(cidr_rule("0.0.0.0/0", "6", (1, 65535)), "6", None)
+    assert not rule_admits_traffic(cidr_rule("0.0.0.0/0", "6", (0, 65534)), "6", None)
+
+
+def test_icmp_rules_ignore_ports_and_an_all_traffic_flow_needs_an_all_traffic_rule() -> None:
+    icmp = SecurityGroupRule("1", 8, 0, "cidr", cidr=net("0.0.0.0/0"))
+    assert rule_admits_traffic(icmp, "1", None)
+    assert not rule_admits_traffic(icmp, "6", 443)
+    assert not rule_admits_traffic(cidr_rule("0.0.0.0/0", "6", (0, 65535)), "-1", None)
+    assert rule_admits_traffic(cidr_rule("0.0.0.0/0", "-1", None), "-1", None)
+    gre = SecurityGroupRule("47", None, None, "cidr", cidr=net("0.0.0.0/0"))
+    assert rule_admits_traffic(gre, "47", None)
+    icmpv6 = SecurityGroupRule("58", 128, 0, "cidr", cidr=net("::/0"))
+    assert rule_admits_traffic(icmpv6, "58", None)
+
+
+def test_the_reasons_name_the_rules_used_and_what_is_left() -> None:
+    a = group("sg-a", egress=(cidr_rule("10.0.0.0/17"), cidr_rule("10.0.0.0/8", "17", (53, 53))))
+    vpc = Peer((net("10.0.0.0/16"),), "the VPC")
+    d = evaluate_security_groups(
+        [a], egress=True, protocol="6", port=443, peer=vpc, prefix_lists=None
+    )
+    assert (d.status, d.matched, d.uncovered) == (
+        "fail",
+        ("sg-a: tcp 443 to 10.0.0.0/17",),
+        (net("10.0.128.0/17"),),
+    )
+    assert d.reason == (
+        "egress of sg-a admits TCP 443 to the VPC only in part: no rule for 10.0.128.0/17"
+    )
+    b = group("sg-b", ingress=(cidr_rule("10.0.0.0/16", "6", (1024, 65535)),))
+    d = evaluate_security_groups(
+        [a, b], egress=False, protocol="6", port=2049, peer=vpc, prefix_lists=None
+    )
+    assert d.status == "pass"
+    assert d.reason == (
+        "ingress of sg-a, sg-b admits TCP 2049 from the VPC (sg-b: tcp 1024-65535 from 10.0.0.0/16)"
+    )
+    none = evaluate_security_groups(
+        [a], egress=True, protocol="17", port=123, peer=vpc, prefix_lists=None
+    )
+    assert (none.status, none.reason) == (
+        "fail",
+        "no egress rule of sg-a admits UDP 123 to the VPC",
+    )
+
+
+def test_partial_cover_of_an_approximate_peer_names_what_is_covered() -> None:
+    g = group("sg-a", egress=(cidr_rule("52.0.0.0/8"),))
+    d = evaluate_security_groups(
+        [g],
+        egress=True,
+        protocol="6",
+        port=443,
+        peer=Peer((net("0.0.0.0/1"),), "logs", approximate=True),
+        prefix_lists=None,
+    )
+    assert d.status == "unknown"
+    assert "admits TCP 443 to logs only for 52.0.0.0/8;" in d.reason
+
+
+def test_prefix_list_without_entries_is_named_in_the_unknown() -> None:
+    rule = SecurityGroupRule("6", 443, 443, "prefix-list", prefix_list_id="pl-x")
+    d = evaluate_security_groups(
+        [group("sg-a", egress=(rule, rule))],
+        egress=True,
+        protocol="6",
+        port=443,
+        peer=Peer.address(ipaddress.ip_address("52.219.1.1")),
+        prefix_lists={},
+    )
+    assert d.status == "unknown"
+    assert "only if prefix list pl-x holds it" in d.reason and "pl-x, pl-x" not in d.reason
