@@ -10,7 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netgraph.evaluate.addresses import Peer
-from netgraph.evaluate.security_groups import evaluate_security_groups, rule_admits_traffic
+from netgraph.evaluate.security_groups import (
+    evaluate_security_groups,
+    rule_admits_traffic,
+    rule_text,
+)
 from netgraph.model import PrefixList, SecurityGroup, SecurityGroupRule
 
 net = ipaddress.ip_network
@@ -246,3 +250,30 @@ def test_prefix_list_without_entries_is_named_in_the_unknown() -> None:
     )
     assert d.status == "unknown"
     assert "only if prefix list pl-x holds it" in d.reason and "pl-x, pl-x" not in d.reason
+
+
+def test_rule_and_flow_wording() -> None:
+    def text(protocol: str, ports: tuple[int, int] | None, egress: bool = True) -> str:
+        rule = SecurityGroupRule(
+            protocol, *(ports or (None, None)), "cidr", cidr=net("10.0.0.0/16")
+        )
+        return rule_text("sg-a", rule, egress)
+
+    assert text("-1", None) == "sg-a: all traffic to 10.0.0.0/16"
+    assert text("6", (443, 443), egress=False) == "sg-a: tcp 443 from 10.0.0.0/16"
+    assert text("17", (1024, 65535)) == "sg-a: udp 1024-65535 to 10.0.0.0/16"
+    assert text("1", (8, 0)) == "sg-a: icmp to 10.0.0.0/16"
+    assert text("58", (128, 0)) == "sg-a: icmpv6 to 10.0.0.0/16"
+    assert text("47", None) == "sg-a: protocol 47 to 10.0.0.0/16"
+    g = group("sg-a")
+    peer = Peer((net("10.0.0.0/16"),), "the VPC")
+    for protocol, port, flow in (
+        ("-1", None, "all traffic to the VPC"),
+        ("1", None, "ICMP to the VPC"),
+        ("17", 53, "UDP 53 to the VPC"),
+        ("47", None, "protocol 47 to the VPC"),
+    ):
+        d = evaluate_security_groups(
+            [g], egress=True, protocol=protocol, port=port, peer=peer, prefix_lists=None
+        )
+        assert d.reason == f"no egress rule of sg-a admits {flow}"
