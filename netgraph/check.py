@@ -5,21 +5,29 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import lru_cache
 from typing import cast
 
 from netgraph.arns import account_of
-from netgraph.evaluate import dns, iam
+from netgraph.cache import (
+    Cache,
+    configuration,
+    keep,
+    memo_of,
+    question,
+    recall,
+    template_key,
+)
+from netgraph.evaluate import dns
 from netgraph.flows import Source, SourceError
 from netgraph.graph import (
     Destination,
     FlowGraph,
-    Hop,
     build_flow_graph,
     fill,
     source_hop,
     template,
 )
+from netgraph.hop import Hop, HopKind
 from netgraph.model import TCP, Snapshot
 from netgraph.permissions import execution_role_trace
 from netgraph.reach import Trace, trace
@@ -118,72 +126,12 @@ def _calls(snapshot: Snapshot, source: Source) -> tuple[tuple[ApiCall, ...], str
     if td is None:
         return (), None
     account = snapshot.account_id or account_of(td.execution_role_arn)
+    memo = memo_of(snapshot)
     key = ("api-calls", td.arn, account)  # services share a few task definitions
-    calls = snapshot.memo.get(key)
+    calls = memo.get(key)
     if calls is None:
-        calls = snapshot.memo[key] = tuple(api_calls(td, snapshot.region, account))
+        calls = memo[key] = tuple(api_calls(td, snapshot.region, account))
     return cast(tuple[ApiCall, ...], calls), td.execution_role_arn
-
-
-# A cache entry is a trace (or a template's flow graph), or KIND_SPECIFIC: the answer for
-# that configuration speaks of the kind of source, and each kind's answer is kept under the
-# key plus the kind.
-KIND_SPECIFIC = "kind-specific"
-Cache = dict[tuple[object, ...], Trace | FlowGraph | str]
-
-
-@lru_cache(maxsize=8)
-def _requests_matter(snapshot: Snapshot) -> bool:
-    """Do the task's requests change any network answer? Only through an endpoint policy
-    that does not allow everything."""
-    return any(
-        ep.policy is not None and not iam.allows_everything(ep.policy)
-        for ep in (snapshot.vpc_endpoints or {}).values()
-    )
-
-
-def configuration(source: Source, *, any_address: bool = False) -> tuple[object, ...]:
-    """What of a source its network hops depend on: two sources with the same configuration
-    get the same hops, but for the first (the source itself). ``any_address``: that of the
-    source asked as any address of its subnet."""
-    return (
-        *_placement(source, any_address=any_address),
-        tuple(sorted(source.security_group_ids)),
-        source.uses_default_group,
-        "" if source.security_group_ids else source.id,
-    )
-
-
-def _placement(source: Source, *, any_address: bool = False) -> tuple[object, ...]:
-    """The part of a configuration every hop but the security-group ones depends on."""
-    return (source.subnet_id, source.public_ip, None if any_address else source.address)
-
-
-placement = _placement
-
-
-def template_placement(key: tuple[object, ...]) -> tuple[object, ...] | None:
-    """The placement whose template (``_template``) a cache key holds, None for any other
-    key: a scan drops the templates of a placement once no source left to check has it."""
-    return key[1:4] if key[:1] == ("template",) else None
-
-
-def _question(
-    snapshot: Snapshot,
-    target: str,
-    calls: tuple[ApiCall, ...],
-    role: str | None,
-    port: int,
-) -> tuple[object, ...]:
-    """What is asked of a configuration: the target, the port and, where an endpoint policy
-    judges them, the requests; not which task asks."""
-    requests = _requests_matter(snapshot)
-    return (
-        target,
-        tuple(c for c in calls if c.target == target) if requests else (),
-        role if requests else None,
-        port,
-    )
 
 
 def _destination(
@@ -191,10 +139,11 @@ def _destination(
 ) -> Destination:
     """A target with the requests a task sends to it (a scan asks the same few again and
     again: kept with the snapshot)."""
+    memo = memo_of(snapshot)
     key = ("destination", target, calls, role)
-    found = snapshot.memo.get(key)
+    found = memo.get(key)
     if not isinstance(found, Destination):
-        found = snapshot.memo[key] = replace(
+        found = memo[key] = replace(
             destination_for_target(target, snapshot), calls=calls, role_arn=role
         )
     return found
@@ -204,43 +153,19 @@ def _template(
     snapshot: Snapshot,
     source: Source,
     dest: Destination,
-    question: tuple[object, ...],
+    asked: tuple[object, ...],
     port: int,
     cache: Cache,
 ) -> FlowGraph:
     """The flow graph of every source placed as this one (subnet, public IP, address), for
     this question, with its security-group hops left to ``fill``: built once."""
-    key = ("template", *_placement(source), *question)
-    found = _recall(cache, key, source)
+    key = template_key(source, asked)
+    found = recall(cache, key, source)
     if isinstance(found, FlowGraph):
         return found
     flow = template(snapshot, source, dest, protocol=TCP, port=port)
-    _keep(cache, key, source, flow, flow.kind_used)
+    keep(cache, key, source, flow, flow.kind_used)
     return flow
-
-
-def _recall(cache: Cache, key: tuple[object, ...], source: Source) -> Trace | FlowGraph | None:
-    """What ``_keep`` kept under ``key``, for this source's kind where the answer has one."""
-    found = cache.get(key)
-    if found == KIND_SPECIFIC:
-        found = cache.get((*key, source.kind))
-    return None if isinstance(found, str) else found
-
-
-def _keep(
-    cache: Cache,
-    key: tuple[object, ...],
-    source: Source,
-    value: Trace | FlowGraph,
-    kind_used: bool,
-) -> None:
-    # Only a hop that spoke of the kind of source (a fix for a service differs from one for
-    # an ENI) keeps the answer from sources of other kinds.
-    if kind_used:
-        cache[key] = KIND_SPECIFIC
-        cache[(*key, source.kind)] = value
-    else:
-        cache[key] = value
 
 
 def check_source(
@@ -259,7 +184,7 @@ def check_source(
     calls, role = _calls(snapshot, source)
     targets = targets_for(source, snapshot, chosen)
     if source.unknown is not None:
-        hop = Hop(source.id, "source", "unknown", source.unknown)
+        hop = Hop(source.id, HopKind.SOURCE, "unknown", source.unknown)
         return [
             Trace(source, t, None, "", "unknown", (hop,), None, source.unknown, None)
             if t == IAM_TARGET
@@ -271,9 +196,9 @@ def check_source(
     config = configuration(source)
 
     def network_trace(target: str) -> Trace:
-        question = _question(snapshot, target, calls, role, port)
-        key = (*config, *question)
-        cached = _recall(cache, key, source) if cache is not None else None
+        asked = question(snapshot, target, calls, role, port)
+        key = (*config, *asked)
+        cached = recall(cache, key, source) if cache is not None else None
         if isinstance(cached, Trace):
             if cached.source is source:
                 return cached
@@ -286,11 +211,11 @@ def check_source(
         else:
             if not head:
                 head.append(source_hop(snapshot, source))
-            shared = _template(snapshot, source, dest, question, port, cache)
+            shared = _template(snapshot, source, dest, asked, port, cache)
             flow = fill(snapshot, shared, source, head[0])
         result = trace(flow, target)
         if cache is not None:
-            _keep(cache, key, source, result, flow.kind_used)
+            keep(cache, key, source, result, flow.kind_used)
         return result
 
     for target in targets:

@@ -15,15 +15,15 @@ nothing here depends on which task or service the source belongs to.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from typing import Any, Literal, TypeVar, cast
+from functools import partial
+from typing import TypeVar, cast
 
 import networkx as nx
 
-from netgraph.arns import account_of
-from netgraph.evaluate import dns, iam
+from netgraph.cache import MISSING, NetKey, memo_of, netkey, network_ints
+from netgraph.evaluate import dns
 from netgraph.evaluate.addresses import (
     EPHEMERAL_LINUX,
     EPHEMERAL_NAT_GATEWAY,
@@ -31,91 +31,53 @@ from netgraph.evaluate.addresses import (
     Peer,
     PortRange,
     describe_networks,
-    describe_ports,
-    is_public,
-    public_ipv4,
-    split,
     within,
 )
+from netgraph.evaluate.endpoints import (
+    endpoint_sides,
+    endpoint_verdict,
+    gateway_endpoint,
+    no_interface_hop,
+)
+from netgraph.evaluate.internet_gateway import NO_PUBLIC_IP, internet_gateway_hop, non_public
+from netgraph.evaluate.nat_gateway import nat_gateway_hops, nat_subnet_route
 from netgraph.evaluate.network_acls import DEFAULT_DENY_RULE, evaluate_acl
-from netgraph.evaluate.routing import RouteMatch, lookup, route_table_for_subnet
+from netgraph.evaluate.public import (
+    gateway_endpoint_lists,
+    public_hint,
+    public_label,
+    public_outside,
+    s3_hint,
+    s3_peer,
+    service_terminal,
+)
+from netgraph.evaluate.routing import (
+    RouteMatch,
+    lookup,
+    network_acl_for_subnet,
+    route_table_for_subnet,
+)
 from netgraph.evaluate.security_groups import evaluate_security_groups
 from netgraph.findings import fix_for
 from netgraph.flows import Source
+from netgraph.hop import Destination, FarSide, Hop, HopKind, Leg, Status, blocking, flow_text
 from netgraph.model import (
     TCP,
     IPAddress,
     IPNetwork,
-    NatGateway,
     NetworkAcl,
     Route,
     RouteTable,
+    RouteTargetKind,
     SecurityGroup,
     Snapshot,
     Subnet,
     Vpc,
     VpcEndpoint,
 )
-from netgraph.requirements import ApiCall, default_calls
 
-Status = Literal["pass", "fail", "unknown"]
-Leg = Literal["forward", "return"]
 Step = Callable[[int], "int | None"]
 T = TypeVar("T")
-
-
-_MISSING = object()  # not yet in the memo (None is a possible answer)
-
-
-@dataclass(frozen=True)
-class Hop:
-    id: str  # the AWS id of the component (or the service name / address at the end)
-    kind: str
-    status: Status
-    reason: str
-    code: str | None = None
-    fix: str | None = None
-    leg: Leg = "forward"
-    summary: str = ""  # for one of several DNS answers: what that answer is
-    # The hop admits part of the addresses it was asked about: a narrower question (one ENI
-    # instead of its whole subnet) may get another answer.
-    partial: bool = False
-
-
-@dataclass(frozen=True)
-class Destination:
-    """What a flow is aimed at, as the user named it."""
-
-    kind: Literal["service", "internet", "address", "interface", "hostname"]
-    label: str
-    service: dns.AwsService | None = None
-    address: IPAddress | None = None
-    interface_id: str | None = None  # eni-… or i-…
-    # The requests the task makes to this target (for endpoint policies), and as whom.
-    calls: tuple[ApiCall, ...] = ()
-    role_arn: str | None = None
-
-
-@dataclass(frozen=True)
-class _FarSide:
-    """A destination inside a VPC: its subnet, its security groups and what it is."""
-
-    peer: Peer
-    subnet: Subnet
-    group_ids: tuple[str, ...] | None  # None: the ENI carries no security group
-    terminal: Hop
-    endpoint: VpcEndpoint | None = None
-    no_group_reason: str = ""
-    groups_unknown: str = ""  # why its security groups are not known
-
-
-def _endpoint_side(peer: Peer, subnet: Subnet, ep: VpcEndpoint, terminal: Hop) -> _FarSide:
-    # AWS gives every interface endpoint at least one security group (the VPC's default
-    # when none is named): none in the snapshot means they were not collected.
-    unknown = (
-        "" if ep.group_ids else f"the security groups of {ep.id} (Groups) are not in the snapshot"
-    )
-    return _FarSide(peer, subnet, ep.group_ids or (), terminal, endpoint=ep, groups_unknown=unknown)
 
 
 @dataclass
@@ -181,68 +143,27 @@ class _Builder:
     slots: dict[int, _Slot] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # Memo keys for networks, as ints, kept per snapshot (see netkey).
-        table = self.snapshot.memo.setdefault(("netints",), {})
-        assert isinstance(table, dict)
-        self._netints: dict[int, tuple[object, Any]] = table
+        self.store = memo_of(self.snapshot)
+        # A partial, not a method: keys are made on every hop, and a call costs.
+        self.netkey: Callable[[tuple[IPNetwork, ...]], NetKey] = partial(
+            netkey, network_ints(self.store)
+        )
 
     # ---- plumbing ---------------------------------------------------------------------
 
     def memo(self, key: tuple[object, ...], compute: Callable[..., T], *args: object) -> T:
-        """The evaluate functions are pure: their answers are kept for the whole snapshot,
-        so a scan evaluates each NACL, security-group set and route lookup once per
-        question, however many flows ask it."""
-        store = self.snapshot.memo
-        value = store.get(key, _MISSING)
-        if value is _MISSING:
+        """See ``cache.remember``: inlined, as memo hits are the scan's hot path."""
+        store = self.store
+        value = store.get(key, MISSING)
+        if value is MISSING:
             value = store[key] = compute(*args)
         return cast(T, value)
 
-    def netkey(self, networks: tuple[IPNetwork, ...]) -> tuple[tuple[int, int, int], ...]:
-        """A memo key for a set of networks, as plain ints. ``IPNetwork`` compares and hashes
-        in Python code, and a scan looks its keys up hundreds of thousands of times."""
-        table = self._netints
-        # The same tuples (S3's CIDRs, the public address space) come back again and again.
-        whole = table.get(id(networks))
-        if whole is not None and whole[0] is networks:
-            return cast(tuple[tuple[int, int, int], ...], whole[1])
-        out = []
-        for n in networks:
-            entry = table.get(id(n))
-            if entry is None or entry[0] is not n:
-                # The entry keeps the network alive, so its id stays its own.
-                entry = (n, (n.version, int(n.network_address), n.prefixlen))
-                table[id(n)] = entry
-            out.append(entry[1])
-        key = tuple(out)
-        table[id(networks)] = (networks, key)
-        return key
-
     def block(
-        self, parent: int, hop_id: str, kind: str, reason: str, code: str, **fields: object
+        self, parent: int, hop_id: str, kind: HopKind, reason: str, code: str, **fields: object
     ) -> None:
         """Add the hop that drops the packet, with its finding code and its fix."""
         self.add(parent, blocking(hop_id, kind, reason, code, **fields))
-
-    def route_target(
-        self,
-        parent: int,
-        table: RouteTable,
-        known: Mapping[str, T] | None,
-        target_id: str,
-        kind: str,
-        key: str,
-    ) -> T | None:
-        """The gateway a route names. If the snapshot lacks ``key`` or that gateway, adds an
-        unknown hop (never a passing one) and returns None."""
-        if known is None:
-            reason = self.snapshot.missing_reason(key)
-        elif target_id in known:
-            return known[target_id]
-        else:
-            reason = f"{table.id} routes to {target_id}, which is not in {key}"
-        self.add(parent, Hop(target_id, kind, "unknown", reason))
-        return None
 
     def chain(self, parent: int, steps: Sequence[Step]) -> int | None:
         """Add hops one after another; a hop that fails (returns None) ends the branch."""
@@ -263,7 +184,7 @@ class _Builder:
         return node
 
     def flow_text(self, port: int | PortRange | None = None) -> str:
-        return _flow_text(self.protocol, self.port if port is None else port)
+        return flow_text(self.protocol, self.port if port is None else port)
 
     # ---- entry ------------------------------------------------------------------------
 
@@ -315,7 +236,7 @@ class _Builder:
             return
         node = self.add(
             parent,
-            Hop(self.vpc.id, "dns", "pass", f"{host}: {answer.doubt}"),
+            Hop(self.vpc.id, HopKind.DNS, "pass", f"{host}: {answer.doubt}"),
             combine="any",
         )
         for r in answer.resolutions:
@@ -328,7 +249,7 @@ class _Builder:
         if r.outcome == "fail":
             hop = Hop(
                 r.blame or self.vpc.id,
-                "dns",
+                HopKind.DNS,
                 "fail",
                 f"{host} does not resolve: {r.reason}",
                 code="DNS_SUPPORT_DISABLED",
@@ -339,170 +260,57 @@ class _Builder:
             return
         if r.outcome == "unknown":
             self.add(
-                parent, Hop(self.vpc.id, "dns", "unknown", f"{host}: {r.reason}", summary=r.short)
+                parent,
+                Hop(self.vpc.id, HopKind.DNS, "unknown", f"{host}: {r.reason}", summary=r.short),
             )
             return
         hop_id = r.endpoint.id if r.endpoint else self.vpc.id
-        node = self.add(parent, Hop(hop_id, "dns", "pass", f"{host}: {r.reason}", summary=r.short))
+        node = self.add(
+            parent, Hop(hop_id, HopKind.DNS, "pass", f"{host}: {r.reason}", summary=r.short)
+        )
         if r.outcome == "endpoint" and r.endpoint is not None:
             self.to_interface_endpoint(node, r.endpoint, service)
         else:
             self.to_public(node, service, r)
 
     def service_terminal(self, service: dns.AwsService | None) -> Hop:
-        if service is None:
-            return Hop("internet", "internet", "pass", f"{self.destination.label} on the internet")
-        name = service.service_name(self.snapshot.region)
-        return Hop(
-            name,
-            "aws-service",
-            "pass",
-            f"{service.host(self.snapshot.region, self.snapshot.account_id)}",
-        )
-
-    def s3_prefix_list(self) -> tuple[str | None, tuple[IPNetwork, ...] | None]:
-        name = f"com.amazonaws.{self.snapshot.region}.s3"
-        for pl in (self.snapshot.prefix_lists or {}).values():
-            if pl.name == name:
-                return pl.id, pl.cidrs
-        # Not listed: the gateway endpoint's route names it all the same.
-        for ep in (self.snapshot.vpc_endpoints or {}).values():
-            if ep.service_name == name and ep.endpoint_type.lower() == "gateway":
-                for rt_id in ep.route_table_ids:
-                    table = (self.snapshot.route_tables or {}).get(rt_id)
-                    for route in table.routes if table else ():
-                        if route.target_id == ep.id and route.prefix_list_id:
-                            return route.prefix_list_id, None
-        return None, None
+        return service_terminal(self.snapshot, service, self.destination.label)
 
     def to_public(
         self, parent: int, service: dns.AwsService | None, resolution: dns.Resolution
     ) -> None:
-        region = self.snapshot.region
+        snap = self.snapshot
         terminal = self.service_terminal(service)
         if service is not None and service.target == "s3":
-            pl_id, cidrs = self.s3_prefix_list()
-            if cidrs:
-                peer = Peer(cidrs, f"S3 ({pl_id})", prefix_list_id=pl_id)
-            else:
-                peer = Peer(
-                    public_ipv4(),
-                    f"S3 ({pl_id or 'public addresses'})",
-                    approximate=True,
-                    prefix_list_id=pl_id,
-                )
-            hint = (
-                f"add the S3 gateway endpoint com.amazonaws.{region}.s3 to "
-                "{table} (aws ec2 modify-vpc-endpoint --add-route-table-ids), or route "
-                "0.0.0.0/0 to a NAT gateway"
-            )
-            self.forward(parent, peer, terminal, None, hint, foreign=frozenset())
+            self.forward(parent, s3_peer(snap), terminal, None, s3_hint(snap.region), frozenset())
             return
-        label = (
-            f"{service.host(region, self.snapshot.account_id)} (public)"
-            if service
-            else f"{self.destination.label} (public)"
-        )
-        foreign = self.foreign_lists()
-        # Another AWS service does not answer from S3's or DynamoDB's addresses: take the
-        # known CIDRs of those lists out of where it may be.
+        label = public_label(snap, service, self.destination.label)
+        foreign = self.memo(("gateway-endpoint-lists",), gateway_endpoint_lists, snap)
+        # The same tuple of networks for every flow to the public side: memo keys of it are
+        # made once (see cache.netkey).
         peer = self.memo(
             ("public-peer", label, foreign),
-            lambda: Peer(self.public_outside(foreign), label, approximate=True),
+            lambda: Peer(public_outside(snap, foreign), label, approximate=True),
         )
-        if service is None:
-            hint = (
-                "route 0.0.0.0/0 in {table} to a NAT gateway (private subnet) or an internet "
-                "gateway (with a public IP)"
-            )
-        elif resolution.endpoint is not None and not resolution.endpoint.private_dns_enabled:
-            hint = (
-                f"enable private DNS on {resolution.endpoint.id} (aws ec2 modify-vpc-endpoint "
-                f"--vpc-endpoint-id {resolution.endpoint.id} --private-dns-enabled)"
-            )
-        elif resolution.endpoint is not None:
-            hint = (
-                f"enable enableDnsHostnames on {self.vpc.id if self.vpc else 'the VPC'} so "
-                f"that the private DNS of {resolution.endpoint.id} applies"
-            )
-        else:
-            hint = (
-                f"create an interface endpoint {service.service_name(region)} in "
-                f"{self.vpc.id if self.vpc else 'the VPC'} with private DNS, or route "
-                "0.0.0.0/0 in {table} to a NAT gateway"
-            )
+        vpc_id = self.vpc.id if self.vpc else "the VPC"
+        hint = public_hint(snap.region, service, resolution, vpc_id)
         self.forward(parent, peer, terminal, None, hint, foreign=foreign)
-
-    def foreign_lists(self) -> frozenset[str]:
-        """The prefix lists of gateway endpoints (S3, DynamoDB)."""
-        return self.memo(
-            ("gateway-endpoint-lists",),
-            lambda: frozenset(
-                r.prefix_list_id
-                for t in (self.snapshot.route_tables or {}).values()
-                for r in t.routes
-                if r.prefix_list_id and r.target_kind == "gateway-endpoint"
-            ),
-        )
-
-    def public_outside(self, lists: frozenset[str]) -> tuple[IPNetwork, ...]:
-        nets = list(public_ipv4())
-        for pl_id in sorted(lists):
-            pl = (self.snapshot.prefix_lists or {}).get(pl_id)
-            for cidr in (pl.cidrs or ()) if pl else ():
-                nets = split(nets, cidr)[1]
-        return tuple(sorted(nets, key=lambda n: (n.version, int(n.network_address))))
 
     def to_interface_endpoint(
         self, parent: int, ep: VpcEndpoint, service: dns.AwsService | None
     ) -> None:
         terminal = self.service_terminal(service)
         # The same endpoint is met by every flow to its service: find its ENIs once.
-        sides = self.memo(("endpoint-sides", ep.id, terminal), self.endpoint_sides, ep, terminal)
+        sides = self.memo(
+            ("endpoint-sides", ep.id, terminal), endpoint_sides, self.snapshot, ep, terminal
+        )
         if not sides:
-            self.block(
-                parent,
-                ep.id,
-                "interface-endpoint",
-                f"{ep.id} has no network interface in any subnet",
-                "VPCE_NO_ENI",
-                endpoint=ep.id,
-            )
+            self.add(parent, no_interface_hop(ep))
             return
         for side in sides:
             self.forward(parent, side.peer, terminal, side, None, frozenset())
 
-    def endpoint_sides(self, ep: VpcEndpoint, terminal: Hop) -> list[_FarSide]:
-        sides: list[_FarSide] = []
-        enis = self.snapshot.network_interfaces
-        for eni_id in ep.network_interface_ids:
-            eni = (enis or {}).get(eni_id)
-            subnet = (self.snapshot.subnets or {}).get(eni.subnet_id or "") if eni else None
-            if eni is not None and subnet is not None and eni.primary_ip is not None:
-                peer = Peer.address(
-                    eni.primary_ip,
-                    f"{eni_id} ({eni.primary_ip})",
-                    group_ids=frozenset(ep.group_ids or ()),
-                    vpc_id=ep.vpc_id,
-                )
-                sides.append(_endpoint_side(peer, subnet, ep, terminal))
-        if not sides:
-            # Without the ENIs, each endpoint subnet stands for its ENI: one address in it.
-            for subnet_id in ep.subnet_ids:
-                subnet = (self.snapshot.subnets or {}).get(subnet_id)
-                if subnet is None or subnet.cidr is None:
-                    continue
-                peer = Peer(
-                    (subnet.cidr,),
-                    f"{ep.id} ENI in {subnet_id}",
-                    approximate=True,
-                    group_ids=frozenset(ep.group_ids or ()),
-                    vpc_id=ep.vpc_id,
-                )
-                sides.append(_endpoint_side(peer, subnet, ep, terminal))
-        return sides
-
-    def find_interface(self, address: IPAddress) -> _FarSide | None:
+    def find_interface(self, address: IPAddress) -> FarSide | None:
         """The ENI, instance, endpoint ENI or NAT gateway that holds an address."""
         snap = self.snapshot
         for eni in (snap.network_interfaces or {}).values():
@@ -513,7 +321,7 @@ class _Builder:
                 return self.side_for_eni(inst.id)
         return None
 
-    def side_for_eni(self, interface_id: str) -> _FarSide | None:
+    def side_for_eni(self, interface_id: str) -> FarSide | None:
         """The far side of an instance (its primary interface) or of an ENI."""
         snap = self.snapshot
         unknown = ""
@@ -527,7 +335,7 @@ class _Builder:
                 inst.group_ids,
                 inst.vpc_id,
             )
-            kind, endpoint, no_group = "instance", None, ""
+            kind, endpoint, no_group = HopKind.INSTANCE, None, ""
         else:
             eni = (snap.network_interfaces or {}).get(interface_id)
             if eni is None:
@@ -536,7 +344,7 @@ class _Builder:
             groups = eni.group_ids or ()
             if eni.group_ids is None:
                 unknown = f"the security groups of {eni.id} (Groups) are not in the snapshot"
-            kind = "network-interface"
+            kind = HopKind.NETWORK_INTERFACE
             endpoint = next(
                 (
                     ep
@@ -555,8 +363,8 @@ class _Builder:
         label = f"{interface_id} ({ip})"
         peer = Peer.address(ip, label, group_ids=frozenset(groups), vpc_id=vpc_id)
         # An instance always has groups; an ENI without any (NLB, NAT) is not filtered.
-        group_ids = groups if kind == "instance" or groups or unknown else None
-        return _FarSide(
+        group_ids = groups if kind == HopKind.INSTANCE or groups or unknown else None
+        return FarSide(
             peer,
             subnet,
             group_ids,
@@ -574,7 +382,7 @@ class _Builder:
                 parent,
                 Hop(
                     interface_id,
-                    "destination",
+                    HopKind.DESTINATION,
                     "unknown",
                     f"{interface_id} or its subnet is not in the snapshot ({what}, Subnets)",
                 ),
@@ -602,7 +410,7 @@ class _Builder:
             self.forward(parent, side.peer, side.terminal, side, None, frozenset())
             return
         peer = Peer.address(address)
-        terminal = Hop(str(address), "address", "pass", f"{address}")
+        terminal = Hop(str(address), HopKind.ADDRESS, "pass", f"{address}")
         self.forward(parent, peer, terminal, None, "add a route for {dest} to {table}", frozenset())
 
     # ---- the forward path -------------------------------------------------------------
@@ -612,7 +420,7 @@ class _Builder:
         parent: int,
         peer: Peer,
         terminal: Hop,
-        far: _FarSide | None,
+        far: FarSide | None,
         hint: str | None,
         foreign: frozenset[str],
     ) -> None:
@@ -628,7 +436,7 @@ class _Builder:
                 return
         choice = route_table_for_subnet(self.snapshot, self.subnet)
         if choice.table is None:
-            self.add(node, Hop(self.subnet.id, "route-table", "unknown", choice.reason))
+            self.add(node, Hop(self.subnet.id, HopKind.ROUTE_TABLE, "unknown", choice.reason))
             return
         table = choice.table
         matches = self.memo(
@@ -652,7 +460,7 @@ class _Builder:
         match: RouteMatch,
         peer: Peer,
         terminal: Hop,
-        far: _FarSide | None,
+        far: FarSide | None,
         hint: str | None,
     ) -> None:
         dest_text = describe_networks(match.networks)
@@ -664,7 +472,7 @@ class _Builder:
                 parent,
                 Hop(
                     table.id,
-                    "route-table",
+                    HopKind.ROUTE_TABLE,
                     "fail",
                     f"{table.id} has no route for {peer.label}",
                     code="NO_ROUTE_TO_DESTINATION",
@@ -673,7 +481,7 @@ class _Builder:
             )
             return
         if match.status != "route" or match.route is None:
-            self.add(parent, Hop(table.id, "route-table", "unknown", match.reason))
+            self.add(parent, Hop(table.id, HopKind.ROUTE_TABLE, "unknown", match.reason))
             return
         route = match.route
         route_text = f"{route.destination_text} -> {route.target_id}"
@@ -682,7 +490,7 @@ class _Builder:
                 parent,
                 Hop(
                     table.id,
-                    "route-table",
+                    HopKind.ROUTE_TABLE,
                     "unknown",
                     f"route {route_text} has no State in the snapshot "
                     "(RouteTables): it may be a blackhole",
@@ -693,7 +501,7 @@ class _Builder:
             self.block(
                 parent,
                 table.id,
-                "route-table",
+                HopKind.ROUTE_TABLE,
                 f"route {route_text} is a blackhole: its target no longer exists",
                 "BAD_STATE_ROUTE",
                 route=route.destination_text,
@@ -703,41 +511,14 @@ class _Builder:
             )
             return
         node = self.add(
-            parent, Hop(table.id, "route-table", "pass", f"{peer.label} takes route {route_text}")
+            parent,
+            Hop(table.id, HopKind.ROUTE_TABLE, "pass", f"{peer.label} takes route {route_text}"),
         )
-        kind = route.target_kind
-        if kind == "local":
-            self.arrive_local(node, peer, terminal, far)
-        elif kind == "igw":
-            self.via_internet_gateway(node, table, route, peer, terminal, from_nat=None)
-        elif kind == "nat":
-            self.via_nat_gateway(node, table, route, peer, terminal)
-        elif kind == "gateway-endpoint":
-            self.via_gateway_endpoint(node, table, route, peer, terminal)
-        else:
-            names = {
-                "tgw": "transit gateway",
-                "pcx": "VPC peering connection",
-                "vgw": "virtual private gateway",
-                "eni": "network interface (appliance)",
-                "instance": "instance (appliance)",
-                "eigw": "egress-only internet gateway",
-            }
-            what = names.get(kind, "gateway")
-            self.add(
-                node,
-                Hop(
-                    route.target_id,
-                    kind,
-                    "unknown",
-                    f"the path leaves {table.vpc_id} through {what} {route.target_id}; "
-                    "netgraph cannot follow it from this snapshot",
-                ),
-            )
+        ROUTE_TARGETS[route.target_kind](self, node, table, route, peer, terminal, far)
 
     # ---- what routes lead to ----------------------------------------------------------
 
-    def arrive_local(self, parent: int, peer: Peer, terminal: Hop, far: _FarSide | None) -> None:
+    def arrive_local(self, parent: int, peer: Peer, terminal: Hop, far: FarSide | None) -> None:
         snap = self.snapshot
         assert self.vpc is not None and self.subnet is not None
         if far is None:
@@ -755,7 +536,7 @@ class _Builder:
                 self.block(
                     parent,
                     self.vpc.id,
-                    "vpc",
+                    HopKind.VPC,
                     f"{peer.label} is in {self.vpc.id}'s CIDR but in none of "
                     "its subnets: nothing receives it",
                     "ADDRESS_NOT_IN_SUBNET",
@@ -767,7 +548,7 @@ class _Builder:
                     parent,
                     Hop(
                         subnet.id,
-                        "subnet",
+                        HopKind.SUBNET,
                         "unknown",
                         f"{peer.label} is in {subnet.id}; which interface holds it "
                         f"is unknown: {snap.missing_reason('NetworkInterfaces')}",
@@ -777,7 +558,7 @@ class _Builder:
             self.block(
                 parent,
                 subnet.id,
-                "subnet",
+                HopKind.SUBNET,
                 f"no network interface in the snapshot holds {peer.label} in {subnet.id}",
                 "NO_INTERFACE_AT_ADDRESS",
                 destination=peer.label,
@@ -798,14 +579,16 @@ class _Builder:
                 )
             )
         if far.group_ids is None:
-            no_group = Hop(far.terminal.id, "security-group-ingress", "pass", far.no_group_reason)
+            no_group = Hop(
+                far.terminal.id, HopKind.SECURITY_GROUP_INGRESS, "pass", far.no_group_reason
+            )
             steps.append(lambda n: self.add(n, no_group))
         else:
             groups = far.groups_unknown or self.groups(far.group_ids)
             steps.append(lambda n: self.sg_hop(n, groups, egress=False, peer=self.src_peer))
         endpoint = far.endpoint
         if endpoint is not None:
-            steps.append(lambda n: self.endpoint_hop(n, endpoint, "interface-endpoint"))
+            steps.append(lambda n: self.endpoint_hop(n, endpoint, HopKind.INTERFACE_ENDPOINT))
         if not same_subnet:
             steps += [
                 lambda n: self.acl_hop(
@@ -823,397 +606,7 @@ class _Builder:
         steps.append(lambda n: self.add(n, far.terminal))
         self.chain(parent, steps)
 
-    def via_internet_gateway(
-        self,
-        parent: int,
-        table: RouteTable,
-        route: Route,
-        peer: Peer,
-        terminal: Hop,
-        from_nat: str | None,
-    ) -> int | None:
-        snap = self.snapshot
-        igw_id = route.target_id
-        igw = self.route_target(
-            parent, table, snap.internet_gateways, igw_id, "internet-gateway", "InternetGateways"
-        )
-        if igw is None:
-            return None
-        if table.vpc_id in igw.unknown_state_vpc_ids:
-            self.add(
-                parent,
-                Hop(
-                    igw_id,
-                    "internet-gateway",
-                    "unknown",
-                    f"the State of the attachment of {igw_id} to {table.vpc_id} is "
-                    "not in the snapshot (InternetGateways)",
-                ),
-            )
-            return None
-        if table.vpc_id not in igw.attached_vpc_ids:
-            self.block(
-                parent,
-                igw_id,
-                "internet-gateway",
-                f"{igw_id} is not attached to {table.vpc_id}",
-                "IGW_NOT_ATTACHED",
-                igw=igw_id,
-                vpc=table.vpc_id,
-            )
-            return None
-        private = self.memo(
-            ("not-public", self.netkey(peer.networks)),
-            lambda: [
-                n
-                for n in peer.networks
-                if not (
-                    n.version == 4
-                    and is_public(n.network_address)
-                    and is_public(n.broadcast_address)
-                )
-            ],
-        )
-        if private:
-            self.block(
-                parent,
-                igw_id,
-                "internet-gateway",
-                f"{igw_id} drops traffic to non-public addresses ({describe_networks(private)})",
-                "IGW_DESTINATION_ADDRESS_NOT_PUBLIC",
-                destination=describe_networks(private),
-                igw=igw_id,
-            )
-            return None
-        if from_nat is None and not self.source.public_ip:
-            self.add(
-                parent,
-                Hop(
-                    igw_id,
-                    "internet-gateway",
-                    "fail",
-                    f"the task's ENI has no public IP, and {igw_id} translates "
-                    "only for ENIs with a public address",
-                    code="IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
-                    fix=self.public_ip_fix(table),
-                ),
-            )
-            return None
-        why = (
-            f"{from_nat} sends it out with its Elastic IP"
-            if from_nat
-            else "the source has a public IP"
-        )
-        node = self.add(
-            parent,
-            Hop(
-                igw_id, "internet-gateway", "pass", f"{igw_id} is attached to {table.vpc_id}; {why}"
-            ),
-        )
-        if from_nat is not None:
-            return node
-        assert self.subnet is not None
-        back = self.acl_hop(
-            node, self.subnet, egress=False, ports=EPHEMERAL_LINUX, peer=peer, leg="return"
-        )
-        if back is not None:
-            self.add(back, terminal)
-        return None
-
-    def public_ip_fix(self, table: RouteTable) -> str:
-        src = self.source
-        self.kind_used = True
-        if src.service is not None:
-            return (
-                "set assignPublicIp=ENABLED in the service's network configuration, or move "
-                "it to subnets whose route table sends 0.0.0.0/0 to a NAT gateway (or add VPC "
-                "endpoints)"
-            )
-        if src.kind in ("eni", "instance"):
-            return (
-                f"associate an Elastic IP with the ENI, or route 0.0.0.0/0 in {table.id} "
-                "to a NAT gateway"
-            )
-        return (
-            "run the task with --public-ip (assignPublicIp=ENABLED), or route 0.0.0.0/0 in "
-            f"{table.id} to a NAT gateway"
-        )
-
-    def via_nat_gateway(
-        self, parent: int, table: RouteTable, route: Route, peer: Peer, terminal: Hop
-    ) -> None:
-        snap = self.snapshot
-        nat_id = route.target_id
-        nat = self.route_target(
-            parent, table, snap.nat_gateways, nat_id, "nat-gateway", "NatGateways"
-        )
-        if nat is None:
-            return
-        if nat.state == "unknown":
-            self.add(
-                parent,
-                Hop(
-                    nat_id,
-                    "nat-gateway",
-                    "unknown",
-                    f"the State of {nat_id} is not in the snapshot (NatGateways)",
-                ),
-            )
-            return
-        if nat.state != "available":
-            self.block(
-                parent,
-                table.id,
-                "route-table",
-                f"route {route.destination_text} -> {nat_id} leads to a NAT "
-                f"gateway that is {nat.state}",
-                "BAD_STATE_ROUTE",
-                route=route.destination_text,
-                table=table.id,
-                target=nat_id,
-                state=nat.state,
-            )
-            return
-        if nat.connectivity_type == "private" and any(
-            n.version == 4 and is_public(n.network_address) for n in peer.networks
-        ):
-            self.block(
-                parent,
-                nat_id,
-                "nat-gateway",
-                f"{nat_id} is a private NAT gateway: it cannot reach the internet",
-                "NGW_PRIVATE_CONNECTIVITY",
-                nat=nat_id,
-            )
-            return
-        node = self.add(
-            parent,
-            Hop(
-                nat_id,
-                "nat-gateway",
-                "pass",
-                f"{nat_id} is available ({nat.connectivity_type}) in {nat.subnet_id}",
-            ),
-        )
-        nat_subnet = (snap.subnets or {}).get(nat.subnet_id)
-        if nat_subnet is None:
-            self.add(
-                node,
-                Hop(
-                    nat.subnet_id,
-                    "subnet",
-                    "unknown",
-                    f"the subnet {nat.subnet_id} of {nat_id} is not in Subnets",
-                ),
-            )
-            return
-        assert self.subnet is not None
-        subnet = self.subnet
-        same = nat_subnet.id == subnet.id
-        side = f"{nat_subnet.id} (NAT gateway side)"
-        # The task side keeps the remote address on both legs; the NAT rewrites only its own
-        # side (source port 1024-65535 out, back to the task's port on the way in).
-        cur = (
-            node
-            if same
-            else self.acl_hop(
-                node, nat_subnet, egress=False, ports=None, peer=self.src_peer, far_label=side
-            )
-        )
-        if cur is None:
-            return
-        choice = route_table_for_subnet(snap, nat_subnet)
-        if choice.table is None:
-            self.add(cur, Hop(nat_subnet.id, "route-table", "unknown", choice.reason))
-            return
-        nat_table = choice.table
-        nat_matches = self.memo(
-            ("route", nat_table.id, self.netkey(peer.networks), None, frozenset()),
-            lambda: lookup(nat_table, peer.networks, snap.prefix_lists),
-        )
-        for match in nat_matches:
-            part = replace(peer, networks=match.networks)
-            route2 = match.route
-            if not self.nat_route_is_igw(cur, nat_id, nat_subnet, nat_table, match, part):
-                continue
-            assert route2 is not None
-            self.nat_to_internet(cur, nat, nat_subnet, nat_table, route2, part, terminal)
-
-    def nat_to_internet(
-        self,
-        parent: int,
-        nat: NatGateway,
-        nat_subnet: Subnet,
-        nat_table: RouteTable,
-        route2: Route,
-        part: Peer,
-        terminal: Hop,
-    ) -> None:
-        """From the NAT gateway out of its subnet to the internet gateway, and back."""
-        assert self.subnet is not None
-        subnet, nat_id = self.subnet, nat.id
-        same = nat_subnet.id == subnet.id
-        side = f"{nat_subnet.id} (NAT gateway side)"
-        passed = Hop(
-            nat_table.id,
-            "route-table",
-            "pass",
-            f"from {nat_id}, {part.label} takes route "
-            f"{route2.destination_text} -> {route2.target_id}",
-        )
-        steps: list[Step] = [
-            lambda n: self.add(n, passed),
-            lambda n: self.acl_hop(
-                n, nat_subnet, egress=True, ports=None, peer=part, far_label=side
-            ),
-            lambda n: self.via_internet_gateway(
-                n, nat_table, route2, part, terminal, from_nat=nat_id
-            ),
-            lambda n: self.acl_hop(
-                n,
-                nat_subnet,
-                egress=False,
-                ports=EPHEMERAL_NAT_GATEWAY,
-                peer=part,
-                leg="return",
-                far_label=side,
-            ),
-        ]
-        if not same:
-            steps += [
-                lambda n: self.acl_hop(
-                    n,
-                    nat_subnet,
-                    egress=True,
-                    ports=EPHEMERAL_LINUX,
-                    peer=self.src_peer,
-                    leg="return",
-                    far_label=side,
-                ),
-                lambda n: self.acl_hop(
-                    n, subnet, egress=False, ports=EPHEMERAL_LINUX, peer=part, leg="return"
-                ),
-            ]
-        steps.append(lambda n: self.add(n, terminal))
-        self.chain(parent, steps)
-
-    def nat_route_is_igw(
-        self,
-        parent: int,
-        nat_id: str,
-        nat_subnet: Subnet,
-        nat_table: RouteTable,
-        match: RouteMatch,
-        part: Peer,
-    ) -> bool:
-        """A NAT gateway forwards to the internet only through its subnet's internet route;
-        add the hop that says why not, when it does not."""
-        route = match.route
-        if (
-            match.status == "route"
-            and route is not None
-            and route.state == "active"
-            and (route.target_kind == "igw")
-        ):
-            return True
-        if match.status in ("unknown", "ambiguous"):
-            self.add(parent, Hop(nat_table.id, "route-table", "unknown", match.reason))
-            return False
-        if route is not None and route.state == "unknown":
-            self.add(
-                parent,
-                Hop(
-                    nat_table.id,
-                    "route-table",
-                    "unknown",
-                    f"route {route.destination_text} -> {route.target_id} has no "
-                    "State in the snapshot (RouteTables): it may be a blackhole",
-                ),
-            )
-            return False
-        if (
-            route is not None
-            and route.state != "blackhole"
-            and route.target_kind not in ("igw", "nat", "local")
-        ):
-            self.add(
-                parent,
-                Hop(
-                    route.target_id,
-                    route.target_kind,
-                    "unknown",
-                    f"{nat_table.id} sends {part.label} from {nat_id} to {route.target_id}; "
-                    "netgraph cannot follow it",
-                ),
-            )
-            return False
-        found = (
-            "no route"
-            if route is None
-            else f"route {route.destination_text} -> {route.target_id}"
-            + (" (blackhole)" if route.state == "blackhole" else "")
-        )
-        self.block(
-            parent,
-            nat_table.id,
-            "route-table",
-            f"{nat_id} lives in {nat_subnet.id}, whose route table {nat_table.id} has "
-            f"{found} for {part.label}, not an internet gateway",
-            "NGW_SUBNET_NO_INTERNET_ROUTE",
-            table=nat_table.id,
-            subnet=nat_subnet.id,
-            nat=nat_id,
-        )
-        return False
-
-    def via_gateway_endpoint(
-        self, parent: int, table: RouteTable, route: Route, peer: Peer, terminal: Hop
-    ) -> None:
-        snap = self.snapshot
-        if snap.vpc_endpoints is None:
-            self.add(
-                parent,
-                Hop(
-                    route.target_id,
-                    "gateway-endpoint",
-                    "unknown",
-                    snap.missing_reason("VpcEndpoints"),
-                ),
-            )
-            return
-        ep = snap.vpc_endpoints.get(route.target_id)
-        if ep is None:
-            self.add(
-                parent,
-                Hop(
-                    route.target_id,
-                    "gateway-endpoint",
-                    "unknown",
-                    f"{table.id} routes to {route.target_id}, which is not in VpcEndpoints",
-                ),
-            )
-            return
-        if self.protocol not in (TCP, "1"):
-            self.block(
-                parent,
-                ep.id,
-                "gateway-endpoint",
-                f"{ep.id} is a gateway endpoint: it carries TCP and ICMP only",
-                "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
-                endpoint=ep.id,
-            )
-            return
-        node = self.endpoint_hop(parent, ep, "gateway-endpoint")
-        if node is None:
-            return
-        assert self.subnet is not None
-        back = self.acl_hop(
-            node, self.subnet, egress=False, ports=EPHEMERAL_LINUX, peer=peer, leg="return"
-        )
-        if back is not None:
-            self.add(back, terminal)
-
-    def endpoint_hop(self, parent: int, ep: VpcEndpoint, kind: str) -> int | None:
+    def endpoint_hop(self, parent: int, ep: VpcEndpoint, kind: HopKind) -> int | None:
         dest = self.destination
         # Every flow to a service through this endpoint asks its policy the same question.
         key = (
@@ -1225,104 +618,9 @@ class _Builder:
             dest.role_arn,
             dest.label,
         )
-        hop, goes_on = self.memo(key, self.endpoint_verdict, ep, kind)
+        hop, goes_on = self.memo(key, endpoint_verdict, ep, kind, dest, self.snapshot.region)
         node = self.add(parent, hop)
         return node if goes_on and hop.status != "fail" else None
-
-    def endpoint_verdict(self, ep: VpcEndpoint, kind: str) -> tuple[Hop, bool]:
-        """The endpoint's hop, and whether the packet goes on past it."""
-        if ep.state == "unknown":
-            reason = f"the State of {ep.id} is not in the snapshot (VpcEndpoints)"
-            return Hop(ep.id, kind, "unknown", reason), False
-        if ep.state != "available":
-            return blocking(
-                ep.id,
-                kind,
-                f"{ep.id} ({ep.service_name}) is {ep.state}",
-                "VPCE_BAD_STATE",
-                endpoint=ep.id,
-                state=ep.state,
-            ), False
-        return self.policy_verdict(ep, kind), True
-
-    def policy_verdict(self, ep: VpcEndpoint, kind: str) -> Hop:
-        """The endpoint policy is one more filter on every call that goes through it."""
-        if ep.policy is None:
-            return Hop(
-                ep.id,
-                kind,
-                "unknown",
-                f"the PolicyDocument of {ep.id} ({ep.service_name}) is not in the "
-                "snapshot; its endpoint policy may deny the request",
-            )
-        if ep.policy.error:
-            return Hop(ep.id, kind, "unknown", ep.policy.error)
-        dest = self.destination
-        service = dest.service.target if dest.service else None
-        calls = [c for c in dest.calls if c.target == service] or default_calls(
-            service or "", self.snapshot.region
-        )
-        if not calls:
-            # A path to an address: the policy filters API requests, not packets.
-            return Hop(
-                ep.id,
-                kind,
-                "pass",
-                f"{ep.id} ({ep.service_name}) is available; its "
-                "endpoint policy filters API requests, not packets, and is not judged for "
-                f"a path to {dest.label}",
-            )
-        if iam.allows_everything(ep.policy):
-            # Worded without the calls: a scan tells this answer to every task of the
-            # configuration, whichever calls its task definition makes.
-            return Hop(
-                ep.id,
-                kind,
-                "pass",
-                f"{ep.id} ({ep.service_name}) is available; its policy allows every request "
-                "(Allow * on * to any principal, no condition)",
-            )
-        role = dest.role_arn
-        account = account_of(role)
-        decisions = []
-        for call in calls:
-            who = iam.Principal(arn=role, account=account) if call.by_role else iam.Principal()
-            ctx = iam.request_context(who, aws_SourceVpce=ep.id, aws_SourceVpc=ep.vpc_id)
-            if not call.by_role:
-                # A presigned URL: the signer is ECR's, not a principal netgraph can name.
-                ctx.pop("aws:principalarn", None)
-                ctx.pop("aws:principalaccount", None)
-            request = iam.Request(call.action, call.resource, who, ctx)
-            decisions.append((call, iam.evaluate([ep.policy], request)))
-        for call, d in decisions:
-            if d.decision in ("deny", "implicit-deny") and call.required:
-                why = f"the endpoint policy of {ep.id} denies {call.describe()}: " + (
-                    f"{d.statement.label} denies it" if d.statement else "no statement allows it"
-                )
-                return blocking(
-                    ep.id,
-                    kind,
-                    why,
-                    "VPCE_POLICY_DENIES",
-                    endpoint=ep.id,
-                    action=call.action,
-                    resource=call.resource or "*",
-                )
-        unknown = [(c, d) for c, d in decisions if d.decision == "unknown" and c.required]
-        if unknown:
-            call, d = unknown[0]
-            return Hop(ep.id, kind, "unknown", f"endpoint policy of {ep.id}: {d.reason}")
-        allowed = "; ".join(
-            f"{c.action} by {d.statement.label}"
-            for c, d in decisions
-            if d.statement is not None and d.decision == "allow"
-        )
-        return Hop(
-            ep.id,
-            kind,
-            "pass",
-            f"{ep.id} ({ep.service_name}) is available; its policy allows {allowed or 'the calls'}",
-        )
 
     # ---- security groups and NACLs ----------------------------------------------------
 
@@ -1358,7 +656,7 @@ class _Builder:
         return None if hop.status == "fail" else node
 
     def sg_verdict(self, groups: list[SecurityGroup] | str, *, egress: bool, peer: Peer) -> Hop:
-        kind = "security-group-egress" if egress else "security-group-ingress"
+        kind = HopKind.SECURITY_GROUP_EGRESS if egress else HopKind.SECURITY_GROUP_INGRESS
         if isinstance(groups, str):
             ids = (self.source.security_group_ids if egress else ()) or (
                 self.subnet.id if self.subnet else "?",
@@ -1397,7 +695,7 @@ class _Builder:
         peer: Peer,
         question: tuple[object, ...],
     ) -> Hop:
-        kind = "security-group-egress" if egress else "security-group-ingress"
+        kind = HopKind.SECURITY_GROUP_EGRESS if egress else HopKind.SECURITY_GROUP_INGRESS
         decision = self.memo(
             ("sg", *question),
             lambda: evaluate_security_groups(
@@ -1452,21 +750,6 @@ class _Builder:
             return str(vpc_cidrs[0])
         return describe_networks(denied)
 
-    def acl_for(self, subnet: Subnet) -> NetworkAcl | str:
-        acls = self.snapshot.network_acls
-        if acls is None:
-            return self.snapshot.missing_reason("NetworkAcls")
-        acl_id = self.snapshot.network_acl_by_subnet.get(subnet.id)
-        if acl_id is None:
-            # AWS associates every subnet with exactly one NACL and lists the association
-            # (the default NACL's too): silence means the data is incomplete.
-            return (
-                f"no network ACL in the snapshot is associated with {subnet.id} "
-                f"(AWS associates every subnet with one; NetworkAcls of {subnet.vpc_id} "
-                "are incomplete)"
-            )
-        return acls[acl_id]
-
     def acl_hop(
         self,
         parent: int,
@@ -1480,8 +763,8 @@ class _Builder:
     ) -> int | None:
         """One NACL crossing. ``peer`` is the far end as this rule set sees it: the
         destination for outbound rules, the source for inbound rules."""
-        kind = "network-acl-outbound" if egress else "network-acl-inbound"
-        acl = self.acl_for(subnet)
+        kind = HopKind.NETWORK_ACL_OUTBOUND if egress else HopKind.NETWORK_ACL_INBOUND
+        acl = network_acl_for_subnet(self.snapshot, subnet)
         if isinstance(acl, str):
             return self.add(parent, Hop(subnet.id, kind, "unknown", acl, leg=leg))
         if not peer.networks:
@@ -1526,7 +809,7 @@ class _Builder:
         leg: Leg,
         far_label: str | None,
     ) -> Hop:
-        kind = "network-acl-outbound" if egress else "network-acl-inbound"
+        kind = HopKind.NETWORK_ACL_OUTBOUND if egress else HopKind.NETWORK_ACL_INBOUND
         decision = self.memo(
             ("acl", acl.id, egress, self.protocol, span, self.netkey(peer.networks)),
             lambda: evaluate_acl(
@@ -1603,23 +886,222 @@ class _Builder:
         )
 
 
-def blocking(hop_id: str, kind: str, reason: str, code: str, **fields: object) -> Hop:
-    """The hop that drops the packet, with its finding code and its fix."""
-    return Hop(hop_id, kind, "fail", reason, code=code, fix=fix_for(code, **fields))
+# ---- what routes lead to: one handler per kind of route target -----------------------------
+# A handler asks the target's rule (evaluate/) for its judged hops, adds them, and follows
+# where the packet goes on; the rule never walks.
+
+Handler = Callable[[_Builder, int, RouteTable, Route, Peer, Hop, "FarSide | None"], None]
 
 
-@lru_cache(maxsize=1024)
-def _flow_text(protocol: str, port: int | PortRange | None) -> str:
-    """The flow as the hops word it ("TCP 443", "TCP 1024-65535", "all traffic"): NACL hops
-    ask this tens of thousands of times in a scan, for a handful of flows."""
-    proto = {"-1": "all traffic", "6": "TCP", "17": "UDP", "1": "ICMP"}.get(
-        protocol, f"protocol {protocol}"
+def _local(
+    b: _Builder,
+    node: int,
+    table: RouteTable,
+    route: Route,
+    peer: Peer,
+    terminal: Hop,
+    far: FarSide | None,
+) -> None:
+    b.arrive_local(node, peer, terminal, far)
+
+
+def _igw_hop(b: _Builder, table: RouteTable, route: Route, peer: Peer, from_nat: str | None) -> Hop:
+    hop = internet_gateway_hop(
+        b.snapshot,
+        table,
+        route,
+        peer.networks,
+        b.source,
+        from_nat=from_nat,
+        private=lambda: b.memo(("not-public", b.netkey(peer.networks)), non_public, peer.networks),
     )
-    if protocol not in ("6", "17") or port is None:
-        return proto
-    if isinstance(port, tuple):
-        return f"{proto} {describe_ports([port])}"
-    return f"{proto} {port}"
+    if hop.code == NO_PUBLIC_IP:
+        b.kind_used = True  # its fix is worded for the kind of source
+    return hop
+
+
+def _internet_gateway(
+    b: _Builder,
+    node: int,
+    table: RouteTable,
+    route: Route,
+    peer: Peer,
+    terminal: Hop,
+    far: FarSide | None,
+) -> None:
+    hop = _igw_hop(b, table, route, peer, from_nat=None)
+    node = b.add(node, hop)
+    if hop.status != "pass":
+        return
+    assert b.subnet is not None
+    back = b.acl_hop(node, b.subnet, egress=False, ports=EPHEMERAL_LINUX, peer=peer, leg="return")
+    if back is not None:
+        b.add(back, terminal)
+
+
+def _nat_gateway(
+    b: _Builder,
+    node: int,
+    table: RouteTable,
+    route: Route,
+    peer: Peer,
+    terminal: Hop,
+    far: FarSide | None,
+) -> None:
+    judged = nat_gateway_hops(b.snapshot, table, route, peer)
+    for hop in judged.hops:
+        node = b.add(node, hop)
+    if judged.next is None:
+        return
+    nat, nat_subnet = judged.next
+    assert b.subnet is not None
+    same = nat_subnet.id == b.subnet.id
+    side = f"{nat_subnet.id} (NAT gateway side)"
+    # The task side keeps the remote address on both legs; the NAT rewrites only its own
+    # side (source port 1024-65535 out, back to the task's port on the way in).
+    cur = (
+        node
+        if same
+        else b.acl_hop(node, nat_subnet, egress=False, ports=None, peer=b.src_peer, far_label=side)
+    )
+    if cur is None:
+        return
+    choice = route_table_for_subnet(b.snapshot, nat_subnet)
+    if choice.table is None:
+        b.add(cur, Hop(nat_subnet.id, HopKind.ROUTE_TABLE, "unknown", choice.reason))
+        return
+    nat_table = choice.table
+    prefix_lists = b.snapshot.prefix_lists
+    nat_matches = b.memo(
+        ("route", nat_table.id, b.netkey(peer.networks), None, frozenset()),
+        lambda: lookup(nat_table, peer.networks, prefix_lists),
+    )
+    for match in nat_matches:
+        part = replace(peer, networks=match.networks)
+        hop = nat_subnet_route(nat.id, nat_subnet, nat_table, match, part)
+        if hop.status != "pass" or match.route is None:
+            b.add(cur, hop)
+            continue
+        _nat_to_internet(b, cur, hop, nat.id, nat_subnet, nat_table, match.route, part, terminal)
+
+
+def _nat_to_internet(
+    b: _Builder,
+    parent: int,
+    passed: Hop,
+    nat_id: str,
+    nat_subnet: Subnet,
+    nat_table: RouteTable,
+    route: Route,
+    part: Peer,
+    terminal: Hop,
+) -> None:
+    """From the NAT gateway out of its subnet to the internet gateway, and back."""
+    assert b.subnet is not None
+    subnet = b.subnet
+    side = f"{nat_subnet.id} (NAT gateway side)"
+
+    def igw(n: int) -> int | None:
+        hop = _igw_hop(b, nat_table, route, part, from_nat=nat_id)
+        node = b.add(n, hop)
+        return node if hop.status == "pass" else None
+
+    steps: list[Step] = [
+        lambda n: b.add(n, passed),
+        lambda n: b.acl_hop(n, nat_subnet, egress=True, ports=None, peer=part, far_label=side),
+        igw,
+        lambda n: b.acl_hop(
+            n,
+            nat_subnet,
+            egress=False,
+            ports=EPHEMERAL_NAT_GATEWAY,
+            peer=part,
+            leg="return",
+            far_label=side,
+        ),
+    ]
+    if nat_subnet.id != subnet.id:
+        steps += [
+            lambda n: b.acl_hop(
+                n,
+                nat_subnet,
+                egress=True,
+                ports=EPHEMERAL_LINUX,
+                peer=b.src_peer,
+                leg="return",
+                far_label=side,
+            ),
+            lambda n: b.acl_hop(
+                n, subnet, egress=False, ports=EPHEMERAL_LINUX, peer=part, leg="return"
+            ),
+        ]
+    steps.append(lambda n: b.add(n, terminal))
+    b.chain(parent, steps)
+
+
+def _gateway_endpoint(
+    b: _Builder,
+    node: int,
+    table: RouteTable,
+    route: Route,
+    peer: Peer,
+    terminal: Hop,
+    far: FarSide | None,
+) -> None:
+    ep = gateway_endpoint(b.snapshot, table, route, b.protocol)
+    if isinstance(ep, Hop):
+        b.add(node, ep)
+        return
+    after = b.endpoint_hop(node, ep, HopKind.GATEWAY_ENDPOINT)
+    if after is None:
+        return
+    assert b.subnet is not None
+    back = b.acl_hop(after, b.subnet, egress=False, ports=EPHEMERAL_LINUX, peer=peer, leg="return")
+    if back is not None:
+        b.add(back, terminal)
+
+
+_UNFOLLOWABLE = {
+    "tgw": "transit gateway",
+    "pcx": "VPC peering connection",
+    "vgw": "virtual private gateway",
+    "eni": "network interface (appliance)",
+    "instance": "instance (appliance)",
+    "eigw": "egress-only internet gateway",
+}
+
+
+def _unfollowable(
+    b: _Builder,
+    node: int,
+    table: RouteTable,
+    route: Route,
+    peer: Peer,
+    terminal: Hop,
+    far: FarSide | None,
+) -> None:
+    what = _UNFOLLOWABLE.get(route.target_kind, "gateway")
+    reason = (
+        f"the path leaves {table.vpc_id} through {what} {route.target_id}; "
+        "netgraph cannot follow it from this snapshot"
+    )
+    b.add(node, Hop(route.target_id, HopKind(route.target_kind), "unknown", reason))
+
+
+# Adding a kind of route target: its rule in evaluate/, its handler here, one row.
+ROUTE_TARGETS: dict[RouteTargetKind, Handler] = {
+    "local": _local,
+    "igw": _internet_gateway,
+    "nat": _nat_gateway,
+    "gateway-endpoint": _gateway_endpoint,
+    "tgw": _unfollowable,
+    "pcx": _unfollowable,
+    "vgw": _unfollowable,
+    "eni": _unfollowable,
+    "instance": _unfollowable,
+    "eigw": _unfollowable,
+    "other": _unfollowable,
+}
 
 
 def _source_peer(subnet: Subnet, vpc: Vpc, src: Source) -> Peer:
@@ -1646,8 +1128,10 @@ def source_hop(snapshot: Snapshot, src: Source) -> Hop:
         missing = (
             f"{src.subnet_id} is not in Subnets" if subnet is None else ("its VPC is not in Vpcs")
         )
-        return Hop(src.id, "source", "unknown", f"{reason}: {missing}; nothing can be checked")
-    return Hop(src.id, "source", "pass", reason)
+        return Hop(
+            src.id, HopKind.SOURCE, "unknown", f"{reason}: {missing}; nothing can be checked"
+        )
+    return Hop(src.id, HopKind.SOURCE, "pass", reason)
 
 
 def build_flow_graph(

@@ -361,8 +361,6 @@ class Snapshot:
     main_route_table_by_vpc: Mapping[str, str] = field(default_factory=dict)
     network_acl_by_subnet: Mapping[str, str] = field(default_factory=dict)
     default_network_acl_by_vpc: Mapping[str, str] = field(default_factory=dict)
-    # Answers of the (pure) evaluate functions for this snapshot, filled as they are asked.
-    memo: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False)
 
     def missing_reason(self, key: str) -> str:
         """Why a key is absent: a recorded collection error, or simply not collected."""

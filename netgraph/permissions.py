@@ -23,7 +23,7 @@ from netgraph.arns import account_of
 from netgraph.evaluate import iam
 from netgraph.findings import fix_for
 from netgraph.flows import Source
-from netgraph.graph import Hop
+from netgraph.hop import Hop
 from netgraph.model import Policy, Role, Snapshot
 from netgraph.reach import Trace
 from netgraph.requirements import IAM_TARGET, ApiCall, api_calls

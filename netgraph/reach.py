@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from netgraph.flows import Source
-from netgraph.graph import FlowGraph, Hop
+from netgraph.graph import FlowGraph
+from netgraph.hop import Hop
 
 Verdict = Literal["reachable", "blocked", "unknown"]
 _RANK = {"reachable": 0, "unknown": 1, "blocked": 2}

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from netgraph.check import check_source, configuration, placement, template_placement
+from netgraph.cache import configuration, placement, template_placement
+from netgraph.check import check_source
 from netgraph.flows import Scope, Source, eni_source, service_sources
 from netgraph.gc_pause import collector_paused
 from netgraph.graph import FlowGraph, source_hop

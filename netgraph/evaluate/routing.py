@@ -14,9 +14,20 @@ import ipaddress
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
-from netgraph.model import IPNetwork, PrefixList, Route, RouteTable, Snapshot, Subnet
+from netgraph.hop import Hop, HopKind
+from netgraph.model import (
+    IPNetwork,
+    NetworkAcl,
+    PrefixList,
+    Route,
+    RouteTable,
+    Snapshot,
+    Subnet,
+)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,42 @@ def route_table_for_subnet(snapshot: Snapshot, subnet: Subnet) -> TableChoice:
         f"no route table of {subnet.vpc_id} is associated with {subnet.id} and "
         "none is marked main in RouteTables",
     )
+
+
+def network_acl_for_subnet(snapshot: Snapshot, subnet: Subnet) -> NetworkAcl | str:
+    """The NACL a subnet uses, or why it is not known."""
+    acls = snapshot.network_acls
+    if acls is None:
+        return snapshot.missing_reason("NetworkAcls")
+    acl_id = snapshot.network_acl_by_subnet.get(subnet.id)
+    if acl_id is None:
+        # AWS associates every subnet with exactly one NACL and lists the association
+        # (the default NACL's too): silence means the data is incomplete.
+        return (
+            f"no network ACL in the snapshot is associated with {subnet.id} "
+            f"(AWS associates every subnet with one; NetworkAcls of {subnet.vpc_id} "
+            "are incomplete)"
+        )
+    return acls[acl_id]
+
+
+def route_target(
+    snapshot: Snapshot,
+    table: RouteTable,
+    known: Mapping[str, T] | None,
+    target_id: str,
+    kind: HopKind,
+    key: str,
+) -> T | Hop:
+    """The gateway a route names, or, if the snapshot lacks ``key`` or that gateway, the
+    unknown hop (never a passing one) that says so."""
+    if known is None:
+        reason = snapshot.missing_reason(key)
+    elif target_id in known:
+        return known[target_id]
+    else:
+        reason = f"{table.id} routes to {target_id}, which is not in {key}"
+    return Hop(target_id, kind, "unknown", reason)
 
 
 MatchStatus = Literal["route", "no-route", "ambiguous", "unknown"]
