@@ -53,20 +53,41 @@ def _trace(
 def _network_context(
     snapshot: Snapshot, call: ApiCall, network: Mapping[str, Trace]
 ) -> dict[str, tuple[str, ...] | None]:
-    """aws:SourceVpce/aws:SourceVpc as the request will carry them, from the path it takes."""
+    """The keys a request carries that its path decides: aws:SourceVpce, aws:SourceVpc and
+    aws:VpcSourceIp (present only through a VPC endpoint), and the ones every call of the
+    agent carries: aws:SecureTransport (HTTPS) and aws:RequestedRegion."""
+    region = call.resource.split(":")[3] if call.resource and call.resource.count(":") >= 5 else ""
+    ctx: dict[str, tuple[str, ...] | None] = {
+        "aws:securetransport": ("true",),
+        "aws:requestedregion": (region or snapshot.region,),
+    }
     if call.action.lower() == "ecr:getauthorizationtoken":
-        return {"aws:sourcevpce": None, "aws:sourcevpc": None}
+        # AWS documents that this call cannot be conditioned on the path it took.
+        return {**ctx, "aws:sourcevpce": None, "aws:sourcevpc": None, "aws:vpcsourceip": None}
     trace = network.get(call.target)
     if trace is None or trace.verdict != "reachable":
-        return {}  # unknown: the path is not known to work
+        return ctx  # the path is not known to work: its keys stay unknown
     endpoint = next((h for h in trace.hops if h.kind in _ENDPOINT_KINDS), None)
     if endpoint is None:
-        return {"aws:sourcevpce": None, "aws:sourcevpc": None}
-    ctx: dict[str, tuple[str, ...] | None] = {"aws:sourcevpce": (endpoint.id,)}
+        return {**ctx, "aws:sourcevpce": None, "aws:sourcevpc": None, "aws:vpcsourceip": None}
+    ctx["aws:sourcevpce"] = (endpoint.id,)
     ep = (snapshot.vpc_endpoints or {}).get(endpoint.id)
     if ep is not None:
         ctx["aws:sourcevpc"] = (ep.vpc_id,)
+    address = _source_address(snapshot, trace)
+    if address is not None:
+        ctx["aws:vpcsourceip"] = (address,)
     return ctx
+
+
+def _source_address(snapshot: Snapshot, trace: Trace) -> str | None:
+    """The task's address as an endpoint sees it: exact for an ENI, else its subnet's CIDR
+    (any address of it; a condition on part of it stays unknown)."""
+    source = trace.source
+    if source.address is not None:
+        return str(source.address)
+    subnet = (snapshot.subnets or {}).get(source.subnet_id)
+    return str(subnet.cidr) if subnet is not None and subnet.cidr is not None else None
 
 
 def _blame_id(decision: iam.PolicyDecision, role: Role) -> str:
@@ -91,25 +112,32 @@ def _identity(role: Role, request: iam.Request) -> tuple[iam.PolicyDecision, str
     broken = [p for p in role.policies if p.error]
     if broken and decision.decision != "deny":
         return iam.PolicyDecision("unknown", None, broken[0].error or ""), "identity"
-    if role.boundary_arn is None:
+    boundary = _boundary(role, request)
+    if boundary is None:
         return decision, "identity"
+    combined = iam.combine_all(decision, boundary)
+    return combined, "boundary" if combined is boundary else "identity"
+
+
+def _boundary(role: Role, request: iam.Request) -> iam.PolicyDecision | None:
+    """The permissions boundary's decision (None: the role has none)."""
+    if role.boundary_arn is None:
+        return None
     if role.boundary is None:
-        boundary = iam.PolicyDecision(
+        return iam.PolicyDecision(
             "unknown",
             None,
             f"the permissions boundary {role.boundary_arn} of {role.arn} is not in the "
             "snapshot (Policies)",
         )
-    else:
-        boundary = iam.evaluate([role.boundary], request)
-        if boundary.decision == "implicit-deny":
-            boundary = iam.PolicyDecision(
-                "implicit-deny",
-                None,
-                f"the permissions boundary {role.boundary_arn} does not allow {request.describe()}",
-            )
-    combined = iam.combine_all(decision, boundary)
-    return combined, "boundary" if combined is boundary else "identity"
+    boundary = iam.evaluate([role.boundary], request)
+    if boundary.decision == "implicit-deny":
+        boundary = iam.PolicyDecision(
+            "implicit-deny",
+            None,
+            f"the permissions boundary {role.boundary_arn} does not allow {request.describe()}",
+        )
+    return boundary
 
 
 def _with_repository(
@@ -156,7 +184,7 @@ def _with_repository(
                 f"{call.action} to {role.arn}, and it does not",
             )
         return iam.combine_all(identity, resource)
-    return iam.combine_any(identity, resource)
+    return iam.combine_any(identity, resource, _boundary(role, request))
 
 
 def _grant_fix(role: Role, denied: Sequence[ApiCall]) -> str:
@@ -277,7 +305,9 @@ def execution_role_trace(snapshot: Snapshot, source: Source, network: Mapping[st
     if hops[0].status == "fail":
         return _trace(source, "denied", hops, hops[0], hops[0].reason, hops[0].fix)
     for call in calls:
-        who = iam.Principal(arn=role.arn, account=role.account)
+        who = iam.Principal(
+            arn=role.arn, account=role.account, boundary=role.boundary_arn is not None
+        )
         ctx = iam.request_context(who)
         ctx.update(_network_context(snapshot, call, network))
         hops.append(_judge(snapshot, role, call, iam.Request(call.action, call.resource, who, ctx)))

@@ -1,0 +1,363 @@
+"""The evaluator's rules that AWS documents and netgraph once got wrong or lacked (issue 13,
+part 1). Each test names the AWS page its example comes from."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from netgraph.check import check_source
+from netgraph.evaluate.iam import (
+    PolicyDecision,
+    Principal,
+    Request,
+    arn_matches,
+    combine_any,
+    evaluate,
+    evaluate_condition,
+    request_context,
+)
+from netgraph.flows import service_sources
+from netgraph.model import Policy
+from netgraph.sources.policies import parse_policy
+
+from .conftest import build, sample_data, snap
+
+ACCOUNT = "111122223333"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/exec"
+REPO = f"arn:aws:ecr:ap-northeast-1:{ACCOUNT}:repository/web"
+ME = Principal(arn=ROLE, account=ACCOUNT)
+BOUNDED = Principal(arn=ROLE, account=ACCOUNT, boundary=True)
+
+EVALUATION = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html"
+)
+BOUNDARIES = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html"
+CONDITIONS = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+    "reference_policies_elements_condition_operators.html"
+)
+VARIABLES = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html"
+RESOURCE = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"
+)
+
+
+def policy(*statements: dict[str, Any], resource_based: bool = False) -> Policy:
+    return parse_policy(
+        "p", {"Version": "2012-10-17", "Statement": list(statements)}, resource_based=resource_based
+    )
+
+
+def decide(p: Policy, action: str, resource: str | None, who: Principal = ME, **ctx: Any) -> str:
+    return evaluate([p], Request(action, resource, who, request_context(who, **ctx))).decision
+
+
+def pull(principal: Any) -> Policy:
+    return policy(
+        {"Effect": "Allow", "Principal": principal, "Action": "ecr:BatchGetImage"},
+        resource_based=True,
+    )
+
+
+# ---- resource policies in the same account (EVALUATION, BOUNDARIES) ----------------------
+
+
+def _combine(identity: str, resource: Policy, boundary: str | None = None) -> str:
+    request = Request("ecr:BatchGetImage", REPO, ME, request_context(ME))
+    ident = PolicyDecision(identity, None, "identity")  # type: ignore[arg-type]
+    bound = None if boundary is None else PolicyDecision(boundary, None, "boundary")  # type: ignore[arg-type]
+    return combine_any(ident, evaluate([resource], request), bound).decision
+
+
+def test_a_resource_policy_naming_the_role_arn_is_limited_by_its_boundary() -> None:
+    # BOUNDARIES: "If a resource-based policy grants access to the role ARN ... an implicit
+    # deny in the permissions boundary limits the access."
+    assert _combine("implicit-deny", pull({"AWS": ROLE}), boundary="implicit-deny") == (
+        "implicit-deny"
+    )
+    assert _combine("implicit-deny", pull({"AWS": ROLE}), boundary="allow") == "allow"
+    assert _combine("implicit-deny", pull({"AWS": ROLE})) == "allow"  # no boundary
+
+
+def test_a_resource_policy_naming_a_session_of_the_role_is_not_limited_but_unknown() -> None:
+    # BOUNDARIES: a grant to the role *session* ARN is not limited by the boundary; which
+    # session the agent uses netgraph cannot know, so it is not a certain grant either.
+    session = f"arn:aws:sts::{ACCOUNT}:assumed-role/exec/ecs-task-1"
+    assert _combine("implicit-deny", pull({"AWS": session}), boundary="implicit-deny") == (
+        "unknown"
+    )
+
+
+@pytest.mark.parametrize("account", [ACCOUNT, f"arn:aws:iam::{ACCOUNT}:root"])
+def test_a_resource_policy_naming_the_account_only_delegates_to_iam(account: str) -> None:
+    # EVALUATION: a resource policy whose principal is the account delegates the decision
+    # to the account's identity policies; it grants nothing by itself.
+    assert _combine("implicit-deny", pull({"AWS": account})) == "implicit-deny"
+    assert _combine("allow", pull({"AWS": account})) == "allow"
+
+
+def test_a_role_without_ecr_rights_whose_repository_policy_allows_the_account_is_denied() -> None:
+    data = sample_data("broken-role-without-ecr")
+    data["RepositoryPolicies"] = [
+        {
+            "registryId": ACCOUNT,
+            "repositoryName": "web",
+            "policyText": json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                            "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                        }
+                    ],
+                }
+            ),
+        }
+    ]
+    s = snap(data)
+    source = service_sources(s)[0]
+    (trace,) = check_source(s, source, ["iam:execution-role"])
+    assert trace.verdict == "denied"
+    failing = {h.reason.split(" ")[0] for h in trace.hops if h.status == "fail"}
+    assert any("ecr:BatchGetImage" in h.reason for h in trace.hops if h.status == "fail"), failing
+
+
+def test_an_identity_answer_open_because_a_deny_may_apply_is_not_decided_by_a_resource_allow() -> (
+    None
+):
+    request = Request("ecr:BatchGetImage", REPO, ME, request_context(ME))
+    maybe = PolicyDecision("unknown", None, "a Deny may apply", ("aws:SourceIp",), maybe_deny=True)
+    assert combine_any(maybe, evaluate([pull({"AWS": ROLE})], request)).decision == "unknown"
+    # An Allow that is merely unknown can still be decided by the resource policy's Allow.
+    open_allow = PolicyDecision("unknown", None, "an Allow may apply", ("aws:SourceIp",))
+    assert combine_any(open_allow, evaluate([pull({"AWS": ROLE})], request)).decision == "allow"
+
+
+def test_not_principal_with_deny_always_denies_a_principal_with_a_boundary() -> None:
+    # BOUNDARIES: "The NotPrincipal element with a Deny effect will always deny any IAM
+    # principal that has a permissions boundary policy attached, regardless of the values
+    # specified in the NotPrincipal element."
+    p = policy(
+        {"Effect": "Deny", "NotPrincipal": {"AWS": ROLE}, "Action": "ecr:*"},
+        {"Effect": "Allow", "Principal": {"AWS": ROLE}, "Action": "ecr:*"},
+        resource_based=True,
+    )
+    assert decide(p, "ecr:BatchGetImage", REPO, ME) == "allow"
+    assert decide(p, "ecr:BatchGetImage", REPO, BOUNDED) == "deny"
+
+
+# ---- policy variables (VARIABLES) ------------------------------------------------------
+
+
+def test_policy_variables_in_resource_are_substituted_not_matched_as_text() -> None:
+    p = policy(
+        {
+            "Effect": "Allow",
+            "Action": "ecr:BatchGetImage",
+            "Resource": "arn:aws:ecr:*:${aws:PrincipalAccount}:repository/*",
+        }
+    )
+    assert decide(p, "ecr:BatchGetImage", REPO) == "allow"
+    other = "arn:aws:ecr:ap-northeast-1:999999999999:repository/web"
+    assert decide(p, "ecr:BatchGetImage", other) == "implicit-deny"
+
+
+def test_a_variable_netgraph_cannot_know_makes_the_answer_unknown_naming_it() -> None:
+    p = policy(
+        {
+            "Effect": "Allow",
+            "Action": "ecr:BatchGetImage",
+            "Resource": "arn:aws:ecr:*:*:repository/${aws:PrincipalTag/team}-*",
+        }
+    )
+    request = Request("ecr:BatchGetImage", REPO, ME, request_context(ME))
+    d = evaluate([p], request)
+    assert d.decision == "unknown" and "aws:PrincipalTag/team" in d.unknown_keys
+
+
+def test_a_variable_absent_from_the_request_takes_its_default() -> None:
+    # VARIABLES: "${aws:username, 'anonymous'}" ... the default when the key is absent.
+    p = policy(
+        {
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::bucket/${aws:username, 'shared'}/*",
+        }
+    )
+    ctx = {"aws_username": None}
+    assert decide(p, "s3:GetObject", "arn:aws:s3:::bucket/shared/x", **ctx) == "allow"
+    assert decide(p, "s3:GetObject", "arn:aws:s3:::bucket/alice/x", **ctx) == "implicit-deny"
+    no_default = policy(
+        {
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::b/${aws:username}/*",
+        }
+    )
+    assert decide(no_default, "s3:GetObject", "arn:aws:s3:::b//x", **ctx) == "implicit-deny"
+
+
+def test_escaped_characters_match_only_themselves() -> None:
+    # VARIABLES: ${*}, ${?}, ${$} stand for the characters *, ? and $.
+    p = policy(
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/a${*}b${$}"}
+    )
+    assert decide(p, "s3:GetObject", "arn:aws:s3:::b/a*b$") == "allow"
+    assert decide(p, "s3:GetObject", "arn:aws:s3:::b/axxb$") == "implicit-deny"
+    cond = evaluate_condition("StringLike", "aws:username", ["a${?}"], {"aws:username": ("ab",)})
+    assert cond.truth == "no"
+    cond = evaluate_condition("StringLike", "aws:username", ["a${?}"], {"aws:username": ("a?",)})
+    assert cond.truth == "yes"
+
+
+def test_variables_in_condition_values() -> None:
+    ctx = {"aws:principalaccount": (ACCOUNT,), "aws:resourceaccount": (ACCOUNT,)}
+    ok = evaluate_condition("StringEquals", "aws:ResourceAccount", ["${aws:PrincipalAccount}"], ctx)
+    assert ok.truth == "yes"
+    ctx["aws:resourceaccount"] = ("999999999999",)
+    no = evaluate_condition("StringEquals", "aws:ResourceAccount", ["${aws:PrincipalAccount}"], ctx)
+    assert no.truth == "no"
+
+
+# ---- ARNs (RESOURCE) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "arn", "matches"),
+    [
+        ("arn:aws:ecr:*", REPO, True),  # a last * reaches over the remaining colons
+        ("arn:aws:ecr", REPO, False),  # fewer than six fields, no wildcard: nothing
+        ("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b", True),
+        ("arn:aws:ecr:*:111122223333:repository/w?b", REPO, True),
+        ("arn:aws:ecr:ap-*-1:111122223333:repository/*", REPO, True),
+        # A * inside a segment stays inside it: it does not swallow the colons around.
+        ("arn:aws:ecr:a*1:repository/web", REPO, False),
+        (
+            "arn:aws:logs:*:*:log-group:/ecs/web:*",
+            "arn:aws:logs:r:1:log-group:/ecs/web:log-stream:x",
+            True,
+        ),
+    ],
+)
+def test_resource_arns_are_matched_segment_by_segment(
+    pattern: str, arn: str, matches: bool
+) -> None:
+    assert arn_matches(pattern, arn) is matches
+
+
+# ---- condition operators (CONDITIONS) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "operator",
+    [
+        "StringNotEquals",
+        "StringNotLike",
+        "NotIpAddress",
+        "NumericNotEquals",
+        "DateNotEquals",
+        "ArnNotEquals",
+        "ArnNotLike",
+        "StringNotEqualsIgnoreCase",
+    ],
+)
+def test_negated_operators_hold_when_the_key_is_absent(operator: str) -> None:
+    # CONDITIONS: "If the key that you specify in a policy condition is not present in the
+    # request context, the values do not match" - and a negated operator then holds.
+    assert evaluate_condition(operator, "aws:x", ["1"], {"aws:x": None}).truth == "yes"
+
+
+@pytest.mark.parametrize(
+    ("operator", "values", "actual", "truth"),
+    [
+        ("StringEqualsIfExists", ["a"], None, "yes"),
+        ("StringEqualsIfExists", ["a"], ("b",), "no"),
+        ("Null", ["true"], None, "yes"),
+        ("Null", ["false"], None, "no"),
+        ("Null", ["false"], ("x",), "yes"),
+        ("ForAllValues:StringEquals", ["a"], None, "yes"),
+        ("ForAllValues:StringEquals", ["a"], (), "yes"),
+        ("ForAllValues:StringEquals", ["a"], ("a", "b"), "no"),
+        ("ForAnyValue:StringEquals", ["a"], None, "no"),
+        ("ForAnyValue:StringEquals", ["a"], (), "no"),
+        ("ForAnyValue:StringEquals", ["a"], ("b", "a"), "yes"),
+        ("ForAnyValue:StringNotEquals", ["a"], None, "no"),
+        ("NumericLessThan", ["10"], ("9",), "yes"),
+        ("NumericLessThanEquals", ["10"], ("10",), "yes"),
+        ("NumericGreaterThan", ["10"], ("10",), "no"),
+        ("NumericGreaterThanEquals", ["10"], ("10.0",), "yes"),
+        ("NumericEquals", ["10"], ("ten",), "no"),
+        ("NumericNotEquals", ["10"], ("11",), "yes"),
+        ("DateGreaterThan", ["2020-04-01T00:00:00Z"], ("2026-01-01T00:00:00Z",), "yes"),
+        ("DateLessThan", ["2020-04-01T00:00:00Z"], ("2026-01-01T00:00:00Z",), "no"),
+        ("DateEquals", ["2020-04-01T00:00:00Z"], ("1585699200",), "yes"),
+        ("Bool", ["true"], ("true",), "yes"),
+        ("Bool", ["false"], ("true",), "no"),
+        ("BinaryEquals", ["QmluYXJ5VmFsdWU="], ("QmluYXJ5VmFsdWU=",), "yes"),
+        ("IpAddress", ["10.0.0.0/16"], ("10.0.11.10",), "yes"),
+        ("IpAddress", ["10.0.0.0/16"], ("10.1.0.1",), "no"),
+        ("NotIpAddress", ["10.0.0.0/16"], ("10.1.0.1",), "yes"),
+        ("IpAddress", ["10.0.11.0/25"], ("10.0.11.0/24",), "unknown"),  # part of a subnet
+        ("IpAddress", ["10.0.0.0/8"], ("10.0.11.0/24",), "yes"),
+        ("ArnEquals", ["arn:aws:iam::*:role/exec"], (ROLE,), "yes"),
+        ("ArnLike", ["arn:aws:iam::111122223333:role/*"], (ROLE,), "yes"),
+        ("ArnNotLike", ["arn:aws:iam::111122223333:role/*"], (ROLE,), "no"),
+    ],
+)
+def test_operator_families(
+    operator: str, values: list[str], actual: tuple[str, ...] | None, truth: str
+) -> None:
+    assert evaluate_condition(operator, "aws:x", values, {"aws:x": actual}).truth == truth
+
+
+def test_an_operator_netgraph_does_not_know_is_unknown_and_named() -> None:
+    result = evaluate_condition("StringSortOf", "aws:x", ["a"], {"aws:x": ("a",)})
+    assert result.truth == "unknown" and "StringSortOf" in result.unknown_keys[0]
+
+
+# ---- the keys netgraph knows on the path ------------------------------------------------
+
+
+def _secrets_policy(condition: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "Effect": "Deny",
+        "Action": "secretsmanager:GetSecretValue",
+        "Resource": "*",
+        "Condition": condition,
+    }
+
+
+@pytest.mark.parametrize(
+    ("condition", "verdict"),
+    [
+        ({"Bool": {"aws:SecureTransport": "false"}}, "allowed"),  # the agent uses HTTPS
+        ({"StringNotEquals": {"aws:RequestedRegion": "ap-northeast-1"}}, "allowed"),
+        ({"StringNotEquals": {"aws:RequestedRegion": "us-east-1"}}, "denied"),
+        ({"NotIpAddress": {"aws:VpcSourceIp": "10.0.0.0/16"}}, "allowed"),
+        ({"IpAddress": {"aws:VpcSourceIp": "10.0.0.0/16"}}, "denied"),
+        ({"StringEquals": {"aws:SourceIp": "203.0.113.1"}}, "unknown"),  # not known: named
+    ],
+)
+def test_keys_known_on_the_path_decide_conditions(condition: dict[str, Any], verdict: str) -> None:
+    data = sample_data("healthy-endpoints")
+    role = data["RoleDetailList"][0]
+    role["RolePolicyList"].append(
+        {
+            "PolicyName": "guard",
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [_secrets_policy(condition)]},
+        }
+    )
+    s = snap(data)
+    (trace,) = check_source(s, service_sources(s)[0], ["iam:execution-role"])
+    assert trace.verdict == verdict, trace.reason
+    if verdict == "unknown":
+        assert "aws:SourceIp" in trace.reason
+
+
+def test_build_has_the_sample_the_tests_use() -> None:
+    assert "broken-role-without-ecr" in build.SAMPLES
