@@ -13,16 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netgraph.sources.snapshot import (
-    Obj,
-    SnapshotError,
+from netgraph.sources.ec2 import (
     _network_interface_fast,
     _network_interface_read,
     _route_fast,
     _route_read,
-    _sg_rules_fast,
-    _sg_rules_read,
 )
+from netgraph.sources.firewalls import _sg_rules_fast, _sg_rules_read
+from netgraph.sources.reader import Obj, SnapshotError
 
 from .conftest import ROOT, build, load_script
 from .test_fuzz import json_values, paths

@@ -1,0 +1,139 @@
+"""Snapshot files -> their top-level keys, merged: one JSON object, or a folder of them
+whose keys merge key by key (lists concatenate in file-name order, scalars must agree)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from netgraph.sources.reader import Obj, SnapshotError, _describe, _read_json
+
+# Keys the format defines (snapshot-format.md). Others are ignored with a warning.
+KNOWN_KEYS = frozenset(
+    {
+        "SnapshotVersion",
+        "Region",
+        "AccountId",
+        "CollectedAt",
+        "CollectionErrors",
+        "Vpcs",
+        "VpcAttributes",
+        "DhcpOptions",
+        "Subnets",
+        "RouteTables",
+        "InternetGateways",
+        "EgressOnlyInternetGateways",
+        "NatGateways",
+        "VpcEndpoints",
+        "SecurityGroups",
+        "NetworkAcls",
+        "NetworkInterfaces",
+        "Reservations",
+        "ManagedPrefixLists",
+        "PrefixLists",
+        "PrefixListEntries",
+        "services",
+        "taskDefinitions",
+        "taskDefinition",
+        "tags",
+        "tasks",
+        "failures",
+        "RoleDetailList",
+        "Policies",
+        "UserDetailList",
+        "GroupDetailList",
+        "IsTruncated",
+        "Marker",
+        "NextToken",
+        "repositories",
+        "RepositoryPolicies",
+    }
+)
+
+
+@dataclass
+class RawSnapshot:
+    """Top-level keys merged from one or more files, with the file each part came from."""
+
+    lists: dict[str, list[Obj]]
+    scalars: dict[str, tuple[Any, str]]  # key -> (value, file)
+    objects: dict[str, list[Obj]]  # object-valued keys (PrefixListEntries), per file
+    present: set[str]
+    unknown: dict[str, str]  # key -> first file
+
+    def items(self, key: str) -> list[Obj] | None:
+        return self.lists.get(key) if key in self.present else None
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.json") if p.is_file())
+        if not files:
+            raise SnapshotError(f"{path}: folder holds no *.json files")
+        return files
+    if path.is_file():
+        return [path]
+    raise SnapshotError(f"{path}: no such file or folder")
+
+
+_OBJECT_KEYS = frozenset({"PrefixListEntries"})
+_MUST_AGREE = frozenset({"SnapshotVersion", "Region", "AccountId"})
+
+
+def read_raw(path: Path) -> RawSnapshot:
+    raw = RawSnapshot(lists={}, scalars={}, objects={}, present=set(), unknown={})
+    for file in _files(path):
+        _merge(raw, _read_json(file), str(file))
+    return raw
+
+
+def _merge(raw: RawSnapshot, data: Any, name: str) -> None:
+    """Add one file's top-level keys: lists concatenate, objects merge, scalars must agree."""
+    if not isinstance(data, dict):
+        raise SnapshotError(f"{name}: expected a JSON object at the top, got {_describe(data)}")
+    top = Obj(data, name, "$")
+    for key, value in data.items():
+        if key not in KNOWN_KEYS:
+            raw.unknown.setdefault(key, name)
+            continue
+        if key == "taskDefinition":
+            # One `aws ecs describe-task-definition` response: fold into the list.
+            obj = top.opt_obj(key)
+            if obj is not None:
+                raw.lists.setdefault("taskDefinitions", []).append(obj)
+                raw.present.add("taskDefinitions")
+            continue
+        raw.present.add(key)
+        if key in _OBJECT_KEYS:
+            obj = top.opt_obj(key)
+            if obj is not None:
+                raw.objects.setdefault(key, []).append(obj)
+        elif isinstance(value, list):
+            raw.lists.setdefault(key, []).extend(top.objs(key))
+        elif key in (
+            "SnapshotVersion",
+            "Region",
+            "AccountId",
+            "CollectedAt",
+            "IsTruncated",
+            "Marker",
+            "NextToken",
+        ):
+            if key in _MUST_AGREE and key in raw.scalars and raw.scalars[key][0] != value:
+                prev_value, prev_file = raw.scalars[key]
+                raise SnapshotError(
+                    f"{name}: $.{key}: '{value}' contradicts '{prev_value}' in {prev_file}"
+                )
+            raw.scalars.setdefault(key, (value, name))
+        else:
+            raise SnapshotError(f"{name}: $.{key}: expected a list, got {_describe(value)}")
+
+
+def _scalar_str(raw: RawSnapshot, key: str) -> str | None:
+    if key not in raw.scalars:
+        return None
+    value, file = raw.scalars[key]
+    if not isinstance(value, str):
+        raise SnapshotError(f"{file}: $.{key}: expected a string, got {_describe(value)}")
+    return value
