@@ -5,9 +5,10 @@ usage (one line on stderr, nothing on stdout), 3 nothing blocked but something u
 internal error (a bug: one line on stderr; the traceback with ``netgraph --debug`` or
 NETGRAPH_DEBUG=1). Anything else must never exit 1, which a CI gate reads as "blocked".
 
-Snapshot data reaches the terminal only through ``_echo``/``_say`` or the text renderer,
-which escape control characters (``render.escape``); outputs are checked against the inputs
-and each other (``_refuse_overwrites``) before any work.
+Snapshot data reaches the terminal only through ``_echo``/``_say`` or the output formats
+(``render.formats``, dispatched on once, in ``_write``), which escape control characters
+(``render.escape``); outputs are checked against the inputs and each other
+(``render.files``) before any work.
 """
 
 from __future__ import annotations
@@ -18,17 +19,17 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import ParamSpec, TypeVar
 
 import click
 
+from netgraph import live
 from netgraph.check import check_path, check_source, exit_code
 from netgraph.explain import address_hint, explain
 from netgraph.flows import (
-    Scope,
     Source,
     SourceError,
     eni_source,
@@ -38,19 +39,20 @@ from netgraph.flows import (
     service_sources,
 )
 from netgraph.model import Snapshot
-from netgraph.reach import PASSING, Trace
-from netgraph.render import json as json_render
-from netgraph.render import text as text_render
 from netgraph.render.escape import printable, unicode_escapes
+from netgraph.render.files import OutputClash, refuse_overwrites
+from netgraph.render.formats import FORMATS, Report, StreamFormat, file_formats, stream_formats
+from netgraph.render.text import explanation
 from netgraph.requirements import ALL_TARGETS
 from netgraph.sources.snapshot import (
     SnapshotError,
     load_snapshot,
     normalize_protocol,
-    snapshot_from_data,
 )
 
 INTERNAL_ERROR = 4
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _echo(text: str, *, err: bool = False, nl: bool = True) -> None:
@@ -72,27 +74,25 @@ class BadInput(click.ClickException):
         _say("error", self.format_message())
 
 
-def _load(path: str, region: str | None) -> Snapshot:
-    try:
-        return load_snapshot(path, region)
-    except SnapshotError as exc:
-        raise BadInput(str(exc)) from None
+def _warning(message: str) -> None:
+    _say("warning", message)
 
 
-def _emit(traces: Sequence[Trace], snapshot: Snapshot, fmt: str, title: str) -> None:
-    if fmt == "json":
-        # Streamed: built whole, the document of a large account took 3 GB.
-        json_render.write_document(sys.stdout, traces, snapshot.region, snapshot.account_id)
+def _write(report: Report, fmt: str | None, files: Mapping[str, str | None]) -> None:
+    """The one dispatch on output formats: the report on stdout as ``--format`` says, then
+    each file an option names (``files``: format name to path), in the registry's order."""
+    if fmt is not None:
+        stream = FORMATS[fmt]()
+        assert isinstance(stream, StreamFormat), f"{fmt} is not written on stdout"
+        stream.write(report, sys.stdout)
         sys.stdout.flush()
-    else:
-        color = sys.stdout.isatty()
-
-        def style(text: str, **kw: object) -> str:
-            return click.style(text, **kw) if color else text  # type: ignore[arg-type]
-
-        click.echo(text_render.render(traces, title=title, style=style), nl=False)
-    for warning in snapshot.warnings if fmt == "json" else ():
-        _say("warning", warning)
+    for file_format in file_formats(report.command):
+        path = files.get(file_format.name)
+        if path:
+            try:
+                file_format().save(report, path)
+            except OSError as exc:
+                raise BadInput(f"cannot write the {file_format.noun}: {exc}") from None
 
 
 def _warn(snapshot: Snapshot) -> None:
@@ -108,224 +108,29 @@ def _diagram_options(f: Callable[..., None]) -> Callable[..., None]:
     return f
 
 
-def _vpcs_of(snap: Snapshot, traces: Sequence[Trace]) -> list[str]:
-    subnets = snap.subnets or {}
-    return sorted(
-        {subnets[t.source.subnet_id].vpc_id for t in traces if t.source.subnet_id in subnets}
-    )
+def _or_bad_input(f: Callable[P, R]) -> Callable[P, R]:
+    """``f``, its errors the user's to fix (exit code 2): a snapshot that cannot be read, a
+    scope it does not hold, an output over an input, AWS that cannot be read."""
+
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return f(*args, **kwargs)
+        except (SnapshotError, SourceError, OutputClash, live.LiveError) as exc:
+            raise BadInput(str(exc)) from None
+
+    return call
 
 
-def _input_files(snapshot: str) -> list[str]:
-    """The files reading ``snapshot`` opens (a folder: its ``*.json``), resolved."""
-    path = Path(snapshot)
-    files = sorted(path.glob("*.json")) if path.is_dir() else [path] if path.exists() else []
-    return [os.path.realpath(f) for f in files]
-
-
-def _same_file(a: str, b: str) -> bool:
-    if os.path.realpath(a) == os.path.realpath(b):
-        return True
-    try:
-        return os.path.samefile(a, b)  # hard links, and case-insensitive file systems
-    except OSError:
-        return False  # one of them does not exist yet
-
-
-def _refuse_overwrites(snapshot: str | None, outputs: Sequence[tuple[str, str | None]]) -> None:
-    """Before any work: no output may be an input, or the output of another option. Writing
-    the diagram over the snapshot lost the snapshot, silently; two options naming one file
-    kept only the last."""
-    named = [(option, path) for option, path in outputs if path]
-    for i, (option, path) in enumerate(named):
-        for other, earlier in named[:i]:
-            if _same_file(path, earlier):
-                raise BadInput(
-                    f"{other} {earlier} and {option} {path} name the same file: "
-                    "give each output its own path"
-                )
-    if not snapshot:
-        return
-    folder = os.path.realpath(snapshot) if Path(snapshot).is_dir() else None
-    inputs = _input_files(snapshot)
-    for option, path in named:
-        if any(_same_file(path, f) for f in inputs):
-            raise BadInput(
-                f"{option} {path} is the snapshot {snapshot} (or one of its files): "
-                "writing it would destroy the input; write the output to another path"
-            )
-        real = os.path.realpath(path)
-        if folder and os.path.dirname(real) == folder and real.lower().endswith(".json"):
-            raise BadInput(
-                f"{option} {path} is inside the snapshot folder {snapshot}, which reads every "
-                "*.json there: write the output outside the folder"
-            )
-
-
-def _write_diagrams(
-    traces: Sequence[Trace], snap: Snapshot, png: str | None, dot: str | None, svg: str | None
-) -> None:
-    if not (png or dot or svg):
-        return
-    from netgraph.render import diagram
-
-    services = sorted({t.source.service.name for t in traces if t.source.service})
-    parts = [
-        f"account {snap.account_id}" if snap.account_id else "",
-        snap.region,
-        ", ".join(_vpcs_of(snap, traces)),
-        f"service {', '.join(services)}" if services else "",
-    ]
-    title = "netgraph check · " + " · ".join(p for p in parts if p)
-    _save_diagram(diagram.check_graph(traces, title), "check", png, dot, svg)
-
-
-def _save_diagram(graph: Any, kind: str, png: str | None, dot: str | None, svg: str | None) -> None:
-    """Write a picture graph as DOT, and drawn (check run or topology) as PNG and SVG."""
-    from netgraph.render import dot as dot_render
-
-    def warn(message: str) -> None:
-        _say("warning", message)
-
-    try:
-        if dot:
-            Path(dot).write_text(dot_render.render(graph), encoding="utf-8")
-        if png or svg:
-            from netgraph.render import png as png_render
-
-            draw = png_render.draw_check if kind == "check" else png_render.draw_topology
-            fig = draw(graph, warn)
-            if png:
-                png_render.save(fig, png, "png")
-            if svg:
-                png_render.save(fig, svg, "svg")
-    except OSError as exc:
-        raise BadInput(f"cannot write the diagram: {exc}") from None
-
-
-def _live_options(f: Callable[..., None]) -> Callable[..., None]:
-    f = click.option(
-        "--endpoint-url", metavar="URL", help="send the AWS calls to this endpoint (a test server)"
-    )(f)
-    f = click.option("--profile", metavar="PROFILE", help="AWS profile for --live")(f)
-    f = click.option(
-        "--vpc",
-        "vpcs",
-        multiple=True,
-        metavar="VPC",
-        help="only services and ENIs in these VPCs (with --live: collect these VPCs)",
-    )(f)
-    f = click.option(
-        "--cluster",
-        "clusters",
-        multiple=True,
-        metavar="CLUSTER",
-        help="only services of these ECS clusters (with --live: collect these clusters)",
-    )(f)
-    f = click.option(
-        "--live", is_flag=True, help="collect from AWS now (read-only) instead of reading SNAPSHOT"
-    )(f)
-    return _timeout_options(f)
-
-
-def _timeout_options(f: Callable[..., None]) -> Callable[..., None]:
-    # Kept in the context for _collect, so that the commands need not pass them along.
-    def keep(ctx: click.Context, param: click.Parameter, value: float | None) -> None:
-        if value is not None:
-            ctx.meta[f"netgraph.{param.name}"] = value
-
-    seconds = click.FloatRange(min=0, min_open=True)
-    f = click.option(
-        "--read-timeout",
-        type=seconds,
-        metavar="SECONDS",
-        expose_value=False,
-        callback=keep,
-        help="wait this long for each AWS answer (default 30; 3 attempts per call)",
-    )(f)
-    f = click.option(
-        "--connect-timeout",
-        type=seconds,
-        metavar="SECONDS",
-        expose_value=False,
-        callback=keep,
-        help="wait this long for a connection to AWS (default 10; 3 attempts per call)",
-    )(f)
-    return f
-
-
-def _scope(snap: Snapshot, vpcs: Sequence[str], clusters: Sequence[str]) -> Scope:
-    try:
-        return scope(snap, vpcs, clusters)
-    except SourceError as exc:
-        raise BadInput(str(exc)) from None
-
-
-def _collect(
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
-    vpcs: Sequence[str],
-    clusters: Sequence[str],
-    services: Sequence[str],
-    keep_environment: bool = False,
-) -> dict[str, Any]:
-    # boto3 costs a sixth of a second to import: only the live commands pay for it.
-    from netgraph.sources.collect import CollectError, Collector, stderr_progress
-
-    meta = click.get_current_context().meta
-    collector = Collector(
-        region=region,
-        profile=profile,
-        endpoint_url=endpoint_url,
-        progress=stderr_progress(),
-        keep_environment=keep_environment,
-    )
-    for option in ("connect_timeout", "read_timeout"):
-        if f"netgraph.{option}" in meta:
-            setattr(collector, option, meta[f"netgraph.{option}"])
-    try:
-        data = collector.collect(vpcs, clusters, services)
-    except CollectError as exc:
-        if sys.stderr.isatty():
-            click.echo("", err=True)  # end the progress line
-        raise BadInput(str(exc)) from None
-    if sys.stderr.isatty():
-        click.echo("", err=True)
-    return data
-
-
-def _collect_live(
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
-    vpcs: Sequence[str],
-    clusters: Sequence[str],
-    services: Sequence[str],
-) -> Snapshot:
-    data = _collect(region, profile, endpoint_url, vpcs, clusters, services)
-    try:
-        return snapshot_from_data(data, "live AWS")
-    except SnapshotError as exc:
-        raise BadInput(f"AWS returned data netgraph cannot read: {exc}") from None
-
-
-def _stopped_tasks_text(snap: Snapshot) -> str:
-    lines = []
-    for task in snap.stopped_tasks:
-        causes = explain(task.stopped_reason)
-        what = (
-            "; ".join(f"{c.meaning} (checks: {', '.join(c.targets) or 'none'})" for c in causes)
-            or "no known pattern"
-        )
-        head = printable(f"stopped task {task.arn}: {task.stopped_reason}")
-        lines.append(f"{head}\n  -> {printable(what)}")
-    return ("\n".join(["", "Recently stopped tasks:", *lines]) + "\n") if lines else ""
-
+_load = _or_bad_input(load_snapshot)
+_scope = _or_bad_input(scope)
+_refuse_overwrites = _or_bad_input(refuse_overwrites)
+_collect = _or_bad_input(live.collect)
+_live_snapshot = _or_bad_input(live.snapshot)
 
 _FORMAT = click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(stream_formats()),
     default="text",
     show_default=True,
     help="text report or the contract's JSON",
@@ -383,7 +188,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @_REGION
 @_FORMAT
 @_diagram_options
-@_live_options
+@live.live_options
 def check(
     snapshot: str,
     services: tuple[str, ...],
@@ -416,7 +221,7 @@ def check(
         raise BadInput("give a SNAPSHOT file or folder, or --live (not both)")
     _refuse_overwrites(snapshot, [("--png", png), ("--svg", svg), ("--dot", dot)])
     if live:
-        snap = _collect_live(region, profile, endpoint_url, vpcs, clusters, services)
+        snap = _live_snapshot(_collect(region, profile, endpoint_url, vpcs, clusters, services))
         where = "live AWS"
     else:
         snap, where = _load(str(snapshot), region), str(snapshot)
@@ -440,10 +245,8 @@ def check(
         traces = [t for s in sources for t in check_source(snap, s, targets)]
     except SourceError as exc:
         raise BadInput(str(exc)) from None
-    _emit(traces, snap, fmt, _title("check", where, snap))
-    if live and fmt == "text":
-        click.echo(_stopped_tasks_text(snap), nl=False)
-    _write_diagrams(traces, snap, png, dot, svg)
+    report = Report("check", snap, where, traces, live=live, warn=_warning)
+    _write(report, fmt, {"png": png, "dot": dot, "svg": svg})
     raise click.exceptions.Exit(exit_code(traces))
 
 
@@ -506,9 +309,7 @@ def path(
         )
     except SourceError as exc:
         raise BadInput(str(exc)) from None
-    _emit([trace], snap, fmt, _title("path", snapshot, snap))
-    if fmt == "text":
-        click.echo(_hops_text(trace), nl=False)
+    _write(Report("path", snap, snapshot, [trace], warn=_warning), fmt, {})
     raise click.exceptions.Exit(exit_code([trace]))
 
 
@@ -544,7 +345,8 @@ def draw(
         graph = topology_graph(snap, vpc_id)
     except TopologyError as exc:
         raise BadInput(str(exc)) from None
-    _save_diagram(graph, "topology", png, dot, svg)
+    report = Report("draw", snap, snapshot, picture=graph, warn=_warning)
+    _write(report, None, {"png": png, "dot": dot, "svg": svg})
     n = sum(1 for _, d in graph.nodes(data=True) if d["kind"] == "subnet")
     _echo(f"drew {graph.graph['name']}: {n} subnets, {graph.number_of_nodes()} nodes", err=True)
 
@@ -582,7 +384,7 @@ def draw(
     is_flag=True,
     help="keep the values of containers' environment variables (default: names only)",
 )
-@_timeout_options
+@live.timeout_options
 def collect(
     region: str | None,
     profile: str | None,
@@ -637,18 +439,8 @@ def explain_cmd(
 ) -> None:
     """Explain an ECS stoppedReason; with SNAPSHOT, run the checks that find its cause."""
     causes = explain(reason)
-    hint = address_hint(reason)
-
-    # The explanation: on stdout for text, on stderr beside JSON.
-    def out(message: str) -> None:
-        _echo(printable(message), err=fmt != "text")
-
-    if not causes:
-        out("no known pattern matches this stopped reason")
-    for c in causes:
-        out(f"{c.code}: {c.meaning}" + (f" (checks: {', '.join(c.targets)})" if c.targets else ""))
-    if hint:
-        out(hint)
+    for line in explanation(causes, address_hint(reason)):
+        _echo(line, err=fmt != "text")  # on stdout for text, on stderr beside JSON
     if snapshot is None:
         raise click.exceptions.Exit(0 if causes else 3)
     targets = tuple(dict.fromkeys(t for c in causes for t in c.targets))
@@ -665,9 +457,7 @@ def explain_cmd(
         traces = [t for s in sources for t in check_source(snap, s, targets)]
     except SourceError as exc:
         raise BadInput(str(exc)) from None
-    if fmt == "text":
-        click.echo("")
-    _emit(traces, snap, fmt, _title("explain", snapshot, snap))
+    _write(Report("explain", snap, snapshot, traces, warn=_warning), fmt, {})
     raise click.exceptions.Exit(exit_code(traces))
 
 
@@ -690,7 +480,7 @@ def explain_cmd(
 )
 @_REGION
 @_FORMAT
-@_live_options
+@live.live_options
 def scan_cmd(
     snapshot: str | None,
     all_enis: bool,
@@ -721,7 +511,8 @@ def scan_cmd(
     _refuse_overwrites(snapshot, [("--heatmap", heatmap)])
     started = time.perf_counter()
     if live:
-        snap, where = _collect_live(region, profile, endpoint_url, vpcs, clusters, ()), "live AWS"
+        snap = _live_snapshot(_collect(region, profile, endpoint_url, vpcs, clusters, ()))
+        where = "live AWS"
     else:
         snap, where = _load(str(snapshot), region), str(snapshot)
     _warn(snap)
@@ -734,41 +525,19 @@ def scan_cmd(
             "(and --all-enis found no ENI)"
         )
     seconds = time.perf_counter() - started
-    summary = scanning.summary(snap, result)
-    if fmt == "json":
-        listed = result.traces
-        extra: dict[str, Any] = {"summary": summary}
-        if failing_only:
-            # A healthy account has 100,000 passing checks a gate does not need to read.
-            listed = tuple(t for t in result.traces if t.verdict not in PASSING)
-            extra["listed"] = "failing"
-        json_render.write(sys.stdout, listed, snap.region, snap.account_id, **extra)
-        sys.stdout.flush()
-    else:
-        _echo(scanning.render_text(summary, _title("scan", where, snap), seconds, top), nl=False)
-    if heatmap:
-        from netgraph.render import heatmap as heatmap_render
-
-        try:
-            vpc_of = {s.id: s.vpc_id for s in (snap.subnets or {}).values()}
-            heatmap_render.draw(result.traces, _title("scan", where, snap), vpc_of).save(heatmap)
-        except OSError as exc:
-            raise BadInput(f"cannot write the heatmap: {exc}") from None
+    report = Report(
+        "scan",
+        snap,
+        where,
+        result.traces,
+        summary=scanning.summary(snap, result),
+        seconds=seconds,
+        top=top,
+        failing_only=failing_only,
+        warn=_warning,
+    )
+    _write(report, fmt, {"heatmap": heatmap})
     raise click.exceptions.Exit(exit_code(result.traces))
-
-
-def _hops_text(trace: Trace) -> str:
-    lines = ["hops:"]
-    for i, hop in enumerate(trace.hops, 1):
-        leg = " (return)" if hop.leg == "return" else ""
-        line = f"  {i:>2}. {hop.status:<7} {hop.kind}{leg} {hop.id}: {hop.reason}"
-        lines.append(printable(line))
-    return "\n".join(lines) + "\n"
-
-
-def _title(command: str, path: str, snap: Snapshot) -> str:
-    account = f", account {snap.account_id}" if snap.account_id else ""
-    return f"netgraph {command} {path} ({snap.region}{account})"
 
 
 def _tolerant(stream: object) -> None:

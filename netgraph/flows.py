@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from netgraph.model import EcsService, IPAddress, Snapshot, TaskDefinition
 
@@ -44,20 +44,6 @@ class Source:
         if self.kind == "hypothetical":
             return f"a task in {self.subnet_id}"
         return self.id
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"kind": self.kind}
-        if self.service is not None:
-            out["service"] = self.service.name
-            out["cluster"] = self.service.cluster
-        if self.kind in ("eni", "instance"):
-            out["id"] = self.id
-        out["subnet"] = self.subnet_id
-        out["security_groups"] = list(self.security_group_ids)
-        out["public_ip"] = self.public_ip
-        if self.address is not None:
-            out["address"] = str(self.address)
-        return out
 
 
 def _default_group(snapshot: Snapshot, subnet_id: str) -> str | None:

@@ -10,7 +10,7 @@ certain only if every child agrees.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from netgraph.flows import Source
 from netgraph.graph import FlowGraph
@@ -54,39 +54,8 @@ class Trace:
         fields["hops"] = hops
         return told
 
-    def to_json(self) -> dict[str, Any]:
-        blocked = None
-        if self.blocked_at is not None:
-            blocked = {
-                "id": self.blocked_at.id,
-                "kind": self.blocked_at.kind,
-                "reason": self.blocked_at.reason,
-            }
-            if self.blocked_at.code:
-                blocked["code"] = self.blocked_at.code
-        return {
-            "source": self.source.to_json(),
-            "target": self.target,
-            "port": self.port,
-            "protocol": _PROTOCOL_NAMES.get(self.protocol, self.protocol) or None,
-            "verdict": self.verdict,
-            "blocked_at": blocked,
-            "reason": self.reason,
-            "path": [
-                {
-                    "id": h.id,
-                    "kind": h.kind,
-                    "verdict": h.status,
-                    "reason": h.reason,
-                    **({"leg": h.leg} if h.leg != "forward" else {}),
-                }
-                for h in self.hops
-            ],
-            "fix": self.fix,
-        }
 
-
-_PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "-1": "-1"}
+PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "-1": "-1"}
 
 
 @dataclass(frozen=True)
@@ -180,7 +149,7 @@ def trace(flow: FlowGraph, target: str) -> Trace:
 
 
 def _flow(flow: FlowGraph) -> str:
-    proto = _PROTOCOL_NAMES.get(flow.protocol, flow.protocol).upper()
+    proto = PROTOCOL_NAMES.get(flow.protocol, flow.protocol).upper()
     port = f" {flow.port}" if flow.port is not None and flow.protocol in ("6", "17") else ""
     return f"{proto}{port} to {flow.destination.label}"
 

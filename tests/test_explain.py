@@ -94,7 +94,7 @@ def test_unknown_reason_exits_3(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_stopped_tasks_in_a_snapshot_are_read(tmp_path: Path) -> None:
-    from netgraph.cli import _stopped_tasks_text
+    from netgraph.render.text import stopped_tasks
     from netgraph.sources.snapshot import snapshot_from_data
 
     data = sample_data("healthy-nat")
@@ -106,5 +106,5 @@ def test_stopped_tasks_in_a_snapshot_are_read(tmp_path: Path) -> None:
             "stoppedReason": AUTH_TIMEOUT,
         }
     ]
-    text = _stopped_tasks_text(snapshot_from_data(data))
+    text = stopped_tasks(snapshot_from_data(data))
     assert "arn:aws:ecs:r:1:task/app/abc" in text and "checks: ecr.api" in text

@@ -1,6 +1,6 @@
 """The JSON contract of a check (README, "JSON (--format json)"): the keys and values scripts
 rely on, return-leg hops marked, and a trace told for another source. Kills the surviving
-mutants of reach.Trace.to_json and Trace.told_for (docs/mutants.md)."""
+mutants of render.json.trace_record and Trace.told_for (docs/mutants.md)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from netgraph.check import check_path, check_source
 from netgraph.cli import main
 from netgraph.flows import hypothetical_source
 from netgraph.graph import Hop
+from netgraph.render.json import trace_record
 
 from .conftest import SAMPLES, build, sample_data, snap
 
@@ -62,10 +63,10 @@ def test_a_blocked_check_as_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_protocol_names_in_json() -> None:
     s = snap(sample_data("healthy-endpoints"))
     src = hypothetical_source(s, build.SUBNETS["private-a"][0], (build.SG_TASK,), False)
-    tcp = check_source(s, src, ["logs"])[0].to_json()
+    tcp = trace_record(check_source(s, src, ["logs"])[0])
     assert (tcp["protocol"], tcp["port"]) == ("tcp", 443)
     assert tcp["reason"].startswith("every hop admits TCP 443")
-    gre = check_path(s, src, "10.0.11.10", protocol="47", port=None).to_json()
+    gre = trace_record(check_path(s, src, "10.0.11.10", protocol="47", port=None))
     assert (gre["protocol"], gre["port"]) == ("47", None)
 
 

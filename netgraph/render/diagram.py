@@ -15,6 +15,7 @@ from itertools import groupby
 import networkx as nx
 
 from netgraph.reach import Trace
+from netgraph.render.format import Report
 
 IAM_PREFIX = "iam:"
 
@@ -240,3 +241,29 @@ PALETTE: dict[str, tuple[str, str, str]] = {
     "not-reached": ("#ffffff", "#9e9e9e", "dotted"),
 }
 BLOCKED_RGB = (0xC6, 0x28, 0x28)  # the outline of the blocking hop: tests look for it
+
+
+def check_title(report: Report) -> str:
+    """The picture's title: the account, Region, VPCs and services of the checks."""
+    snap, traces = report.snapshot, report.traces
+    subnets = snap.subnets or {}
+    vpcs = sorted(
+        {subnets[t.source.subnet_id].vpc_id for t in traces if t.source.subnet_id in subnets}
+    )
+    services = sorted({t.source.service.name for t in traces if t.source.service})
+    parts = [
+        f"account {snap.account_id}" if snap.account_id else "",
+        snap.region,
+        ", ".join(vpcs),
+        f"service {', '.join(services)}" if services else "",
+    ]
+    return "netgraph check · " + " · ".join(p for p in parts if p)
+
+
+def picture_of(report: Report) -> nx.DiGraph:
+    """The graph the picture formats draw: the report's own (draw's topology), else the
+    picture of its checks, built once for all of them."""
+    if report.picture is None:
+        report.picture = check_graph(report.traces, check_title(report))
+    graph: nx.DiGraph = report.picture
+    return graph

@@ -5,12 +5,14 @@ escapes (``escape.printable``): a surrogate cannot be written as UTF-8 at all.""
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 import networkx as nx
 
-from netgraph.render.diagram import KIND_LABELS, PALETTE
+from netgraph.render.diagram import KIND_LABELS, PALETTE, picture_of
 from netgraph.render.escape import printable
+from netgraph.render.format import FileFormat, Report
 
 
 def quote(value: Any) -> str:
@@ -57,3 +59,13 @@ def render(g: nx.DiGraph) -> str:
         lines.append(f"  {quote(a)} -> {quote(b)} [{_attrs(attrs)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+class DotFormat(FileFormat):
+    """``--dot FILE``: the picture of the checks (``draw``: of the topology) as Graphviz DOT."""
+
+    name: ClassVar[str] = "dot"
+    commands: ClassVar[frozenset[str]] = frozenset({"check", "draw"})
+
+    def save(self, report: Report, path: str) -> None:
+        Path(path).write_text(render(picture_of(report)), encoding="utf-8")

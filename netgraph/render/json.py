@@ -1,15 +1,68 @@
-"""The contract's JSON (check-output.md): stable for scripts and CI."""
+"""The contract's JSON (check-output.md, ``--format json``): stable for scripts and CI.
+
+``trace_record`` and ``source_record`` are the contract's words for a check and its source;
+``write_document`` and ``write`` stream the document a check at a time."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import Any, ClassVar, TextIO
 
-from netgraph.reach import Trace
+from netgraph.flows import Source
+from netgraph.reach import PASSING, PROTOCOL_NAMES, Trace
 from netgraph.render.escape import json_text
+from netgraph.render.format import Report, StreamFormat
 
 JSON_VERSION = 1
+
+
+def source_record(source: Source) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": source.kind}
+    if source.service is not None:
+        out["service"] = source.service.name
+        out["cluster"] = source.service.cluster
+    if source.kind in ("eni", "instance"):
+        out["id"] = source.id
+    out["subnet"] = source.subnet_id
+    out["security_groups"] = list(source.security_group_ids)
+    out["public_ip"] = source.public_ip
+    if source.address is not None:
+        out["address"] = str(source.address)
+    return out
+
+
+def trace_record(trace: Trace) -> dict[str, Any]:
+    """One check: its source, target, verdict, the hop that blocks it and the whole path."""
+    blocked = None
+    if trace.blocked_at is not None:
+        blocked = {
+            "id": trace.blocked_at.id,
+            "kind": trace.blocked_at.kind,
+            "reason": trace.blocked_at.reason,
+        }
+        if trace.blocked_at.code:
+            blocked["code"] = trace.blocked_at.code
+    return {
+        "source": source_record(trace.source),
+        "target": trace.target,
+        "port": trace.port,
+        "protocol": PROTOCOL_NAMES.get(trace.protocol, trace.protocol) or None,
+        "verdict": trace.verdict,
+        "blocked_at": blocked,
+        "reason": trace.reason,
+        "path": [
+            {
+                "id": h.id,
+                "kind": h.kind,
+                "verdict": h.status,
+                "reason": h.reason,
+                **({"leg": h.leg} if h.leg != "forward" else {}),
+            }
+            for h in trace.hops
+        ],
+        "fix": trace.fix,
+    }
 
 
 def _head(region: str, account_id: str | None) -> dict[str, Any]:
@@ -21,7 +74,7 @@ def _head(region: str, account_id: str | None) -> dict[str, Any]:
 
 def document(traces: Sequence[Trace], region: str, account_id: str | None = None) -> dict[str, Any]:
     doc = _head(region, account_id)
-    doc["checks"] = [t.to_json() for t in traces]
+    doc["checks"] = [trace_record(t) for t in traces]
     return doc
 
 
@@ -38,7 +91,7 @@ def write(
     head = json_text(json.dumps(_head(region, account_id), ensure_ascii=False))
     out.write(head[:-1] + ', "checks": [\n')
     for i, t in enumerate(traces):
-        check = json_text(json.dumps(t.to_json(), ensure_ascii=False))
+        check = json_text(json.dumps(trace_record(t), ensure_ascii=False))
         out.write(("" if i == 0 else ",\n") + check)
     out.write("\n]")
     for key, value in after.items():
@@ -58,7 +111,7 @@ def write_document(
     head = json.dumps(_head(region, account_id), indent=2, ensure_ascii=False)
     out.write(json_text(head[: -len("\n}")]) + ',\n  "checks": [')
     for i, t in enumerate(traces):
-        check = json.dumps(t.to_json(), indent=2, ensure_ascii=False)
+        check = json.dumps(trace_record(t), indent=2, ensure_ascii=False)
         out.write(("\n    " if i == 0 else ",\n    ") + json_text(check.replace("\n", "\n    ")))
     out.write("\n  ]\n}\n" if traces else "]\n}\n")
 
@@ -66,3 +119,28 @@ def write_document(
 def render(traces: Sequence[Trace], region: str, account_id: str | None = None) -> str:
     text = json.dumps(document(traces, region, account_id), indent=2, ensure_ascii=False)
     return json_text(text) + "\n"
+
+
+class JsonFormat(StreamFormat):
+    """``--format json``: the contract's document. A scan's lists one check a line, then its
+    summary (with ``failing_only``, only the checks that do not pass); the others' are
+    indented, and followed by the snapshot's warnings, one a line on stderr."""
+
+    name: ClassVar[str] = "json"
+
+    def write(self, report: Report, out: TextIO) -> None:
+        snap = report.snapshot
+        if report.command == "scan":
+            listed = report.traces
+            extra: dict[str, Any] = {"summary": report.summary}
+            if report.failing_only:
+                # A healthy account has 100,000 passing checks a gate does not need to read.
+                listed = tuple(t for t in report.traces if t.verdict not in PASSING)
+                extra["listed"] = "failing"
+            write(out, listed, snap.region, snap.account_id, **extra)
+            return
+        # Streamed: built whole, the document of a large account took 3 GB.
+        write_document(out, report.traces, snap.region, snap.account_id)
+        out.flush()
+        for warning in snap.warnings:
+            report.warn(warning)

@@ -1,4 +1,6 @@
-"""The terminal report: one line per check, the blocking hop, why, and the fix.
+"""The terminal report (``--format text``): one line per check, the blocking hop, why, and
+the fix; for ``path`` the hops, for ``check --live`` the recently stopped tasks, for ``scan``
+the counts per target and VPC and the most common blocking hops.
 
 Every piece of snapshot data is escaped (``escape.printable``) before it is styled or laid
 out: the only control characters in the report are its own newlines and colours."""
@@ -7,9 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from itertools import groupby
+from typing import Any, ClassVar, TextIO
 
+import click
+
+from netgraph.explain import Cause, explain
+from netgraph.model import Snapshot
 from netgraph.reach import PASSING, Trace
 from netgraph.render.escape import printable
+from netgraph.render.format import Report, StreamFormat
 
 _MARK = {
     "reachable": "ok",
@@ -101,3 +109,99 @@ def render(
     summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
     lines.append(f"{len(traces)} checks: {summary or 'none'}")
     return "\n".join(lines) + "\n"
+
+
+def hops(trace: Trace) -> str:
+    """``path``'s hops, one a line, in the order the packet meets them."""
+    lines = ["hops:"]
+    for i, hop in enumerate(trace.hops, 1):
+        leg = " (return)" if hop.leg == "return" else ""
+        line = f"  {i:>2}. {hop.status:<7} {hop.kind}{leg} {hop.id}: {hop.reason}"
+        lines.append(printable(line))
+    return "\n".join(lines) + "\n"
+
+
+def explanation(causes: Sequence[Cause], hint: str | None) -> list[str]:
+    """``explain``'s lines: what a stopped reason means, and the checks that find it."""
+    lines = [] if causes else ["no known pattern matches this stopped reason"]
+    for c in causes:
+        checks = f" (checks: {', '.join(c.targets)})" if c.targets else ""
+        lines.append(f"{c.code}: {c.meaning}{checks}")
+    if hint:
+        lines.append(hint)
+    return [printable(line) for line in lines]
+
+
+def stopped_tasks(snap: Snapshot) -> str:
+    """The recently stopped tasks of a live account, each with what its reason means."""
+    lines = []
+    for task in snap.stopped_tasks:
+        causes = explain(task.stopped_reason)
+        what = (
+            "; ".join(f"{c.meaning} (checks: {', '.join(c.targets) or 'none'})" for c in causes)
+            or "no known pattern"
+        )
+        head = printable(f"stopped task {task.arn}: {task.stopped_reason}")
+        lines.append(f"{head}\n  -> {printable(what)}")
+    return ("\n".join(["", "Recently stopped tasks:", *lines]) + "\n") if lines else ""
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def scan_summary(s: dict[str, Any], title: str, seconds: float, limit: int = 10) -> str:
+    """The scan's report: counts per target and per VPC, the most common blocking hops."""
+
+    def counts(c: dict[str, int]) -> str:
+        order = ("reachable", "allowed", "blocked", "denied", "unknown")
+        return ", ".join(f"{c[v]} {v}" for v in order if c.get(v))
+
+    lines = [
+        title,
+        "",
+        f"{s['checks']} checks of {s['sources']} sources ({s['services']} services, "
+        f"{s['enis']} ENIs); {s['distinct_checks']} distinct configurations computed, "
+        f"in {seconds:.2f} s (reading the snapshot included)",
+        "",
+        "per target:",
+    ]
+    width = max((len(k) for k in s["by_target"]), default=8)
+    lines += [f"  {k:<{width}}  {counts(v)}" for k, v in s["by_target"].items()]
+    lines += ["", "per VPC:"]
+    lines += [f"  {k}  {counts(v)}" for k, v in s["by_vpc"].items()]
+    if s["blocking"]:
+        lines += ["", "most common blocking hops:"]
+        for e in s["blocking"][:limit]:
+            lines.append(
+                f"  {e['id']} ({e['kind']}) blocks {e['checks']} checks in "
+                + _plural(e["services"], "service")
+                + (f" and {_plural(e['enis'], 'ENI')}" if e["enis"] else "")
+                + f" ({', '.join(e['targets'])})"
+            )
+            lines.append(f"      {e['reason']}")
+            if e.get("fix"):
+                lines.append(f"      fix: {e['fix']}")
+        if len(s["blocking"]) > limit:
+            lines.append(f"  … and {len(s['blocking']) - limit} more (see --format json)")
+    return printable("\n".join(lines) + "\n", newlines=True)
+
+
+class TextFormat(StreamFormat):
+    """``--format text``: for a person at a terminal, in colour when it is one."""
+
+    name: ClassVar[str] = "text"
+
+    def write(self, report: Report, out: TextIO) -> None:
+        if report.command == "scan":
+            assert report.summary is not None, "a scan's report carries its summary"
+            out.write(scan_summary(report.summary, report.title, report.seconds, report.top))
+            return
+        style: Style = click.style if out.isatty() else _plain
+        if report.command == "explain":
+            out.write("\n")  # after the explanation
+        out.write(render(report.traces, title=report.title, style=style))
+        if report.command == "path":
+            out.write(hops(report.traces[0]))
+        if report.live:
+            out.write(stopped_tasks(report.snapshot))

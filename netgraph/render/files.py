@@ -1,0 +1,59 @@
+"""Where the file formats may write: never over an input, nor over another output.
+
+Writing the diagram over the snapshot lost the snapshot, silently; two options naming one
+file kept only the last. Checked before any work."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+
+class OutputClash(Exception):
+    """An output names an input, or the file of another output (exit code 2)."""
+
+
+def _input_files(snapshot: str) -> list[str]:
+    """The files reading ``snapshot`` opens (a folder: its ``*.json``), resolved."""
+    path = Path(snapshot)
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path] if path.exists() else []
+    return [os.path.realpath(f) for f in files]
+
+
+def _same_file(a: str, b: str) -> bool:
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)  # hard links, and case-insensitive file systems
+    except OSError:
+        return False  # one of them does not exist yet
+
+
+def refuse_overwrites(snapshot: str | None, outputs: Sequence[tuple[str, str | None]]) -> None:
+    """Raise ``OutputClash`` if an output (``outputs``: option and path, the path None when
+    the option is not given) is an input, or the output of another option."""
+    named = [(option, path) for option, path in outputs if path]
+    for i, (option, path) in enumerate(named):
+        for other, earlier in named[:i]:
+            if _same_file(path, earlier):
+                raise OutputClash(
+                    f"{other} {earlier} and {option} {path} name the same file: "
+                    "give each output its own path"
+                )
+    if not snapshot:
+        return
+    folder = os.path.realpath(snapshot) if Path(snapshot).is_dir() else None
+    inputs = _input_files(snapshot)
+    for option, path in named:
+        if any(_same_file(path, f) for f in inputs):
+            raise OutputClash(
+                f"{option} {path} is the snapshot {snapshot} (or one of its files): "
+                "writing it would destroy the input; write the output to another path"
+            )
+        real = os.path.realpath(path)
+        if folder and os.path.dirname(real) == folder and real.lower().endswith(".json"):
+            raise OutputClash(
+                f"{option} {path} is inside the snapshot folder {snapshot}, which reads every "
+                "*.json there: write the output outside the folder"
+            )
