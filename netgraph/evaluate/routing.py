@@ -185,7 +185,7 @@ class _Space:
     list: those that hold a network by prefix length and start address, the first one
     inside it by ``_Inside``."""
 
-    __slots__ = ("bits", "exact", "inside", "inside_static", "lengths", "local")
+    __slots__ = ("_static", "_static_index", "bits", "exact", "inside", "lengths", "local")
 
     def __init__(self, version: int, entries: list[_Entry]) -> None:
         self.bits = 32 if version == 4 else 128
@@ -202,14 +202,22 @@ class _Space:
             static.append((key, _NEVER if e.route.propagated else i))
         self.lengths = sorted({key & 255 for key in self.exact})
         self.inside = _Inside(keyed)
-        # Every entry but the propagated ones, which do not count inside the VPC (None: the
-        # table has none).
-        self.inside_static = _Inside(static) if static != keyed else None
+        # Every entry but the propagated ones, which do not count inside the VPC: built when
+        # a part inside the VPC is first asked about (a public lookup never is).
+        self._static = static if any(i == _NEVER for _, i in static) else None
+        self._static_index: _Inside | None = None
         self.local = [
             (e.lo, e.hi)
             for e in entries
             if e.net is not None and e.version == version and e.route.target_kind == "local"
         ]
+
+    def inside_static(self) -> _Inside:
+        if self._static is None:
+            return self.inside
+        if self._static_index is None:
+            self._static_index = _Inside(self._static)
+        return self._static_index
 
     def containing(self, lo: int, plen: int) -> list[int]:
         found: list[int] = []
@@ -324,7 +332,7 @@ def lookup(
                 in_vpc = True
                 break
         # Propagated routes never beat local, so inside the VPC they do not count at all.
-        finder = space.inside_static if in_vpc and space.inside_static is not None else space.inside
+        finder = space.inside_static() if in_vpc else space.inside
         cut = finder.first(lo, hi, plen)
         if cut is not None:
             exact = space.exact
