@@ -277,3 +277,30 @@ def test_rule_and_flow_wording() -> None:
             [g], egress=True, protocol=protocol, port=port, peer=peer, prefix_lists=None
         )
         assert d.reason == f"no egress rule of sg-a admits {flow}"
+
+
+def test_odd_rules_never_widen_and_nobody_is_not_admitted_vacuously() -> None:
+    half = SecurityGroupRule("6", 443, None, "cidr", cidr=net("0.0.0.0/0"))
+    assert not rule_admits_traffic(half, "6", 443)
+    anywhere = Peer.address(ipaddress.ip_address("10.0.0.5"))
+    no_cidr = SecurityGroupRule("6", 443, 443, "cidr")
+    no_list = SecurityGroupRule("6", 443, 443, "prefix-list")
+    for odd in (no_cidr, no_list):
+        assert egress([group("sg-a", egress=(odd,))], anywhere, prefix_lists={}) == "fail"
+    d = evaluate_security_groups(
+        [group("sg-a", egress=(cidr_rule("0.0.0.0/0"),))],
+        egress=True,
+        protocol="6",
+        port=443,
+        peer=Peer((), "nowhere"),
+        prefix_lists=None,
+    )
+    assert (d.status, d.reason) == ("unknown", "the addresses of nowhere are not known")
+
+
+def test_a_prefix_list_without_entries_does_not_hide_the_next_rule() -> None:
+    unknown_list = SecurityGroupRule("6", 443, 443, "prefix-list", prefix_list_id="pl-x")
+    g = group("sg-a", egress=(unknown_list, cidr_rule("0.0.0.0/0")))
+    assert egress([g], Peer.address(ipaddress.ip_address("52.219.1.1")), prefix_lists={}) == (
+        "pass"
+    )
