@@ -8,9 +8,9 @@ there are none". Evaluation must never turn ``None`` into "reachable".
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -328,6 +328,12 @@ class CollectionError:
     error: str
 
 
+class AbsentWording(Protocol):
+    """How an input kind words a key it lacks (``sources/wording.py``)."""
+
+    def __call__(self, key: str, collection_errors: Sequence[CollectionError], /) -> str: ...
+
+
 @dataclass(frozen=True, eq=False)
 class Snapshot:
     """Indexes by id, built once at load. ``None`` means the key was not collected."""
@@ -350,6 +356,7 @@ class Snapshot:
     vpc_attributes_collected: bool
     services: Mapping[str, EcsService] | None  # by ARN
     task_definitions: Mapping[str, TaskDefinition] | None  # by ARN
+    absent: AbsentWording = field(repr=False)  # the loader's wording of an absent key
     roles: Mapping[str, Role] | None = None  # by ARN (RoleDetailList)
     repositories: frozenset[str] | None = None  # ECR repository ARNs
     repository_policies: Mapping[str, Policy] | None = None  # by repository ARN
@@ -363,8 +370,6 @@ class Snapshot:
     default_network_acl_by_vpc: Mapping[str, str] = field(default_factory=dict)
 
     def missing_reason(self, key: str) -> str:
-        """Why a key is absent: a recorded collection error, or simply not collected."""
-        for err in self.collection_errors:
-            if key in err.call or err.call.endswith(key):
-                return f"{key} is not in the snapshot ({err.call} failed: {err.error})"
-        return f"{key} is not in the snapshot (not collected)"
+        """Why a key is absent (a recorded collection error, or simply not collected), in the
+        words of the input it was read from."""
+        return self.absent(key, self.collection_errors)

@@ -33,7 +33,7 @@ from netgraph.sources.policies import parse_policy
 from netgraph.sources.reader import Obj, SnapshotError, _cidr_fast
 
 
-def _vpc(o: Obj) -> Vpc:
+def vpc(o: Obj) -> Vpc:
     cidrs: list[IPNetwork] = []
     assocs = o.objs("CidrBlockAssociationSet")
     if assocs:
@@ -64,13 +64,13 @@ def _vpc(o: Obj) -> Vpc:
     )
 
 
-def _apply_vpc_attributes(vpcs: dict[str, Any] | None, items: list[Obj] | None) -> None:
+def apply_vpc_attributes(vpcs: dict[str, Any] | None, items: list[Obj] | None) -> None:
     if vpcs is None or items is None:
         return
     for o in items:
         vpc_id = o.req("VpcId")
         if vpc_id not in vpcs:
-            raise SnapshotError(f"{o.file}: {o.path}.VpcId: {vpc_id} is not in Vpcs")
+            raise SnapshotError(o.wording.not_in(o.at("VpcId"), vpc_id, "Vpcs"))
         vpc: Vpc = vpcs[vpc_id]
         support, hostnames = vpc.enable_dns_support, vpc.enable_dns_hostnames
         for key in ("EnableDnsSupport", "EnableDnsHostnames"):
@@ -92,7 +92,16 @@ def _apply_vpc_attributes(vpcs: dict[str, Any] | None, items: list[Obj] | None) 
         )
 
 
-def _dhcp_options(o: Obj) -> DhcpOptions:
+def check_subnet_vpcs(items: list[Obj], vpcs: dict[str, Any]) -> None:
+    """Each subnet's VPC is in ``Vpcs`` (when both were collected)."""
+    for o in items:
+        vpc_id = o.req("VpcId")
+        if vpc_id not in vpcs:
+            by = f"subnet {o.req('SubnetId')}"
+            raise SnapshotError(o.wording.not_in(o.at("VpcId"), vpc_id, "Vpcs", by=by))
+
+
+def dhcp_options(o: Obj) -> DhcpOptions:
     dhcp_id = o.req("DhcpOptionsId")
     # AWS returns DhcpConfigurations, and a Key and Values in each: without them the DNS
     # servers are unknown, not AmazonProvidedDNS.
@@ -110,7 +119,7 @@ def _dhcp_options(o: Obj) -> DhcpOptions:
     return DhcpOptions(id=dhcp_id, domain_name_servers=servers)
 
 
-def _subnet(o: Obj) -> Subnet:
+def subnet(o: Obj) -> Subnet:
     return Subnet(
         id=o.req("SubnetId"),
         vpc_id=o.req("VpcId"),
@@ -197,16 +206,16 @@ def _route_fast(d: dict[str, Any]) -> Route | None:
     return _route_of(dest, pl, kind, target, state, origin)
 
 
+_DESTINATION_KEYS = ("DestinationCidrBlock", "DestinationIpv6CidrBlock", "DestinationPrefixListId")
+
+
 def _route_read(o: Obj) -> Route:
     dest = o.network("DestinationCidrBlock")
     if dest is None:
         dest = o.network("DestinationIpv6CidrBlock")
     pl = o.opt_str("DestinationPrefixListId")
     if dest is None and pl is None:
-        raise SnapshotError(
-            f"{o.file}: {o.path}: route has no DestinationCidrBlock, "
-            "DestinationIpv6CidrBlock or DestinationPrefixListId"
-        )
+        raise SnapshotError(o.wording.none_of(o.at(), "route", _DESTINATION_KEYS))
     kind: RouteTargetKind = "other"
     target = ""
     gateway = o.opt_str("GatewayId")
@@ -243,7 +252,7 @@ def _route_of(
     )
 
 
-def _route_table(o: Obj) -> RouteTable:
+def route_table(o: Obj) -> RouteTable:
     subnet_ids: list[str] = []
     main = False
     for a in o.objs("Associations"):
@@ -265,7 +274,7 @@ def _route_table(o: Obj) -> RouteTable:
     )
 
 
-def _internet_gateway(o: Obj) -> InternetGateway:
+def internet_gateway(o: Obj) -> InternetGateway:
     return InternetGateway(
         id=o.req("InternetGatewayId"),
         attached_vpc_ids=tuple(
@@ -279,7 +288,13 @@ def _internet_gateway(o: Obj) -> InternetGateway:
     )
 
 
-def _nat_gateway(o: Obj) -> NatGateway:
+def egress_only_gateway_ids(items: list[Obj] | None) -> frozenset[str] | None:
+    if items is None:
+        return None
+    return frozenset(o.req("EgressOnlyInternetGatewayId") for o in items)
+
+
+def nat_gateway(o: Obj) -> NatGateway:
     addresses = o.objs("NatGatewayAddresses")
     return NatGateway(
         id=o.req("NatGatewayId"),
@@ -292,14 +307,14 @@ def _nat_gateway(o: Obj) -> NatGateway:
     )
 
 
-def _vpc_endpoint(o: Obj) -> VpcEndpoint:
+def vpc_endpoint(o: Obj) -> VpcEndpoint:
     dns = o.opt_obj("DnsOptions")
     endpoint_id = o.req("VpcEndpointId")
     document = o.data.get("PolicyDocument")
     policy = None
     if document is not None:
         if not isinstance(document, (str, dict)):
-            raise SnapshotError(f"{o.file}: {o.path}.PolicyDocument: expected a JSON string")
+            raise SnapshotError(o.wording.wrong(o.at("PolicyDocument"), "a JSON string"))
         policy = parse_policy(f"endpoint policy of {endpoint_id}", document, resource_based=True)
     return VpcEndpoint(
         id=endpoint_id,
@@ -340,7 +355,7 @@ def _ips(o: Obj) -> tuple[list[IPAddress], IPAddress | None]:
     return private, public
 
 
-def _network_interface(o: Obj) -> NetworkInterface:
+def network_interface(o: Obj) -> NetworkInterface:
     return _network_interface_fast(o.data) or _network_interface_read(o)
 
 
@@ -445,7 +460,7 @@ def _interface_of(
     )
 
 
-def _instances(items: list[Obj] | None) -> dict[str, Instance] | None:
+def instances(items: list[Obj] | None) -> dict[str, Instance] | None:
     if items is None:
         return None
     out: dict[str, Instance] = {}
@@ -469,7 +484,7 @@ def _instances(items: list[Obj] | None) -> dict[str, Instance] | None:
     return out
 
 
-def _prefix_lists(raw: RawSnapshot) -> dict[str, PrefixList] | None:
+def prefix_lists(raw: RawSnapshot) -> dict[str, PrefixList] | None:
     if not ({"PrefixLists", "ManagedPrefixLists", "PrefixListEntries"} & raw.present):
         return None
     names: dict[str, str | None] = {}
@@ -484,9 +499,7 @@ def _prefix_lists(raw: RawSnapshot) -> dict[str, PrefixList] | None:
             try:
                 nets.append(ipaddress.ip_network(text, strict=False))
             except ValueError:
-                raise SnapshotError(
-                    f"{o.file}: {o.path}.Cidrs[{i}]: '{text}' is not a CIDR block"
-                ) from None
+                raise SnapshotError(o.wording.not_cidr(f"{o.at('Cidrs')}[{i}]", text)) from None
         cidrs[pl] = nets
     for o in raw.lists.get("ManagedPrefixLists", []):
         pl = o.req("PrefixListId")

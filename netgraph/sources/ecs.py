@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from netgraph.arns import names_an_image
-from netgraph.model import ContainerDefinition, EcsService, TaskDefinition
+from netgraph.model import ContainerDefinition, EcsService, StoppedTask, TaskDefinition
 from netgraph.sources.reader import Obj, SnapshotError
 
 
-def _container(o: Obj) -> ContainerDefinition:
+def container(o: Obj) -> ContainerDefinition:
     o.not_null("logConfiguration", "secrets", "repositoryCredentials")
     log = o.opt_obj("logConfiguration")
     options: tuple[tuple[str, str], ...] = ()
     if log is not None:
         if log.opt_str("logDriver") is None:
-            raise SnapshotError(
-                f"{log.file}: {log.path}: required key 'logDriver' is missing (AWS always "
-                "returns it)"
-            )
+            raise SnapshotError(log.wording.missing(log.at(), "logDriver", always=True))
         opts = log.opt_obj("options")
         if opts is not None:
             options = tuple((k, opts.req(k)) for k in sorted(opts.data))
@@ -31,9 +28,9 @@ def _container(o: Obj) -> ContainerDefinition:
     )
 
 
-def _task_definition(o: Obj) -> TaskDefinition:
+def task_definition(o: Obj) -> TaskDefinition:
     arn = o.opt_str("taskDefinitionArn") or (f"{o.req('family')}:{o.opt_int('revision') or 0}")
-    containers = tuple(_container(c) for c in o.objs("containerDefinitions"))
+    containers = tuple(container(c) for c in o.objs("containerDefinitions"))
     # What the task must reach comes from its containers: without them (or with an image
     # that names nothing) the targets cannot be derived, and an empty list would pass.
     unreadable = None
@@ -55,7 +52,7 @@ def _task_definition(o: Obj) -> TaskDefinition:
     )
 
 
-def _service(o: Obj) -> EcsService:
+def service(o: Obj) -> EcsService:
     name = o.req("serviceName")
     net = o.opt_obj("networkConfiguration")
     vpc_conf = net.opt_obj("awsvpcConfiguration") if net else None
@@ -71,4 +68,13 @@ def _service(o: Obj) -> EcsService:
         security_group_ids=vpc_conf.strs("securityGroups") if vpc_conf else (),
         assign_public_ip=(vpc_conf.opt_str("assignPublicIp") == "ENABLED") if vpc_conf else False,
         has_awsvpc_configuration=vpc_conf is not None,
+    )
+
+
+def stopped_tasks(items: list[Obj]) -> tuple[StoppedTask, ...]:
+    """The stopped tasks of `aws ecs describe-tasks` (those that say why they stopped)."""
+    return tuple(
+        StoppedTask(o.req("taskArn"), o.opt_str("group") or "", o.req("stoppedReason"))
+        for o in items
+        if o.opt_str("stoppedReason")
     )

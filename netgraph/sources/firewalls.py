@@ -17,7 +17,7 @@ from netgraph.model import (
     SecurityGroup,
     SecurityGroupRule,
 )
-from netgraph.sources.reader import Obj, SnapshotError, _cidr_fast, _describe, normalize_protocol
+from netgraph.sources.reader import Obj, SnapshotError, _cidr_fast, normalize_protocol
 
 
 def _sg_rules(o: Obj, key: str) -> tuple[SecurityGroupRule, ...]:
@@ -110,7 +110,7 @@ def _sg_rules_read(o: Obj, key: str) -> tuple[SecurityGroupRule, ...]:
         ports = (perm.opt_int("FromPort"), perm.opt_int("ToPort"))
         problem = sg_ports_problem(protocol, *ports)
         if problem is not None:
-            raise SnapshotError(f"{perm.file}: {perm.path}: {problem}")
+            raise SnapshotError(f"{perm.at()}: {problem}")
         # AWS sends all four lists on every permission, most of them empty.
         present = perm.data
         if present.get("IpRanges", []) != []:
@@ -136,7 +136,7 @@ def _sg_rules_read(o: Obj, key: str) -> tuple[SecurityGroupRule, ...]:
     return tuple(r for r in rules if r.peer_kind != "cidr" or r.cidr is not None)
 
 
-def _security_group(o: Obj) -> SecurityGroup:
+def security_group(o: Obj) -> SecurityGroup:
     return SecurityGroup(
         id=o.req("GroupId"),
         vpc_id=o.opt_str("VpcId"),
@@ -146,19 +146,19 @@ def _security_group(o: Obj) -> SecurityGroup:
     )
 
 
-def _network_acl(o: Obj) -> NetworkAcl:
+def network_acl(o: Obj) -> NetworkAcl:
     entries = []
     for e in o.objs("Entries"):
         cidr = e.network("CidrBlock") or e.network("Ipv6CidrBlock")
         if cidr is None:
-            raise SnapshotError(f"{e.file}: {e.path}: entry has no CidrBlock or Ipv6CidrBlock")
+            raise SnapshotError(e.wording.none_of(e.at(), "entry", ("CidrBlock", "Ipv6CidrBlock")))
         number = e.opt_int("RuleNumber")
         if number is None:
-            raise SnapshotError(f"{e.file}: {e.path}: required key 'RuleNumber' is missing")
+            raise SnapshotError(e.wording.missing(e.at(), "RuleNumber"))
         action = e.req("RuleAction").lower()
         if action not in ("allow", "deny"):
             raise SnapshotError(
-                f"{e.file}: {e.path}.RuleAction: expected allow or deny, got '{action}'"
+                e.wording.wrong(e.at("RuleAction"), f"allow or deny, got '{action}'")
             )
         protocol = normalize_protocol(e.req("Protocol"))
         port_from = port_to = None
@@ -167,19 +167,14 @@ def _network_acl(o: Obj) -> NetworkAcl:
             # without it would widen an allow rule: refused instead.
             ports = e.opt_obj("PortRange")
             if ports is None:
-                raise SnapshotError(
-                    f"{e.file}: {e.path}: a TCP/UDP entry without PortRange (AWS always returns it)"
-                )
+                raise SnapshotError(e.wording.without(e.at(), "a TCP/UDP entry", "PortRange"))
             port_from, port_to = ports.opt_int("From"), ports.opt_int("To")
             if port_from is None or port_to is None:
-                raise SnapshotError(
-                    f"{ports.file}: {ports.path}: required keys 'From' and 'To' "
-                    f"(got {_describe(ports.data.get('From'))}, {_describe(ports.data.get('To'))})"
-                )
+                got = (ports.data.get("From"), ports.data.get("To"))
+                raise SnapshotError(ports.wording.missing_pair(ports.at(), ("From", "To"), got))
             if not (0 <= port_from <= port_to <= 65535):
                 raise SnapshotError(
-                    f"{ports.file}: {ports.path}: ports {port_from}-{port_to} are not a range "
-                    "within 0-65535"
+                    f"{ports.at()}: ports {port_from}-{port_to} are not a range within 0-65535"
                 )
         entries.append(
             NetworkAclEntry(

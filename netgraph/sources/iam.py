@@ -14,11 +14,11 @@ def _policy_value(o: Obj, key: str, name: str, *, resource_based: bool = False) 
     if value is None:
         return None
     if not isinstance(value, (str, dict)):
-        raise SnapshotError(f"{o.file}: {o.path}.{key}: expected a policy document")
+        raise SnapshotError(o.wording.wrong(o.at(key), "a policy document"))
     return parse_policy(name, value, resource_based=resource_based)
 
 
-def _roles(raw: RawSnapshot) -> dict[str, Role] | None:
+def roles(raw: RawSnapshot) -> dict[str, Role] | None:
     """Roles of `aws iam get-account-authorization-details`, with every policy resolved:
     managed ones from `Policies` (their default version), else netgraph's shipped copy."""
     if "RoleDetailList" not in raw.present:
@@ -75,7 +75,7 @@ def _roles(raw: RawSnapshot) -> dict[str, Role] | None:
     return roles
 
 
-def _repository_policies(raw: RawSnapshot, region: str) -> dict[str, Policy] | None:
+def repository_policies(raw: RawSnapshot, region: str) -> dict[str, Policy] | None:
     if "RepositoryPolicies" not in raw.present:
         return None
     out: dict[str, Policy] = {}
@@ -85,3 +85,10 @@ def _repository_policies(raw: RawSnapshot, region: str) -> dict[str, Policy] | N
         if policy is not None:
             out[arn] = policy
     return out
+
+
+def repositories(items: list[Obj] | None) -> frozenset[str] | None:
+    """The ARNs of `aws ecr describe-repositories`."""
+    if items is None:
+        return None
+    return frozenset(o.req("repositoryArn") for o in items)

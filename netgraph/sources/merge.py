@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netgraph.sources.reader import Obj, SnapshotError, _describe, _read_json
+from netgraph.sources.reader import Obj, SnapshotError, _read_json
+from netgraph.sources.wording import SNAPSHOT
 
 # Keys the format defines (snapshot-format.md). Others are ignored with a warning.
 KNOWN_KEYS = frozenset(
@@ -91,7 +92,7 @@ def read_raw(path: Path) -> RawSnapshot:
 def _merge(raw: RawSnapshot, data: Any, name: str) -> None:
     """Add one file's top-level keys: lists concatenate, objects merge, scalars must agree."""
     if not isinstance(data, dict):
-        raise SnapshotError(f"{name}: expected a JSON object at the top, got {_describe(data)}")
+        raise SnapshotError(SNAPSHOT.expected(name, "a JSON object at the top", data))
     top = Obj(data, name, "$")
     for key, value in data.items():
         if key not in KNOWN_KEYS:
@@ -123,11 +124,11 @@ def _merge(raw: RawSnapshot, data: Any, name: str) -> None:
             if key in _MUST_AGREE and key in raw.scalars and raw.scalars[key][0] != value:
                 prev_value, prev_file = raw.scalars[key]
                 raise SnapshotError(
-                    f"{name}: $.{key}: '{value}' contradicts '{prev_value}' in {prev_file}"
+                    SNAPSHOT.contradicts(f"{name}: $.{key}", value, prev_value, prev_file)
                 )
             raw.scalars.setdefault(key, (value, name))
         else:
-            raise SnapshotError(f"{name}: $.{key}: expected a list, got {_describe(value)}")
+            raise SnapshotError(SNAPSHOT.expected(f"{name}: $.{key}", "a list", value))
 
 
 def _scalar_str(raw: RawSnapshot, key: str) -> str | None:
@@ -135,5 +136,5 @@ def _scalar_str(raw: RawSnapshot, key: str) -> str | None:
         return None
     value, file = raw.scalars[key]
     if not isinstance(value, str):
-        raise SnapshotError(f"{file}: $.{key}: expected a string, got {_describe(value)}")
+        raise SnapshotError(SNAPSHOT.expected(f"{file}: $.{key}", "a string", value))
     return value

@@ -10,9 +10,10 @@ import ipaddress
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from netgraph.model import IPAddress, IPNetwork
+from netgraph.sources.wording import SNAPSHOT, Wording
 
 
 class SnapshotError(Exception):
@@ -46,6 +47,9 @@ class Obj:
 
     __slots__ = ("_where", "data", "file")
 
+    # How this input kind words its messages (a reader of another input kind subclasses Obj).
+    wording: ClassVar[Wording] = SNAPSHOT
+
     def __init__(
         self, data: dict[str, Any], file: str, where: str | tuple[Obj, str, int | None]
     ) -> None:
@@ -60,10 +64,12 @@ class Obj:
         parent, key, index = self._where
         return f"{parent.path}.{key}" + ("" if index is None else f"[{index}]")
 
+    def at(self, key: str | None = None) -> str:
+        """Where this object (or its ``key``) is, as messages name it: "FILE: PATH"."""
+        return f"{self.file}: {self.path}" + ("" if key is None else f".{key}")
+
     def _fail(self, key: str, expected: str, got: Any) -> SnapshotError:
-        return SnapshotError(
-            f"{self.file}: {self.path}.{key}: expected {expected}, got {_describe(got)}"
-        )
+        return SnapshotError(self.wording.expected(self.at(key), expected, got))
 
     def has(self, key: str) -> bool:
         return key in self.data and self.data[key] is not None
@@ -73,15 +79,12 @@ class Obj:
         such keys out, so a null is not its answer, and read as absent it would widen."""
         for key in keys:
             if key in self.data and self.data[key] is None:
-                raise SnapshotError(
-                    f"{self.file}: {self.path}.{key}: null (AWS leaves the key out when "
-                    "there is none)"
-                )
+                raise SnapshotError(self.wording.null(self.at(key)))
         return self
 
     def req(self, key: str) -> str:
         if key not in self.data or self.data[key] is None:
-            raise SnapshotError(f"{self.file}: {self.path}: required key '{key}' is missing")
+            raise SnapshotError(self.wording.missing(self.at(), key))
         return self.opt_str(key) or ""
 
     def opt_str(self, key: str) -> str | None:
@@ -114,7 +117,7 @@ class Obj:
             return None
         if not isinstance(value, dict):
             raise self._fail(key, "an object", value)
-        return Obj(value, self.file, (self, key, None))
+        return type(self)(value, self.file, (self, key, None))
 
     def objs(self, key: str) -> list[Obj]:
         """A list of objects; absent means empty here (the caller decides what absent means)."""
@@ -124,13 +127,13 @@ class Obj:
         if not isinstance(value, list):
             raise self._fail(key, "a list", value)
         out = []
+        cls = type(self)  # a reader's subclass (its wording) holds for the parts
         for i, item in enumerate(value):
             if not isinstance(item, dict):
                 raise SnapshotError(
-                    f"{self.file}: {self.path}.{key}[{i}]: expected an object, "
-                    f"got {_describe(item)}"
+                    self.wording.expected(f"{self.at(key)}[{i}]", "an object", item)
                 )
-            out.append(Obj(item, self.file, (self, key, i)))
+            out.append(cls(item, self.file, (self, key, i)))
         return out
 
     def strs(self, key: str) -> tuple[str, ...]:
@@ -148,9 +151,7 @@ class Obj:
         try:
             return _network(text)
         except ValueError:
-            raise SnapshotError(
-                f"{self.file}: {self.path}.{key}: '{text}' is not a CIDR block"
-            ) from None
+            raise SnapshotError(self.wording.not_cidr(self.at(key), text)) from None
 
     def address(self, key: str) -> IPAddress | None:
         text = self.opt_str(key)
@@ -159,9 +160,7 @@ class Obj:
         try:
             return ipaddress.ip_address(text)
         except ValueError:
-            raise SnapshotError(
-                f"{self.file}: {self.path}.{key}: '{text}' is not an IP address"
-            ) from None
+            raise SnapshotError(self.wording.not_address(self.at(key), text)) from None
 
     def name_tag(self, key: str = "Tags") -> str | None:
         for tag in self.objs(key):
@@ -174,20 +173,6 @@ class Obj:
 def _network(text: str) -> IPNetwork:
     # The same CIDRs recur by the thousand (0.0.0.0/0, VPC CIDRs, peers): parse each once.
     return ipaddress.ip_network(text, strict=False)
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (a boolean)"
-    if isinstance(value, (int, float)):
-        return f"{value} (a number)"
-    if isinstance(value, str):
-        return f"'{value[:40]}' (a string)"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return "null"
 
 
 def _read_json(path: Path) -> Any:

@@ -1,8 +1,12 @@
-"""Snapshot file or folder (raw AWS response JSON) -> model.
+"""Snapshot file or folder (raw AWS response JSON) -> model: the composition of the readers.
 
-All validation of outside data happens here. Every problem is a :class:`SnapshotError`
-whose message is one line naming the file and the key; the CLI turns it into exit code 2.
-Absent keys stay ``None`` on the model (not collected); empty lists become empty indexes.
+All validation of outside data happens in ``sources/``: ``reader`` (typed JSON that knows
+where it is, and the reading of files), ``merge`` (a folder's files, key by key), one module
+per service (``ec2``, ``firewalls``, ``ecs``, ``iam``) with one reader per record type, and
+``wording`` (every message, so another input kind can word them its own way). Every problem
+is a :class:`SnapshotError` whose message is one line naming the file and the key; the CLI
+turns it into exit code 2. Absent keys stay ``None`` on the model (not collected); empty
+lists become empty indexes.
 """
 
 from __future__ import annotations
@@ -11,25 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from netgraph.gc_pause import collector_paused
-from netgraph.model import CollectionError, Snapshot, StoppedTask
-from netgraph.sources.ec2 import (
-    _apply_vpc_attributes,
-    _dhcp_options,
-    _instances,
-    _internet_gateway,
-    _nat_gateway,
-    _network_interface,
-    _prefix_lists,
-    _route_table,
-    _subnet,
-    _vpc,
-    _vpc_endpoint,
-)
-from netgraph.sources.ecs import _service, _task_definition
-from netgraph.sources.firewalls import _network_acl, _security_group
-from netgraph.sources.iam import _repository_policies, _roles
+from netgraph.model import CollectionError, Snapshot
+from netgraph.sources import ec2, ecs, firewalls, iam
 from netgraph.sources.merge import KNOWN_KEYS, RawSnapshot, _merge, _scalar_str, read_raw
 from netgraph.sources.reader import Obj, SnapshotError, normalize_protocol
+from netgraph.sources.wording import SNAPSHOT, Wording
 
 
 def load_snapshot(path: str | Path, region: str | None = None) -> Snapshot:
@@ -47,19 +37,18 @@ def snapshot_from_data(data: Any, origin: str = "snapshot", region: str | None =
         return build_snapshot(raw, region)
 
 
-def build_snapshot(raw: RawSnapshot, region_override: str | None = None) -> Snapshot:
+def build_snapshot(
+    raw: RawSnapshot, region_override: str | None = None, wording: Wording = SNAPSHOT
+) -> Snapshot:
+    """The model of merged input. ``wording``: how this input kind words what it lacks (the
+    records' own messages come from their ``Obj.wording``)."""
     region = region_override or _scalar_str(raw, "Region")
     if not region:
-        raise SnapshotError(
-            'snapshot: key \'Region\' is missing: add "Region": "ap-northeast-1" '
-            "(for example) to the snapshot, or pass --region"
-        )
+        raise SnapshotError(wording.no_region())
     if "SnapshotVersion" in raw.scalars:
         version, file = raw.scalars["SnapshotVersion"]
         if version != 1:
-            raise SnapshotError(
-                f"{file}: $.SnapshotVersion: this netgraph reads version 1, got {version!r}"
-            )
+            raise SnapshotError(wording.version(f"{file}: $.SnapshotVersion", version))
     account_id = _scalar_str(raw, "AccountId")
     _scalar_str(raw, "CollectedAt")
 
@@ -68,40 +57,27 @@ def build_snapshot(raw: RawSnapshot, region_override: str | None = None) -> Snap
         for o in raw.lists.get("CollectionErrors", [])
     )
 
-    vpcs = _index(raw.items("Vpcs"), _vpc)
-    _apply_vpc_attributes(vpcs, raw.items("VpcAttributes"))
-    subnets = _index(raw.items("Subnets"), _subnet)
+    vpcs = _index(raw.items("Vpcs"), ec2.vpc)
+    ec2.apply_vpc_attributes(vpcs, raw.items("VpcAttributes"))
+    subnets = _index(raw.items("Subnets"), ec2.subnet)
     if vpcs is not None and subnets is not None:
-        for subnet_obj in raw.lists.get("Subnets", []):
-            vpc_id = subnet_obj.req("VpcId")
-            if vpc_id not in vpcs:
-                raise SnapshotError(
-                    f"{subnet_obj.file}: {subnet_obj.path}.VpcId: subnet "
-                    f"{subnet_obj.req('SubnetId')} names {vpc_id}, which is not in Vpcs"
-                )
-    route_tables = _index(raw.items("RouteTables"), _route_table)
-    security_groups = _index(raw.items("SecurityGroups"), _security_group)
-    network_acls = _index(raw.items("NetworkAcls"), _network_acl)
-    igws = _index(raw.items("InternetGateways"), _internet_gateway)
-    eigws = raw.items("EgressOnlyInternetGateways")
-    eigw_ids = (
-        None if eigws is None else frozenset(o.req("EgressOnlyInternetGatewayId") for o in eigws)
-    )
-    nats = _index(raw.items("NatGateways"), _nat_gateway)
-    endpoints = _index(raw.items("VpcEndpoints"), _vpc_endpoint)
-    enis = _index(raw.items("NetworkInterfaces"), _network_interface)
-    instances = _instances(raw.items("Reservations"))
-    prefix_lists = _prefix_lists(raw)
-    dhcp = _index(raw.items("DhcpOptions"), _dhcp_options)
-    task_defs = _index(raw.items("taskDefinitions"), _task_definition)
-    services = _index(raw.items("services"), _service)
-    roles = _roles(raw)
-    repositories = (
-        None
-        if "repositories" not in raw.present
-        else frozenset(o.req("repositoryArn") for o in raw.lists.get("repositories", []))
-    )
-    repository_policies = _repository_policies(raw, region)
+        ec2.check_subnet_vpcs(raw.lists.get("Subnets", []), vpcs)
+    route_tables = _index(raw.items("RouteTables"), ec2.route_table)
+    security_groups = _index(raw.items("SecurityGroups"), firewalls.security_group)
+    network_acls = _index(raw.items("NetworkAcls"), firewalls.network_acl)
+    igws = _index(raw.items("InternetGateways"), ec2.internet_gateway)
+    eigw_ids = ec2.egress_only_gateway_ids(raw.items("EgressOnlyInternetGateways"))
+    nats = _index(raw.items("NatGateways"), ec2.nat_gateway)
+    endpoints = _index(raw.items("VpcEndpoints"), ec2.vpc_endpoint)
+    enis = _index(raw.items("NetworkInterfaces"), ec2.network_interface)
+    instances = ec2.instances(raw.items("Reservations"))
+    prefix_lists = ec2.prefix_lists(raw)
+    dhcp = _index(raw.items("DhcpOptions"), ec2.dhcp_options)
+    task_defs = _index(raw.items("taskDefinitions"), ecs.task_definition)
+    services = _index(raw.items("services"), ecs.service)
+    roles = iam.roles(raw)
+    repositories = iam.repositories(raw.items("repositories"))
+    repository_policies = iam.repository_policies(raw, region)
 
     snapshot = Snapshot(
         region=region,
@@ -122,19 +98,13 @@ def build_snapshot(raw: RawSnapshot, region_override: str | None = None) -> Snap
         vpc_attributes_collected="VpcAttributes" in raw.present,
         services=services,
         task_definitions=task_defs,
+        absent=wording.absent,
         roles=roles,
         repositories=repositories,
         repository_policies=repository_policies,
-        stopped_tasks=tuple(
-            StoppedTask(o.req("taskArn"), o.opt_str("group") or "", o.req("stoppedReason"))
-            for o in raw.lists.get("tasks", [])
-            if o.opt_str("stoppedReason")
-        ),
+        stopped_tasks=ecs.stopped_tasks(raw.lists.get("tasks", [])),
         collection_errors=collection_errors,
-        warnings=tuple(
-            f"{file}: key '{key}' is not part of the snapshot format; ignored"
-            for key, file in sorted(raw.unknown.items())
-        ),
+        warnings=tuple(wording.ignored(file, key) for key, file in sorted(raw.unknown.items())),
         route_table_by_subnet={
             subnet_id: rt.id for rt in (route_tables or {}).values() for subnet_id in rt.subnet_ids
         },
@@ -161,7 +131,7 @@ def _index(items: list[Obj] | None, build: Any) -> dict[str, Any] | None:
         value = build(obj)
         key: str = value.id if hasattr(value, "id") else value.arn
         if not key:
-            raise SnapshotError(f"{obj.file}: {obj.path}: its id is an empty string")
+            raise SnapshotError(obj.wording.empty_id(obj.at()))
         out[key] = value
     return out
 
