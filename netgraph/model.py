@@ -357,6 +357,8 @@ class Snapshot:
     services: Mapping[str, EcsService] | None  # by ARN
     task_definitions: Mapping[str, TaskDefinition] | None  # by ARN
     absent: AbsentWording = field(repr=False)  # the loader's wording of an absent key
+    # netgraph's shipped copies of AWS-managed policies, by ARN (for fixes that name one)
+    shipped_policies: Mapping[str, Policy] = field(repr=False)
     roles: Mapping[str, Role] | None = None  # by ARN (RoleDetailList)
     repositories: frozenset[str] | None = None  # ECR repository ARNs
     repository_policies: Mapping[str, Policy] | None = None  # by repository ARN

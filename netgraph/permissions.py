@@ -27,7 +27,6 @@ from netgraph.hop import Hop
 from netgraph.model import Policy, Role, Snapshot
 from netgraph.reach import Trace
 from netgraph.requirements import IAM_TARGET, ApiCall, api_calls
-from netgraph.sources.policies import shipped_managed_policies
 
 TASK_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 ECS_TASKS = "ecs-tasks.amazonaws.com"
@@ -187,10 +186,10 @@ def _with_repository(
     return iam.combine_any(identity, resource, _boundary(role, request))
 
 
-def _grant_fix(role: Role, denied: Sequence[ApiCall]) -> str:
+def _grant_fix(snapshot: Snapshot, role: Role, denied: Sequence[ApiCall]) -> str:
     """The smallest fix: attach the AWS-managed execution policy for what it covers, and a
     statement for the rest."""
-    shipped = shipped_managed_policies()[TASK_EXECUTION_POLICY]
+    shipped = snapshot.shipped_policies[TASK_EXECUTION_POLICY]
     attached = TASK_EXECUTION_POLICY in [p.name for p in role.policies]
     covered = (
         []
@@ -245,7 +244,7 @@ def _judge(snapshot: Snapshot, role: Role, call: ApiCall, request: iam.Request) 
         fix = fix_for(code, repository=call.resource, action=call.action, role=role.arn)
     else:
         code = "IAM_NOT_ALLOWED"
-        fix = _grant_fix(role, [call])
+        fix = _grant_fix(snapshot, role, [call])
     hop_id = call.resource if layer == "repository" and call.resource else _blame_id(decision, role)
     return Hop(hop_id, "iam-permission", "fail", reason, code=code, fix=fix)
 
@@ -317,7 +316,9 @@ def execution_role_trace(snapshot: Snapshot, source: Source, network: Mapping[st
         # Calls that nothing allows are mended together; a Deny, a boundary or a repository
         # policy is mended where it stands.
         ungranted = [c for c, h in failing if h.code == "IAM_NOT_ALLOWED"]
-        mend = _grant_fix(role, ungranted) if first.code == "IAM_NOT_ALLOWED" else first.fix
+        mend = (
+            _grant_fix(snapshot, role, ungranted) if first.code == "IAM_NOT_ALLOWED" else first.fix
+        )
         return _trace(source, "denied", hops, first, first.reason, mend)
     unknown = [h for h in hops if h.status == "unknown"]
     if unknown:

@@ -18,6 +18,7 @@ from netgraph.gc_pause import collector_paused
 from netgraph.model import CollectionError, Snapshot
 from netgraph.sources import ec2, ecs, firewalls, iam
 from netgraph.sources.merge import KNOWN_KEYS, RawSnapshot, _merge, _scalar_str, read_raw
+from netgraph.sources.policies import shipped_managed_policies
 from netgraph.sources.reader import Obj, SnapshotError, normalize_protocol
 from netgraph.sources.wording import SNAPSHOT, Wording
 
@@ -99,6 +100,7 @@ def build_snapshot(
         services=services,
         task_definitions=task_defs,
         absent=wording.absent,
+        shipped_policies=shipped_managed_policies(),
         roles=roles,
         repositories=repositories,
         repository_policies=repository_policies,
