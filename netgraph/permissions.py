@@ -31,6 +31,9 @@ from netgraph.requirements import IAM_TARGET, ApiCall, api_calls
 TASK_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 ECS_TASKS = "ecs-tasks.amazonaws.com"
 _ENDPOINT_KINDS = ("interface-endpoint", "gateway-endpoint")
+# Calls AWS documents cannot be conditioned on the path they took (aws:SourceVpce,
+# aws:SourceVpc, aws:VpcSourceIp): such a condition is evaluated as if the key were absent.
+PATH_BLIND_ACTIONS = frozenset({"ecr:getauthorizationtoken"})
 _REPOSITORY_ACTIONS = (
     "ecr:batchgetimage",
     "ecr:getdownloadurlforlayer",
@@ -60,8 +63,7 @@ def _network_context(
         "aws:securetransport": ("true",),
         "aws:requestedregion": (region or snapshot.region,),
     }
-    if call.action.lower() == "ecr:getauthorizationtoken":
-        # AWS documents that this call cannot be conditioned on the path it took.
+    if call.action.lower() in PATH_BLIND_ACTIONS:
         return {**ctx, "aws:sourcevpce": None, "aws:sourcevpc": None, "aws:vpcsourceip": None}
     trace = network.get(call.target)
     if trace is None or trace.verdict != "reachable":
@@ -97,7 +99,7 @@ def _blame_id(decision: iam.PolicyDecision, role: Role) -> str:
     return role.arn
 
 
-def _identity(role: Role, request: iam.Request) -> tuple[iam.PolicyDecision, str]:
+def identity_decision(role: Role, request: iam.Request) -> tuple[iam.PolicyDecision, str]:
     """The identity policies intersected with the boundary, and which of them decided."""
     decision = iam.evaluate(role.policies, request)
     if role.missing_policy_arns and decision.decision != "deny":
@@ -111,14 +113,14 @@ def _identity(role: Role, request: iam.Request) -> tuple[iam.PolicyDecision, str
     broken = [p for p in role.policies if p.error]
     if broken and decision.decision != "deny":
         return iam.PolicyDecision("unknown", None, broken[0].error or ""), "identity"
-    boundary = _boundary(role, request)
+    boundary = boundary_decision(role, request)
     if boundary is None:
         return decision, "identity"
     combined = iam.combine_all(decision, boundary)
     return combined, "boundary" if combined is boundary else "identity"
 
 
-def _boundary(role: Role, request: iam.Request) -> iam.PolicyDecision | None:
+def boundary_decision(role: Role, request: iam.Request) -> iam.PolicyDecision | None:
     """The permissions boundary's decision (None: the role has none)."""
     if role.boundary_arn is None:
         return None
@@ -139,7 +141,7 @@ def _boundary(role: Role, request: iam.Request) -> iam.PolicyDecision | None:
     return boundary
 
 
-def _with_repository(
+def with_repository(
     snapshot: Snapshot,
     role: Role,
     call: ApiCall,
@@ -183,7 +185,7 @@ def _with_repository(
                 f"{call.action} to {role.arn}, and it does not",
             )
         return iam.combine_all(identity, resource)
-    return iam.combine_any(identity, resource, _boundary(role, request))
+    return iam.combine_any(identity, resource, boundary_decision(role, request))
 
 
 def _grant_fix(snapshot: Snapshot, role: Role, denied: Sequence[ApiCall]) -> str:
@@ -214,9 +216,9 @@ def _grant_fix(snapshot: Snapshot, role: Role, denied: Sequence[ApiCall]) -> str
 
 def _judge(snapshot: Snapshot, role: Role, call: ApiCall, request: iam.Request) -> Hop:
     """One call: a hop naming the policy that decides, and the fix when it is denied."""
-    identity, layer = _identity(role, request)
+    identity, layer = identity_decision(role, request)
     decision = identity
-    with_repo = _with_repository(snapshot, role, call, request, identity)
+    with_repo = with_repository(snapshot, role, call, request, identity)
     if with_repo is not None and with_repo is not identity:
         decision, layer = with_repo, "repository"
     reason = f"{decision.reason} ({call.why})"
