@@ -27,7 +27,6 @@ from netgraph.evaluate import dns
 from netgraph.evaluate.addresses import (
     EPHEMERAL_LINUX,
     EPHEMERAL_NAT_GATEWAY,
-    EPHEMERAL_RECOMMENDED,
     Peer,
     PortRange,
     describe_networks,
@@ -41,7 +40,7 @@ from netgraph.evaluate.endpoints import (
 )
 from netgraph.evaluate.internet_gateway import NO_PUBLIC_IP, internet_gateway_hop, non_public
 from netgraph.evaluate.nat_gateway import nat_gateway_hops, nat_subnet_route
-from netgraph.evaluate.network_acls import DEFAULT_DENY_RULE, evaluate_acl
+from netgraph.evaluate.network_acls import acl_verdict, evaluate_acl
 from netgraph.evaluate.public import (
     gateway_endpoint_lists,
     public_hint,
@@ -57,10 +56,15 @@ from netgraph.evaluate.routing import (
     network_acl_for_subnet,
     route_table_for_subnet,
 )
-from netgraph.evaluate.security_groups import evaluate_security_groups
+from netgraph.evaluate.security_groups import (
+    evaluate_security_groups,
+    groups_by_id,
+    sg_judged,
+    source_groups,
+)
 from netgraph.findings import fix_for
 from netgraph.flows import Source
-from netgraph.hop import Destination, FarSide, Hop, HopKind, Leg, Status, blocking, flow_text
+from netgraph.hop import Destination, FarSide, Hop, HopKind, Leg, blocking
 from netgraph.model import (
     TCP,
     IPAddress,
@@ -182,9 +186,6 @@ class _Builder:
         if parent is not None:
             self.children[parent].append(node)
         return node
-
-    def flow_text(self, port: int | PortRange | None = None) -> str:
-        return flow_text(self.protocol, self.port if port is None else port)
 
     # ---- entry ------------------------------------------------------------------------
 
@@ -426,7 +427,9 @@ class _Builder:
     ) -> None:
         """Source SG egress -> source NACL out -> route table -> whatever the route leads to."""
         assert self.subnet is not None
-        node = self.sg_hop(parent, self.source_groups(), egress=True, peer=peer)
+        node = self.sg_hop(
+            parent, source_groups(self.snapshot, self.source, self.vpc), egress=True, peer=peer
+        )
         if node is None:
             return
         same_subnet = far is not None and far.subnet.id == self.subnet.id
@@ -584,7 +587,7 @@ class _Builder:
             )
             steps.append(lambda n: self.add(n, no_group))
         else:
-            groups = far.groups_unknown or self.groups(far.group_ids)
+            groups = far.groups_unknown or groups_by_id(self.snapshot, far.group_ids)
             steps.append(lambda n: self.sg_hop(n, groups, egress=False, peer=self.src_peer))
         endpoint = far.endpoint
         if endpoint is not None:
@@ -623,26 +626,6 @@ class _Builder:
         return node if goes_on and hop.status != "fail" else None
 
     # ---- security groups and NACLs ----------------------------------------------------
-
-    def source_groups(self) -> list[SecurityGroup] | str:
-        src = self.source
-        if src.groups_unknown:
-            return src.groups_unknown
-        if src.uses_default_group and not src.security_group_ids:
-            return (
-                "the service names no security group, so Fargate uses the default group "
-                f"of {self.vpc.id if self.vpc else 'the VPC'}, which is not in the snapshot"
-            )
-        return self.groups(src.security_group_ids)
-
-    def groups(self, ids: Sequence[str]) -> list[SecurityGroup] | str:
-        known = self.snapshot.security_groups
-        if known is None:
-            return self.snapshot.missing_reason("SecurityGroups")
-        missing = [g for g in ids if g not in known]
-        if missing:
-            return f"{', '.join(missing)} not in SecurityGroups"
-        return [known[g] for g in ids]
 
     def sg_hop(
         self, parent: int, groups: list[SecurityGroup] | str, *, egress: bool, peer: Peer
@@ -685,17 +668,16 @@ class _Builder:
             else (src.security_group_ids[0] if src.security_group_ids else self.src_peer.label)
         )
         return self.memo(
-            ("sg-hop", *question, named), self.sg_judged, groups, egress, peer, question
+            ("sg-hop", *question, named), self.judge_groups, groups, egress, peer, question
         )
 
-    def sg_judged(
+    def judge_groups(
         self,
         groups: list[SecurityGroup],
         egress: bool,
         peer: Peer,
         question: tuple[object, ...],
     ) -> Hop:
-        kind = HopKind.SECURITY_GROUP_EGRESS if egress else HopKind.SECURITY_GROUP_INGRESS
         decision = self.memo(
             ("sg", *question),
             lambda: evaluate_security_groups(
@@ -707,48 +689,16 @@ class _Builder:
                 prefix_lists=self.snapshot.prefix_lists,
             ),
         )
-        hop_id = groups[0].id
-        if decision.status == "fail":
-            direction = "outbound" if egress else "inbound"
-            if peer.group_ids:
-                target = f"{sorted(peer.group_ids)[0]} (the destination's security group)"
-            elif peer.prefix_list_id:
-                target = f"the prefix list {peer.prefix_list_id}"
-            elif peer.approximate:
-                target = "0.0.0.0/0"
-            else:
-                target = describe_networks(decision.uncovered)
-            if not egress:
-                target = (
-                    f"{self.source.security_group_ids[0]} (the source's security group)"
-                    if self.source.security_group_ids
-                    else self.src_peer.label
-                )
-            flow = f"{self.flow_text()} {'to' if egress else 'from'} {target}"
-            return Hop(
-                hop_id,
-                kind,
-                "fail",
-                decision.reason,
-                code="ENI_SG_RULES_MISMATCH",
-                fix=fix_for("ENI_SG_RULES_MISMATCH", group=hop_id, direction=direction, flow=flow),
-                partial=bool(decision.matched),
-            )
-        return Hop(hop_id, kind, decision.status, decision.reason)
-
-    def acl_fix_peer(self, peer: Peer, denied: list[IPNetwork]) -> str:
-        """The CIDR to name in a NACL fix: one rule that mends every flow of this kind."""
-        if peer.approximate:
-            return "0.0.0.0/0"
-        if peer.prefix_list_id:
-            # NACLs cannot name prefix lists: their CIDRs, or everything.
-            return f"0.0.0.0/0 (or each CIDR of {peer.prefix_list_id})"
-        vpc_cidrs = [
-            c for c in (self.vpc.cidrs if self.vpc else ()) if all(within(n, c) for n in denied)
-        ]
-        if vpc_cidrs:
-            return str(vpc_cidrs[0])
-        return describe_networks(denied)
+        return sg_judged(
+            decision,
+            groups,
+            egress=egress,
+            peer=peer,
+            protocol=self.protocol,
+            port=self.port,
+            source_group_ids=self.source.security_group_ids,
+            source_label=self.src_peer.label,
+        )
 
     def acl_hop(
         self,
@@ -792,97 +742,39 @@ class _Builder:
             leg,
             self.vpc.id if self.vpc else None,
         )
-        hop = self.memo(
-            key, self.acl_verdict, acl, subnet, egress, ports, span, peer, leg, far_label
-        )
+        where = far_label or subnet.id
+        hop = self.memo(key, self.judge_acl, acl, egress, ports, span, peer, leg, where)
         node = self.add(parent, hop)
         return None if hop.status == "fail" else node
 
-    def acl_verdict(
+    def judge_acl(
         self,
         acl: NetworkAcl,
-        subnet: Subnet,
         egress: bool,
         ports: PortRange | None,
         span: PortRange,
         peer: Peer,
         leg: Leg,
-        far_label: str | None,
+        where: str,
     ) -> Hop:
-        kind = HopKind.NETWORK_ACL_OUTBOUND if egress else HopKind.NETWORK_ACL_INBOUND
         decision = self.memo(
             ("acl", acl.id, egress, self.protocol, span, self.netkey(peer.networks)),
             lambda: evaluate_acl(
                 acl, egress=egress, protocol=self.protocol, ports=span, peer=peer.networks
             ),
         )
-        where = far_label or subnet.id
-        direction = "outbound" if egress else "inbound"
-        to_from = "to" if egress else "from"
-        what = f"{self.flow_text(span if ports else None)} {to_from} {peer.label}"
-        leg_text = " (return traffic)" if leg == "return" else ""
-        if decision.allows_all:
-            rules = sorted({p.rule_number for p in decision.pieces})
-            return Hop(
-                acl.id,
-                kind,
-                "pass",
-                f"{direction} rule {', '.join(map(str, rules))} of "
-                f"{acl.id} ({where}) allows {what}{leg_text}",
-                leg=leg,
-            )
-        denied = decision.denied()
-        deny_rule = min(p.rule_number for p in denied)
-        rule_text = (
-            "the default rule (*)" if deny_rule == DEFAULT_DENY_RULE else f"rule {deny_rule}"
-        )
-        denied_nets = sorted(
-            {n for p in denied for n in p.networks},
-            key=lambda n: (n.version, int(n.network_address)),
-        )
-        denied_ports = sorted({p.ports for p in denied})
-        if (
-            not decision.denies_all
-            and peer.approximate
-            and len(denied_ports) == 1
-            and denied_ports[0] == span
-        ):
-            status: Status = "unknown"
-            reason = (
-                f"{direction} rules of {acl.id} ({where}) allow {what} only for part of "
-                f"the addresses; {rule_text} denies {describe_networks(denied_nets)}"
-            )
-        else:
-            status = "fail"
-            part = "" if decision.denies_all else " for part of the flow"
-            denied_text = peer.label if decision.denies_all else describe_networks(denied_nets)
-            reason = (
-                f"{rule_text} of {acl.id} ({where}) denies {direction} "
-                f"{self.flow_text(denied_ports[0] if ports else None)} {to_from} "
-                f"{denied_text}{part}{leg_text}"
-            )
-        if status == "unknown":
-            return Hop(acl.id, kind, status, reason, leg=leg)
-        fix_ports = EPHEMERAL_RECOMMENDED if leg == "return" else span
-        rule_clause = (
-            f", with a rule number below {deny_rule}" if deny_rule != DEFAULT_DENY_RULE else ""
-        )
-        return Hop(
-            acl.id,
-            kind,
-            "fail",
-            reason,
-            code="SUBNET_ACL_RESTRICTION",
-            fix=fix_for(
-                "SUBNET_ACL_RESTRICTION",
-                direction=direction,
-                acl=acl.id,
-                rule_clause=rule_clause,
-                flow=f"{self.flow_text(fix_ports)} {to_from} "
-                f"{self.acl_fix_peer(peer, denied_nets)}",
-            ),
+        return acl_verdict(
+            decision,
+            acl,
+            where=where,
+            egress=egress,
+            ports=ports,
+            span=span,
+            peer=peer,
             leg=leg,
-            partial=not decision.denies_all,
+            protocol=self.protocol,
+            port=self.port,
+            vpc=self.vpc,
         )
 
 
@@ -1189,7 +1081,9 @@ def fill(
         builder.prepare()
         for node, slot in template.slots.items():
             hops[node] = builder.sg_verdict(
-                builder.source_groups() if slot.groups is None else slot.groups,
+                source_groups(snapshot, source, builder.vpc)
+                if slot.groups is None
+                else slot.groups,
                 egress=slot.egress,
                 peer=builder.src_peer if slot.peer is None else slot.peer,
             )

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from netgraph.evaluate.addresses import Peer, describe_networks, split
+from netgraph.findings import fix_for
+from netgraph.flows import Source
+from netgraph.hop import Hop, HopKind, flow_text
 from netgraph.model import (
     ALL_PROTOCOLS,
     ICMP,
@@ -22,6 +25,8 @@ from netgraph.model import (
     PrefixList,
     SecurityGroup,
     SecurityGroupRule,
+    Snapshot,
+    Vpc,
 )
 
 Status = Literal["pass", "fail", "unknown"]
@@ -157,3 +162,71 @@ def _flow_text(protocol: str, port: int | None, egress: bool, peer: Peer) -> str
     )
     port_text = f" {port}" if port is not None and protocol in ("6", "17") else ""
     return f"{proto}{port_text} {'to' if egress else 'from'} {peer.label}"
+
+
+def groups_by_id(snapshot: Snapshot, ids: Sequence[str]) -> list[SecurityGroup] | str:
+    """The groups of ``ids``, or why they cannot be judged."""
+    known = snapshot.security_groups
+    if known is None:
+        return snapshot.missing_reason("SecurityGroups")
+    missing = [g for g in ids if g not in known]
+    if missing:
+        return f"{', '.join(missing)} not in SecurityGroups"
+    return [known[g] for g in ids]
+
+
+def source_groups(snapshot: Snapshot, source: Source, vpc: Vpc | None) -> list[SecurityGroup] | str:
+    """The groups on the source's ENI, or why they cannot be judged."""
+    if source.groups_unknown:
+        return source.groups_unknown
+    if source.uses_default_group and not source.security_group_ids:
+        return (
+            "the service names no security group, so Fargate uses the default group "
+            f"of {vpc.id if vpc else 'the VPC'}, which is not in the snapshot"
+        )
+    return groups_by_id(snapshot, source.security_group_ids)
+
+
+def sg_judged(
+    decision: SgDecision,
+    groups: Sequence[SecurityGroup],
+    *,
+    egress: bool,
+    peer: Peer,
+    protocol: str,
+    port: int | None,
+    source_group_ids: tuple[str, ...],
+    source_label: str,
+) -> Hop:
+    """The hop of the source's groups (``egress``) or the far side's (ingress, with the
+    source as the peer: ``source_group_ids``, else ``source_label``), worded from
+    ``decision`` (``evaluate_security_groups``)."""
+    kind = HopKind.SECURITY_GROUP_EGRESS if egress else HopKind.SECURITY_GROUP_INGRESS
+    hop_id = groups[0].id
+    if decision.status == "fail":
+        direction = "outbound" if egress else "inbound"
+        if peer.group_ids:
+            target = f"{sorted(peer.group_ids)[0]} (the destination's security group)"
+        elif peer.prefix_list_id:
+            target = f"the prefix list {peer.prefix_list_id}"
+        elif peer.approximate:
+            target = "0.0.0.0/0"
+        else:
+            target = describe_networks(decision.uncovered)
+        if not egress:
+            target = (
+                f"{source_group_ids[0]} (the source's security group)"
+                if source_group_ids
+                else source_label
+            )
+        flow = f"{flow_text(protocol, port)} {'to' if egress else 'from'} {target}"
+        return Hop(
+            hop_id,
+            kind,
+            "fail",
+            decision.reason,
+            code="ENI_SG_RULES_MISMATCH",
+            fix=fix_for("ENI_SG_RULES_MISMATCH", group=hop_id, direction=direction, flow=flow),
+            partial=bool(decision.matched),
+        )
+    return Hop(hop_id, kind, decision.status, decision.reason)
