@@ -304,3 +304,27 @@ def test_a_prefix_list_without_entries_does_not_hide_the_next_rule() -> None:
     assert egress([g], Peer.address(ipaddress.ip_address("52.219.1.1")), prefix_lists={}) == (
         "pass"
     )
+
+
+def test_decisions_carry_the_rules_used_and_the_addresses_left() -> None:
+    a = group("sg-a", egress=(cidr_rule("10.0.0.0/17"), cidr_rule("10.0.128.0/17")))
+    vpc = Peer((net("10.0.0.0/16"),), "the VPC")
+    d = evaluate_security_groups(
+        [a], egress=True, protocol="6", port=443, peer=vpc, prefix_lists=None
+    )
+    used = ("sg-a: tcp 443 to 10.0.0.0/17", "sg-a: tcp 443 to 10.0.128.0/17")
+    assert (d.status, d.matched, d.uncovered) == ("pass", used, ())
+    assert d.reason.endswith(f"({used[0]}; {used[1]})")
+    lists = tuple(
+        SecurityGroupRule("6", 443, 443, "prefix-list", prefix_list_id=p) for p in ("pl-b", "pl-a")
+    )
+    b = group("sg-b", egress=(cidr_rule("10.0.0.0/17"), *lists))
+    d = evaluate_security_groups(
+        [b], egress=True, protocol="6", port=443, peer=vpc, prefix_lists={}
+    )
+    assert (d.status, d.matched, d.uncovered) == (
+        "unknown",
+        ("sg-b: tcp 443 to 10.0.0.0/17",),
+        (net("10.0.128.0/17"),),
+    )
+    assert "only if prefix list pl-a, pl-b holds it" in d.reason
