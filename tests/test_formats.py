@@ -21,7 +21,7 @@ from netgraph.check import check_source
 from netgraph.flows import service_sources
 from netgraph.render import png
 from netgraph.render.format import FileFormat, OutputFormat, Report, StreamFormat
-from netgraph.render.formats import FORMATS, file_formats, register, stream_formats
+from netgraph.render.formats import FORMATS, file_formats, format_for, register, stream_formats
 from netgraph.sources.snapshot import load_snapshot
 
 from .conftest import ROOT, SAMPLES
@@ -44,9 +44,17 @@ def test_format_choices_are_the_registrys_stream_formats() -> None:
         for param in command.params:
             if param.name == "fmt":
                 assert isinstance(param.type, click.Choice)
-                assert list(param.type.choices) == stream_formats()
+                assert list(param.type.choices) == stream_formats(name)
                 offering.add(name)
-    assert offering == set(StreamFormat.commands) == {"check", "path", "explain", "scan"}
+    assert set(StreamFormat.commands) == {"check", "path", "explain", "scan"}
+    # simulate writes another report (no checks): text and json of its own.
+    assert offering == set(StreamFormat.commands) | {"simulate"}
+    assert stream_formats("simulate") == ["text", "json"]
+    assert {format_for(n, "simulate").__name__ for n in ("text", "json")} == {
+        "SimulateTextFormat",
+        "SimulateJsonFormat",
+    }
+    assert format_for("json", "check") is FORMATS["json"]
 
 
 def test_each_commands_file_options_are_its_file_formats() -> None:
@@ -58,6 +66,7 @@ def test_each_commands_file_options_are_its_file_formats() -> None:
         "collect": [],
         "explain": [],
         "scan": ["heatmap"],
+        "simulate": [],
     }
     for name, command in cli.cli.commands.items():
         options = {p.name for p in command.params}

@@ -2,7 +2,11 @@
 format is saved where its option (``--png FILE``, ``--heatmap FILE``) says.
 
 A new format is a module with a ``StreamFormat`` or ``FileFormat`` subclass, and a line
-here (a file format also needs its option in ``cli.py``)."""
+here (a file format also needs its option in ``cli.py``).
+
+A command whose report is of another kind (``simulate``: no checks) has formats of its own
+under the same names (``text``, ``json``): ``format_for(name, command)`` finds the one a
+command writes, ``stream_formats(command)`` the names it offers."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from netgraph.render.dot import DotFormat
 from netgraph.render.format import FileFormat, OutputFormat, Report, StreamFormat
 from netgraph.render.json import JsonFormat
 from netgraph.render.pictures import HeatmapFormat, PngFormat, SvgFormat
+from netgraph.render.simulate import SimulateJsonFormat, SimulateTextFormat
 from netgraph.render.text import TextFormat
 
 __all__ = [
@@ -19,28 +24,55 @@ __all__ = [
     "Report",
     "StreamFormat",
     "file_formats",
+    "format_for",
     "register",
     "stream_formats",
 ]
 
 FORMATS: dict[str, type[OutputFormat]] = {}
+# A command's own format under a name FORMATS already holds for other commands:
+# (command, name) -> format.
+OWN_FORMATS: dict[tuple[str, str], type[OutputFormat]] = {}
 
 
 def register(fmt: type[OutputFormat]) -> type[OutputFormat]:
-    """Add a format (also usable as a class decorator); a name is taken once."""
-    if fmt.name in FORMATS and FORMATS[fmt.name] is not fmt:
+    """Add a format (also usable as a class decorator); a name is taken once for a command."""
+    taken = FORMATS.get(fmt.name)
+    if taken is None or taken is fmt:
+        FORMATS[fmt.name] = fmt
+        return fmt
+    own = [OWN_FORMATS.get((c, fmt.name)) for c in fmt.commands]
+    if taken.commands & fmt.commands or any(o not in (None, fmt) for o in own):
         raise ValueError(f"two output formats named {fmt.name}")
-    FORMATS[fmt.name] = fmt
+    for command in fmt.commands:
+        OWN_FORMATS[(command, fmt.name)] = fmt
     return fmt
 
 
 # The stream formats' order is --format's; the file formats' is the order they are written.
-for _fmt in (TextFormat, JsonFormat, DotFormat, PngFormat, SvgFormat, HeatmapFormat):
+for _fmt in (
+    TextFormat,
+    JsonFormat,
+    DotFormat,
+    PngFormat,
+    SvgFormat,
+    HeatmapFormat,
+    SimulateTextFormat,
+    SimulateJsonFormat,
+):
     register(_fmt)
 
 
-def stream_formats() -> list[str]:
-    """The names ``--format`` offers."""
+def format_for(name: str, command: str) -> type[OutputFormat]:
+    """The format ``command`` writes for ``--format name``."""
+    return OWN_FORMATS.get((command, name)) or FORMATS[name]
+
+
+def stream_formats(command: str | None = None) -> list[str]:
+    """The names ``--format`` offers (to ``command``, when it has formats of its own)."""
+    own = [n for (c, n), fmt in OWN_FORMATS.items() if c == command and fmt.to_stdout]
+    if own:
+        return own
     return [name for name, fmt in FORMATS.items() if fmt.to_stdout]
 
 
