@@ -18,13 +18,13 @@ from netgraph.cache import (
     template_key,
 )
 from netgraph.evaluate import dns
+from netgraph.evaluate.interfaces import source_hop
 from netgraph.flows import Source, SourceError
 from netgraph.graph import (
     Destination,
     FlowGraph,
     build_flow_graph,
     fill,
-    source_hop,
     template,
 )
 from netgraph.hop import Hop, HopKind

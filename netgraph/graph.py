@@ -14,7 +14,6 @@ nothing here depends on which task or service the source belongs to.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -37,6 +36,13 @@ from netgraph.evaluate.endpoints import (
     endpoint_verdict,
     gateway_endpoint,
     no_interface_hop,
+)
+from netgraph.evaluate.interfaces import (
+    find_interface,
+    missing_interface_hop,
+    side_for_eni,
+    source_hop,
+    source_peer,
 )
 from netgraph.evaluate.internet_gateway import NO_PUBLIC_IP, internet_gateway_hop, non_public
 from netgraph.evaluate.nat_gateway import nat_gateway_hops, nat_subnet_route
@@ -199,7 +205,7 @@ class _Builder:
         self.subnet, self.vpc = subnet, vpc
         self.src_peer = self.memo(
             ("source-peer", subnet.id, src.address, src.security_group_ids),
-            _source_peer,
+            source_peer,
             subnet,
             vpc,
             src,
@@ -311,83 +317,10 @@ class _Builder:
         for side in sides:
             self.forward(parent, side.peer, terminal, side, None, frozenset())
 
-    def find_interface(self, address: IPAddress) -> FarSide | None:
-        """The ENI, instance, endpoint ENI or NAT gateway that holds an address."""
-        snap = self.snapshot
-        for eni in (snap.network_interfaces or {}).values():
-            if address in eni.private_ips:
-                return self.side_for_eni(eni.id)
-        for inst in (snap.instances or {}).values():
-            if inst.private_ip == address:
-                return self.side_for_eni(inst.id)
-        return None
-
-    def side_for_eni(self, interface_id: str) -> FarSide | None:
-        """The far side of an instance (its primary interface) or of an ENI."""
-        snap = self.snapshot
-        unknown = ""
-        if interface_id.startswith("i-"):
-            inst = (snap.instances or {}).get(interface_id)
-            if inst is None:
-                return None
-            subnet_id, ip, groups, vpc_id = (
-                inst.subnet_id,
-                inst.private_ip,
-                inst.group_ids,
-                inst.vpc_id,
-            )
-            kind, endpoint, no_group = HopKind.INSTANCE, None, ""
-        else:
-            eni = (snap.network_interfaces or {}).get(interface_id)
-            if eni is None:
-                return None
-            subnet_id, ip, vpc_id = eni.subnet_id, eni.primary_ip, eni.vpc_id
-            groups = eni.group_ids or ()
-            if eni.group_ids is None:
-                unknown = f"the security groups of {eni.id} (Groups) are not in the snapshot"
-            kind = HopKind.NETWORK_INTERFACE
-            endpoint = next(
-                (
-                    ep
-                    for ep in (snap.vpc_endpoints or {}).values()
-                    if eni.id in ep.network_interface_ids
-                ),
-                None,
-            )
-            no_group = (
-                f"{eni.id} ({eni.interface_type}) carries no security group, so none "
-                "filters what reaches it"
-            )
-        subnet = (snap.subnets or {}).get(subnet_id or "")
-        if subnet is None or ip is None:
-            return None
-        label = f"{interface_id} ({ip})"
-        peer = Peer.address(ip, label, group_ids=frozenset(groups), vpc_id=vpc_id)
-        # An instance always has groups; an ENI without any (NLB, NAT) is not filtered.
-        group_ids = groups if kind == HopKind.INSTANCE or groups or unknown else None
-        return FarSide(
-            peer,
-            subnet,
-            group_ids,
-            Hop(interface_id, kind, "pass", label),
-            endpoint=endpoint,
-            no_group_reason=no_group,
-            groups_unknown=unknown,
-        )
-
     def to_interface(self, parent: int, interface_id: str) -> None:
-        side = self.side_for_eni(interface_id)
+        side = side_for_eni(self.snapshot, interface_id)
         if side is None:
-            what = "Reservations" if interface_id.startswith("i-") else "NetworkInterfaces"
-            self.add(
-                parent,
-                Hop(
-                    interface_id,
-                    HopKind.DESTINATION,
-                    "unknown",
-                    f"{interface_id} or its subnet is not in the snapshot ({what}, Subnets)",
-                ),
-            )
+            self.add(parent, missing_interface_hop(interface_id))
             return
         if side.subnet.vpc_id != (self.vpc.id if self.vpc else None):
             # In another VPC: the route decides, and its security groups apply on arrival
@@ -406,7 +339,7 @@ class _Builder:
     def to_address(self, parent: int, address: IPAddress) -> None:
         assert self.vpc is not None
         in_vpc = any(address in c for c in self.vpc.cidrs)
-        side = self.find_interface(address) if in_vpc else None
+        side = find_interface(self.snapshot, address) if in_vpc else None
         if side is not None:
             self.forward(parent, side.peer, side.terminal, side, None, frozenset())
             return
@@ -994,36 +927,6 @@ ROUTE_TARGETS: dict[RouteTargetKind, Handler] = {
     "eigw": _unfollowable,
     "other": _unfollowable,
 }
-
-
-def _source_peer(subnet: Subnet, vpc: Vpc, src: Source) -> Peer:
-    """The source as the far end sees it: its address, or any address of its subnet."""
-    if src.address is not None:
-        nets: tuple[IPNetwork, ...] = (ipaddress.ip_network(src.address),)
-        label = str(src.address)
-    else:
-        nets = (subnet.cidr,) if subnet.cidr else ()
-        label = (
-            f"{subnet.id} ({subnet.cidr})"
-            if subnet.cidr
-            else f"{subnet.id} (its CidrBlock is not in the snapshot)"
-        )
-    return Peer(nets, label, group_ids=frozenset(src.security_group_ids), vpc_id=vpc.id)
-
-
-def source_hop(snapshot: Snapshot, src: Source) -> Hop:
-    """The first hop of every path: the source itself."""
-    reason = f"{src.label}, security groups {', '.join(src.security_group_ids) or 'none'}"
-    reason += ", public IP" if src.public_ip else ", no public IP"
-    subnet = (snapshot.subnets or {}).get(src.subnet_id)
-    if subnet is None or subnet.vpc_id not in (snapshot.vpcs or {}):
-        missing = (
-            f"{src.subnet_id} is not in Subnets" if subnet is None else ("its VPC is not in Vpcs")
-        )
-        return Hop(
-            src.id, HopKind.SOURCE, "unknown", f"{reason}: {missing}; nothing can be checked"
-        )
-    return Hop(src.id, HopKind.SOURCE, "pass", reason)
 
 
 def build_flow_graph(
