@@ -329,9 +329,19 @@ class CollectionError:
 
 
 class AbsentWording(Protocol):
-    """How an input kind words a key it lacks (``sources/wording.py``)."""
+    """How an input kind words a key it lacks (the loader's: ``sources/wording.py``)."""
 
     def __call__(self, key: str, collection_errors: Sequence[CollectionError], /) -> str: ...
+
+
+def not_in_snapshot(key: str, collection_errors: Sequence[CollectionError]) -> str:
+    """Why a key of a snapshot of AWS's describe calls is absent: a recorded collection
+    error, or simply not collected. (``Wording.absent`` of ``sources/wording.py``, which
+    another input kind words its own way; the default of a snapshot made by hand.)"""
+    for err in collection_errors:
+        if key in err.call or err.call.endswith(key):
+            return f"{key} is not in the snapshot ({err.call} failed: {err.error})"
+    return f"{key} is not in the snapshot (not collected)"
 
 
 @dataclass(frozen=True, eq=False)
@@ -356,9 +366,6 @@ class Snapshot:
     vpc_attributes_collected: bool
     services: Mapping[str, EcsService] | None  # by ARN
     task_definitions: Mapping[str, TaskDefinition] | None  # by ARN
-    absent: AbsentWording = field(repr=False)  # the loader's wording of an absent key
-    # netgraph's shipped copies of AWS-managed policies, by ARN (for fixes that name one)
-    shipped_policies: Mapping[str, Policy] = field(repr=False)
     roles: Mapping[str, Role] | None = None  # by ARN (RoleDetailList)
     repositories: frozenset[str] | None = None  # ECR repository ARNs
     repository_policies: Mapping[str, Policy] | None = None  # by repository ARN
@@ -370,6 +377,11 @@ class Snapshot:
     main_route_table_by_vpc: Mapping[str, str] = field(default_factory=dict)
     network_acl_by_subnet: Mapping[str, str] = field(default_factory=dict)
     default_network_acl_by_vpc: Mapping[str, str] = field(default_factory=dict)
+    # How the input words an absent key (the loader gives its Wording's ``absent``).
+    absent: AbsentWording = field(default=not_in_snapshot, repr=False)
+    # netgraph's shipped copies of AWS-managed policies, by ARN (for fixes that name one):
+    # filled by the loader.
+    shipped_policies: Mapping[str, Policy] = field(default_factory=dict, repr=False)
 
     def missing_reason(self, key: str) -> str:
         """Why a key is absent (a recorded collection error, or simply not collected), in the

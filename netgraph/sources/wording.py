@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from netgraph.model import CollectionError
+from netgraph.model import CollectionError, not_in_snapshot
 
 
 class Wording:
@@ -25,11 +25,9 @@ class Wording:
     # ---- absent data ------------------------------------------------------------------
 
     def absent(self, key: str, collection_errors: Sequence[CollectionError]) -> str:
-        """Why a key is absent: a recorded collection error, or simply not collected."""
-        for err in collection_errors:
-            if key in err.call or err.call.endswith(key):
-                return f"{key} is not in the snapshot ({err.call} failed: {err.error})"
-        return f"{key} is not in the snapshot (not collected)"
+        """Why a key is absent: a recorded collection error, or simply not collected (the
+        model's wording of a snapshot, also that of a snapshot made by hand)."""
+        return not_in_snapshot(key, collection_errors)
 
     def missing(self, where: str, key: str, *, always: bool = False) -> str:
         """A key a record needs; ``always``: one the service returns on every record."""
