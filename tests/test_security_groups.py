@@ -237,7 +237,7 @@ def test_partial_cover_of_an_approximate_peer_names_what_is_covered() -> None:
     assert d.status == "unknown"
     assert "admits TCP 443 to logs only for 52.0.0.0/8;" in d.reason
     assert d.matched == ("sg-a: tcp 443 to 52.0.0.0/8",)
-    assert net("52.0.0.0/8") not in d.uncovered and net("0.0.0.0/5") in d.uncovered
+    assert net("52.0.0.0/8") not in d.uncovered and net("0.0.0.0/3") in d.uncovered
 
 
 def test_prefix_list_without_entries_is_named_in_the_unknown() -> None:
