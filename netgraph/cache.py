@@ -5,8 +5,8 @@ Two grains. The memo (``memo_of``) keeps, per snapshot, what the pure rules answ
 NACL's verdict on a question, a route lookup, a DNS answer, a worded hop): every flow that
 asks again gets the same object. The scan's cache (``Cache``) keeps whole answers per
 configuration of a source (``configuration``) and, per placement (``placement``), the
-template flow graph whose security-group hops are filled per source (``graph.template``,
-``graph.fill``).
+template flow graph whose security-group hops are filled per source (``templates.template``,
+``templates.fill``).
 
 A snapshot is data: its memo lives here, keyed by the snapshot object (``Snapshot`` compares
 by identity), and goes with it.
@@ -23,8 +23,8 @@ from netgraph.evaluate import iam
 from netgraph.model import IPNetwork, Snapshot
 
 if TYPE_CHECKING:
+    from netgraph.flow_graph import FlowGraph
     from netgraph.flows import Source
-    from netgraph.graph import FlowGraph
     from netgraph.reach import Trace
     from netgraph.requirements import ApiCall
 

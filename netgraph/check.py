@@ -19,14 +19,9 @@ from netgraph.cache import (
 )
 from netgraph.evaluate import dns
 from netgraph.evaluate.interfaces import source_hop
+from netgraph.flow_graph import FlowGraph
 from netgraph.flows import Source, SourceError
-from netgraph.graph import (
-    Destination,
-    FlowGraph,
-    build_flow_graph,
-    fill,
-    template,
-)
+from netgraph.graph import Destination, build_flow_graph
 from netgraph.hop import Hop, HopKind
 from netgraph.model import TCP, Snapshot
 from netgraph.permissions import execution_role_trace
@@ -39,6 +34,7 @@ from netgraph.requirements import (
     api_calls,
     needs,
 )
+from netgraph.templates import fill, template
 
 
 def destination_for_target(target: str, snapshot: Snapshot) -> Destination:

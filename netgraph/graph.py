@@ -10,6 +10,11 @@ decides the verdict.
 
 Every hop is a pure function of (subnet, security groups, public IP, address, destination):
 nothing here depends on which task or service the source belongs to.
+
+``Walk`` holds the graph as it is built and the hops many flows share (through the memo);
+the functions below walk from the source to the destination and dispatch on what a route
+leads to (``ROUTE_TARGETS``, whose handlers are in ``walk_targets.py``). The result is a
+``flow_graph.FlowGraph``; ``templates.py`` builds the scan's templates with the same walk.
 """
 
 from __future__ import annotations
@@ -19,24 +24,10 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TypeVar, cast
 
-import networkx as nx
-
 from netgraph.cache import MISSING, NetKey, memo_of, netkey, network_ints
 from netgraph.evaluate import dns
-from netgraph.evaluate.addresses import (
-    EPHEMERAL_LINUX,
-    EPHEMERAL_NAT_GATEWAY,
-    Peer,
-    PortRange,
-    describe_networks,
-    within,
-)
-from netgraph.evaluate.endpoints import (
-    endpoint_sides,
-    endpoint_verdict,
-    gateway_endpoint,
-    no_interface_hop,
-)
+from netgraph.evaluate.addresses import Peer, PortRange
+from netgraph.evaluate.endpoints import endpoint_sides, endpoint_verdict, no_interface_hop
 from netgraph.evaluate.interfaces import (
     find_interface,
     missing_interface_hop,
@@ -44,8 +35,6 @@ from netgraph.evaluate.interfaces import (
     source_hop,
     source_peer,
 )
-from netgraph.evaluate.internet_gateway import NO_PUBLIC_IP, internet_gateway_hop, non_public
-from netgraph.evaluate.nat_gateway import nat_gateway_hops, nat_subnet_route
 from netgraph.evaluate.network_acls import acl_verdict, evaluate_acl
 from netgraph.evaluate.public import (
     gateway_endpoint_lists,
@@ -60,15 +49,12 @@ from netgraph.evaluate.routing import (
     RouteMatch,
     lookup,
     network_acl_for_subnet,
+    route_hop,
     route_table_for_subnet,
 )
-from netgraph.evaluate.security_groups import (
-    evaluate_security_groups,
-    groups_by_id,
-    sg_judged,
-    source_groups,
-)
+from netgraph.evaluate.security_groups import evaluate_security_groups, sg_judged, source_groups
 from netgraph.findings import fix_for
+from netgraph.flow_graph import FlowGraph, Slot
 from netgraph.flows import Source
 from netgraph.hop import Destination, FarSide, Hop, HopKind, Leg, blocking
 from netgraph.model import (
@@ -85,61 +71,34 @@ from netgraph.model import (
     Vpc,
     VpcEndpoint,
 )
+from netgraph.walk_targets import (
+    to_gateway_endpoint,
+    to_internet_gateway,
+    to_local,
+    to_nat_gateway,
+    unfollowable,
+)
 
 Step = Callable[[int], "int | None"]
 T = TypeVar("T")
 
 
-@dataclass
-class FlowGraph:
-    """The hops as plain lists (node i is ``hops[i]``): a scan builds tens of thousands of
-    these and only reads them once; ``to_networkx`` gives the graph for anyone who wants it."""
-
-    hops: list[Hop]
-    combine: list[str]  # "all" or "any", per node
-    children: list[list[int]]
-    root: int
-    source: Source
-    destination: Destination
-    protocol: str
-    port: int | None
-    kind_used: bool = False  # some hop speaks of the kind of source (see _Builder)
-    # A template's security-group hops, to be judged again for each source (see template).
-    slots: dict[int, _Slot] = field(default_factory=dict)
-
-    def to_networkx(self) -> nx.DiGraph:
-        g = nx.DiGraph()
-        for node, hop in enumerate(self.hops):
-            g.add_node(node, hop=hop, combine=self.combine[node])
-        for node, kids in enumerate(self.children):
-            g.add_edges_from((node, kid) for kid in kids)
-        return g
-
-
-@dataclass(frozen=True)
-class _Slot:
-    """A security-group hop of a template. Every such hop depends on the source: its egress
-    (the source's groups, towards ``peer``) or the far side's ingress (``groups``, with the
-    source as the peer its rules are asked about)."""
-
-    egress: bool
-    groups: list[SecurityGroup] | str | None  # None: the source's own groups
-    peer: Peer | None  # None: the source
-
-
-# A builder's source before prepare() places it (Peer is frozen: one serves all).
+# A walk's source before prepare() places it (Peer is frozen: one serves all).
 _NO_PEER = Peer((), "source")
 
 
 @dataclass
-class _Builder:
+class Walk:
+    """The graph of one flow as it is built, and the hops that ask the memo; the walk's steps
+    are the functions below and the handlers of ``walk_targets.py``."""
+
     snapshot: Snapshot
     source: Source
     destination: Destination
     protocol: str
     port: int | None
     # A template: every hop is built as if each security-group hop passed, and those hops
-    # are noted in ``slots`` to be judged per source (see ``template``).
+    # are noted in ``slots`` to be judged per source (see ``templates.template``).
     template: bool = False
     hops: list[Hop] = field(default_factory=list)
     combine: list[str] = field(default_factory=list)
@@ -150,7 +109,7 @@ class _Builder:
     # Set when a hop's words depend on what kind of source this is (a service, an ENI, a
     # task): only then may the answer not be told for a source of another kind.
     kind_used: bool = False
-    slots: dict[int, _Slot] = field(default_factory=dict)
+    slots: dict[int, Slot] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.store = memo_of(self.snapshot)
@@ -193,8 +152,6 @@ class _Builder:
             self.children[parent].append(node)
         return node
 
-    # ---- entry ------------------------------------------------------------------------
-
     def prepare(self) -> bool:
         """The source's subnet, VPC and itself as a peer; False if the snapshot lacks them."""
         src = self.source
@@ -212,335 +169,7 @@ class _Builder:
         )
         return True
 
-    def build(self) -> int:
-        head = source_hop(self.snapshot, self.source)
-        if not self.prepare():
-            return self.add(None, head)
-        root = self.add(None, head)
-        dest = self.destination
-        if dest.kind in ("service", "internet", "hostname"):
-            self.resolve(root, dest.service)
-        elif dest.kind == "address" and dest.address is not None:
-            self.to_address(root, dest.address)
-        elif dest.kind == "interface" and dest.interface_id is not None:
-            self.to_interface(root, dest.interface_id)
-        return root
-
-    # ---- destinations -----------------------------------------------------------------
-
-    def resolve(self, parent: int, service: dns.AwsService | None) -> None:
-        assert self.vpc is not None
-        answer = self.memo(
-            ("dns", self.vpc.id, service), dns.resolve, self.snapshot, self.vpc, service
-        )
-        host = (
-            service.host(self.snapshot.region, self.snapshot.account_id)
-            if service
-            else self.destination.label
-        )
-        if answer.certain and len(answer.resolutions) == 1:
-            self.follow_resolution(parent, answer.resolutions[0], service, host)
-            return
-        node = self.add(
-            parent,
-            Hop(self.vpc.id, HopKind.DNS, "pass", f"{host}: {answer.doubt}"),
-            combine="any",
-        )
-        for r in answer.resolutions:
-            self.follow_resolution(node, r, service, host)
-
-    def follow_resolution(
-        self, parent: int, r: dns.Resolution, service: dns.AwsService | None, host: str
-    ) -> None:
-        assert self.vpc is not None
-        if r.outcome == "fail":
-            hop = Hop(
-                r.blame or self.vpc.id,
-                HopKind.DNS,
-                "fail",
-                f"{host} does not resolve: {r.reason}",
-                code="DNS_SUPPORT_DISABLED",
-                fix=fix_for("DNS_SUPPORT_DISABLED", vpc=self.vpc.id),
-                summary=r.short,
-            )
-            self.add(parent, hop)
-            return
-        if r.outcome == "unknown":
-            self.add(
-                parent,
-                Hop(self.vpc.id, HopKind.DNS, "unknown", f"{host}: {r.reason}", summary=r.short),
-            )
-            return
-        hop_id = r.endpoint.id if r.endpoint else self.vpc.id
-        node = self.add(
-            parent, Hop(hop_id, HopKind.DNS, "pass", f"{host}: {r.reason}", summary=r.short)
-        )
-        if r.outcome == "endpoint" and r.endpoint is not None:
-            self.to_interface_endpoint(node, r.endpoint, service)
-        else:
-            self.to_public(node, service, r)
-
-    def service_terminal(self, service: dns.AwsService | None) -> Hop:
-        return service_terminal(self.snapshot, service, self.destination.label)
-
-    def to_public(
-        self, parent: int, service: dns.AwsService | None, resolution: dns.Resolution
-    ) -> None:
-        snap = self.snapshot
-        terminal = self.service_terminal(service)
-        if service is not None and service.target == "s3":
-            self.forward(parent, s3_peer(snap), terminal, None, s3_hint(snap.region), frozenset())
-            return
-        label = public_label(snap, service, self.destination.label)
-        foreign = self.memo(("gateway-endpoint-lists",), gateway_endpoint_lists, snap)
-        # The same tuple of networks for every flow to the public side: memo keys of it are
-        # made once (see cache.netkey).
-        peer = self.memo(
-            ("public-peer", label, foreign),
-            lambda: Peer(public_outside(snap, foreign), label, approximate=True),
-        )
-        vpc_id = self.vpc.id if self.vpc else "the VPC"
-        hint = public_hint(snap.region, service, resolution, vpc_id)
-        self.forward(parent, peer, terminal, None, hint, foreign=foreign)
-
-    def to_interface_endpoint(
-        self, parent: int, ep: VpcEndpoint, service: dns.AwsService | None
-    ) -> None:
-        terminal = self.service_terminal(service)
-        # The same endpoint is met by every flow to its service: find its ENIs once.
-        sides = self.memo(
-            ("endpoint-sides", ep.id, terminal), endpoint_sides, self.snapshot, ep, terminal
-        )
-        if not sides:
-            self.add(parent, no_interface_hop(ep))
-            return
-        for side in sides:
-            self.forward(parent, side.peer, terminal, side, None, frozenset())
-
-    def to_interface(self, parent: int, interface_id: str) -> None:
-        side = side_for_eni(self.snapshot, interface_id)
-        if side is None:
-            self.add(parent, missing_interface_hop(interface_id))
-            return
-        if side.subnet.vpc_id != (self.vpc.id if self.vpc else None):
-            # In another VPC: the route decides, and its security groups apply on arrival
-            # only if that route can be followed (it cannot: peering and TGW are unknown).
-            self.forward(
-                parent,
-                side.peer,
-                side.terminal,
-                None,
-                "add a route for {dest} to {table}",
-                frozenset(),
-            )
-            return
-        self.forward(parent, side.peer, side.terminal, side, None, frozenset())
-
-    def to_address(self, parent: int, address: IPAddress) -> None:
-        assert self.vpc is not None
-        in_vpc = any(address in c for c in self.vpc.cidrs)
-        side = find_interface(self.snapshot, address) if in_vpc else None
-        if side is not None:
-            self.forward(parent, side.peer, side.terminal, side, None, frozenset())
-            return
-        peer = Peer.address(address)
-        terminal = Hop(str(address), HopKind.ADDRESS, "pass", f"{address}")
-        self.forward(parent, peer, terminal, None, "add a route for {dest} to {table}", frozenset())
-
-    # ---- the forward path -------------------------------------------------------------
-
-    def forward(
-        self,
-        parent: int,
-        peer: Peer,
-        terminal: Hop,
-        far: FarSide | None,
-        hint: str | None,
-        foreign: frozenset[str],
-    ) -> None:
-        """Source SG egress -> source NACL out -> route table -> whatever the route leads to."""
-        assert self.subnet is not None
-        node = self.sg_hop(
-            parent, source_groups(self.snapshot, self.source, self.vpc), egress=True, peer=peer
-        )
-        if node is None:
-            return
-        same_subnet = far is not None and far.subnet.id == self.subnet.id
-        if not same_subnet:
-            node = self.acl_hop(node, self.subnet, egress=True, ports=None, peer=peer)
-            if node is None:
-                return
-        choice = route_table_for_subnet(self.snapshot, self.subnet)
-        if choice.table is None:
-            self.add(node, Hop(self.subnet.id, HopKind.ROUTE_TABLE, "unknown", choice.reason))
-            return
-        table = choice.table
-        matches = self.memo(
-            ("route", table.id, self.netkey(peer.networks), peer.prefix_list_id, foreign),
-            lambda: lookup(
-                table,
-                peer.networks,
-                self.snapshot.prefix_lists,
-                destination_prefix_list=peer.prefix_list_id,
-                foreign_prefix_lists=foreign,
-            ),
-        )
-        for match in matches:
-            part = replace(peer, networks=match.networks) if len(matches) > 1 else peer
-            self.follow_route(node, table, match, part, terminal, far, hint)
-
-    def follow_route(
-        self,
-        parent: int,
-        table: RouteTable,
-        match: RouteMatch,
-        peer: Peer,
-        terminal: Hop,
-        far: FarSide | None,
-        hint: str | None,
-    ) -> None:
-        dest_text = describe_networks(match.networks)
-        if match.status == "no-route":
-            fix = (hint or "add a route for {dest} to {table}").format(
-                table=table.id, dest=dest_text
-            )
-            self.add(
-                parent,
-                Hop(
-                    table.id,
-                    HopKind.ROUTE_TABLE,
-                    "fail",
-                    f"{table.id} has no route for {peer.label}",
-                    code="NO_ROUTE_TO_DESTINATION",
-                    fix=fix,
-                ),
-            )
-            return
-        if match.status != "route" or match.route is None:
-            self.add(parent, Hop(table.id, HopKind.ROUTE_TABLE, "unknown", match.reason))
-            return
-        route = match.route
-        route_text = f"{route.destination_text} -> {route.target_id}"
-        if route.state == "unknown":
-            self.add(
-                parent,
-                Hop(
-                    table.id,
-                    HopKind.ROUTE_TABLE,
-                    "unknown",
-                    f"route {route_text} has no State in the snapshot "
-                    "(RouteTables): it may be a blackhole",
-                ),
-            )
-            return
-        if route.state == "blackhole":
-            self.block(
-                parent,
-                table.id,
-                HopKind.ROUTE_TABLE,
-                f"route {route_text} is a blackhole: its target no longer exists",
-                "BAD_STATE_ROUTE",
-                route=route.destination_text,
-                table=table.id,
-                target=route.target_id,
-                state="gone (blackhole)",
-            )
-            return
-        node = self.add(
-            parent,
-            Hop(table.id, HopKind.ROUTE_TABLE, "pass", f"{peer.label} takes route {route_text}"),
-        )
-        ROUTE_TARGETS[route.target_kind](self, node, table, route, peer, terminal, far)
-
-    # ---- what routes lead to ----------------------------------------------------------
-
-    def arrive_local(self, parent: int, peer: Peer, terminal: Hop, far: FarSide | None) -> None:
-        snap = self.snapshot
-        assert self.vpc is not None and self.subnet is not None
-        if far is None:
-            subnet = next(
-                (
-                    s
-                    for s in (snap.subnets or {}).values()
-                    if s.vpc_id == self.vpc.id
-                    and s.cidr is not None
-                    and all(within(n, s.cidr) for n in peer.networks)
-                ),
-                None,
-            )
-            if subnet is None:
-                self.block(
-                    parent,
-                    self.vpc.id,
-                    HopKind.VPC,
-                    f"{peer.label} is in {self.vpc.id}'s CIDR but in none of "
-                    "its subnets: nothing receives it",
-                    "ADDRESS_NOT_IN_SUBNET",
-                    destination=peer.label,
-                )
-                return
-            if snap.network_interfaces is None:
-                self.add(
-                    parent,
-                    Hop(
-                        subnet.id,
-                        HopKind.SUBNET,
-                        "unknown",
-                        f"{peer.label} is in {subnet.id}; which interface holds it "
-                        f"is unknown: {snap.missing_reason('NetworkInterfaces')}",
-                    ),
-                )
-                return
-            self.block(
-                parent,
-                subnet.id,
-                HopKind.SUBNET,
-                f"no network interface in the snapshot holds {peer.label} in {subnet.id}",
-                "NO_INTERFACE_AT_ADDRESS",
-                destination=peer.label,
-            )
-            return
-        subnet = self.subnet
-        same_subnet = far.subnet.id == subnet.id
-        steps: list[Step] = []
-        if not same_subnet:
-            steps.append(
-                lambda n: self.acl_hop(
-                    n,
-                    far.subnet,
-                    egress=False,
-                    ports=None,
-                    peer=self.src_peer,
-                    far_label=f"{far.subnet.id} (destination side)",
-                )
-            )
-        if far.group_ids is None:
-            no_group = Hop(
-                far.terminal.id, HopKind.SECURITY_GROUP_INGRESS, "pass", far.no_group_reason
-            )
-            steps.append(lambda n: self.add(n, no_group))
-        else:
-            groups = far.groups_unknown or groups_by_id(self.snapshot, far.group_ids)
-            steps.append(lambda n: self.sg_hop(n, groups, egress=False, peer=self.src_peer))
-        endpoint = far.endpoint
-        if endpoint is not None:
-            steps.append(lambda n: self.endpoint_hop(n, endpoint, HopKind.INTERFACE_ENDPOINT))
-        if not same_subnet:
-            steps += [
-                lambda n: self.acl_hop(
-                    n,
-                    far.subnet,
-                    egress=True,
-                    ports=EPHEMERAL_LINUX,
-                    peer=self.src_peer,
-                    leg="return",
-                ),
-                lambda n: self.acl_hop(
-                    n, subnet, egress=False, ports=EPHEMERAL_LINUX, peer=far.peer, leg="return"
-                ),
-            ]
-        steps.append(lambda n: self.add(n, far.terminal))
-        self.chain(parent, steps)
+    # ---- the hops many flows share: judged once, through the memo -----------------------
 
     def endpoint_hop(self, parent: int, ep: VpcEndpoint, kind: HopKind) -> int | None:
         dest = self.destination
@@ -558,8 +187,6 @@ class _Builder:
         node = self.add(parent, hop)
         return node if goes_on and hop.status != "fail" else None
 
-    # ---- security groups and NACLs ----------------------------------------------------
-
     def sg_hop(
         self, parent: int, groups: list[SecurityGroup] | str, *, egress: bool, peer: Peer
     ) -> int | None:
@@ -567,7 +194,7 @@ class _Builder:
         node = self.add(parent, hop)
         if self.template:
             # Go on as if it passed: another source's groups may let the packet through.
-            self.slots[node] = _Slot(True, None, peer) if egress else _Slot(False, groups, None)
+            self.slots[node] = Slot(True, None, peer) if egress else Slot(False, groups, None)
             return node
         return None if hop.status == "fail" else node
 
@@ -611,6 +238,7 @@ class _Builder:
         peer: Peer,
         question: tuple[object, ...],
     ) -> Hop:
+        """``sg_verdict``'s memo miss: the rules' decision (itself kept), then its words."""
         decision = self.memo(
             ("sg", *question),
             lambda: evaluate_security_groups(
@@ -658,11 +286,12 @@ class _Builder:
             span: PortRange = (self.port, self.port) if self.port is not None else (0, 65535)
         else:
             span = ports
+        where = far_label or subnet.id
         # Many flows cross the same NACL with the same question: judge and word it once.
         key = (
             "acl-hop",
             acl.id,
-            far_label or subnet.id,
+            where,
             egress,
             self.protocol,
             self.port,
@@ -675,7 +304,6 @@ class _Builder:
             leg,
             self.vpc.id if self.vpc else None,
         )
-        where = far_label or subnet.id
         hop = self.memo(key, self.judge_acl, acl, egress, ports, span, peer, leg, where)
         node = self.add(parent, hop)
         return None if hop.status == "fail" else node
@@ -690,6 +318,7 @@ class _Builder:
         leg: Leg,
         where: str,
     ) -> Hop:
+        """``acl_hop``'s memo miss: the rules' decision (itself kept), then its words."""
         decision = self.memo(
             ("acl", acl.id, egress, self.protocol, span, self.netkey(peer.networks)),
             lambda: evaluate_acl(
@@ -711,221 +340,211 @@ class _Builder:
         )
 
 
-# ---- what routes lead to: one handler per kind of route target -----------------------------
-# A handler asks the target's rule (evaluate/) for its judged hops, adds them, and follows
-# where the packet goes on; the rule never walks.
-
-Handler = Callable[[_Builder, int, RouteTable, Route, Peer, Hop, "FarSide | None"], None]
+# ---- the walk: from the source to each destination the flow may reach --------------------
 
 
-def _local(
-    b: _Builder,
-    node: int,
-    table: RouteTable,
-    route: Route,
-    peer: Peer,
-    terminal: Hop,
-    far: FarSide | None,
-) -> None:
-    b.arrive_local(node, peer, terminal, far)
+def build(w: Walk) -> int:
+    head = source_hop(w.snapshot, w.source)
+    if not w.prepare():
+        return w.add(None, head)
+    root = w.add(None, head)
+    dest = w.destination
+    if dest.kind in ("service", "internet", "hostname"):
+        resolve(w, root, dest.service)
+    elif dest.kind == "address" and dest.address is not None:
+        to_address(w, root, dest.address)
+    elif dest.kind == "interface" and dest.interface_id is not None:
+        to_interface(w, root, dest.interface_id)
+    return root
 
 
-def _igw_hop(b: _Builder, table: RouteTable, route: Route, peer: Peer, from_nat: str | None) -> Hop:
-    hop = internet_gateway_hop(
-        b.snapshot,
-        table,
-        route,
-        peer.networks,
-        b.source,
-        from_nat=from_nat,
-        private=lambda: b.memo(("not-public", b.netkey(peer.networks)), non_public, peer.networks),
+def resolve(w: Walk, parent: int, service: dns.AwsService | None) -> None:
+    assert w.vpc is not None
+    answer = w.memo(("dns", w.vpc.id, service), dns.resolve, w.snapshot, w.vpc, service)
+    host = (
+        service.host(w.snapshot.region, w.snapshot.account_id) if service else w.destination.label
     )
-    if hop.code == NO_PUBLIC_IP:
-        b.kind_used = True  # its fix is worded for the kind of source
-    return hop
-
-
-def _internet_gateway(
-    b: _Builder,
-    node: int,
-    table: RouteTable,
-    route: Route,
-    peer: Peer,
-    terminal: Hop,
-    far: FarSide | None,
-) -> None:
-    hop = _igw_hop(b, table, route, peer, from_nat=None)
-    node = b.add(node, hop)
-    if hop.status != "pass":
+    if answer.certain and len(answer.resolutions) == 1:
+        follow_resolution(w, parent, answer.resolutions[0], service, host)
         return
-    assert b.subnet is not None
-    back = b.acl_hop(node, b.subnet, egress=False, ports=EPHEMERAL_LINUX, peer=peer, leg="return")
-    if back is not None:
-        b.add(back, terminal)
-
-
-def _nat_gateway(
-    b: _Builder,
-    node: int,
-    table: RouteTable,
-    route: Route,
-    peer: Peer,
-    terminal: Hop,
-    far: FarSide | None,
-) -> None:
-    judged = nat_gateway_hops(b.snapshot, table, route, peer)
-    for hop in judged.hops:
-        node = b.add(node, hop)
-    if judged.next is None:
-        return
-    nat, nat_subnet = judged.next
-    assert b.subnet is not None
-    same = nat_subnet.id == b.subnet.id
-    side = f"{nat_subnet.id} (NAT gateway side)"
-    # The task side keeps the remote address on both legs; the NAT rewrites only its own
-    # side (source port 1024-65535 out, back to the task's port on the way in).
-    cur = (
-        node
-        if same
-        else b.acl_hop(node, nat_subnet, egress=False, ports=None, peer=b.src_peer, far_label=side)
+    node = w.add(
+        parent,
+        Hop(w.vpc.id, HopKind.DNS, "pass", f"{host}: {answer.doubt}"),
+        combine="any",
     )
-    if cur is None:
+    for r in answer.resolutions:
+        follow_resolution(w, node, r, service, host)
+
+
+def follow_resolution(
+    w: Walk, parent: int, r: dns.Resolution, service: dns.AwsService | None, host: str
+) -> None:
+    assert w.vpc is not None
+    if r.outcome == "fail":
+        hop = Hop(
+            r.blame or w.vpc.id,
+            HopKind.DNS,
+            "fail",
+            f"{host} does not resolve: {r.reason}",
+            code="DNS_SUPPORT_DISABLED",
+            fix=fix_for("DNS_SUPPORT_DISABLED", vpc=w.vpc.id),
+            summary=r.short,
+        )
+        w.add(parent, hop)
         return
-    choice = route_table_for_subnet(b.snapshot, nat_subnet)
-    if choice.table is None:
-        b.add(cur, Hop(nat_subnet.id, HopKind.ROUTE_TABLE, "unknown", choice.reason))
+    if r.outcome == "unknown":
+        w.add(
+            parent,
+            Hop(w.vpc.id, HopKind.DNS, "unknown", f"{host}: {r.reason}", summary=r.short),
+        )
         return
-    nat_table = choice.table
-    prefix_lists = b.snapshot.prefix_lists
-    nat_matches = b.memo(
-        ("route", nat_table.id, b.netkey(peer.networks), None, frozenset()),
-        lambda: lookup(nat_table, peer.networks, prefix_lists),
+    hop_id = r.endpoint.id if r.endpoint else w.vpc.id
+    node = w.add(parent, Hop(hop_id, HopKind.DNS, "pass", f"{host}: {r.reason}", summary=r.short))
+    if r.outcome == "endpoint" and r.endpoint is not None:
+        to_interface_endpoint(w, node, r.endpoint, service)
+    else:
+        to_public(w, node, service, r)
+
+
+def to_public(
+    w: Walk, parent: int, service: dns.AwsService | None, resolution: dns.Resolution
+) -> None:
+    snap = w.snapshot
+    terminal = service_terminal(w.snapshot, service, w.destination.label)
+    if service is not None and service.target == "s3":
+        forward(w, parent, s3_peer(snap), terminal, None, s3_hint(snap.region), frozenset())
+        return
+    label = public_label(snap, service, w.destination.label)
+    foreign = w.memo(("gateway-endpoint-lists",), gateway_endpoint_lists, snap)
+    # The same tuple of networks for every flow to the public side: memo keys of it are
+    # made once (see cache.netkey).
+    peer = w.memo(
+        ("public-peer", label, foreign),
+        lambda: Peer(public_outside(snap, foreign), label, approximate=True),
     )
-    for match in nat_matches:
-        part = replace(peer, networks=match.networks)
-        hop = nat_subnet_route(nat.id, nat_subnet, nat_table, match, part)
-        if hop.status != "pass" or match.route is None:
-            b.add(cur, hop)
-            continue
-        _nat_to_internet(b, cur, hop, nat.id, nat_subnet, nat_table, match.route, part, terminal)
+    vpc_id = w.vpc.id if w.vpc else "the VPC"
+    hint = public_hint(snap.region, service, resolution, vpc_id)
+    forward(w, parent, peer, terminal, None, hint, foreign=foreign)
 
 
-def _nat_to_internet(
-    b: _Builder,
+def to_interface_endpoint(
+    w: Walk, parent: int, ep: VpcEndpoint, service: dns.AwsService | None
+) -> None:
+    terminal = service_terminal(w.snapshot, service, w.destination.label)
+    # The same endpoint is met by every flow to its service: find its ENIs once.
+    sides = w.memo(("endpoint-sides", ep.id, terminal), endpoint_sides, w.snapshot, ep, terminal)
+    if not sides:
+        w.add(parent, no_interface_hop(ep))
+        return
+    for side in sides:
+        forward(w, parent, side.peer, terminal, side, None, frozenset())
+
+
+def to_interface(w: Walk, parent: int, interface_id: str) -> None:
+    side = side_for_eni(w.snapshot, interface_id)
+    if side is None:
+        w.add(parent, missing_interface_hop(interface_id))
+        return
+    if side.subnet.vpc_id != (w.vpc.id if w.vpc else None):
+        # In another VPC: the route decides, and its security groups apply on arrival
+        # only if that route can be followed (it cannot: peering and TGW are unknown).
+        forward(
+            w,
+            parent,
+            side.peer,
+            side.terminal,
+            None,
+            "add a route for {dest} to {table}",
+            frozenset(),
+        )
+        return
+    forward(w, parent, side.peer, side.terminal, side, None, frozenset())
+
+
+def to_address(w: Walk, parent: int, address: IPAddress) -> None:
+    assert w.vpc is not None
+    in_vpc = any(address in c for c in w.vpc.cidrs)
+    side = find_interface(w.snapshot, address) if in_vpc else None
+    if side is not None:
+        forward(w, parent, side.peer, side.terminal, side, None, frozenset())
+        return
+    peer = Peer.address(address)
+    terminal = Hop(str(address), HopKind.ADDRESS, "pass", f"{address}")
+    forward(w, parent, peer, terminal, None, "add a route for {dest} to {table}", frozenset())
+
+
+def forward(
+    w: Walk,
     parent: int,
-    passed: Hop,
-    nat_id: str,
-    nat_subnet: Subnet,
-    nat_table: RouteTable,
-    route: Route,
-    part: Peer,
+    peer: Peer,
     terminal: Hop,
+    far: FarSide | None,
+    hint: str | None,
+    foreign: frozenset[str],
 ) -> None:
-    """From the NAT gateway out of its subnet to the internet gateway, and back."""
-    assert b.subnet is not None
-    subnet = b.subnet
-    side = f"{nat_subnet.id} (NAT gateway side)"
-
-    def igw(n: int) -> int | None:
-        hop = _igw_hop(b, nat_table, route, part, from_nat=nat_id)
-        node = b.add(n, hop)
-        return node if hop.status == "pass" else None
-
-    steps: list[Step] = [
-        lambda n: b.add(n, passed),
-        lambda n: b.acl_hop(n, nat_subnet, egress=True, ports=None, peer=part, far_label=side),
-        igw,
-        lambda n: b.acl_hop(
-            n,
-            nat_subnet,
-            egress=False,
-            ports=EPHEMERAL_NAT_GATEWAY,
-            peer=part,
-            leg="return",
-            far_label=side,
+    """Source SG egress -> source NACL out -> route table -> whatever the route leads to."""
+    assert w.subnet is not None
+    node = w.sg_hop(parent, source_groups(w.snapshot, w.source, w.vpc), egress=True, peer=peer)
+    if node is None:
+        return
+    same_subnet = far is not None and far.subnet.id == w.subnet.id
+    if not same_subnet:
+        node = w.acl_hop(node, w.subnet, egress=True, ports=None, peer=peer)
+        if node is None:
+            return
+    choice = route_table_for_subnet(w.snapshot, w.subnet)
+    if choice.table is None:
+        w.add(node, Hop(w.subnet.id, HopKind.ROUTE_TABLE, "unknown", choice.reason))
+        return
+    table = choice.table
+    matches = w.memo(
+        ("route", table.id, w.netkey(peer.networks), peer.prefix_list_id, foreign),
+        lambda: lookup(
+            table,
+            peer.networks,
+            w.snapshot.prefix_lists,
+            destination_prefix_list=peer.prefix_list_id,
+            foreign_prefix_lists=foreign,
         ),
-    ]
-    if nat_subnet.id != subnet.id:
-        steps += [
-            lambda n: b.acl_hop(
-                n,
-                nat_subnet,
-                egress=True,
-                ports=EPHEMERAL_LINUX,
-                peer=b.src_peer,
-                leg="return",
-                far_label=side,
-            ),
-            lambda n: b.acl_hop(
-                n, subnet, egress=False, ports=EPHEMERAL_LINUX, peer=part, leg="return"
-            ),
-        ]
-    steps.append(lambda n: b.add(n, terminal))
-    b.chain(parent, steps)
-
-
-def _gateway_endpoint(
-    b: _Builder,
-    node: int,
-    table: RouteTable,
-    route: Route,
-    peer: Peer,
-    terminal: Hop,
-    far: FarSide | None,
-) -> None:
-    ep = gateway_endpoint(b.snapshot, table, route, b.protocol)
-    if isinstance(ep, Hop):
-        b.add(node, ep)
-        return
-    after = b.endpoint_hop(node, ep, HopKind.GATEWAY_ENDPOINT)
-    if after is None:
-        return
-    assert b.subnet is not None
-    back = b.acl_hop(after, b.subnet, egress=False, ports=EPHEMERAL_LINUX, peer=peer, leg="return")
-    if back is not None:
-        b.add(back, terminal)
-
-
-_UNFOLLOWABLE = {
-    "tgw": "transit gateway",
-    "pcx": "VPC peering connection",
-    "vgw": "virtual private gateway",
-    "eni": "network interface (appliance)",
-    "instance": "instance (appliance)",
-    "eigw": "egress-only internet gateway",
-}
-
-
-def _unfollowable(
-    b: _Builder,
-    node: int,
-    table: RouteTable,
-    route: Route,
-    peer: Peer,
-    terminal: Hop,
-    far: FarSide | None,
-) -> None:
-    what = _UNFOLLOWABLE.get(route.target_kind, "gateway")
-    reason = (
-        f"the path leaves {table.vpc_id} through {what} {route.target_id}; "
-        "netgraph cannot follow it from this snapshot"
     )
-    b.add(node, Hop(route.target_id, HopKind(route.target_kind), "unknown", reason))
+    for match in matches:
+        part = replace(peer, networks=match.networks) if len(matches) > 1 else peer
+        follow_route(w, node, table, match, part, terminal, far, hint)
 
 
-# Adding a kind of route target: its rule in evaluate/, its handler here, one row.
+def follow_route(
+    w: Walk,
+    parent: int,
+    table: RouteTable,
+    match: RouteMatch,
+    peer: Peer,
+    terminal: Hop,
+    far: FarSide | None,
+    hint: str | None,
+) -> None:
+    hop = route_hop(table, match, peer.label, hint)
+    node = w.add(parent, hop)
+    if hop.status == "pass" and match.route is not None:
+        ROUTE_TARGETS[match.route.target_kind](w, node, table, match.route, peer, terminal, far)
+
+
+# ---- what routes lead to: one handler per kind of route target (walk_targets.py) ----------
+
+Handler = Callable[[Walk, int, RouteTable, Route, Peer, Hop, "FarSide | None"], None]
+
+# A new kind of route target: its rule in evaluate/, its handler in walk_targets.py, a row.
 ROUTE_TARGETS: dict[RouteTargetKind, Handler] = {
-    "local": _local,
-    "igw": _internet_gateway,
-    "nat": _nat_gateway,
-    "gateway-endpoint": _gateway_endpoint,
-    "tgw": _unfollowable,
-    "pcx": _unfollowable,
-    "vgw": _unfollowable,
-    "eni": _unfollowable,
-    "instance": _unfollowable,
-    "eigw": _unfollowable,
-    "other": _unfollowable,
+    "local": to_local,
+    "igw": to_internet_gateway,
+    "nat": to_nat_gateway,
+    "gateway-endpoint": to_gateway_endpoint,
+    "tgw": unfollowable,
+    "pcx": unfollowable,
+    "vgw": unfollowable,
+    "eni": unfollowable,
+    "instance": unfollowable,
+    "eigw": unfollowable,
+    "other": unfollowable,
 }
 
 
@@ -937,70 +556,24 @@ def build_flow_graph(
     protocol: str = TCP,
     port: int | None = 443,
 ) -> FlowGraph:
-    return _built(_Builder(snapshot, source, destination, protocol, port))
+    return walk_flow(Walk(snapshot, source, destination, protocol, port))
 
 
-def _built(builder: _Builder) -> FlowGraph:
-    root = builder.build()
+def walk_flow(w: Walk) -> FlowGraph:
+    """Walk the flow and hand over its graph."""
+    root = build(w)
     return FlowGraph(
-        builder.hops,
-        builder.combine,
-        builder.children,
+        w.hops,
+        w.combine,
+        w.children,
         root,
-        builder.source,
-        builder.destination,
-        builder.protocol,
-        builder.port,
-        builder.kind_used,
-        builder.slots,
+        w.source,
+        w.destination,
+        w.protocol,
+        w.port,
+        w.kind_used,
+        w.slots,
     )
 
 
-def template(
-    snapshot: Snapshot,
-    source: Source,
-    destination: Destination,
-    *,
-    protocol: str = TCP,
-    port: int | None = 443,
-) -> FlowGraph:
-    """The flow graph of every source that shares this one's subnet, public IP and address,
-    whatever its security groups: those hops are slots, filled per source by ``fill``. In a
-    subnet, many services differ only in their groups; the rest of the path is built once."""
-    return _built(_Builder(snapshot, source, destination, protocol, port, template=True))
-
-
-def fill(
-    snapshot: Snapshot, template: FlowGraph, source: Source, head: Hop | None = None
-) -> FlowGraph:
-    """The template's flow graph for ``source``: its own first hop (``head``, if made
-    already) and security-group hops. A failing one ends its branch there, as in
-    ``build_flow_graph`` (the solver stops at a failing hop), so the hops the template built
-    beyond it are never read."""
-    hops = list(template.hops)
-    hops[template.root] = head or source_hop(snapshot, source)
-    if template.slots:
-        builder = _Builder(snapshot, source, template.destination, template.protocol, template.port)
-        builder.prepare()
-        for node, slot in template.slots.items():
-            hops[node] = builder.sg_verdict(
-                source_groups(snapshot, source, builder.vpc)
-                if slot.groups is None
-                else slot.groups,
-                egress=slot.egress,
-                peer=builder.src_peer if slot.peer is None else slot.peer,
-            )
-    return FlowGraph(
-        hops,
-        template.combine,
-        template.children,
-        template.root,
-        source,
-        template.destination,
-        template.protocol,
-        template.port,
-        template.kind_used,
-    )
-
-
-__all__ = ["Destination", "FlowGraph", "Hop", "build_flow_graph", "fill", "template"]
+__all__ = ["Destination", "FlowGraph", "Hop", "Walk", "build_flow_graph", "walk_flow"]

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from netgraph.flow_graph import FlowGraph
 from netgraph.flows import Source
-from netgraph.graph import FlowGraph
 from netgraph.hop import Hop
 
 Verdict = Literal["reachable", "blocked", "unknown"]

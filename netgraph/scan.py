@@ -18,9 +18,9 @@ from typing import Any
 from netgraph.cache import configuration, placement, template_placement
 from netgraph.check import check_source
 from netgraph.evaluate.interfaces import source_hop
+from netgraph.flow_graph import FlowGraph
 from netgraph.flows import Scope, Source, eni_source, service_sources
 from netgraph.gc_pause import collector_paused
-from netgraph.graph import FlowGraph
 from netgraph.model import Snapshot
 from netgraph.reach import Trace
 

@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from netgraph.hop import Hop, HopKind
+from netgraph.evaluate.addresses import describe_networks
+from netgraph.hop import Hop, HopKind, blocking
 from netgraph.model import (
     IPNetwork,
     NetworkAcl,
@@ -453,3 +454,44 @@ def _merge(
         RouteMatch(status, tuple(merged[key][0]), route, merged[key][1][0], reason)
         for key, (status, route, reason) in first.items()
     ]
+
+
+def route_hop(table: RouteTable, match: RouteMatch, label: str, hint: str | None) -> Hop:
+    """The route table's hop for the part of a destination (``label``) that ``match``
+    carries. It passes only where an active route leads on, to ``match.route``'s target;
+    ``hint``: the fix for no route (``{table}``, ``{dest}``), if not the plain one."""
+    if match.status == "no-route":
+        fix = (hint or "add a route for {dest} to {table}").format(
+            table=table.id, dest=describe_networks(match.networks)
+        )
+        return Hop(
+            table.id,
+            HopKind.ROUTE_TABLE,
+            "fail",
+            f"{table.id} has no route for {label}",
+            code="NO_ROUTE_TO_DESTINATION",
+            fix=fix,
+        )
+    if match.status != "route" or match.route is None:
+        return Hop(table.id, HopKind.ROUTE_TABLE, "unknown", match.reason)
+    route = match.route
+    route_text = f"{route.destination_text} -> {route.target_id}"
+    if route.state == "unknown":
+        return Hop(
+            table.id,
+            HopKind.ROUTE_TABLE,
+            "unknown",
+            f"route {route_text} has no State in the snapshot (RouteTables): it may be a blackhole",
+        )
+    if route.state == "blackhole":
+        return blocking(
+            table.id,
+            HopKind.ROUTE_TABLE,
+            f"route {route_text} is a blackhole: its target no longer exists",
+            "BAD_STATE_ROUTE",
+            route=route.destination_text,
+            table=table.id,
+            target=route.target_id,
+            state="gone (blackhole)",
+        )
+    return Hop(table.id, HopKind.ROUTE_TABLE, "pass", f"{label} takes route {route_text}")
