@@ -67,7 +67,7 @@ class HopKind(StrEnum):
 @dataclass(frozen=True)
 class Hop:
     id: str  # the AWS id of the component (or the service name / address at the end)
-    kind: str  # a HopKind (permissions.py still passes its kinds as their values)
+    kind: HopKind
     status: Status
     reason: str
     code: str | None = None

@@ -23,14 +23,14 @@ from netgraph.arns import account_of
 from netgraph.evaluate import iam
 from netgraph.findings import fix_for
 from netgraph.flows import Source
-from netgraph.hop import Hop
+from netgraph.hop import Hop, HopKind
 from netgraph.model import Policy, Role, Snapshot
 from netgraph.reach import Trace
 from netgraph.requirements import IAM_TARGET, ApiCall, api_calls
 
 TASK_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 ECS_TASKS = "ecs-tasks.amazonaws.com"
-_ENDPOINT_KINDS = ("interface-endpoint", "gateway-endpoint")
+_ENDPOINT_KINDS = (HopKind.INTERFACE_ENDPOINT, HopKind.GATEWAY_ENDPOINT)
 # Calls AWS documents cannot be conditioned on the path they took (aws:SourceVpce,
 # aws:SourceVpc, aws:VpcSourceIp): such a condition is evaluated as if the key were absent.
 PATH_BLIND_ACTIONS = frozenset({"ecr:getauthorizationtoken"})
@@ -225,13 +225,13 @@ def _judge(snapshot: Snapshot, role: Role, call: ApiCall, request: iam.Request) 
     if decision.decision == "allow":
         st = decision.statement
         hop_id = st.policy if st is not None and ":policy/" in st.policy else role.arn
-        return Hop(hop_id, "iam-permission", "pass", reason)
+        return Hop(hop_id, HopKind.IAM_PERMISSION, "pass", reason)
     if decision.decision == "unknown":
-        return Hop(role.arn, "iam-permission", "unknown", reason)
+        return Hop(role.arn, HopKind.IAM_PERMISSION, "unknown", reason)
     if not call.required:
         return Hop(
             role.arn,
-            "iam-permission",
+            HopKind.IAM_PERMISSION,
             "pass",
             f"{reason}; not required: AWS lists it, but pulls work without it",
         )
@@ -248,7 +248,7 @@ def _judge(snapshot: Snapshot, role: Role, call: ApiCall, request: iam.Request) 
         code = "IAM_NOT_ALLOWED"
         fix = _grant_fix(snapshot, role, [call])
     hop_id = call.resource if layer == "repository" and call.resource else _blame_id(decision, role)
-    return Hop(hop_id, "iam-permission", "fail", reason, code=code, fix=fix)
+    return Hop(hop_id, HopKind.IAM_PERMISSION, "fail", reason, code=code, fix=fix)
 
 
 def execution_role_trace(snapshot: Snapshot, source: Source, network: Mapping[str, Trace]) -> Trace:
@@ -259,18 +259,18 @@ def execution_role_trace(snapshot: Snapshot, source: Source, network: Mapping[st
             f"the task definition {ref} is not in the snapshot (taskDefinitions), so its "
             "execution role is unknown"
         )
-        hop = Hop(ref or source.id, "task-definition", "unknown", reason)
+        hop = Hop(ref or source.id, HopKind.TASK_DEFINITION, "unknown", reason)
         return _trace(source, "unknown", [hop], None, reason)
     if td.unreadable:
         reason = f"{td.unreadable}: the calls its execution role must be allowed are unknown"
-        hop = Hop(td.arn, "task-definition", "unknown", reason)
+        hop = Hop(td.arn, HopKind.TASK_DEFINITION, "unknown", reason)
         return _trace(source, "unknown", [hop], None, reason)
     account = snapshot.account_id or account_of(td.execution_role_arn) or account_of(td.arn)
     calls = [c for c in api_calls(td, snapshot.region, account) if c.by_role]
     if not calls:
         hop = Hop(
             td.arn,
-            "task-definition",
+            HopKind.TASK_DEFINITION,
             "pass",
             "the task pulls no private ECR image, uses no awslogs and reads no secret: "
             "it needs nothing of an execution role",
@@ -281,7 +281,7 @@ def execution_role_trace(snapshot: Snapshot, source: Source, network: Mapping[st
         fix = fix_for("IAM_NO_EXECUTION_ROLE", policy=TASK_EXECUTION_POLICY)
         hop = Hop(
             td.arn,
-            "task-definition",
+            HopKind.TASK_DEFINITION,
             "fail",
             f"{td.arn} sets no executionRoleArn, but the task needs {needs}",
             code="IAM_NO_EXECUTION_ROLE",
@@ -291,7 +291,7 @@ def execution_role_trace(snapshot: Snapshot, source: Source, network: Mapping[st
     role_arn = td.execution_role_arn
     if snapshot.roles is None:
         reason = snapshot.missing_reason("RoleDetailList") + f": the role {role_arn} is unknown"
-        hop = Hop(role_arn, "iam-role", "unknown", reason)
+        hop = Hop(role_arn, HopKind.IAM_ROLE, "unknown", reason)
         return _trace(source, "unknown", [hop], None, reason)
     role = snapshot.roles.get(role_arn)
     if role is None:
@@ -299,7 +299,7 @@ def execution_role_trace(snapshot: Snapshot, source: Source, network: Mapping[st
             f"{role_arn} is not in RoleDetailList (the snapshot may hold only some "
             "roles; if it holds all, the role does not exist)"
         )
-        hop = Hop(role_arn, "iam-role", "unknown", reason)
+        hop = Hop(role_arn, HopKind.IAM_ROLE, "unknown", reason)
         return _trace(source, "unknown", [hop], None, reason)
 
     hops = [_trust_hop(role, account)]
@@ -351,24 +351,24 @@ def _trust_hop(role: Role, account: str | None) -> Hop:
             if trust and trust.error
             else (f"the trust policy of {role.arn} is not in the snapshot")
         )
-        return Hop(role.arn, "iam-trust-policy", "unknown", why or "")
+        return Hop(role.arn, HopKind.IAM_TRUST_POLICY, "unknown", why or "")
     who = iam.Principal(service=ECS_TASKS)
     ctx = iam.request_context(who, aws_SourceAccount=account)
     d = iam.evaluate([trust], iam.Request("sts:AssumeRole", role.arn, who, ctx))
     if d.decision == "allow":
         return Hop(
             role.arn,
-            "iam-trust-policy",
+            HopKind.IAM_TRUST_POLICY,
             "pass",
             f"the trust policy lets {ECS_TASKS} assume {role.name} "
             f"({d.statement.label if d.statement else ''})",
         )
     if d.decision == "unknown":
-        return Hop(role.arn, "iam-trust-policy", "unknown", d.reason)
+        return Hop(role.arn, HopKind.IAM_TRUST_POLICY, "unknown", d.reason)
     statement = {"Effect": "Allow", "Principal": {"Service": ECS_TASKS}, "Action": "sts:AssumeRole"}
     return Hop(
         role.arn,
-        "iam-trust-policy",
+        HopKind.IAM_TRUST_POLICY,
         "fail",
         f"the trust policy of {role.arn} does not let {ECS_TASKS} assume it: {d.reason}",
         code="IAM_TRUST_POLICY",

@@ -14,7 +14,7 @@ from typing import Literal
 
 from netgraph.flow_graph import FlowGraph
 from netgraph.flows import Source
-from netgraph.hop import Hop
+from netgraph.hop import Hop, HopKind
 
 Verdict = Literal["reachable", "blocked", "unknown"]
 _RANK = {"reachable": 0, "unknown": 1, "blocked": 2}
@@ -43,7 +43,7 @@ class Trace:
         """This answer, for another source whose hops are the same but the first: a scan
         computes one trace per configuration and tells it for every source that has it."""
         hops = self.hops
-        if head is not None and hops and hops[0].kind == "source":
+        if head is not None and hops and hops[0].kind == HopKind.SOURCE:
             hops = (head, *hops[1:])
         # A copy with two fields changed, without the frozen dataclass's __init__ (one
         # object.__setattr__ a field): a scan of a large account tells 100,000 answers.
