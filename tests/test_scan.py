@@ -98,7 +98,7 @@ def test_every_hop_of_the_scan_is_that_of_checking_alone(
     vpcs: int, subnets: int, enis: int, services: int, seed: int
 ) -> None:
     # The scan builds the path of a subnet once and judges only the security-group hops per
-    # source (graph.template/fill): each hop, reason and fix must be those of a check of
+    # source (templates.template/fill): each hop, reason and fix must be those of a check of
     # that source alone. An ENI's answer is its subnet's unless a hop admitted only part of
     # the subnet; then it was checked with its own address.
     snap = snapshot_from_data(account(vpcs, subnets * vpcs, enis, services, seed))
