@@ -222,6 +222,7 @@ def test_the_reasons_name_the_rules_used_and_what_is_left() -> None:
         "fail",
         "no egress rule of sg-a admits UDP 123 to the VPC",
     )
+    assert (none.matched, none.uncovered) == ((), (net("10.0.0.0/16"),))
 
 
 def test_partial_cover_of_an_approximate_peer_names_what_is_covered() -> None:
@@ -236,6 +237,7 @@ def test_partial_cover_of_an_approximate_peer_names_what_is_covered() -> None:
     )
     assert d.status == "unknown"
     assert "admits TCP 443 to logs only for 52.0.0.0/8;" in d.reason
+    assert d.reason.endswith("; whether the service's addresses fall there is not known")
     assert d.matched == ("sg-a: tcp 443 to 52.0.0.0/8",)
     assert net("52.0.0.0/8") not in d.uncovered and net("0.0.0.0/3") in d.uncovered
 
