@@ -7,7 +7,6 @@ from typing import Any
 
 from netgraph.flows import Source
 from netgraph.model import Route, RouteTable, Snapshot, Subnet, VpcEndpoint
-from netgraph.sources.wording import SNAPSHOT
 
 VPC = "vpc-1"
 
@@ -33,8 +32,6 @@ def snapshot(**fields: Any) -> Snapshot:
         "vpc_attributes_collected": True,
         "services": {},
         "task_definitions": {},
-        "absent": SNAPSHOT.absent,
-        "shipped_policies": {},
     }
     return Snapshot(**{**base, **fields})
 
