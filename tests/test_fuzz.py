@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -39,11 +40,13 @@ def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return out
 
 
+# make fuzz runs 5,000 (NETGRAPH_FUZZ_EXAMPLES); make test 250.
+EXAMPLES = int(os.environ.get("NETGRAPH_FUZZ_EXAMPLES", "250"))
 BASE = build.SAMPLES["healthy-endpoints"]()
 ALL_PATHS = paths(BASE)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.sampled_from(ALL_PATHS), json_values), min_size=1, max_size=3))
 def test_damaged_snapshots_load_or_fail_cleanly(damage: list[tuple[tuple[Any, ...], Any]]) -> None:
     data = copy.deepcopy(BASE)
