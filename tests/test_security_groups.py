@@ -276,6 +276,7 @@ def test_rule_and_flow_wording() -> None:
         ("1", None, "ICMP to the VPC"),
         ("17", 53, "UDP 53 to the VPC"),
         ("47", None, "protocol 47 to the VPC"),
+        ("6", None, "TCP to the VPC"),
     ):
         d = evaluate_security_groups(
             [g], egress=True, protocol=protocol, port=port, peer=peer, prefix_lists=None
