@@ -274,6 +274,37 @@ class StoppedTask:
     stopped_reason: str
 
 
+# ---- AWS Organizations: service and resource control policies ----------------------------
+
+
+@dataclass(frozen=True)
+class OrganizationPolicy:
+    """One ``Policy`` of `aws organizations describe-policy`: its summary and document."""
+
+    id: str  # p-…
+    name: str
+    type: str  # SERVICE_CONTROL_POLICY | RESOURCE_CONTROL_POLICY
+    aws_managed: bool
+    policy: Policy  # the Content, named by the policy id (statements name it in reasons)
+
+
+@dataclass(frozen=True)
+class Organization:
+    """The organization the account belongs to, as the snapshot describes it. ``id`` None:
+    the account belongs to no organization (no SCP or RCP applies)."""
+
+    id: str | None
+    management_account: str | None
+    # Child id -> its parent's id (OrganizationParents); the chain is followed from the
+    # account up to the root. None: not collected.
+    parents: Mapping[str, str] | None
+    # Target id (account, ou-…, r-…) -> the policies attached to it; a target missing is not
+    # collected. None: that policy type was not collected at all.
+    scps: Mapping[str, tuple[str, ...]] | None
+    rcps: Mapping[str, tuple[str, ...]] | None
+    policies: Mapping[str, OrganizationPolicy] | None  # by policy id (OrganizationPolicies)
+
+
 # ---- IAM and ECR --------------------------------------------------------------------------
 
 Effect = Literal["Allow", "Deny"]
@@ -387,3 +418,10 @@ class Snapshot:
         """Why a key is absent (a recorded collection error, or simply not collected), in the
         words of the input it was read from."""
         return self.absent(key, self.collection_errors)
+    # KMS (None: not collected). Secrets by ARN (SecretDescriptions), parameters by name
+    # without its leading "/" (ParameterDescriptions), keys by ARN and by key id (KmsKeys),
+    # key policies by key id (KmsKeyPolicies).
+    secret_keys: Mapping[str, SecretKeyRef] | None = None
+    parameter_keys: Mapping[str, SecretKeyRef] | None = None
+    kms_keys: Mapping[str, KmsKey] | None = None
+    kms_key_policies: Mapping[str, Policy] | None = None

@@ -55,6 +55,11 @@ KNOWN_KEYS = frozenset(
 
 @dataclass
 class RawSnapshot:
+        # KMS keys of secrets and parameters (sources/kms.py)
+        "SecretDescriptions",
+        "ParameterDescriptions",
+        "KmsKeys",
+        "KmsKeyPolicies",
     """Top-level keys merged from one or more files, with the file each part came from."""
 
     lists: dict[str, list[Obj]]

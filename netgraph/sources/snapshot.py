@@ -16,7 +16,7 @@ from typing import Any
 
 from netgraph.gc_pause import collector_paused
 from netgraph.model import CollectionError, Snapshot
-from netgraph.sources import ec2, ecs, firewalls, iam
+from netgraph.sources import ec2, ecs, firewalls, iam, kms
 from netgraph.sources.merge import KNOWN_KEYS, RawSnapshot, _merge, _scalar_str, read_raw
 from netgraph.sources.policies import shipped_managed_policies
 from netgraph.sources.reader import Obj, SnapshotError, normalize_protocol
@@ -105,6 +105,10 @@ def build_snapshot(
         repositories=repositories,
         repository_policies=repository_policies,
         stopped_tasks=ecs.stopped_tasks(raw.lists.get("tasks", [])),
+        secret_keys=kms.secret_keys(raw),
+        parameter_keys=kms.parameter_keys(raw),
+        kms_keys=kms.kms_keys(raw),
+        kms_key_policies=kms.kms_key_policies(raw),
         collection_errors=collection_errors,
         warnings=tuple(wording.ignored(file, key) for key, file in sorted(raw.unknown.items())),
         route_table_by_subnet={
