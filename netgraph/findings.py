@@ -172,3 +172,16 @@ FINDINGS: dict[str, Finding] = {f.code: f for f in _FINDINGS}
 
 def fix_for(code: str, **fields: object) -> str:
     return FINDINGS[code].render_fix(**fields)
+    Finding(
+        "IAM_KMS_KEY_POLICY_DENIES",
+        "the key policy of the secret's KMS key does not allow the execution role to decrypt",
+        "https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html",
+        "{fix}",
+    ),
+    Finding(
+        "KMS_KEY_NOT_ENABLED",
+        "the secret's KMS key is not enabled: it decrypts nothing",
+        "https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html",
+        "enable {key} (aws kms enable-key --key-id {key}; a key pending deletion first needs "
+        "aws kms cancel-key-deletion), or encrypt the secrets it protects with an enabled key",
+    ),

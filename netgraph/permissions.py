@@ -26,7 +26,7 @@ from netgraph.flows import Source
 from netgraph.hop import Hop, HopKind
 from netgraph.model import Policy, Role, Snapshot
 from netgraph.reach import Trace
-from netgraph.requirements import IAM_TARGET, ApiCall, api_calls
+from netgraph.requirements import IAM_TARGET, ApiCall, api_calls, key_calls
 
 TASK_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 ECS_TASKS = "ecs-tasks.amazonaws.com"
@@ -251,7 +251,150 @@ def _judge(snapshot: Snapshot, role: Role, call: ApiCall, request: iam.Request) 
     return Hop(hop_id, HopKind.IAM_PERMISSION, "fail", reason, code=code, fix=fix)
 
 
-def execution_role_trace(snapshot: Snapshot, source: Source, network: Mapping[str, Trace]) -> Trace:
+# ---- kms:Decrypt of a secret's customer managed key ------------------------------------
+# AWS (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html): "Unless the
+# key policy explicitly allows it, you cannot use IAM policies to allow access to a KMS key"
+# (an IAM Deny still denies). A key policy that names the account ("Enable IAM User
+# Permissions", https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html)
+# lets the account's IAM policies decide; one that names the role allows it by itself. A key
+# that is not Enabled decrypts nothing
+# (https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html).
+_KEY_UNUSABLE = frozenset({"Disabled", "PendingDeletion", "PendingImport", "Unavailable"})
+
+
+def _key_request(role: Role, call: ApiCall) -> iam.Request:
+    """The Decrypt request Secrets Manager / Parameter Store send with the role's
+    credentials: kms:ViaService names the service, kms:CallerAccount the role's account."""
+    who = iam.Principal(arn=role.arn, account=role.account, boundary=role.boundary_arn is not None)
+    ctx = iam.request_context(who, kms_ViaService=call.via)
+    if role.account is not None:
+        ctx["kms:calleraccount"] = (role.account,)
+    region = (call.resource or "").split(":")
+    if len(region) > 3 and region[3]:
+        ctx["aws:requestedregion"] = (region[3],)
+    return iam.Request(call.action, call.resource, who, ctx)
+
+
+def key_policy_decision(
+    snapshot: Snapshot, key_arn: str, request: iam.Request
+) -> iam.PolicyDecision:
+    """The key policy's own decision (unknown when it is not in the snapshot)."""
+    key = (snapshot.kms_keys or {}).get(key_arn)
+    key_id = key.key_id if key is not None else key_arn.rsplit("/", 1)[-1]
+    if snapshot.kms_key_policies is None:
+        why = snapshot.missing_reason("KmsKeyPolicies")
+        return iam.PolicyDecision("unknown", None, f"the key policy of {key_arn} is unknown: {why}")
+    policy = snapshot.kms_key_policies.get(key_id)
+    if policy is None:
+        return iam.PolicyDecision(
+            "unknown",
+            None,
+            f"the key policy of {key_arn} is not in KmsKeyPolicies (every key has one: it was "
+            "not collected)",
+        )
+    if policy.error:
+        return iam.PolicyDecision("unknown", None, policy.error)
+    decision = iam.evaluate([policy], request)
+    if decision.decision == "implicit-deny":
+        return iam.PolicyDecision(
+            "implicit-deny",
+            None,
+            f"the key policy of {key_arn} allows neither {request.principal.arn} nor its "
+            f"account to call {request.action}, and IAM policies cannot allow what it does not",
+        )
+    return decision
+
+
+def _key_policy_fix(role: Role, call: ApiCall) -> str:
+    statement = {
+        "Sid": "AllowEcsExecutionRoleDecrypt",
+        "Effect": "Allow",
+        "Principal": {"AWS": role.arn},
+        "Action": "kms:Decrypt",
+        "Resource": "*",
+        "Condition": {"StringEquals": {"kms:ViaService": call.via}},
+    }
+    return f"add to the key policy of {call.resource} the statement {json.dumps(statement)}"
+
+
+def _key_hop(snapshot: Snapshot, role: Role, call: ApiCall) -> Hop:
+    """kms:Decrypt on a secret's customer managed key: the key's state, its key policy
+    (authoritative) and the role's own policies and boundary."""
+    if call.unknown is not None or call.resource is None:
+        return Hop(role.arn, HopKind.IAM_PERMISSION, "unknown", f"{call.unknown} ({call.why})")
+    key_arn = call.resource
+    key = (snapshot.kms_keys or {}).get(key_arn)
+    state = key.key_state if key is not None else None
+    if state in _KEY_UNUSABLE:
+        return Hop(
+            key_arn,
+            HopKind.IAM_PERMISSION,
+            "fail",
+            f"{key_arn} is {state}: it cannot decrypt ({call.why})",
+            code="KMS_KEY_NOT_ENABLED",
+            fix=fix_for("KMS_KEY_NOT_ENABLED", key=key_arn),
+        )
+    if state != "Enabled":
+        why = f"KmsKeys gives {'no KeyState' if state is None else f'the KeyState {state}'}"
+        return Hop(
+            role.arn,
+            HopKind.IAM_PERMISSION,
+            "unknown",
+            f"{why} for {key_arn}: whether it can decrypt is unknown ({call.why})",
+        )
+    request = _key_request(role, call)
+    identity, layer = identity_decision(role, request)
+    resource = key_policy_decision(snapshot, key_arn, request)
+    if identity.decision == "deny" or identity.maybe_deny:
+        decision = identity
+    elif resource.decision in ("deny", "implicit-deny", "unknown") or resource.maybe_deny:
+        decision, layer = resource, "key-policy"  # the key policy is authoritative
+    else:
+        decision = iam.combine_any(identity, resource, boundary_decision(role, request))
+        if decision is resource:
+            layer = "key-policy"
+        elif decision is not identity:
+            layer = "boundary"
+    reason = f"{decision.reason} ({call.why})"
+    if decision.decision == "allow":
+        st = decision.statement
+        hop_id = key_arn if layer == "key-policy" else _blame_id(decision, role)
+        if st is not None and ":policy/" in st.policy:
+            hop_id = st.policy
+        return Hop(hop_id, HopKind.IAM_PERMISSION, "pass", reason)
+    if decision.decision == "unknown":
+        return Hop(role.arn, HopKind.IAM_PERMISSION, "unknown", reason)
+    if layer == "key-policy":
+        if decision.decision == "deny" and decision.statement is not None:
+            fix = (
+                f"remove or narrow {decision.statement.label} in the key policy of {key_arn}: "
+                f"it denies {call.describe()} to {role.arn}"
+            )
+        else:
+            fix = _key_policy_fix(role, call)
+        return Hop(
+            key_arn,
+            HopKind.IAM_PERMISSION,
+            "fail",
+            reason,
+            code="IAM_KMS_KEY_POLICY_DENIES",
+            fix=fix_for("IAM_KMS_KEY_POLICY_DENIES", fix=fix),
+        )
+    if decision.decision == "deny" and decision.statement is not None:
+        code = "IAM_EXPLICIT_DENY"
+        fix = fix_for(code, statement=decision.statement.label, call=call.describe())
+    elif layer == "boundary":
+        code = "IAM_BOUNDARY_DENIES"
+        fix = fix_for(code, call=call.describe(), boundary=role.boundary_arn)
+    else:
+        code = "IAM_NOT_ALLOWED"
+        fix = _grant_fix(snapshot, role, [call])
+    return Hop(
+        _blame_id(decision, role), HopKind.IAM_PERMISSION, "fail", reason, code=code, fix=fix
+    )
+
+
+def _role_trace(snapshot: Snapshot, source: Source, network: Mapping[str, Trace]) -> Trace:
     td = source.task_definition
     if td is None:
         ref = source.service.task_definition if source.service else source.id
@@ -323,6 +466,10 @@ def execution_role_trace(snapshot: Snapshot, source: Source, network: Mapping[st
         )
         return _trace(source, "denied", hops, first, first.reason, mend)
     unknown = [h for h in hops if h.status == "unknown"]
+    # Reading a secret encrypted with a customer managed key needs kms:Decrypt on that key too.
+    keys = key_calls(snapshot, calls)
+    hops.extend(_key_hop(snapshot, role, call) for call in keys)
+    calls = [*calls, *keys]
     if unknown:
         return _trace(source, "unknown", hops, None, unknown[0].reason)
     shipped = sorted({p.name for p in role.policies if p.shipped})

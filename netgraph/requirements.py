@@ -7,10 +7,12 @@ registry API (ecr.dkr), the layer download (S3), awslogs and secrets retrieval. 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from netgraph.arns import ecr_image, repository_arn
-from netgraph.model import TaskDefinition
+from netgraph.kms_refs import alias_of, aws_managed_alias, key_id_of, parameter_name
+from netgraph.model import SecretKeyRef, Snapshot, TaskDefinition
 
 NETWORK_TARGETS = ("ecr.api", "ecr.dkr", "s3", "logs", "secretsmanager", "ssm", "kms", "internet")
 IAM_TARGET = "iam:execution-role"
@@ -76,6 +78,10 @@ class ApiCall:
     why: str
     by_role: bool = True  # made with the execution role's credentials (else: a presigned URL)
     required: bool = True  # False: AWS lists it, but pulls work without it
+    # kms:Decrypt of a secret's key: the service that calls KMS with the role's credentials
+    # (kms:ViaService), and why the key is unknown when it is (then the call is unknown).
+    via: str | None = None
+    unknown: str | None = None
 
     def describe(self) -> str:
         return f"{self.action} on {self.resource or 'its resource'}"
@@ -160,6 +166,106 @@ def api_calls(task_def: TaskDefinition, region: str, account: str | None) -> lis
             else:
                 add(ApiCall("ssm", "ssm:GetParameters", _parameter_arn(ref, region, account), why))
     return list(calls.values())
+
+
+# ---- the KMS key behind each secret ------------------------------------------------------
+# AWS: Secrets Manager decrypts a secret with its KMS key when GetSecretValue is called, with
+# the caller's permissions (https://docs.aws.amazon.com/secretsmanager/latest/userguide/
+# security-encryption.html#security-encryption-authz); so does Parameter Store for a
+# SecureString (https://docs.aws.amazon.com/systems-manager/latest/userguide/
+# ps-restrict-decryption.html). ECS: kms:Decrypt is "required only if your secret uses a
+# customer managed key" (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/
+# secrets-envvar-secrets-manager.html). The AWS managed keys (aws/secretsmanager, aws/ssm)
+# let every principal of the account use them through their service: no call to judge.
+
+_SECRET_SOURCES = {
+    "secretsmanager:getsecretvalue": ("secretsmanager", "SecretDescriptions", "KmsKeyId"),
+    "ssm:getparameters": ("ssm", "ParameterDescriptions", "KeyId"),
+}
+
+
+def _described(
+    index: Mapping[str, SecretKeyRef], resource: str, service: str
+) -> SecretKeyRef | None:
+    if service == "ssm":
+        return index.get(parameter_name(resource))
+    found = index.get(resource)
+    if found is None:
+        # A partial ARN (without the six characters AWS appends) names the same secret.
+        found = next(
+            (
+                v
+                for k, v in index.items()
+                if k.startswith(f"{resource}-") and len(k) == len(resource) + 7
+            ),
+            None,
+        )
+    return found
+
+
+def key_calls(snapshot: Snapshot, calls: Sequence[ApiCall]) -> list[ApiCall]:
+    """The kms:Decrypt each secret and parameter read needs, on its customer managed key
+    (an unknown call, with the reason, where the snapshot does not say which key)."""
+    out: dict[tuple[str, str | None, str | None], ApiCall] = {}
+    for call in calls:
+        found = _key_call(snapshot, call)
+        if found is not None:
+            out.setdefault((found.action, found.resource, found.unknown), found)
+    return list(out.values())
+
+
+def _key_call(snapshot: Snapshot, call: ApiCall) -> ApiCall | None:
+    source = _SECRET_SOURCES.get(call.action.lower())
+    if source is None:
+        return None
+    service, key_name, field = source
+    secret = call.resource or "its secret"
+    index = snapshot.secret_keys if service == "secretsmanager" else snapshot.parameter_keys
+    via = f"{service}.{snapshot.region}.amazonaws.com"
+    why = f"{call.why}, which {service} decrypts with its KMS key"
+
+    def unknown(reason: str) -> ApiCall:
+        return ApiCall(call.target, "kms:Decrypt", None, why, via=via, unknown=reason)
+
+    if index is None:
+        return unknown(f"the KMS key of {secret} is unknown: {snapshot.missing_reason(key_name)}")
+    if call.resource is None:
+        return unknown(f"the KMS key of {call.describe()} is unknown: its ARN is not known")
+    ref = _described(index, call.resource, service)
+    if ref is None:
+        return unknown(
+            f"{secret} is not in {key_name} (the snapshot may describe only some): its KMS "
+            "key is unknown"
+        )
+    if not ref.encrypted:
+        return None  # a String parameter: no key
+    if ref.key is None:
+        if service == "secretsmanager":
+            return None  # AWS leaves KmsKeyId out for aws/secretsmanager
+        return unknown(f"{key_name} gives no {field} for the SecureString {ref.arn}")
+    if aws_managed_alias(ref.key):
+        return None
+    key_id = key_id_of(ref.key)
+    if key_id is None:
+        return unknown(
+            f"{secret} names its KMS key by the alias {alias_of(ref.key)}, which netgraph "
+            f"does not resolve: give its key ARN in {key_name}, or check the key by hand"
+        )
+    if snapshot.kms_keys is None:
+        return unknown(
+            f"{secret} is encrypted with {ref.key}; {snapshot.missing_reason('KmsKeys')}, so "
+            "whether it is an AWS managed key is unknown"
+        )
+    key = snapshot.kms_keys.get(ref.key) or snapshot.kms_keys.get(key_id)
+    if key is None:
+        return unknown(
+            f"{secret} is encrypted with {ref.key}, which is not in KmsKeys (aws kms describe-key)"
+        )
+    if key.key_manager == "AWS":
+        return None
+    if key.key_manager != "CUSTOMER":
+        return unknown(f"KmsKeys gives no KeyManager for {key.arn}: who manages it is unknown")
+    return ApiCall(call.target, "kms:Decrypt", key.arn, why, via=via)
 
 
 def default_calls(target: str, region: str) -> list[ApiCall]:

@@ -75,6 +75,9 @@ EXEC_ROLE = f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole"
 REPO_ARN = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/web"
 TASK_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 GUARDRAIL = f"arn:aws:iam::{ACCOUNT}:policy/deny-unapproved-repositories"
+KMS_KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
+KMS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{KMS_KEY_ID}"
+KEY_ADMIN = f"arn:aws:iam::{ACCOUNT}:role/KeyAdmin"
 
 
 def tags(name: str) -> list[dict[str, str]]:
@@ -457,8 +460,29 @@ def healthy_endpoints() -> dict[str, Any]:
             }
         ],
         "RepositoryPolicies": [],
+        # aws secretsmanager describe-secret for each secret the tasks read (never its
+        # value): no KmsKeyId, so it is encrypted with the AWS managed key aws/secretsmanager
+        "SecretDescriptions": [secret_description()],
     }
     return snap
+
+
+def secret_description(kms_key_id: str | None = None) -> dict[str, Any]:
+    """`aws secretsmanager describe-secret --secret-id SECRET` (AWS leaves KmsKeyId out for a
+    secret encrypted with aws/secretsmanager)."""
+    out: dict[str, Any] = {
+        "ARN": SECRET,
+        "Name": "web/db-password",
+        "Description": "password of the web database user",
+        "LastChangedDate": "2026-03-02T04:05:06+00:00",
+        "LastAccessedDate": "2026-11-20T00:00:00+00:00",
+        "Tags": [],
+        "VersionIdsToStages": {"a1b2c3d4-5678-90ab-cdef-EXAMPLE11111": ["AWSCURRENT"]},
+        "CreatedDate": "2026-03-02T04:05:06+00:00",
+    }
+    if kms_key_id is not None:
+        out["KmsKeyId"] = kms_key_id
+    return out
 
 
 def execution_role(
@@ -727,6 +751,61 @@ def broken_s3_endpoint_policy() -> dict[str, Any]:
     return snap
 
 
+def broken_kms_key_policy() -> dict[str, Any]:
+    """The secret is encrypted with a customer managed key whose key policy lets only the
+    key administrators use it: not the execution role, nor the account (no "Enable IAM User
+    Permissions" statement), so the role's own kms:Decrypt grant has no effect."""
+    snap = healthy_endpoints()
+    snap["SecretDescriptions"] = [secret_description(KMS_KEY)]
+    role = snap["RoleDetailList"][0]
+    role["RolePolicyList"][0]["PolicyDocument"]["Statement"].append(
+        {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": KMS_KEY}
+    )
+    # aws kms describe-key --key-id KEY, for each key a secret names: its KeyMetadata
+    snap["KmsKeys"] = [
+        {
+            "AWSAccountId": ACCOUNT,
+            "KeyId": KMS_KEY_ID,
+            "Arn": KMS_KEY,
+            "CreationDate": "2026-03-02T04:05:06+00:00",
+            "Enabled": True,
+            "Description": "web secrets",
+            "KeyUsage": "ENCRYPT_DECRYPT",
+            "KeyState": "Enabled",
+            "Origin": "AWS_KMS",
+            "KeyManager": "CUSTOMER",
+            "CustomerMasterKeySpec": "SYMMETRIC_DEFAULT",
+            "KeySpec": "SYMMETRIC_DEFAULT",
+            "EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"],
+            "MultiRegion": False,
+        }
+    ]
+    # aws kms get-key-policy --key-id KEY, with the KeyId the reply does not carry
+    snap["KmsKeyPolicies"] = [
+        {
+            "KeyId": KMS_KEY_ID,
+            "PolicyName": "default",
+            "Policy": json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Id": "key-web-secrets",
+                    "Statement": [
+                        {
+                            "Sid": "Allow access for Key Administrators",
+                            "Effect": "Allow",
+                            "Principal": {"AWS": KEY_ADMIN},
+                            "Action": "kms:*",
+                            "Resource": "*",
+                        }
+                    ],
+                },
+                indent=2,
+            ),
+        }
+    ]
+    return snap
+
+
 SAMPLES = {
     "healthy-endpoints": healthy_endpoints,
     "healthy-nat": healthy_nat,
@@ -741,6 +820,7 @@ SAMPLES = {
     "broken-explicit-deny": broken_explicit_deny,
     "broken-trust-policy": broken_trust_policy,
     "broken-s3-endpoint-policy": broken_s3_endpoint_policy,
+    "broken-kms-key-policy": broken_kms_key_policy,
 }
 
 

@@ -29,6 +29,7 @@ def blocked(at: str, kind: str, *targets: str) -> dict[str, tuple[str, str | Non
 
 ROLE = "arn:aws:iam::111122223333:role/ecsTaskExecutionRole"
 GUARDRAIL = "arn:aws:iam::111122223333:policy/deny-unapproved-repositories"
+KMS_KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 IAM_OK = ("allowed", None, None)
 Want = tuple[str, str | None, str | None]
 
@@ -89,6 +90,11 @@ EXPECTED: dict[str, tuple[int, dict[str, Want], Want]] = {
             **blocked("vpce-0e1c2a3b4d5e6f7s3", "gateway-endpoint", "s3"),
         },
         IAM_OK,
+    ),
+    "broken-kms-key-policy": (
+        1,
+        ok(*NETWORK),
+        ("denied", f"arn:aws:kms:ap-northeast-1:111122223333:key/{KMS_KEY_ID}", "iam-permission"),
     ),
 }
 
