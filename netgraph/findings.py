@@ -133,6 +133,19 @@ _EXEC_ROLE_DOCS = (
 )
 _FINDINGS += (
     Finding(
+        "IAM_SCP_DENIES",
+        "a service control policy denies the call, or none allows it at one level from the "
+        "root to the account",
+        "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html",
+        "{fix}",
+    ),
+    Finding(
+        "IAM_RCP_DENIES",
+        "a resource control policy denies the call on the resource",
+        "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html",
+        "{fix}",
+    ),
+    Finding(
         "IAM_NO_EXECUTION_ROLE",
         "the task definition names no execution role",
         _EXEC_ROLE_DOCS,
@@ -165,13 +178,6 @@ _FINDINGS += (
         "https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html",
         "add to the repository policy of {repository} a statement allowing {action} to {role}",
     ),
-)
-
-FINDINGS: dict[str, Finding] = {f.code: f for f in _FINDINGS}
-
-
-def fix_for(code: str, **fields: object) -> str:
-    return FINDINGS[code].render_fix(**fields)
     Finding(
         "IAM_KMS_KEY_POLICY_DENIES",
         "the key policy of the secret's KMS key does not allow the execution role to decrypt",
@@ -185,3 +191,10 @@ def fix_for(code: str, **fields: object) -> str:
         "enable {key} (aws kms enable-key --key-id {key}; a key pending deletion first needs "
         "aws kms cancel-key-deletion), or encrypt the secrets it protects with an enabled key",
     ),
+)
+
+FINDINGS: dict[str, Finding] = {f.code: f for f in _FINDINGS}
+
+
+def fix_for(code: str, **fields: object) -> str:
+    return FINDINGS[code].render_fix(**fields)

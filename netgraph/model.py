@@ -350,6 +350,30 @@ class Role:
     boundary: Policy | None  # None with boundary_arn set: the boundary's document is missing
 
 
+# ---- KMS: the keys that encrypt secrets and parameters ------------------------------------
+
+
+@dataclass(frozen=True)
+class KmsKey:
+    """One KeyMetadata of `aws kms describe-key`, with its key policy when collected."""
+
+    arn: str
+    key_id: str
+    key_manager: str | None  # AWS | CUSTOMER; None: the reply did not say
+    key_state: str | None  # Enabled | Disabled | PendingDeletion | ...; None: not said
+
+
+@dataclass(frozen=True)
+class SecretKeyRef:
+    """Which KMS key encrypts a secret or a parameter, as Secrets Manager's DescribeSecret
+    (KmsKeyId) or Parameter Store's DescribeParameters (Type, KeyId) say. ``key`` None: no
+    key (a String parameter) or, for a secret, AWS's default (``aws/secretsmanager``)."""
+
+    arn: str  # the secret's ARN, or the parameter's name
+    key: str | None  # a key id, key ARN, alias name or alias ARN, as AWS returned it
+    encrypted: bool = True  # False: a String / StringList parameter, no KMS involved
+
+
 # ---- the snapshot -------------------------------------------------------------------------
 
 
@@ -400,6 +424,13 @@ class Snapshot:
     roles: Mapping[str, Role] | None = None  # by ARN (RoleDetailList)
     repositories: frozenset[str] | None = None  # ECR repository ARNs
     repository_policies: Mapping[str, Policy] | None = None  # by repository ARN
+    # KMS (None: not collected). Secrets by ARN (SecretDescriptions), parameters by name
+    # without its leading "/" (ParameterDescriptions), keys by ARN and by key id (KmsKeys),
+    # key policies by key id (KmsKeyPolicies).
+    secret_keys: Mapping[str, SecretKeyRef] | None = None
+    parameter_keys: Mapping[str, SecretKeyRef] | None = None
+    kms_keys: Mapping[str, KmsKey] | None = None
+    kms_key_policies: Mapping[str, Policy] | None = None
     stopped_tasks: tuple[StoppedTask, ...] = ()
     collection_errors: tuple[CollectionError, ...] = ()
     warnings: tuple[str, ...] = ()
@@ -408,6 +439,8 @@ class Snapshot:
     main_route_table_by_vpc: Mapping[str, str] = field(default_factory=dict)
     network_acl_by_subnet: Mapping[str, str] = field(default_factory=dict)
     default_network_acl_by_vpc: Mapping[str, str] = field(default_factory=dict)
+    # Organizations (Organization and what hangs on it). None: not collected.
+    organization: Organization | None = None
     # How the input words an absent key (the loader gives its Wording's ``absent``).
     absent: AbsentWording = field(default=not_in_snapshot, repr=False)
     # netgraph's shipped copies of AWS-managed policies, by ARN (for fixes that name one):
@@ -418,10 +451,3 @@ class Snapshot:
         """Why a key is absent (a recorded collection error, or simply not collected), in the
         words of the input it was read from."""
         return self.absent(key, self.collection_errors)
-    # KMS (None: not collected). Secrets by ARN (SecretDescriptions), parameters by name
-    # without its leading "/" (ParameterDescriptions), keys by ARN and by key id (KmsKeys),
-    # key policies by key id (KmsKeyPolicies).
-    secret_keys: Mapping[str, SecretKeyRef] | None = None
-    parameter_keys: Mapping[str, SecretKeyRef] | None = None
-    kms_keys: Mapping[str, KmsKey] | None = None
-    kms_key_policies: Mapping[str, Policy] | None = None

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
+from netgraph import control_policies
 from netgraph.arns import account_of
 from netgraph.evaluate import iam
 from netgraph.findings import fix_for
@@ -221,13 +223,19 @@ def _judge(snapshot: Snapshot, role: Role, call: ApiCall, request: iam.Request) 
     with_repo = with_repository(snapshot, role, call, request, identity)
     if with_repo is not None and with_repo is not identity:
         decision, layer = with_repo, "repository"
+    account = role.account or snapshot.account_id
+    org = control_policies.gate(snapshot, request, account, call.describe())
+    decision, layer = control_policies.combine(decision, layer, org.gate)
     reason = f"{decision.reason} ({call.why})"
+    if decision.decision == "allow" and org.checked:
+        reason += f"; the organization's policies allow it ({'; '.join(org.checked)})"
     if decision.decision == "allow":
         st = decision.statement
         hop_id = st.policy if st is not None and ":policy/" in st.policy else role.arn
         return Hop(hop_id, HopKind.IAM_PERMISSION, "pass", reason)
+    gate = org.gate if org.gate is not None and layer == org.gate.layer else None
     if decision.decision == "unknown":
-        return Hop(role.arn, HopKind.IAM_PERMISSION, "unknown", reason)
+        return Hop(gate.blame if gate else role.arn, HopKind.IAM_PERMISSION, "unknown", reason)
     if not call.required:
         return Hop(
             role.arn,
@@ -235,6 +243,9 @@ def _judge(snapshot: Snapshot, role: Role, call: ApiCall, request: iam.Request) 
             "pass",
             f"{reason}; not required: AWS lists it, but pulls work without it",
         )
+    if gate is not None:
+        code = "IAM_SCP_DENIES" if gate.layer == "scp" else "IAM_RCP_DENIES"
+        return Hop(gate.blame, HopKind.IAM_PERMISSION, "fail", reason, code=code, fix=gate.fix)
     if decision.decision == "deny" and decision.statement is not None:
         code = "IAM_EXPLICIT_DENY"
         fix = fix_for(code, statement=decision.statement.label, call=call.describe())
@@ -455,6 +466,10 @@ def _role_trace(snapshot: Snapshot, source: Source, network: Mapping[str, Trace]
         ctx = iam.request_context(who)
         ctx.update(_network_context(snapshot, call, network))
         hops.append(_judge(snapshot, role, call, iam.Request(call.action, call.resource, who, ctx)))
+    # Reading a secret encrypted with a customer managed key needs kms:Decrypt on that key too.
+    keys = key_calls(snapshot, calls)
+    hops.extend(_key_hop(snapshot, role, call) for call in keys)
+    calls = [*calls, *keys]
     failing = [(c, h) for c, h in zip(calls, hops[1:], strict=True) if h.status == "fail"]
     if failing:
         first = failing[0][1]
@@ -466,10 +481,6 @@ def _role_trace(snapshot: Snapshot, source: Source, network: Mapping[str, Trace]
         )
         return _trace(source, "denied", hops, first, first.reason, mend)
     unknown = [h for h in hops if h.status == "unknown"]
-    # Reading a secret encrypted with a customer managed key needs kms:Decrypt on that key too.
-    keys = key_calls(snapshot, calls)
-    hops.extend(_key_hop(snapshot, role, call) for call in keys)
-    calls = [*calls, *keys]
     if unknown:
         return _trace(source, "unknown", hops, None, unknown[0].reason)
     shipped = sorted({p.name for p in role.policies if p.shipped})
@@ -521,3 +532,35 @@ def _trust_hop(role: Role, account: str | None) -> Hop:
         code="IAM_TRUST_POLICY",
         fix=fix_for("IAM_TRUST_POLICY", role=role.name, statement=json.dumps(statement)),
     )
+
+
+def execution_role_trace(snapshot: Snapshot, source: Source, network: Mapping[str, Trace]) -> Trace:
+    """The check, with what it could not verify of the calls it judged (SCPs and RCPs that
+    were not collected) as its assumptions."""
+    trace = _role_trace(snapshot, source, network)
+    assumed = _assumptions(snapshot, source) if _judged_calls(trace) else ()
+    return replace(trace, assumptions=assumed) if assumed else trace
+
+
+def _judged_calls(trace: Trace) -> bool:
+    return any(h.kind == HopKind.IAM_PERMISSION for h in trace.hops)
+
+
+def _assumptions(snapshot: Snapshot, source: Source) -> tuple[str, ...]:
+    """What the organization's gate took as given for the calls of the source's role."""
+    td = source.task_definition
+    role = (snapshot.roles or {}).get(td.execution_role_arn or "") if td is not None else None
+    if td is None or role is None:
+        return ()
+    account = snapshot.account_id or account_of(td.execution_role_arn) or account_of(td.arn)
+    out: list[str] = []
+    for call in api_calls(td, snapshot.region, account):
+        if not call.by_role:
+            continue
+        who = iam.Principal(arn=role.arn, account=role.account)
+        request = iam.Request(call.action, call.resource, who, iam.request_context(who))
+        verdict = control_policies.gate(
+            snapshot, request, role.account or snapshot.account_id, call.describe()
+        )
+        out.extend(verdict.assumptions)
+    return tuple(dict.fromkeys(out))

@@ -38,6 +38,9 @@ class Trace:
     # Some hop admitted only part of the addresses it was asked about: a narrower question
     # (one ENI instead of its whole subnet) may get another answer.
     partial: bool = False
+    # What the check could not verify and took as given (service control policies that were
+    # not collected, ...): said in the text report and the JSON, never a verdict.
+    assumptions: tuple[str, ...] = ()
 
     def told_for(self, source: Source, head: Hop | None = None) -> Trace:
         """This answer, for another source whose hops are the same but the first: a scan

@@ -43,7 +43,7 @@ def trace_record(trace: Trace) -> dict[str, Any]:
         }
         if trace.blocked_at.code:
             blocked["code"] = trace.blocked_at.code
-    return {
+    record: dict[str, Any] = {
         "source": source_record(trace.source),
         "target": trace.target,
         "port": trace.port,
@@ -63,6 +63,10 @@ def trace_record(trace: Trace) -> dict[str, Any]:
         ],
         "fix": trace.fix,
     }
+    if trace.assumptions:
+        # What the check took as given (SCPs not collected, ...): an optional key.
+        record["assumptions"] = list(trace.assumptions)
+    return record
 
 
 def _head(region: str, account_id: str | None) -> dict[str, Any]:

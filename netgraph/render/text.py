@@ -101,6 +101,8 @@ def render(
                     lines.append(f"  {'':8} {'':{width}}  fix: {printable(t.fix)}")
             else:
                 lines.append(f"  {mark} {target}  {printable(t.reason)}")
+            for assumed in t.assumptions:
+                lines.append(f"  {'':8} {'':{width}}  assumes: {printable(assumed)}")
         lines.append("")
     counts = {
         v: sum(1 for t in traces if t.verdict == v)

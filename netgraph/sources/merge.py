@@ -34,6 +34,12 @@ KNOWN_KEYS = frozenset(
         "ManagedPrefixLists",
         "PrefixLists",
         "PrefixListEntries",
+        # AWS Organizations: SCPs and RCPs (sources/organizations.py)
+        "Organization",
+        "OrganizationParents",
+        "OrganizationPolicies",
+        "ServiceControlPoliciesForTarget",
+        "ResourceControlPoliciesForTarget",
         "services",
         "taskDefinitions",
         "taskDefinition",
@@ -49,17 +55,17 @@ KNOWN_KEYS = frozenset(
         "NextToken",
         "repositories",
         "RepositoryPolicies",
+        # KMS keys of secrets and parameters (sources/kms.py)
+        "SecretDescriptions",
+        "ParameterDescriptions",
+        "KmsKeys",
+        "KmsKeyPolicies",
     }
 )
 
 
 @dataclass
 class RawSnapshot:
-        # KMS keys of secrets and parameters (sources/kms.py)
-        "SecretDescriptions",
-        "ParameterDescriptions",
-        "KmsKeys",
-        "KmsKeyPolicies",
     """Top-level keys merged from one or more files, with the file each part came from."""
 
     lists: dict[str, list[Obj]]
@@ -83,7 +89,15 @@ def _files(path: Path) -> list[Path]:
     raise SnapshotError(f"{path}: no such file or folder")
 
 
-_OBJECT_KEYS = frozenset({"PrefixListEntries"})
+_OBJECT_KEYS = frozenset(
+    {
+        "PrefixListEntries",
+        "Organization",
+        "OrganizationParents",
+        "ServiceControlPoliciesForTarget",
+        "ResourceControlPoliciesForTarget",
+    }
+)
 _MUST_AGREE = frozenset({"SnapshotVersion", "Region", "AccountId"})
 
 

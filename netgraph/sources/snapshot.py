@@ -18,6 +18,7 @@ from netgraph.gc_pause import collector_paused
 from netgraph.model import CollectionError, Snapshot
 from netgraph.sources import ec2, ecs, firewalls, iam, kms
 from netgraph.sources.merge import KNOWN_KEYS, RawSnapshot, _merge, _scalar_str, read_raw
+from netgraph.sources.organizations import organization
 from netgraph.sources.policies import shipped_managed_policies
 from netgraph.sources.reader import Obj, SnapshotError, normalize_protocol
 from netgraph.sources.wording import SNAPSHOT, Wording
@@ -104,13 +105,14 @@ def build_snapshot(
         roles=roles,
         repositories=repositories,
         repository_policies=repository_policies,
-        stopped_tasks=ecs.stopped_tasks(raw.lists.get("tasks", [])),
         secret_keys=kms.secret_keys(raw),
         parameter_keys=kms.parameter_keys(raw),
         kms_keys=kms.kms_keys(raw),
         kms_key_policies=kms.kms_key_policies(raw),
+        stopped_tasks=ecs.stopped_tasks(raw.lists.get("tasks", [])),
         collection_errors=collection_errors,
         warnings=tuple(wording.ignored(file, key) for key, file in sorted(raw.unknown.items())),
+        organization=organization(raw),
         route_table_by_subnet={
             subnet_id: rt.id for rt in (route_tables or {}).values() for subnet_id in rt.subnet_ids
         },
