@@ -232,6 +232,58 @@ def test_scan_live_equals_scan_of_the_collected_snapshot(
     assert "vpc-0000000000000dead" in capsys.readouterr().err
 
 
+def test_secret_keys_are_collected_without_the_secret_value(aws: str) -> None:
+    """DescribeSecret, DescribeParameters, DescribeKey and GetKeyPolicy: the KMS key of
+    each secret the task reads, and its key policy; never GetSecretValue/GetParameter."""
+    build_vpc(aws, nat=True)
+    kms = client(aws, "kms")
+    key = kms.create_key(Description="web secrets")["KeyMetadata"]
+    secret = client(aws, "secretsmanager").create_secret(
+        Name="web/db-password", SecretString="hunter2", KmsKeyId=key["Arn"]
+    )["ARN"]
+    ssm = client(aws, "ssm")
+    ssm.put_parameter(Name="/web/api-key", Value="k", Type="SecureString", KeyId=key["KeyId"])
+    ssm.put_parameter(Name="/web/plain", Value="p", Type="String")
+    ecs = client(aws, "ecs")
+    td = ecs.describe_task_definition(taskDefinition="web")["taskDefinition"]
+    container = dict(td["containerDefinitions"][0])
+    container["secrets"] = [
+        {"name": "DB_PASSWORD", "valueFrom": secret},
+        {"name": "API_KEY", "valueFrom": "/web/api-key"},
+        {"name": "PLAIN", "valueFrom": f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/web/plain"},
+    ]
+    arn = ecs.register_task_definition(
+        family="web",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        executionRoleArn=td["executionRoleArn"],
+        containerDefinitions=[container],
+    )["taskDefinition"]["taskDefinitionArn"]
+    ecs.update_service(cluster="app", service="web", taskDefinition=arn)
+    collector = Collector(region=REGION, endpoint_url=aws)
+    data = collector.collect()
+    assert data["CollectionErrors"] == []
+    assert [(d["ARN"], d["KmsKeyId"]) for d in data["SecretDescriptions"]] == [(secret, key["Arn"])]
+    assert {p["Name"]: p["Type"] for p in data["ParameterDescriptions"]} == {
+        "/web/api-key": "SecureString",
+        "/web/plain": "String",
+    }
+    assert [k["Arn"] for k in data["KmsKeys"]] == [key["Arn"]]
+    (policy,) = data["KmsKeyPolicies"]
+    assert policy["KeyId"] == key["KeyId"] and "Statement" in policy["Policy"]
+    assert "hunter2" not in json.dumps(data, default=str)
+    assert {"secretsmanager:DescribeSecret", "ssm:DescribeParameters"} <= collector.called
+    assert {"kms:DescribeKey", "kms:GetKeyPolicy"} <= collector.called
+    s = snapshot_from_data(data, "live")
+    (role,) = [t for t in check_source(s, service_sources(s)[0], ["iam:execution-role"])]
+    # moto's default key policy lets IAM decide; the role allows neither the reads nor
+    # kms:Decrypt on the key: the fix names both.
+    assert role.verdict == "denied" and role.fix is not None
+    assert "kms:Decrypt" in role.fix and key["Arn"] in role.fix
+
+
 def test_a_write_is_refused_before_it_is_sent(aws: str) -> None:
     collector = Collector(region=REGION, endpoint_url=aws)
     ec2 = collector.client("ec2")

@@ -463,12 +463,13 @@ def test_every_operation_off_the_list_is_refused_before_a_request_leaves(
     sent: list[str] = []
     refused: set[str] = set()
     services = sorted({op.split(":")[0] for op in OPERATIONS})
-    assert services == ["ec2", "ecr", "ecs", "iam", "sts"]
+    assert services == ["ec2", "ecr", "ecs", "iam", "kms", "secretsmanager", "ssm", "sts"]
     try:
         for service in services:
             c = collector.client(service)
             c.meta.events.register(
-                f"before-send.{service}", lambda request, **_: sent.append(request.url)
+                f"before-send.{c.meta.service_model.service_id.hyphenize()}",
+                lambda request, **_: sent.append(request.url),
             )
             for operation in c.meta.service_model.operation_names:
                 name = f"{service}:{operation}"

@@ -27,6 +27,7 @@ from botocore import xform_name
 from botocore.config import Config
 
 from netgraph.arns import repository_arn
+from netgraph.kms_refs import aws_managed_alias, key_id_of
 
 CONNECT_TIMEOUT = 10.0  # seconds
 READ_TIMEOUT = 30.0
@@ -233,6 +234,7 @@ class Collector:
         self._iam(snap, errors)
         self._phase = (4, 5)
         self._ecr(snap, region, errors)
+        self._kms(snap, errors)
         snap["CollectionErrors"] = errors
         return snap
 
@@ -498,6 +500,99 @@ class Collector:
         snap["repositories"] = found
         if complete:
             snap["RepositoryPolicies"] = policies
+
+    def _kms(self, snap: dict[str, Any], errors: list[dict[str, str]]) -> None:
+        """Which KMS key encrypts each secret and parameter the tasks read, and each customer
+        managed key with its key policy: DescribeSecret, DescribeParameters, DescribeKey,
+        GetKeyPolicy. Never a secret's or a parameter's value."""
+        secrets: set[str] = set()
+        names: set[str] = set()
+        for td in snap.get("taskDefinitions", []):
+            for c in td.get("containerDefinitions", []):
+                refs = [s.get("valueFrom") for s in c.get("secrets", []) or []]
+                creds = (c.get("repositoryCredentials") or {}).get("credentialsParameter")
+                for ref in [*refs, creds]:
+                    if not isinstance(ref, str) or not ref:
+                        continue
+                    if ref.startswith("arn:aws:secretsmanager:") or ref == creds:
+                        secrets.add(":".join(ref.split(":")[:7]))
+                    else:
+                        names.update(_parameter_names(ref))
+        keys: set[str] = set()
+        if secrets:
+            described: list[dict[str, Any]] = []
+            complete = True
+            for arn in sorted(secrets):
+                got = self.call("secretsmanager", "DescribeSecret", errors, SecretId=arn)
+                if got is None:
+                    complete = False
+                    continue
+                described.append(got)
+                if got.get("KmsKeyId"):
+                    keys.add(got["KmsKeyId"])
+            if complete:
+                snap["SecretDescriptions"] = described
+        if names:
+            parameters: list[dict[str, Any]] = []
+            complete = True
+            for batch in _chunks(sorted(names), 50):
+                got = self.call(
+                    "ssm",
+                    "DescribeParameters",
+                    errors,
+                    ParameterFilters=[{"Key": "Name", "Option": "Equals", "Values": batch}],
+                )
+                if got is None:
+                    complete = False
+                    continue
+                parameters.extend(got.get("Parameters", []))
+            if complete:
+                snap["ParameterDescriptions"] = parameters
+            keys.update(
+                p["KeyId"] for p in parameters if p.get("Type") == "SecureString" and p.get("KeyId")
+            )
+        keys = {k for k in keys if not aws_managed_alias(k)}
+        if not keys:
+            return
+        metadata: list[dict[str, Any]] = []
+        policies: list[dict[str, Any]] = []
+        keys_ok = policies_ok = True
+        seen: set[str] = set()
+        for ref in sorted(keys):
+            got = self.call("kms", "DescribeKey", errors, KeyId=ref)
+            meta = (got or {}).get("KeyMetadata")
+            if not isinstance(meta, dict) or not meta.get("Arn"):
+                if got is not None:
+                    self._lacks(errors, "kms:DescribeKey", "KeyMetadata.Arn")
+                keys_ok = False
+                continue
+            if meta["Arn"] in seen:  # named by its id and by its ARN
+                continue
+            if key_id_of(ref) is not None:  # an alias is not linked to its key: not kept
+                seen.add(meta["Arn"])
+                metadata.append(meta)
+            if meta.get("KeyManager") != "CUSTOMER":
+                continue
+            policy = self.call(
+                "kms", "GetKeyPolicy", errors, KeyId=meta["Arn"], PolicyName="default"
+            )
+            if policy is None:
+                policies_ok = False
+                continue
+            policies.append({"KeyId": meta.get("KeyId") or meta["Arn"], **policy})
+        if keys_ok:
+            snap["KmsKeys"] = metadata
+        if policies_ok:
+            snap["KmsKeyPolicies"] = policies
+
+
+def _parameter_names(ref: str) -> set[str]:
+    """The names a parameter reference may stand for: its ARN loses the leading "/" of a
+    hierarchical name (``parameter/prod/db`` is ``/prod/db``; ``parameter/db`` may be either)."""
+    if not (ref.startswith("arn:") and ":parameter/" in ref):
+        return {ref}
+    tail = ref.split(":parameter/", 1)[1]
+    return {f"/{tail}"} if "/" in tail else {tail, f"/{tail}"}
 
 
 def guard_read_only(client: Any, called: set[str] | None = None) -> None:
