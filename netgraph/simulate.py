@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from netgraph import control_policies
 from netgraph.arns import account_of
 from netgraph.evaluate import iam
 from netgraph.model import Policy, Role, Snapshot, Statement, VpcEndpoint
@@ -36,7 +37,7 @@ from netgraph.sources.policies import PolicyError, load_document, parse_policy
 
 Answer = Literal["allowed", "denied", "unknown"]
 # Which layer denies: an explicit Deny anywhere, or the layer that does not allow.
-DeniedBy = Literal["explicit", "implicit", "boundary", "repository", "endpoint"]
+DeniedBy = Literal["explicit", "implicit", "boundary", "repository", "endpoint", "scp", "rcp"]
 Context = Mapping[str, tuple[str, ...] | None]
 
 _LISTED = 5  # known roles or endpoints named in an error message
@@ -94,6 +95,8 @@ class Result:
     reason: str
     fix: str | None
     endpoint: EndpointResult | None = None
+    # What was not verified (service and resource control policies not collected).
+    assumptions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -381,6 +384,11 @@ def _one(
             decision, layer = with_repo, "repository"
     else:
         decision, layer = iam.evaluate(policies or (), request), "identity"
+    # The organization's SCPs and RCPs, as check takes them in.
+    account = (role.account if role is not None else None) or who.account or snapshot.account_id
+    org = control_policies.gate(snapshot, request, account, f"{action} on {resource}")
+    decision, layer = control_policies.combine(decision, layer, org.gate)
+    gate_fix = org.gate.fix if org.gate is not None and layer == org.gate.layer else None
     allowing = [decision.statement] if decision.decision == "allow" else []
     if decision.decision == "allow" and layer == "identity" and role is not None:
         boundary = boundary_decision(role, request)
@@ -397,7 +405,10 @@ def _one(
         elif through.decision == "allow":
             allowing.append(through.statement)
 
-    return _result(role, action, resource, decision, layer, allowing, endpoint)
+    found = _result(role, action, resource, decision, layer, allowing, endpoint)
+    if gate_fix and found.answer == "denied":
+        found = replace(found, fix=gate_fix)
+    return replace(found, assumptions=org.assumptions)
 
 
 def _endpoint_decision(ep: VpcEndpoint, request: iam.Request) -> iam.PolicyDecision:
@@ -455,8 +466,13 @@ def _result(
             "boundary": "boundary",
             "repository": "repository",
             "endpoint": "endpoint",
+            "scp": "scp",
+            "rcp": "rcp",
         }
         denied_by = "explicit" if d.decision == "deny" else layers.get(layer, "implicit")
+        if layer in ("scp", "rcp"):
+            # The organization's policies: whether by a Deny or a level that allows nothing.
+            denied_by = layers[layer]
     deciding = allowing if answer == "allowed" else [d.statement]
     refs = tuple(dict.fromkeys(StatementRef.of(s) for s in deciding if s is not None))
     keys = tuple(dict.fromkeys(d.unknown_keys)) if answer == "unknown" else ()

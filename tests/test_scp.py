@@ -221,3 +221,31 @@ def test_assumptions_in_json_and_text() -> None:
     report = text.render(traces, title="t")
     assert "assumes: service control policies were not verified" in report
     assert s.region == build.REGION
+
+
+def test_simulate_takes_the_same_gate_and_names_scp_and_assumptions() -> None:
+    # SCP_EVAL, "How SCPs work with Deny", through `netgraph simulate`'s function: the
+    # same gate as the check, denied_by "scp", and the SCP's fix.
+    from netgraph.simulate import simulate
+
+    deny = {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "DenyECR", "Effect": "Deny", "Action": "ecr:*", "Resource": "*"}],
+    }
+    scps = {**FULL_EVERYWHERE, OU: ["p-FullAWSAccess", "p-denyecr0001"]}
+    data = with_org(
+        sample_data("healthy-endpoints"),
+        scps,
+        [policy("p-denyecr0001", "SERVICE_CONTROL_POLICY", deny)],
+    )
+    role = f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole"
+    (r,) = simulate(snap(data), principal=role, actions=["ecr:GetAuthorizationToken"]).results
+    assert (r.answer, r.denied_by) == ("denied", "scp")
+    assert r.fix is not None and "p-denyecr0001" in r.fix and r.assumptions == ()
+    (r,) = simulate(
+        snap(sample_data("healthy-endpoints")),
+        principal=role,
+        actions=["ecr:GetAuthorizationToken"],
+    ).results
+    assert r.answer == "allowed"
+    assert any("service control policies" in a for a in r.assumptions)

@@ -134,7 +134,9 @@ def test_simulate_agrees_with_check_on_every_call_of_every_sample() -> None:
                 continue
             calls = [c for c in api_calls(td, s.region, s.account_id) if c.by_role]
             hops = [h for h in trace.hops if h.kind == "iam-permission"]
-            for call, hop in zip(calls, hops, strict=True):
+            # Each call's hop names it (the check also judges kms:Decrypt on secrets' keys).
+            for call in calls:
+                hop = next(h for h in hops if call.describe() in h.reason)
                 sim = simulate(
                     s,
                     principal=td.execution_role_arn,
@@ -522,6 +524,7 @@ def test_json_is_one_result_per_action_and_resource() -> None:
             "reason",
             "fix",
             "endpoint",
+            "assumptions",
         ]
         assert all(list(s) == ["policy", "index", "sid"] for s in r["statements"])
         assert (r["denied_by"] is None) == (r["decision"] != "denied")

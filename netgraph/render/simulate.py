@@ -12,11 +12,12 @@ The JSON (version 1)::
      "results": [{"action": "...", "resource": "*",
                   "decision": "allowed" | "denied" | "unknown",
                   "denied_by": "explicit" | "implicit" | "boundary" | "repository"
-                               | "endpoint" | null,
+                               | "endpoint" | "scp" | "rcp" | null,
                   "statements": [{"policy": "...", "index": 0, "sid": "..." | null}],
                   "unknown_keys": ["..."], "reason": "...", "fix": "..." | null,
                   "endpoint": {"id": "vpce-...", "decision": "...",
-                               "statement": {...} | null, "reason": "..."} | null}]}
+                               "statement": {...} | null, "reason": "..."} | null,
+                  "assumptions": ["service control policies were not collected ..."]}]}
 """
 
 from __future__ import annotations
@@ -111,9 +112,13 @@ def render_text(sim: Simulation, title: str) -> str:
             lines.append(printable(f"    endpoint {e.id}: {e.answer}{by}: {e.reason}"))
         if r.fix:
             lines.append(printable(f"    fix: {r.fix}"))
+
     counts = {a: sum(1 for r in sim.results if r.answer == a) for a in _MARK}
     summary = ", ".join(f"{n} {a}" for a, n in counts.items() if n)
     lines += ["", f"{len(sim.results)} simulated: {summary}"]
+    # Said once: what was not verified is the same for most rows.
+    for assumption in dict.fromkeys(a for r in sim.results for a in r.assumptions):
+        lines.append(printable(f"assumes: {assumption}"))
     return "\n".join(lines) + "\n"
 
 
@@ -137,6 +142,7 @@ def result_record(r: Result) -> dict[str, Any]:
         "reason": r.reason,
         "fix": r.fix,
         "endpoint": endpoint,
+        "assumptions": list(r.assumptions),
     }
 
 
