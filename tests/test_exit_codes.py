@@ -147,11 +147,12 @@ def test_usage_error_is_exit_2() -> None:
 BROKEN = """
 import sys
 import netgraph.cli
+import netgraph.commands.check
 
 def broken(*args, **kwargs):
     raise KeyError("a bug")
 
-netgraph.cli.check_source = broken
+netgraph.commands.check.check_source = broken
 netgraph.cli.run()
 """
 

@@ -18,6 +18,7 @@ import pytest
 
 from netgraph import cli
 from netgraph.check import check_source
+from netgraph.commands import common
 from netgraph.flows import service_sources
 from netgraph.render import png
 from netgraph.render.format import FileFormat, OutputFormat, Report, StreamFormat
@@ -102,7 +103,7 @@ def test_a_registered_format_is_what_the_cli_dispatches_to(
 
     monkeypatch.setitem(FORMATS, "count", Count)
     assert "count" in stream_formats()
-    cli._write(_report(BLOCKED), "count", {})
+    common.write(_report(BLOCKED), "count", {})
     assert capsys.readouterr().out == "check: 12 checks\n"
 
 

@@ -17,6 +17,8 @@ from PIL import Image
 
 from netgraph import cli
 from netgraph.cli import main
+from netgraph.commands import check as check_command
+from netgraph.commands import collect as collect_command
 from netgraph.render.escape import json_text, printable
 
 from .conftest import SAMPLES, build, sample_data
@@ -370,7 +372,7 @@ def test_collect_into_a_folder_is_refused_before_collecting(
     def no_collecting(*args: object) -> dict[str, Any]:
         raise AssertionError("collected before checking -o")
 
-    monkeypatch.setattr(cli, "_collect", no_collecting)
+    monkeypatch.setattr(collect_command, "collect_live", no_collecting)
     line = refused(capfd, "collect", "--region", "ap-northeast-1", "-o", str(tmp_path))
     assert f"-o {tmp_path} is a folder" in line
 
@@ -386,7 +388,7 @@ def test_an_internal_error_is_exit_4_and_one_line(
     capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("NETGRAPH_DEBUG", raising=False)
-    monkeypatch.setattr(cli, "check_source", boom)
+    monkeypatch.setattr(check_command, "check_source", boom)
     code, out, err = run_cli(capfd, "check", HEALTHY)
     assert code == cli.INTERNAL_ERROR == 4
     assert out == ""
