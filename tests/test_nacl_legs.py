@@ -204,3 +204,58 @@ def test_loader_orders_entries_by_rule_number_not_by_listing() -> None:
     s = snap(data)
     assert s.network_acls is not None
     assert [e.rule_number for e in s.network_acls[ACL_CUSTOM].entries] == [100, 100, 200]
+
+
+# ---- what a NACL hop says: the rule, the ports, the part denied, the fix -------------------
+
+ENI = "eni-0e1c2a3b4d5e6f711 (10.0.11.10)"
+
+
+def test_a_nacl_hop_names_the_rule_and_ports_it_allows() -> None:
+    # Kills network_acls.acl_verdict wording mutants (rules joined, flow of a leg's ports).
+    t = check(task_acl_with_return((32768, 60999)), "ecr.api")
+    back = [h for h in t.hops if h.id == ACL_CUSTOM and h.leg == "return"]
+    assert [h.reason for h in back] == [
+        f"inbound rule 100 of {ACL_CUSTOM} ({TASK_SUBNET}) allows TCP 32768-60999 from {ENI} "
+        "(return traffic)"
+    ]
+
+
+def test_a_partial_deny_names_the_part_and_the_default_rule() -> None:
+    # Kills acl_verdict mutants on the partial-deny wording, status and fix.
+    t = check(task_acl_with_return((32769, 60999)), "ecr.api")
+    assert t.blocked_at is not None and t.blocked_at.partial
+    assert (t.blocked_at.id, t.blocked_at.kind, t.blocked_at.leg) == (
+        ACL_CUSTOM,
+        "network-acl-inbound",
+        "return",
+    )
+    assert t.blocked_at.reason == (
+        f"the default rule (*) of {ACL_CUSTOM} ({TASK_SUBNET}) denies inbound TCP 32768 from "
+        "10.0.11.10/32 for part of the flow (return traffic)"
+    )
+    assert t.blocked_at.fix == (
+        f"add an inbound rule to {ACL_CUSTOM} allowing TCP 1024-65535 from 10.0.0.0/16"
+    )
+
+
+def test_an_explicit_deny_is_named_with_its_number_and_the_fix_goes_below_it() -> None:
+    # Kills acl_verdict mutants on the deny rule's text and the fix's rule clause.
+    data = sample_data("healthy-endpoints")
+    give_acl(
+        data,
+        TASK_SUBNET,
+        allow(100, True, "0.0.0.0/0"),
+        allow(200, False, "0.0.0.0/0"),
+        build.acl_entry(100, False, "6", "deny", build.CIDR, (32768, 60999)),
+    )
+    t = check(data, "ecr.api")
+    assert t.blocked_at is not None and not t.blocked_at.partial
+    assert t.blocked_at.reason == (
+        f"rule 100 of {ACL_CUSTOM} ({TASK_SUBNET}) denies inbound TCP 32768-60999 from {ENI} "
+        "(return traffic)"
+    )
+    assert t.blocked_at.fix == (
+        f"add an inbound rule to {ACL_CUSTOM} allowing TCP 1024-65535 from 10.0.0.0/16, "
+        "with a rule number below 100"
+    )
