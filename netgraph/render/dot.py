@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import networkx as nx
 
-from netgraph.render.diagram import KIND_LABELS, PALETTE, picture_of
+from netgraph.render.diagram import CAUSE, KIND_LABELS, PALETTE, picture_of
 from netgraph.render.escape import printable
 from netgraph.render.format import FileFormat, Report
 
@@ -42,18 +42,23 @@ def render(g: nx.DiGraph) -> str:
     for node, data in g.nodes(data=True):
         verdict = str(data.get("verdict", "pass"))
         fill, colour, line = PALETTE.get(verdict, PALETTE["pass"])
+        if data.get("cause"):
+            fill, colour = CAUSE
         kind = str(data.get("kind", ""))
+        caption = data.get("caption") or KIND_LABELS.get(kind, kind)
         extra = {
-            "label": f"{KIND_LABELS.get(kind, kind)}\n{data.get('label', data.get('aws_id', ''))}",
+            "label": f"{caption}\n{data.get('label', data.get('aws_id', ''))}",
             "fillcolor": fill,
             "color": colour,
             "style": f"rounded,filled,{line}" if line != "solid" else "rounded,filled",
-            "penwidth": 3 if data.get("blocked") else 1,
+            "penwidth": 3 if data.get("blocked") or data.get("cause") else 1,
         }
         attrs = {k: v for k, v in data.items() if k != "label"} | extra
         lines.append(f"  {quote(node)} [{_attrs(attrs)}];")
     for a, b, data in g.edges(data=True):
         attrs = dict(data)
+        if "verdict" in attrs:
+            attrs["color"] = PALETTE.get(str(attrs["verdict"]), PALETTE["pass"])[1]
         if attrs.get("style") not in (None, "solid", "dotted", "dashed"):
             attrs.pop("style")
         lines.append(f"  {quote(a)} -> {quote(b)} [{_attrs(attrs)}];")

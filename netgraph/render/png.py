@@ -1,12 +1,12 @@
 """PNG and SVG of a check run, drawn with matplotlib (Agg: no display, no system package).
 
-Columns are the order the packet meets the hops; passing hops green, the blocking hop red
-with its reason written under it, unknown hops grey and dashed, targets not reached dotted.
+Columns are the order the packet meets the hops; passing hops green, the drop red with its
+reason and fix written under it, the cause (where the fix goes, when not at the drop)
+orange, unknown hops grey and dashed, targets not reached dotted; the role lane below.
 """
 
 from __future__ import annotations
 
-import textwrap
 import warnings
 from collections.abc import Callable
 
@@ -15,15 +15,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure  # a bare Figure draws with Agg: no display, no pyplot
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
-from netgraph.render.diagram import KIND_LABELS, PALETTE
+from netgraph.render.diagram import BOX_H, CAUSE, KIND_LABELS, PALETTE, ROW_H
 from netgraph.render.escape import printable
 from netgraph.render.fonts import font_for, plain_text
 from netgraph.render.topology import SUBNET_LINE, SUBNET_W, Box, route_row_y, subnet_lines
 
 COL_W = 2.5  # inches per column
-BOX_W, BOX_H = 2.1, 0.62
-ROW_H = 1.05
-REASON_ROWS = 1.0  # extra height under a band that holds a blocked hop
+BOX_W = 2.1  # BOX_H and ROW_H: diagram.py, which reserves rows for the text under a box
+REASON_ROWS = 0.2  # space under a band
 TITLE_H, LEGEND_H = 0.8, 0.55
 DPI = 100
 
@@ -42,11 +41,11 @@ def _label(text: str, fallback: str, warn: Warn) -> tuple[str, object]:
 
 def figure_size(g: nx.DiGraph) -> tuple[float, float]:
     cols = max(int(g.graph.get("columns", 1)), 1)
-    rows = sum(g.graph.get("band_rows", [1])) or 1
+    rows = float(sum(g.graph.get("band_rows", [1]))) or 1.0
     bands = len(g.graph.get("band_rows", [1]))
     width = max(cols * COL_W + 0.6, 8.0)
     height = TITLE_H + LEGEND_H + rows * ROW_H + bands * (0.35 + REASON_ROWS)
-    return width, height
+    return width, round(height * DPI) / DPI  # whole pixels: the PNG is exactly this size
 
 
 def _warner(warn: Warn | None) -> Warn:
@@ -124,19 +123,43 @@ def draw_check(g: nx.DiGraph, warn: Warn | None = None) -> Figure:
         if band:
             ax.axhline(top - 0.05, color="#cfd8dc", linewidth=1)
 
+    # The role lane: under the network columns, with a heading of its own.
+    for band, row, heading in g.graph.get("lanes", []):
+        lane_y = band_top[band] + 0.35 + row * ROW_H
+        ax.plot(
+            [0.3, width - 0.3],
+            [lane_y - 0.36, lane_y - 0.36],
+            color="#cfd8dc",
+            linewidth=0.8,
+            linestyle="--",
+        )
+        colour = PALETTE["fail"][1] if heading.endswith("denied") else "#37474f"
+        ax.text(
+            0.3, lane_y - 0.2, heading, fontsize=9, fontweight="bold", va="center", color=colour
+        )
+
     for a, b, data in g.edges(data=True):
         (x1, y1), (x2, y2) = centre(a), centre(b)
-        colour = PALETTE.get(g.nodes[b]["verdict"], PALETTE["pass"])[1]
+        verdict = str(data.get("verdict", g.nodes[b]["verdict"]))
+        colour = PALETTE.get(verdict, PALETTE["pass"])[1]
+        # In the role lane the policies sit side by side: an arrow that would cross a box
+        # leaves the role's top and runs above the boxes to the policy's top instead.
+        skips = y1 == y2 and g.nodes[b]["col"] - g.nodes[a]["col"] > 1
+        start, end = (x1 + BOX_W / 2, y1), (x2 - BOX_W / 2, y2)
+        style = "arc3,rad=0.0"
+        if skips:
+            start, end = (x1 + BOX_W / 4, y1 - BOX_H / 2), (x2 - BOX_W / 4, y2 - BOX_H / 2)
+            style = "bar,armA=-10,armB=-10,fraction=0"
         ax.add_patch(
             FancyArrowPatch(
-                (x1 + BOX_W / 2, y1),
-                (x2 - BOX_W / 2, y2),
+                start,
+                end,
                 arrowstyle="-|>",
                 mutation_scale=10,
                 color=colour,
                 linewidth=1.0,
                 linestyle=":" if data.get("style") == "dotted" else "-",
-                connectionstyle="arc3,rad=0.0",
+                connectionstyle=style,
                 zorder=1,
             )
         )
@@ -144,7 +167,9 @@ def draw_check(g: nx.DiGraph, warn: Warn | None = None) -> Figure:
     for node, d in g.nodes(data=True):
         x, y = centre(node)
         fill, edge, line = PALETTE.get(d["verdict"], PALETTE["pass"])
-        blocked = bool(d.get("blocked"))
+        blocked, cause = bool(d.get("blocked")), bool(d.get("cause"))
+        if cause:
+            fill, edge = CAUSE
         ax.add_patch(
             FancyBboxPatch(
                 (x - BOX_W / 2, y - BOX_H / 2),
@@ -153,17 +178,24 @@ def draw_check(g: nx.DiGraph, warn: Warn | None = None) -> Figure:
                 boxstyle="round,pad=0.02,rounding_size=0.08",
                 facecolor=fill,
                 edgecolor=edge,
-                linewidth=3.0 if blocked else 1.2,
+                linewidth=3.0 if blocked or cause else 1.2,
                 linestyle={"solid": "-", "dashed": "--", "dotted": ":"}[line],
                 zorder=2,
             )
         )
-        kind = KIND_LABELS.get(d["kind"], d["kind"])
-        if d.get("leg") == "return":
-            kind += " (return)"
+        kind = str(d.get("caption") or KIND_LABELS.get(d["kind"], d["kind"]))
         name, font = _label(str(d["label"]), str(d["aws_id"])[-20:], say)
+        caption, caption_font = _label(kind, str(d["kind"]), say)
         ax.text(
-            x, y - 0.13, kind, ha="center", va="center", fontsize=7.5, color="#455a64", zorder=3
+            x,
+            y - 0.13,
+            caption,
+            ha="center",
+            va="center",
+            fontsize=7.5,
+            color="#455a64",
+            zorder=3,
+            fontproperties=caption_font,
         )
         ax.text(
             x,
@@ -173,21 +205,38 @@ def draw_check(g: nx.DiGraph, warn: Warn | None = None) -> Figure:
             va="center",
             fontsize=8.5,
             zorder=3,
-            fontweight="bold" if blocked else "normal",
+            fontweight="bold" if blocked or cause else "normal",
             fontproperties=font,
         )
-        if blocked or d.get("explain"):
-            reason = textwrap.fill(str(d["reason"]), width=40, max_lines=5, placeholder=" …")
+        tag = "drop" if blocked and d.get("lane") == "network" else ""
+        tag = "cause: fix here" if cause else tag
+        if tag:
+            ax.text(
+                x + BOX_W / 2,
+                y - BOX_H / 2 - 0.09,
+                tag,
+                ha="right",
+                va="center",
+                fontsize=7,
+                fontweight="bold",
+                color=edge,
+                zorder=4,
+            )
+        note = str(d.get("note") or "")
+        if note:
+            colour = edge if (blocked or cause or d["verdict"] != "pass") else "#1b5e20"
+            text, font = _label(note, str(d["aws_id"]), say)
             ax.text(
                 x - BOX_W / 2,
-                y + BOX_H / 2 + 0.06,
-                reason,
+                y + BOX_H / 2 + 0.08,
+                text,
                 ha="left",
                 va="top",
                 fontsize=7,
-                color=edge,
+                linespacing=1.15,
+                color=colour,
                 zorder=4,
-                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1},
+                fontproperties=font,
             )
 
     legend = [
@@ -196,7 +245,13 @@ def draw_check(g: nx.DiGraph, warn: Warn | None = None) -> Figure:
             facecolor=PALETTE["fail"][0],
             edgecolor=PALETTE["fail"][1],
             linewidth=2.5,
-            label="blocks (first blocking hop, with why)",
+            label="drop: the first blocking hop, with why and the fix",
+        ),
+        Patch(
+            facecolor=CAUSE[0],
+            edgecolor=CAUSE[1],
+            linewidth=2.5,
+            label="cause: where the fix goes, when not at the drop",
         ),
         Patch(
             facecolor=PALETTE["unknown"][0],
@@ -211,7 +266,7 @@ def draw_check(g: nx.DiGraph, warn: Warn | None = None) -> Figure:
             label="not reached",
         ),
     ]
-    _legend(fig, legend, ncol=4)
+    _legend(fig, legend, ncol=5)
     return plain_text(fig)
 
 
