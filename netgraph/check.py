@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import cast
@@ -20,7 +21,7 @@ from netgraph.cache import (
 from netgraph.evaluate import dns
 from netgraph.evaluate.interfaces import source_hop
 from netgraph.flow_graph import FlowGraph
-from netgraph.flows import Source, SourceError
+from netgraph.flows import Source, SourceError, known
 from netgraph.graph import Destination, build_flow_graph
 from netgraph.hop import Hop, HopKind
 from netgraph.model import TCP, Snapshot
@@ -48,6 +49,25 @@ def destination_for_target(target: str, snapshot: Snapshot) -> Destination:
     )
 
 
+# What is meant as an address: digits and dots (300.1.1.1, 10.0.1), hex and colons with a
+# colon pair or three groups (2001:db8::zz is a name), or either with a /prefix.
+_LIKE_ADDRESS = re.compile(
+    r"[0-9.]*[0-9][0-9.]*(?:/\d*)?|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*:[0-9a-fA-F:.]*(?:/\d*)?"
+)
+
+
+def _refuse_unknown_interface(text: str, snapshot: Snapshot) -> None:
+    """An eni-…/i-… the collected NetworkInterfaces/Reservations do not hold is a typo (not
+    collected: the destination stays unknown)."""
+    held, key = (
+        (snapshot.instances, "Reservations")
+        if text.startswith("i-")
+        else (snapshot.network_interfaces, "NetworkInterfaces")
+    )
+    if held is not None and text not in held:
+        raise SourceError(f"--to {text}: not in the snapshot ({known(held, key)}): check the id")
+
+
 def parse_destination(text: str, snapshot: Snapshot) -> Destination:
     """`path --to`: an IP, an eni-…/i-…, a target name, or a DNS name."""
     try:
@@ -56,7 +76,13 @@ def parse_destination(text: str, snapshot: Snapshot) -> Destination:
         address = None
     if address is not None:
         return Destination("address", text, address=address)
+    if _LIKE_ADDRESS.fullmatch(text):
+        raise SourceError(
+            f"--to {text}: not a valid IP address (four numbers 0-255, as 10.0.1.5, or IPv6 "
+            "as 2001:db8::5; one address, not a CIDR block)"
+        )
     if text.startswith(("eni-", "i-")):
+        _refuse_unknown_interface(text, snapshot)
         return Destination("interface", text, interface_id=text)
     if text in dns.AWS_SERVICES or text == "internet":
         return destination_for_target(text, snapshot)

@@ -7,7 +7,7 @@ IP get the same verdicts; the scan of a whole account relies on that.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -162,12 +162,23 @@ def service_sources(snapshot: Snapshot, name: str | None = None) -> list[Source]
     return sources
 
 
+def known(ids: Iterable[str], key: str, shown: int = 5) -> str:
+    """A few of the ids the snapshot holds, for a message naming one it does not."""
+    listed = sorted(ids)
+    head = ", ".join(listed[:shown]) or "none"
+    more = f" and {len(listed) - shown} more" if len(listed) > shown else ""
+    return f"{key}: {head}{more}"
+
+
 def eni_source(snapshot: Snapshot, eni_id: str) -> Source:
     if snapshot.network_interfaces is None:
         raise SourceError(f"--eni {eni_id}: {snapshot.missing_reason('NetworkInterfaces')}")
     eni = snapshot.network_interfaces.get(eni_id)
     if eni is None:
-        raise SourceError(f"{eni_id}: no such network interface in the snapshot")
+        raise SourceError(
+            f"{eni_id}: no such network interface in the snapshot "
+            f"({known(snapshot.network_interfaces, 'NetworkInterfaces')}): check the id"
+        )
     if eni.subnet_id is None:
         raise SourceError(f"{eni_id}: the network interface has no SubnetId")
     return Source(
@@ -188,7 +199,10 @@ def instance_source(snapshot: Snapshot, instance_id: str) -> Source:
         raise SourceError(f"{instance_id}: {snapshot.missing_reason('Reservations')}")
     inst = snapshot.instances.get(instance_id)
     if inst is None:
-        raise SourceError(f"{instance_id}: no such instance in the snapshot (Reservations)")
+        raise SourceError(
+            f"{instance_id}: no such instance in the snapshot "
+            f"({known(snapshot.instances, 'Reservations')}): check the id"
+        )
     if inst.subnet_id is None or inst.private_ip is None:
         raise SourceError(
             f"{instance_id}: the instance is {inst.state} and has no subnet or "
@@ -209,10 +223,29 @@ def hypothetical_source(
 ) -> Source:
     if snapshot.subnets is None:
         raise SourceError(f"--subnet {subnet_id}: {snapshot.missing_reason('Subnets')}")
-    if subnet_id not in snapshot.subnets:
-        raise SourceError(f"--subnet {subnet_id}: no such subnet in the snapshot")
+    subnet = snapshot.subnets.get(subnet_id)
+    if subnet is None:
+        raise SourceError(
+            f"--subnet {subnet_id}: no such subnet in the snapshot "
+            f"({known(snapshot.subnets, 'Subnets')}): check the id"
+        )
     if not groups:
         raise SourceError("--subnet needs at least one --security-group sg-…")
+    # Groups not collected: their hops are unknown. Collected: a group not there is a typo.
+    held = snapshot.security_groups or {}
+    for group_id in groups if snapshot.security_groups is not None else ():
+        group = held.get(group_id)
+        if group is None:
+            raise SourceError(
+                f"--security-group {group_id}: no such security group in the snapshot "
+                f"({known(held, 'SecurityGroups')}): check the id"
+            )
+        if group.vpc_id and subnet.vpc_id and group.vpc_id != subnet.vpc_id:
+            raise SourceError(
+                f"--security-group {group_id}: it is in {group.vpc_id}, but {subnet_id} is in "
+                f"{subnet.vpc_id} (a task's groups are of its subnet's VPC): name a group of "
+                f"{subnet.vpc_id}"
+            )
     return Source(
         kind="hypothetical",
         id=subnet_id,
