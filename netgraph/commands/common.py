@@ -19,6 +19,7 @@ from netgraph.render.files import OutputClash, refuse_overwrites
 from netgraph.render.formats import FORMATS, Report, StreamFormat, file_formats, stream_formats
 from netgraph.requirements import ALL_TARGETS
 from netgraph.sources.snapshot import SnapshotError, load_snapshot
+from netgraph.sources.wording import SKIPPED
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -65,8 +66,11 @@ def write(report: Report, fmt: str | None, files: Mapping[str, str | None]) -> N
 
 
 def warn_unknown_keys(snapshot: Snapshot) -> None:
-    if snapshot.warnings:
-        keys = sorted({w.split("'")[1] for w in snapshot.warnings if "'" in w})
+    others = [w for w in snapshot.warnings if w.endswith(SKIPPED)]  # a folder's files not read
+    for w in others:
+        say("warning", w)
+    if len(snapshot.warnings) > len(others):
+        keys = sorted({w.split("'")[1] for w in snapshot.warnings if "'" in w and w not in others})
         say("warning", f"keys outside the snapshot format, ignored: {', '.join(keys)}")
 
 

@@ -3,11 +3,11 @@ whose keys merge key by key (lists concatenate in file-name order, scalars must 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from netgraph.sources.reader import Obj, SnapshotError, _read_json
+from netgraph.sources.reader import YAML_SUFFIXES, Obj, SnapshotError, _read_json
 from netgraph.sources.wording import SNAPSHOT
 
 # Keys the format defines (snapshot-format.md). Others are ignored with a warning.
@@ -73,19 +73,34 @@ class RawSnapshot:
     objects: dict[str, list[Obj]]  # object-valued keys (PrefixListEntries), per file
     present: set[str]
     unknown: dict[str, str]  # key -> first file
+    skipped: list[str] = field(default_factory=list)  # a folder's files not read, as warnings
 
     def items(self, key: str) -> list[Obj] | None:
         return self.lists.get(key) if key in self.present else None
 
 
-def _files(path: Path) -> list[Path]:
+READ_SUFFIXES = (".json", *YAML_SUFFIXES)
+
+
+def _files(path: Path) -> tuple[list[Path], list[str]]:
+    """The files to read, and the warning for those of a folder that are not read."""
     if path.is_dir():
-        files = sorted(p for p in path.glob("*.json") if p.is_file())
+        files: list[Path] = []
+        skipped: list[str] = []
+        for p in sorted(path.iterdir()):
+            if p.suffix.lower() in READ_SUFFIXES and p.is_file():
+                files.append(p)
+            else:
+                skipped.append(p.name + ("/" if p.is_dir() else ""))
         if not files:
-            raise SnapshotError(f"{path}: folder holds no *.json files")
-        return files
+            raise SnapshotError(
+                f"{path}: folder holds no *.json files (nor *.yaml, *.yml): save each AWS CLI "
+                "output there as NAME.json"
+            )
+        warnings = [SNAPSHOT.skipped(str(path), skipped)] if skipped else []
+        return files, warnings
     if path.is_file():
-        return [path]
+        return [path], []
     raise SnapshotError(f"{path}: no such file or folder")
 
 
@@ -102,8 +117,9 @@ _MUST_AGREE = frozenset({"SnapshotVersion", "Region", "AccountId"})
 
 
 def read_raw(path: Path) -> RawSnapshot:
-    raw = RawSnapshot(lists={}, scalars={}, objects={}, present=set(), unknown={})
-    for file in _files(path):
+    files, skipped = _files(path)
+    raw = RawSnapshot(lists={}, scalars={}, objects={}, present=set(), unknown={}, skipped=skipped)
+    for file in files:
         _merge(raw, _read_json(file), str(file))
     return raw
 

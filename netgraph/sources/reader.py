@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -175,28 +176,135 @@ def _network(text: str) -> IPNetwork:
     return ipaddress.ip_network(text, strict=False)
 
 
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
 def _read_json(path: Path) -> Any:
+    """A snapshot file: JSON (as AWS CLI writes it by default), or YAML (``--output yaml``).
+    A byte order mark (PowerShell writes one) is read past; the AWS CLI's table and text
+    outputs, and a JSON that does not parse, are refused with what to do."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise SnapshotError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise SnapshotError(f"{path}: not UTF-8 text") from None
+    text = _decode(path, data)
+    yaml_file = path.suffix.lower() in YAML_SUFFIXES
     try:
-        return json.loads(text)
+        if not yaml_file:
+            return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SnapshotError(
-            f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from None
+        start = text.lstrip()[:1]
+        if start not in ("{", "[", '"'):
+            other = _other_output(text)
+            if other is not None:
+                raise SnapshotError(
+                    f"{path}: this looks like the AWS CLI's {other} output, which netgraph "
+                    "cannot read: run the AWS CLI with --output json"
+                ) from None
+            if _looks_like_yaml(text):
+                return _read_yaml(path, text)
+        raise SnapshotError(_json_error(path, text, exc)) from None
     except ValueError:  # Python refuses integers of more than 4,300 digits
-        raise SnapshotError(
-            f"{path}: the JSON holds a number too long to read (over 4,300 digits; no AWS "
-            "field holds one)"
-        ) from None
+        raise SnapshotError(_too_long(path, "JSON")) from None
     except RecursionError:
+        raise SnapshotError(_too_deep(path, "JSON")) from None
+    return _read_yaml(path, text)
+
+
+def _decode(path: Path, data: bytes) -> str:
+    # Windows PowerShell's `>` writes UTF-16 with its mark; a UTF-8 mark is read past.
+    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
         raise SnapshotError(
-            f"{path}: the JSON is nested too deeply to read (no AWS response nests so deep)"
+            f"{path}: not UTF-8 text: save the AWS CLI's output as UTF-8 "
+            "(PowerShell: `| Out-File -Encoding utf8`)"
         ) from None
+
+
+def _too_long(path: Path, kind: str) -> str:
+    return (
+        f"{path}: the {kind} holds a number too long to read (over 4,300 digits; no AWS "
+        "field holds one)"
+    )
+
+
+def _too_deep(path: Path, kind: str) -> str:
+    return f"{path}: the {kind} is nested too deeply to read (no AWS response nests so deep)"
+
+
+def _json_error(path: Path, text: str, exc: json.JSONDecodeError) -> str:
+    """Where JSON stops parsing, the line it stops on, and a likely cause."""
+    lines = text.splitlines()
+    line = lines[exc.lineno - 1] if 0 < exc.lineno <= len(lines) else ""
+    column = exc.colno - 1
+    shown = line.strip()
+    if len(shown) > 60:  # a long (minified) line: the part around the column
+        left = max(0, column - 30)
+        right = "…" if left + 60 < len(line) else ""
+        shown = ("…" if left else "") + line[left : left + 60].strip() + right
+    message = f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+    if shown:  # (control characters are escaped where the message is printed)
+        message += f", in '{shown}'"
+    if _after_trailing_comma(text, exc.pos):
+        return message + " (a trailing comma after the last item? JSON allows none: remove it)"
+    if exc.msg.startswith("Expecting ',' delimiter"):
+        before = text[: exc.pos].rstrip()
+        if "\n" in text[len(before) : exc.pos]:  # the next item starts a line of its own
+            line_before = before.count("\n") + 1
+            return message + f" (a comma missing at the end of line {line_before}?)"
+    return message + ": correct the file, or write it again with the AWS CLI (--output json)"
+
+
+def _after_trailing_comma(text: str, pos: int) -> bool:
+    """Parsing stopped at a closing bracket right after a comma (whitespace between)."""
+    if pos >= len(text) or text[pos] not in "}]":
+        return False
+    before = text[:pos].rstrip()
+    return before.endswith(",")
+
+
+_TABLE_LINE = re.compile(r"[-+|]")
+
+
+def _other_output(text: str) -> str | None:
+    """'table' or 'text' when the text is one of the AWS CLI's other outputs."""
+    lines = [line for line in text.splitlines() if line.strip()][:4]
+    if not lines:
+        return None
+    if lines[0].lstrip().startswith("-") and all(
+        _TABLE_LINE.match(line.lstrip()) for line in lines
+    ):
+        return "table"
+    if "\t" in lines[0] and not lines[0].lstrip().startswith(("-", "#")):
+        return "text"
+    return None
+
+
+_YAML_KEY = re.compile(r"(?:---\s*$|#|[A-Za-z_][\w.-]*\s*:(?:\s|$))")
+
+
+def _looks_like_yaml(text: str) -> bool:
+    """The first line that holds something is a YAML key (``Subnets:``), a comment or
+    ``---``: the AWS CLI's ``--output yaml`` starts so."""
+    for line in text.splitlines():
+        if line.strip():
+            return _YAML_KEY.match(line) is not None
+    return False
+
+
+def _read_yaml(path: Path, text: str) -> Any:
+    from netgraph.sources import yaml_reader  # PyYAML: only for a YAML file
+
+    try:
+        return yaml_reader.load(text)
+    except yaml_reader.YamlError as exc:
+        raise SnapshotError(f"{path}: {exc}") from None
+    except ValueError:
+        raise SnapshotError(_too_long(path, "YAML")) from None
+    except RecursionError:
+        raise SnapshotError(_too_deep(path, "YAML")) from None
 
 
 def _cidr_fast(value: object) -> IPNetwork | None:

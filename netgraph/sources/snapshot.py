@@ -16,7 +16,7 @@ from typing import Any
 
 from netgraph.gc_pause import collector_paused
 from netgraph.model import CollectionError, Snapshot
-from netgraph.sources import ec2, ecs, firewalls, iam, kms
+from netgraph.sources import ec2, ecs, firewalls, iam, kms, regions
 from netgraph.sources.merge import KNOWN_KEYS, RawSnapshot, _merge, _scalar_str, read_raw
 from netgraph.sources.organizations import organization
 from netgraph.sources.policies import shipped_managed_policies
@@ -47,6 +47,7 @@ def build_snapshot(
     region = region_override or _scalar_str(raw, "Region")
     if not region:
         raise SnapshotError(wording.no_region())
+    _check_region(raw, region, region_override is not None, wording)
     if "SnapshotVersion" in raw.scalars:
         version, file = raw.scalars["SnapshotVersion"]
         if version != 1:
@@ -111,7 +112,10 @@ def build_snapshot(
         kms_key_policies=kms.kms_key_policies(raw),
         stopped_tasks=ecs.stopped_tasks(raw.lists.get("tasks", [])),
         collection_errors=collection_errors,
-        warnings=tuple(wording.ignored(file, key) for key, file in sorted(raw.unknown.items())),
+        warnings=(
+            *raw.skipped,
+            *(wording.ignored(file, key) for key, file in sorted(raw.unknown.items())),
+        ),
         organization=organization(raw),
         route_table_by_subnet={
             subnet_id: rt.id for rt in (route_tables or {}).values() for subnet_id in rt.subnet_ids
@@ -129,6 +133,25 @@ def build_snapshot(
         },
     )
     return snapshot
+
+
+def _check_region(raw: RawSnapshot, region: str, flag: bool, wording: Wording) -> None:
+    """The region must be one, and the snapshot's own regional records (zones, ARNs,
+    endpoint service names) in it: a snapshot read as another region's gives wrong answers
+    (its endpoints serve names it is not asked about), not unknown ones."""
+    given = (
+        "--region"
+        if flag or "Region" not in raw.scalars
+        else f"{raw.scalars['Region'][1]}: $.Region"
+    )
+    if not regions.is_region(region):
+        raise SnapshotError(wording.not_region(given, region))
+    for obj, key, named in regions.disagreements(raw.lists, region):
+        raise SnapshotError(
+            wording.region_mismatch(
+                region, given, obj.at(key), obj.data[key], named, flag=given == "--region"
+            )
+        )
 
 
 def _index(items: list[Obj] | None, build: Any) -> dict[str, Any] | None:

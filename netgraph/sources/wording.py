@@ -18,6 +18,9 @@ from typing import Any
 
 from netgraph.model import CollectionError, not_in_snapshot
 
+# The end of the warning for a folder's files that are not read (the CLI prints it whole).
+SKIPPED = "netgraph reads only *.json, *.yaml and *.yml (rename a file to read it)"
+
 
 class Wording:
     """The wording of the AWS describe-call snapshot (snapshot-format.md)."""
@@ -65,6 +68,28 @@ class Wording:
             "(for example) to the snapshot, or pass --region"
         )
 
+    def not_region(self, where: str, name: str) -> str:
+        """A Region that names no AWS region ("tokyo")."""
+        from netgraph.sources.regions import not_a_region
+
+        return not_a_region(where, name)
+
+    def region_mismatch(
+        self, region: str, given: str, record: str, value: str, named: str, *, flag: bool
+    ) -> str:
+        """A record of the snapshot (``record``: "FILE: PATH") is in another region than
+        ``region``, given by ``given`` ("--region" or "FILE: $.Region")."""
+        found = f"{record} is {value!r}, in {named}"
+        if flag:
+            return (
+                f"--region {region} disagrees with the snapshot: {found}: pass --region "
+                f"{named}, or leave --region out"
+            )
+        return (
+            f"{given} is {region!r}, but {found}: set Region to {named}, or pass --region "
+            f"{named} (a snapshot holds one region: collect each into its own)"
+        )
+
     def empty_id(self, where: str) -> str:
         return f"{where}: its id is an empty string"
 
@@ -93,6 +118,11 @@ class Wording:
     def ignored(self, file: str, key: str) -> str:
         """The warning for a top-level key the format does not define."""
         return f"{file}: key '{key}' is not part of the snapshot format; ignored"
+
+    def skipped(self, folder: str, names: Sequence[str]) -> str:
+        """The warning for the files of a folder that are not read."""
+        listed = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        return f"{folder}: skipped {listed}: {SKIPPED}"
 
     def describe(self, value: Any) -> str:
         """A JSON value as an error message quotes it."""
