@@ -85,6 +85,7 @@ ROW_H, BOX_H = 1.05, 0.62
 NOTE_LINE = 0.125  # one line of 7 pt text
 NOTE_WIDTH = 38  # characters per line: the text under a box stays in its column
 LANE_GAP = 0.5  # rows between the network columns and the role lane (its heading)
+LANE_LABEL = 28  # characters of a policy name in a role lane box (the network boxes: 22)
 
 _RANK = {"pass": 0, "not-reached": 1, "unknown": 2, "fail": 3}
 _ACTION = re.compile(r"\b[a-z][a-z0-9-]*:[A-Z][A-Za-z0-9]*\b")
@@ -441,7 +442,9 @@ def _add_role(b: _Builder, band: int, lane: int, t: Trace) -> str:
             g.nodes[key]["note"] = wrap(hop.reason)
     chain = list(boxes)
     if role_id is not None:
-        role_key = box("role", "iam-role", role_id, trace_status, t.reason, short_id(role_id))
+        role_key = box(
+            "role", "iam-role", role_id, trace_status, t.reason, short_id(role_id, LANE_LABEL)
+        )
         chain.append(role_key)
     for hop in t.hops:
         if hop.kind != HopKind.IAM_PERMISSION:
@@ -451,7 +454,9 @@ def _add_role(b: _Builder, band: int, lane: int, t: Trace) -> str:
         if hop.id == role_id and inline is not None and hop.status == "pass":
             name = inline.group(2)
             kind = "iam-inline-policy"
-            key = box(f"{kind}:{name}", kind, hop.id, "pass", hop.reason, short_id(name))
+            key = box(
+                f"{kind}:{name}", kind, hop.id, "pass", hop.reason, short_id(name, LANE_LABEL)
+            )
         elif hop.id == role_id and role_key is not None:
             if hop.status == "pass":
                 not_required.append(action)
@@ -459,7 +464,14 @@ def _add_role(b: _Builder, band: int, lane: int, t: Trace) -> str:
             key = role_key
         else:
             kind = "kms-key" if ":key/" in hop.id else "iam-policy"
-            key = box(f"{kind}:{hop.id}", kind, hop.id, hop.status, hop.reason, short_id(hop.id))
+            key = box(
+                f"{kind}:{hop.id}",
+                kind,
+                hop.id,
+                hop.status,
+                hop.reason,
+                short_id(hop.id, LANE_LABEL),
+            )
         calls.setdefault(key, {}).setdefault(hop.status, []).append(action)
         if t.blocked_at is hop:
             g.nodes[key]["blocked"] = True
