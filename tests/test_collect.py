@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from netgraph.check import check_source
 from netgraph.cli import main
 from netgraph.flows import service_sources
 from netgraph.sources.collect import OPERATIONS, Collector, ReadOnlyViolation
+from netgraph.sources.collect_organizations import collect_organizations
 from netgraph.sources.snapshot import snapshot_from_data
 
 REGION = "us-east-1"
@@ -330,6 +332,227 @@ def test_access_denied_on_one_call_is_recorded_and_makes_checks_unknown(aws: str
     assert "ec2:DescribeNetworkAcls failed: UnauthorizedOperation" in trace.reason
 
 
+# ---- AWS Organizations: SCPs and RCPs ----------------------------------------------------
+
+
+def _as_account(c: Any, account: str) -> Any:
+    """A client whose requests moto serves as ``account`` (its x-moto-account-id header)."""
+
+    def header(request: Any, **_: Any) -> None:
+        request.headers["x-moto-account-id"] = account
+
+    c.meta.events.register("before-sign", header)
+    return c
+
+
+def test_organizations_keys_are_collected_and_an_ou_scp_denies_at_its_policy_id(
+    aws: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # moto's default account manages the organization; the workload runs in a member account
+    # under an OU whose SCP denies CloudWatch Logs. The collector reads the Organizations keys
+    # as the management account would (a member usually may not: the next test).
+    org = client(aws, "organizations")
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    ou = org.create_organizational_unit(ParentId=root, Name="prod")["OrganizationalUnit"]["Id"]
+    member = org.create_account(AccountName="workload", Email="workload@example.com")[
+        "CreateAccountStatus"
+    ]["AccountId"]
+    org.move_account(AccountId=member, SourceParentId=root, DestinationParentId=ou)
+    deny = {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "DenyLogs", "Effect": "Deny", "Action": "logs:*", "Resource": "*"}],
+    }
+    scp = org.create_policy(
+        Name="deny-logs",
+        Description="no CloudWatch Logs",
+        Type="SERVICE_CONTROL_POLICY",
+        Content=json.dumps(deny),
+    )["Policy"]["PolicySummary"]["Id"]
+    org.attach_policy(PolicyId=scp, TargetId=ou)
+
+    plain = client
+    monkeypatch.setattr(
+        sys.modules[__name__], "client", lambda url, s: _as_account(plain(url, s), member)
+    )
+    build_vpc(aws, nat=True)
+    ecs = client(aws, "ecs")
+    td = ecs.describe_task_definition(taskDefinition="web")["taskDefinition"]
+    container = {
+        **td["containerDefinitions"][0],
+        "image": f"{member}.dkr.ecr.{REGION}.amazonaws.com/web:1",
+    }
+    arn = ecs.register_task_definition(
+        family="web",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        executionRoleArn=td["executionRoleArn"],
+        containerDefinitions=[container],
+    )["taskDefinition"]["taskDefinitionArn"]
+    ecs.update_service(cluster="app", service="web", taskDefinition=arn)
+
+    collector = Collector(region=REGION, endpoint_url=aws)
+    for service in ("sts", "ec2", "ecs", "iam", "ecr", "kms", "secretsmanager", "ssm"):
+        _as_account(collector.client(service), member)
+    data = collector.collect()
+    assert data["CollectionErrors"] == []
+    assert data["AccountId"] == member
+    assert data["Organization"]["MasterAccountId"] == ACCOUNT
+    assert data["OrganizationParents"] == {
+        member: {"Parents": [{"Id": ou, "Type": "ORGANIZATIONAL_UNIT"}]},
+        ou: {"Parents": [{"Id": root, "Type": "ROOT"}]},
+    }
+    for key in ("ServiceControlPoliciesForTarget", "ResourceControlPoliciesForTarget"):
+        assert set(data[key]) == {member, ou, root}, key
+    assert scp in [p["Id"] for p in data["ServiceControlPoliciesForTarget"][ou]["Policies"]]
+    described = {p["PolicySummary"]["Id"]: p for p in data["OrganizationPolicies"]}
+    assert json.loads(described[scp]["Content"]) == deny
+    assert {
+        "organizations:DescribeOrganization",
+        "organizations:ListParents",
+        "organizations:ListPoliciesForTarget",
+        "organizations:DescribePolicy",
+    } <= collector.called
+
+    out = tmp_path / "snap.json"
+    out.write_text(json.dumps(data, default=str), encoding="utf-8")
+    assert main(["check", str(out), "--target", "iam:execution-role", "--format", "json"]) == 1
+    (check,) = json.loads(capsys.readouterr().out)["checks"]
+    assert check["verdict"] == "denied" and "assumptions" not in check
+    assert (check["blocked_at"]["id"], check["blocked_at"]["code"]) == (scp, "IAM_SCP_DENIES")
+    assert "logs:CreateLogStream" in check["blocked_at"]["reason"]
+    assert "Sid DenyLogs" in check["fix"] and ou in check["fix"]
+
+
+def test_an_account_in_no_organization_is_collected_as_empty(aws: str) -> None:
+    build_vpc(aws, nat=True)
+    collector = Collector(region=REGION, endpoint_url=aws)
+    data = collector.collect()
+    assert data["CollectionErrors"] == []
+    assert data["Organization"] == {}  # AWSOrganizationsNotInUseException
+    for key in ("OrganizationParents", "OrganizationPolicies", "ServiceControlPoliciesForTarget"):
+        assert key not in data
+    s = snapshot_from_data(data, "live")
+    (role,) = check_source(s, service_sources(s)[0], ["iam:execution-role"])
+    assert role.verdict == "allowed" and role.assumptions == ()
+
+
+ORGANIZATION = {
+    "Id": "o-exampleorgid",
+    "Arn": "arn:aws:organizations::999988887777:organization/o-exampleorgid",
+    "MasterAccountId": "999988887777",
+    "FeatureSet": "ALL",
+}
+
+
+@pytest.mark.parametrize("denied", ["DescribeOrganization", "ListParents"])
+def test_organizations_denied_is_recorded_and_the_check_says_what_it_assumed(
+    aws: str, denied: str
+) -> None:
+    # A member account may call DescribeOrganization, usually not the rest (AWS: "You can only
+    # call this operation from the management account or a member account that is a
+    # delegated administrator").
+    build_vpc(aws, nat=True)
+    collector = Collector(region=REGION, endpoint_url=aws)
+    stub = Stubber(collector.client("organizations"))
+    if denied == "DescribeOrganization":
+        stub.add_client_error(
+            "describe_organization", "AccessDeniedException", http_status_code=400
+        )
+    else:
+        stub.add_response("describe_organization", {"Organization": ORGANIZATION})
+        stub.add_client_error(
+            "list_parents",
+            "AccessDeniedException",
+            http_status_code=400,
+            expected_params={"ChildId": ACCOUNT},
+        )
+    with stub:
+        data = collector.collect()
+    stub.assert_no_pending_responses()
+    assert data["CollectionErrors"] == [
+        {"Call": f"organizations:{denied}", "Error": "AccessDeniedException"}
+    ]
+    assert ("Organization" in data) == (denied == "ListParents")
+    for key in (
+        "OrganizationParents",
+        "OrganizationPolicies",
+        "ServiceControlPoliciesForTarget",
+        "ResourceControlPoliciesForTarget",
+    ):
+        assert key not in data
+    s = snapshot_from_data(data, "live")
+    (role,) = check_source(s, service_sources(s)[0], ["iam:execution-role"])
+    assert role.verdict == "allowed"  # what the account's own policies give
+    assert any("service control policies were not verified" in a for a in role.assumptions)
+    assert any("resource control policies were not verified" in a for a in role.assumptions)
+    if denied == "DescribeOrganization":
+        assert "organizations:DescribeOrganization failed: AccessDeniedException" in " ".join(
+            role.assumptions
+        )
+
+
+def test_policies_are_merged_across_pages_and_a_level_is_keyed_by_its_target() -> None:
+    collector, _, stub = stubbed("organizations")
+    stub.add_response("describe_organization", {"Organization": ORGANIZATION})
+    stub.add_response(
+        "list_parents",
+        {"Parents": [{"Id": "r-ab12", "Type": "ROOT"}]},
+        {"ChildId": "111122223333"},
+    )
+    summary = {"Id": "p-FullAWSAccess", "Type": "SERVICE_CONTROL_POLICY", "AwsManaged": True}
+    for target in ("111122223333", "r-ab12"):
+        params = {"TargetId": target, "Filter": "SERVICE_CONTROL_POLICY"}
+        first = (
+            {"Policies": [summary], "NextToken": "2"}
+            if target == "r-ab12"
+            else {"Policies": [summary]}
+        )
+        stub.add_response("list_policies_for_target", first, params)
+        if target == "r-ab12":
+            other = {**summary, "Id": "p-denyecr0001", "AwsManaged": False}
+            stub.add_response(
+                "list_policies_for_target", {"Policies": [other]}, {**params, "NextToken": "2"}
+            )
+    for target in ("111122223333", "r-ab12"):
+        params = {"TargetId": target, "Filter": "RESOURCE_CONTROL_POLICY"}
+        stub.add_response("list_policies_for_target", {"Policies": []}, params)
+    for pid in ("p-FullAWSAccess", "p-denyecr0001"):
+        stub.add_response(
+            "describe_policy",
+            {
+                "Policy": {
+                    "PolicySummary": {"Id": pid, "Type": "SERVICE_CONTROL_POLICY"},
+                    "Content": "{}",
+                }
+            },
+            {"PolicyId": pid},
+        )
+    snap: dict[str, Any] = {
+        "AccountId": "111122223333",
+        "taskDefinitions": [{"executionRoleArn": "arn:aws:iam::111122223333:role/r"}],
+    }
+    errors: list[dict[str, str]] = []
+    collect_organizations(collector, snap, errors)
+    stub.assert_no_pending_responses()
+    assert errors == []
+    assert snap["OrganizationParents"] == {
+        "111122223333": {"Parents": [{"Id": "r-ab12", "Type": "ROOT"}]}
+    }
+    root = snap["ServiceControlPoliciesForTarget"]["r-ab12"]["Policies"]
+    assert [p["Id"] for p in root] == ["p-FullAWSAccess", "p-denyecr0001"]
+    assert snap["ResourceControlPoliciesForTarget"] == {
+        "111122223333": {"Policies": []},
+        "r-ab12": {"Policies": []},
+    }
+    assert [p["PolicySummary"]["Id"] for p in snap["OrganizationPolicies"]] == [
+        "p-FullAWSAccess",
+        "p-denyecr0001",
+    ]
+
+
 class _HttpResponse:
     def __init__(self, status: int) -> None:
         self.status_code = status
@@ -370,6 +593,11 @@ REQUIRED = {
     "ecs:ListTasks": {"cluster": "app"},
     "iam:ListRolePolicies": {"RoleName": "r"},
     "iam:ListAttachedRolePolicies": {"RoleName": "r"},
+    "organizations:ListParents": {"ChildId": "123456789012"},
+    "organizations:ListPoliciesForTarget": {
+        "TargetId": "r-ab12",
+        "Filter": "SERVICE_CONTROL_POLICY",
+    },
 }
 
 

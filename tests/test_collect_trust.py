@@ -463,7 +463,17 @@ def test_every_operation_off_the_list_is_refused_before_a_request_leaves(
     sent: list[str] = []
     refused: set[str] = set()
     services = sorted({op.split(":")[0] for op in OPERATIONS})
-    assert services == ["ec2", "ecr", "ecs", "iam", "kms", "secretsmanager", "ssm", "sts"]
+    assert services == [
+        "ec2",
+        "ecr",
+        "ecs",
+        "iam",
+        "kms",
+        "organizations",
+        "secretsmanager",
+        "ssm",
+        "sts",
+    ]
     try:
         for service in services:
             c = collector.client(service)

@@ -28,6 +28,7 @@ from botocore.config import Config
 
 from netgraph.arns import repository_arn
 from netgraph.kms_refs import aws_managed_alias, key_id_of
+from netgraph.sources.collect_organizations import collect_organizations
 
 CONNECT_TIMEOUT = 10.0  # seconds
 READ_TIMEOUT = 30.0
@@ -232,6 +233,7 @@ class Collector:
         self._ec2(snap, vpcs, errors)
         self._phase = (3, 5)
         self._iam(snap, errors)
+        collect_organizations(self, snap, errors)
         self._phase = (4, 5)
         self._ecr(snap, region, errors)
         self._kms(snap, errors)
