@@ -150,8 +150,11 @@ def _through(
     """Every level must allow; a Deny anywhere wins, then a level that allows nothing,
     then a level that cannot be read. None: it allows at every level."""
     levels = [(t, *_level(org, layer, t, attached.get(t), request)) for t in chain]
-    if layer == "scp" and all(attached.get(t) == () for t in chain):
-        return None  # no SCP attached anywhere: SCPs are not enabled in the organization
+    if all(attached.get(t) == () for t in chain):
+        # Nothing of this kind attached anywhere: the type is not enabled in the organization
+        # (enabled, FullAWSAccess / RCPFullAWSAccess is attached at every level, and the
+        # latter cannot be detached).
+        return None
     name = _NAMES[layer]
     for target, d, blame in levels:
         if d.decision == "deny" and d.statement is not None:

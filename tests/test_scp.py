@@ -249,3 +249,17 @@ def test_simulate_takes_the_same_gate_and_names_scp_and_assumptions() -> None:
     ).results
     assert r.answer == "allowed"
     assert any("service control policies" in a for a in r.assumptions)
+
+
+def test_rcps_not_enabled_list_nothing_anywhere_and_decide_nothing() -> None:
+    # RCP_EVAL: when RCPs are enabled, RCPFullAWSAccess is attached to the root, every OU and
+    # every account and cannot be detached; empty lists at every level (what `collect` keeps
+    # for an organization that has not enabled RCPs) mean none applies.
+    rcps: dict[str, list[str]] = {t: [] for t in (ACCOUNT, OU, ROOT)}
+    t = role_check(with_org(sample_data("healthy-endpoints"), FULL_EVERYWHERE, [], rcps))
+    assert t.verdict == "allowed" and t.assumptions == ()
+    # One level empty while others list policies is no such organization: that level denies.
+    rcps = {ACCOUNT: ["p-RCPFullAWSAccess"], OU: [], ROOT: ["p-RCPFullAWSAccess"]}
+    t = role_check(with_org(sample_data("healthy-endpoints"), FULL_EVERYWHERE, [], rcps))
+    assert t.verdict == "denied" and t.blocked_at is not None
+    assert t.blocked_at.code == "IAM_RCP_DENIES" and OU in t.blocked_at.reason
