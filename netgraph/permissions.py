@@ -366,15 +366,27 @@ def _key_hop(snapshot: Snapshot, role: Role, call: ApiCall) -> Hop:
             layer = "key-policy"
         elif decision is not identity:
             layer = "boundary"
+    # The organization's gate, as on every other call: SCPs apply to kms:Decrypt, and RCPs
+    # to KMS keys (control_policies.RCP_SERVICES).
+    org = control_policies.gate(
+        snapshot, request, role.account or snapshot.account_id, call.describe()
+    )
+    decision, layer = control_policies.combine(decision, layer, org.gate)
     reason = f"{decision.reason} ({call.why})"
+    if decision.decision == "allow" and org.checked:
+        reason += f"; the organization's policies allow it ({'; '.join(org.checked)})"
     if decision.decision == "allow":
         st = decision.statement
         hop_id = key_arn if layer == "key-policy" else _blame_id(decision, role)
         if st is not None and ":policy/" in st.policy:
             hop_id = st.policy
         return Hop(hop_id, HopKind.IAM_PERMISSION, "pass", reason)
+    gate = org.gate if org.gate is not None and layer == org.gate.layer else None
     if decision.decision == "unknown":
-        return Hop(role.arn, HopKind.IAM_PERMISSION, "unknown", reason)
+        return Hop(gate.blame if gate else role.arn, HopKind.IAM_PERMISSION, "unknown", reason)
+    if gate is not None:
+        code = "IAM_SCP_DENIES" if gate.layer == "scp" else "IAM_RCP_DENIES"
+        return Hop(gate.blame, HopKind.IAM_PERMISSION, "fail", reason, code=code, fix=gate.fix)
     if layer == "key-policy":
         if decision.decision == "deny" and decision.statement is not None:
             fix = (
@@ -554,9 +566,10 @@ def _assumptions(snapshot: Snapshot, source: Source) -> tuple[str, ...]:
         return ()
     account = snapshot.account_id or account_of(td.execution_role_arn) or account_of(td.arn)
     out: list[str] = []
-    for call in api_calls(td, snapshot.region, account):
-        if not call.by_role:
-            continue
+    calls = [c for c in api_calls(td, snapshot.region, account) if c.by_role]
+    # kms:Decrypt of each customer managed key that the check judged goes through the gate too.
+    keys = [c for c in key_calls(snapshot, calls) if c.unknown is None and c.resource]
+    for call in [*calls, *keys]:
         who = iam.Principal(arn=role.arn, account=role.account)
         request = iam.Request(call.action, call.resource, who, iam.request_context(who))
         verdict = control_policies.gate(

@@ -263,3 +263,34 @@ def test_rcps_not_enabled_list_nothing_anywhere_and_decide_nothing() -> None:
     t = role_check(with_org(sample_data("healthy-endpoints"), FULL_EVERYWHERE, [], rcps))
     assert t.verdict == "denied" and t.blocked_at is not None
     assert t.blocked_at.code == "IAM_RCP_DENIES" and OU in t.blocked_at.reason
+
+
+def test_an_scp_denying_kms_decrypt_denies_the_secrets_key_at_its_policy_id() -> None:
+    # SCP_EVAL, "How SCPs work with Deny": the Deny applies to kms:Decrypt as to any call, here
+    # the one Secrets Manager makes with the role's credentials for a customer managed key
+    # (samples/broken-kms-key-policy with a key policy that allows the role: without the
+    # SCP, allowed).
+    from tests.test_kms import KEY, KEY_USERS, key_hop, with_key_policy
+
+    deny = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "NoDecrypt", "Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*"}
+        ],
+    }
+    assert role_check(with_org(with_key_policy(KEY_USERS), FULL_EVERYWHERE, [])).verdict == (
+        "allowed"
+    )
+    allowed = role_check(with_org(with_key_policy(KEY_USERS), FULL_EVERYWHERE, []))
+    assert f"SCPs at {ACCOUNT}, {OU}, {ROOT}" in key_hop(allowed).reason
+    scps = {**FULL_EVERYWHERE, OU: ["p-FullAWSAccess", "p-nodecrypt01"]}
+    docs = [policy("p-nodecrypt01", "SERVICE_CONTROL_POLICY", deny)]
+    t = role_check(with_org(with_key_policy(KEY_USERS), scps, docs))
+    assert t.verdict == "denied" and t.blocked_at is not None
+    assert (t.blocked_at.id, t.blocked_at.code) == ("p-nodecrypt01", "IAM_SCP_DENIES")
+    assert "kms:Decrypt" in t.blocked_at.reason and KEY in t.blocked_at.reason
+    assert t.fix is not None and "p-nodecrypt01 (Sid NoDecrypt)" in t.fix and OU in t.fix
+    # Not collected: the key's hop is what the key policy gives, and the check says so.
+    t = role_check(with_key_policy(KEY_USERS))
+    assert t.verdict == "allowed"
+    assert any("service control policies were not verified" in a for a in t.assumptions)
