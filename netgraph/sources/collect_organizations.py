@@ -51,7 +51,7 @@ def collect_organizations(c: Collector, snap: dict[str, Any], errors: list[dict[
         snap["Organization"] = {}
         return
     if not isinstance(got.get("Organization"), dict):
-        c._lacks(errors, "organizations:DescribeOrganization", "Organization")
+        c.lacks(errors, "organizations:DescribeOrganization", "Organization")
         return
     snap["Organization"] = got["Organization"]
     chain = _parents(c, snap, account, errors)
@@ -69,7 +69,7 @@ def collect_organizations(c: Collector, snap: dict[str, Any], errors: list[dict[
         if described is None:
             return
         if not isinstance(described.get("Policy"), dict):
-            c._lacks(errors, "organizations:DescribePolicy", "Policy")
+            c.lacks(errors, "organizations:DescribePolicy", "Policy")
             return
         policies.append(described["Policy"])
     snap["OrganizationPolicies"] = policies
@@ -88,7 +88,7 @@ def _attached(
             return None
         for summary in got.get("Policies", []):
             if not isinstance(summary, dict) or not isinstance(summary.get("Id"), str):
-                c._lacks(errors, "organizations:ListPoliciesForTarget", "Policies[].Id")
+                c.lacks(errors, "organizations:ListPoliciesForTarget", "Policies[].Id")
                 return None
             ids.append(summary["Id"])
         replies[target] = got
@@ -104,7 +104,7 @@ def _parents(
     replies: dict[str, Any] = {}
     while not chain[-1].startswith("r-"):
         if len(chain) > MAX_DEPTH:
-            c._lacks(errors, "organizations:ListParents", "a path to the root")
+            c.lacks(errors, "organizations:ListParents", "a path to the root")
             return None
         got = c.call("organizations", "ListParents", errors, ChildId=chain[-1])
         if got is None:
@@ -117,7 +117,7 @@ def _parents(
             or not isinstance(parents[0].get("Id"), str)
             or parents[0]["Id"] in chain
         ):
-            c._lacks(errors, "organizations:ListParents", "Parents[].Id (one parent)")
+            c.lacks(errors, "organizations:ListParents", "Parents[].Id (one parent)")
             return None
         replies[chain[-1]] = got
         chain.append(parents[0]["Id"])
