@@ -45,7 +45,7 @@ def destination_for_target(target: str, snapshot: Snapshot) -> Destination:
     if service is None:
         raise SourceError(f"unknown target '{target}' (targets: {', '.join(ALL_TARGETS)})")
     return Destination(
-        "service", service.host(snapshot.region, snapshot.account_id), service=service
+        "service", service.host(snapshot.region, dns.host_account(snapshot)), service=service
     )
 
 

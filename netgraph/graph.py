@@ -362,7 +362,9 @@ def resolve(w: Walk, parent: int, service: dns.AwsService | None) -> None:
     assert w.vpc is not None
     answer = w.memo(("dns", w.vpc.id, service), dns.resolve, w.snapshot, w.vpc, service)
     host = (
-        service.host(w.snapshot.region, w.snapshot.account_id) if service else w.destination.label
+        service.host(w.snapshot.region, dns.host_account(w.snapshot))
+        if service
+        else w.destination.label
     )
     if answer.certain and len(answer.resolutions) == 1:
         follow_resolution(w, parent, answer.resolutions[0], service, host)

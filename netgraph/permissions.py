@@ -104,6 +104,11 @@ def _blame_id(decision: iam.PolicyDecision, role: Role) -> str:
 def identity_decision(role: Role, request: iam.Request) -> tuple[iam.PolicyDecision, str]:
     """The identity policies intersected with the boundary, and which of them decided."""
     decision = iam.evaluate(role.policies, request)
+    if not role.policies and decision.decision == "implicit-deny":
+        # Not "nothing in no policy allows …": say that the role has none.
+        decision = iam.PolicyDecision(
+            "implicit-deny", None, f"{role.arn} has no policy that allows {request.describe()}"
+        )
     if role.missing_policy_arns and decision.decision != "deny":
         missing = ", ".join(role.missing_policy_arns)
         return iam.PolicyDecision(
@@ -491,7 +496,16 @@ def _role_trace(snapshot: Snapshot, source: Source, network: Mapping[str, Trace]
         mend = (
             _grant_fix(snapshot, role, ungranted) if first.code == "IAM_NOT_ALLOWED" else first.fix
         )
-        return _trace(source, "denied", hops, first, first.reason, mend)
+        missing = tuple((c.action, c.resource) for c, _ in failing)
+        reason = first.reason
+        if len(failing) > 1:
+            calls_said = "; ".join(c.describe() for c, _ in failing)
+            reason = (
+                f"{role.arn} may not make {len(failing)} of the calls the task needs: "
+                f"{calls_said}. The first: {first.reason}"
+            )
+        denied = _trace(source, "denied", hops, first, reason, mend)
+        return replace(denied, missing=missing)
     unknown = [h for h in hops if h.status == "unknown"]
     if unknown:
         return _trace(source, "unknown", hops, None, unknown[0].reason)

@@ -41,6 +41,9 @@ class Trace:
     # What the check could not verify and took as given (service control policies that were
     # not collected, ...): said in the text report and the JSON, never a verdict.
     assumptions: tuple[str, ...] = ()
+    # The execution-role check: every call the role may not make, (action, resource).
+    # (None: the resource is not known.)
+    missing: tuple[tuple[str, str | None], ...] = ()
 
     def told_for(self, source: Source, head: Hop | None = None) -> Trace:
         """This answer, for another source whose hops are the same but the first: a scan

@@ -18,6 +18,7 @@ from typing import Any
 from netgraph.cache import configuration, placement, template_placement
 from netgraph.check import check_source
 from netgraph.evaluate.interfaces import source_hop
+from netgraph.fixes import fixes as fixes_of
 from netgraph.flow_graph import FlowGraph
 from netgraph.flows import Scope, Source, eni_source, service_sources
 from netgraph.gc_pause import collector_paused
@@ -167,6 +168,18 @@ def summary(snapshot: Snapshot, result: ScanResult) -> dict[str, Any]:
             entry["checks"] += 1
             (entry["services"] if t.source.service else entry["enis"]).add(_who(t.source))
             entry["targets"].add(t.target)
+    # One fix per cause: a hop that blocks several targets is mended by the fix that covers
+    # them all (the missing endpoints of a VPC together), not by its first check's.
+    by_check = {i: f for f in fixes_of(snapshot, result.traces) for i in f.resolves}
+    covering: dict[str, dict[str, str]] = defaultdict(dict)
+    for i, t in enumerate(result.traces):
+        fix = by_check.get(i)
+        if fix is not None and t.blocked_at is not None:
+            covering[t.blocked_at.id][fix.id] = fix.text
+    for hop_id, entry in blocking.items():
+        if covering.get(hop_id):
+            entry["fix"] = "; and ".join(covering[hop_id].values())
+            entry["fixes"] = list(covering[hop_id])
     top = sorted(blocking.values(), key=lambda e: (-e["checks"], e["id"]))
     return {
         "sources": result.sources,

@@ -9,6 +9,7 @@ import pytest
 
 from netgraph.check import check_source
 from netgraph.cli import main
+from netgraph.fixes import fixes
 from netgraph.flows import service_sources
 from netgraph.render import json as json_render
 from netgraph.sources.snapshot import load_snapshot, snapshot_from_data
@@ -26,6 +27,11 @@ def test_streamed_document_is_the_whole_one(path: object) -> None:
         out = io.StringIO()
         json_render.write_document(out, some, snap.region, account)
         assert out.getvalue() == json_render.render(some, snap.region, account)
+        # With the run's fixes after the checks, as check --format json writes them.
+        found = fixes(snap, some)
+        out = io.StringIO()
+        json_render.write_document(out, some, snap.region, account, found)
+        assert out.getvalue() == json_render.render(some, snap.region, account, found)
 
 
 def test_streamed_document_escapes_as_the_whole_one() -> None:
@@ -44,4 +50,5 @@ def test_check_json_prints_the_whole_document(capsys: pytest.CaptureFixture[str]
     assert main(["check", path, "--format", "json"]) == 1
     snap = load_snapshot(path)
     traces = [t for s in service_sources(snap) for t in check_source(snap, s)]
-    assert capsys.readouterr().out == json_render.render(traces, snap.region, snap.account_id)
+    whole = json_render.render(traces, snap.region, snap.account_id, fixes(snap, traces))
+    assert capsys.readouterr().out == whole

@@ -13,9 +13,11 @@ https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Literal
 
+from netgraph.arns import account_of, ecr_image
 from netgraph.model import Snapshot, Vpc, VpcEndpoint
 
 
@@ -31,7 +33,40 @@ class AwsService:
         return f"com.amazonaws.{region}.{self.endpoint_suffix}"
 
     def host(self, region: str, account: str | None) -> str:
-        return self.hostname.format(region=region, account=account or "ACCOUNT")
+        """The service's name; without an account (none in the snapshot, its images or its
+        ARNs), the registry is any account's: ``*.dkr.ecr.REGION.amazonaws.com``."""
+        return self.hostname.format(region=region, account=account or "*")
+
+
+_HOST_ACCOUNTS: weakref.WeakKeyDictionary[Snapshot, str | None] = weakref.WeakKeyDictionary()
+
+
+def host_account(snapshot: Snapshot) -> str | None:
+    """The account the service names carry (the ECR registry ``ACCOUNT.dkr.ecr…``): the
+    snapshot's AccountId, else the account of its private ECR images in the region, else the
+    one its task definitions', services' or roles' ARNs name. None: nothing names one."""
+    if snapshot.account_id:
+        return snapshot.account_id
+    if snapshot in _HOST_ACCOUNTS:
+        return _HOST_ACCOUNTS[snapshot]
+    definitions = list((snapshot.task_definitions or {}).values())
+    found = next(
+        (
+            ecr[0]
+            for td in definitions
+            for c in td.containers
+            if (ecr := ecr_image(c.image)) is not None and ecr[1] == snapshot.region
+        ),
+        None,
+    )
+    arns = [
+        *(td.arn for td in definitions),
+        *(snapshot.services or {}),
+        *(snapshot.roles or {}),
+    ]
+    found = found or next((a for a in map(account_of, arns) if a), None)
+    _HOST_ACCOUNTS[snapshot] = found
+    return found
 
 
 AWS_SERVICES: dict[str, AwsService] = {

@@ -22,7 +22,7 @@ def service_terminal(snapshot: Snapshot, service: dns.AwsService | None, label: 
         name,
         HopKind.AWS_SERVICE,
         "pass",
-        f"{service.host(snapshot.region, snapshot.account_id)}",
+        f"{service.host(snapshot.region, dns.host_account(snapshot))}",
     )
 
 
@@ -89,7 +89,7 @@ def public_outside(snapshot: Snapshot, lists: frozenset[str]) -> tuple[IPNetwork
 def public_label(snapshot: Snapshot, service: dns.AwsService | None, label: str) -> str:
     if service is None:
         return f"{label} (public)"
-    return f"{service.host(snapshot.region, snapshot.account_id)} (public)"
+    return f"{service.host(snapshot.region, dns.host_account(snapshot))} (public)"
 
 
 def public_hint(

@@ -9,6 +9,8 @@ import json
 from collections.abc import Sequence
 from typing import Any, ClassVar, TextIO
 
+from netgraph.fixes import Fix, cause_of
+from netgraph.fixes import fixes as fixes_of
 from netgraph.flows import Source
 from netgraph.reach import PASSING, PROTOCOL_NAMES, Trace
 from netgraph.render.escape import json_text
@@ -63,6 +65,14 @@ def trace_record(trace: Trace) -> dict[str, Any]:
         ],
         "fix": trace.fix,
     }
+    cause = cause_of(trace)
+    if cause is not None:
+        # The hop to change when it is not the one that drops (private DNS off: the route
+        # table drops, the endpoint is mended): an optional key.
+        record["cause"] = {"id": cause.id, "kind": cause.kind, "reason": cause.reason}
+    if trace.missing:
+        # Every call the role may not make, with the resource it was asked on.
+        record["missing"] = [{"action": a, "resource": r} for a, r in trace.missing]
     if trace.assumptions:
         # What the check took as given (SCPs not collected, ...): an optional key.
         record["assumptions"] = list(trace.assumptions)
@@ -76,9 +86,17 @@ def _head(region: str, account_id: str | None) -> dict[str, Any]:
     return doc
 
 
-def document(traces: Sequence[Trace], region: str, account_id: str | None = None) -> dict[str, Any]:
+def document(
+    traces: Sequence[Trace],
+    region: str,
+    account_id: str | None = None,
+    fixes: Sequence[Fix] | None = None,
+) -> dict[str, Any]:
     doc = _head(region, account_id)
     doc["checks"] = [trace_record(t) for t in traces]
+    if fixes is not None:
+        # One fix per cause, each naming the checks it resolves (indexes in checks).
+        doc["fixes"] = [f.record() for f in fixes]
     return doc
 
 
@@ -106,7 +124,11 @@ def write(
 
 
 def write_document(
-    out: TextIO, traces: Sequence[Trace], region: str, account_id: str | None = None
+    out: TextIO,
+    traces: Sequence[Trace],
+    region: str,
+    account_id: str | None = None,
+    fixes: Sequence[Fix] | None = None,
 ) -> None:
     """``render``'s text, written one check at a time: the whole document of a large
     account, as an object and then as one string, took three times the memory of the
@@ -117,11 +139,20 @@ def write_document(
     for i, t in enumerate(traces):
         check = json.dumps(trace_record(t), indent=2, ensure_ascii=False)
         out.write(("\n    " if i == 0 else ",\n    ") + json_text(check.replace("\n", "\n    ")))
-    out.write("\n  ]\n}\n" if traces else "]\n}\n")
+    out.write("\n  ]" if traces else "]")
+    if fixes is not None:
+        listed = json.dumps([f.record() for f in fixes], indent=2, ensure_ascii=False)
+        out.write(',\n  "fixes": ' + json_text(listed.replace("\n", "\n  ")))
+    out.write("\n}\n")
 
 
-def render(traces: Sequence[Trace], region: str, account_id: str | None = None) -> str:
-    text = json.dumps(document(traces, region, account_id), indent=2, ensure_ascii=False)
+def render(
+    traces: Sequence[Trace],
+    region: str,
+    account_id: str | None = None,
+    fixes: Sequence[Fix] | None = None,
+) -> str:
+    text = json.dumps(document(traces, region, account_id, fixes), indent=2, ensure_ascii=False)
     return json_text(text) + "\n"
 
 
@@ -141,10 +172,12 @@ class JsonFormat(StreamFormat):
                 # A healthy account has 100,000 passing checks a gate does not need to read.
                 listed = tuple(t for t in report.traces if t.verdict not in PASSING)
                 extra["listed"] = "failing"
+            extra["fixes"] = [f.record() for f in fixes_of(snap, listed)]
             write(out, listed, snap.region, snap.account_id, **extra)
             return
         # Streamed: built whole, the document of a large account took 3 GB.
-        write_document(out, report.traces, snap.region, snap.account_id)
+        fixes = fixes_of(snap, report.traces)
+        write_document(out, report.traces, snap.region, snap.account_id, fixes)
         out.flush()
         for warning in snap.warnings:
             report.warn(warning)

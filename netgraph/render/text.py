@@ -14,6 +14,8 @@ from typing import Any, ClassVar, TextIO
 import click
 
 from netgraph.explain import Cause, explain
+from netgraph.fixes import Fix, cause_of
+from netgraph.fixes import fixes as fixes_of
 from netgraph.model import Snapshot
 from netgraph.reach import PASSING, Trace
 from netgraph.render.escape import printable
@@ -73,11 +75,59 @@ def _source_heading(t: Trace) -> str:
     return f"{head}  [{groups}; {public}]"
 
 
+def _who(t: Trace) -> str:
+    s = t.source
+    if s.service is not None:
+        return f"service {s.service.name}"
+    return "hypothetical task" if s.kind == "hypothetical" else s.id
+
+
+def resolved(traces: Sequence[Trace], fix: Fix, limit: int = 5) -> str:
+    """Which checks a fix resolves: per source, its subnets and targets."""
+    seen: dict[str, tuple[dict[str, None], dict[str, None]]] = {}
+    for i in fix.resolves:
+        t = traces[i]
+        subnets, targets = seen.setdefault(_who(t), ({}, {}))
+        subnets[t.source.subnet_id] = None
+        targets[t.target] = None
+    said = [
+        f"{who} in {', '.join(subnets)}: {', '.join(targets)}"
+        for who, (subnets, targets) in list(seen.items())[:limit]
+    ]
+    more = f"; … and {len(seen) - limit} more sources" if len(seen) > limit else ""
+    checks = "1 check" if len(fix.resolves) == 1 else f"{len(fix.resolves)} checks"
+    return f"resolves {checks}: " + "; ".join(said) + more
+
+
+def fix_lines(traces: Sequence[Trace], fixes: Sequence[Fix], limit: int | None = None) -> list[str]:
+    """The run's fixes, one per cause: what to change, the checks it resolves, the
+    commands."""
+    if not fixes:
+        return []
+    lines = ["fixes:"]
+    for n, fix in enumerate(fixes[:limit] if limit is not None else fixes, 1):
+        lines.append(f"  {n}. {fix.cause}: {fix.text}")
+        lines.append(f"     {resolved(traces, fix)}")
+        lines += [f"     run: {command}" for command in fix.commands]
+    if limit is not None and len(fixes) > limit:
+        lines.append(f"  … and {len(fixes) - limit} more (see --format json)")
+    return lines
+
+
 def render(
-    traces: Sequence[Trace], *, title: str, style: Style = _plain, warnings: Sequence[str] = ()
+    traces: Sequence[Trace],
+    *,
+    title: str,
+    style: Style = _plain,
+    warnings: Sequence[str] = (),
+    fixes: Sequence[Fix] | None = None,
 ) -> str:
     def styled(text: str, **kw: object) -> str:
         return style(printable(text), **kw)
+
+    fixes = list(fixes) if fixes is not None else []
+    fix_of = {i: (n, f) for n, f in enumerate(fixes, 1) for i in f.resolves}
+    index = {id(t): i for i, t in enumerate(traces)}
 
     lines = [styled(title, bold=True)]
     for w in warnings:
@@ -97,12 +147,27 @@ def render(
                 lines.append(
                     f"  {mark} {target}  " + printable(f"at {b.id} ({b.kind}): {b.reason}")
                 )
+                for action, resource in t.missing if len(t.missing) > 1 else ():
+                    on = resource or "its resource (unknown)"
+                    lines.append(
+                        f"  {'':8} {'':{width}}  " + printable(f"missing: {action} on {on}")
+                    )
+                cause = cause_of(t)
+                if cause is not None:
+                    lines.append(
+                        f"  {'':8} {'':{width}}  "
+                        + printable(f"cause: {cause.id} ({cause.kind}): {cause.reason}")
+                    )
                 if t.fix:
-                    lines.append(f"  {'':8} {'':{width}}  fix: {printable(t.fix)}")
+                    said = _fix_said(t, fix_of.get(index[id(t)]))
+                    lines.append(f"  {'':8} {'':{width}}  fix: {printable(said)}")
             else:
                 lines.append(f"  {mark} {target}  {printable(t.reason)}")
             for assumed in t.assumptions:
                 lines.append(f"  {'':8} {'':{width}}  assumes: {printable(assumed)}")
+        lines.append("")
+    if fixes:
+        lines += [printable(line) for line in fix_lines(traces, fixes)]
         lines.append("")
     counts = {
         v: sum(1 for t in traces if t.verdict == v)
@@ -111,6 +176,18 @@ def render(
     summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
     lines.append(f"{len(traces)} checks: {summary or 'none'}")
     return "\n".join(lines) + "\n"
+
+
+def _fix_said(t: Trace, numbered: tuple[int, Fix] | None) -> str:
+    """A check's fix: its own, and the run's fix that covers it when that one covers more."""
+    own = t.fix or ""
+    if numbered is None:
+        return own
+    n, fix = numbered
+    if fix.text == own:
+        many = len(fix.resolves)
+        return own + (f" (fix {n} below, one fix for {many} checks)" if many > 1 else "")
+    return f"see fix {n} below (one fix for {len(fix.resolves)} checks)"
 
 
 def hops(trace: Trace) -> str:
@@ -152,7 +229,14 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def scan_summary(s: dict[str, Any], title: str, seconds: float, limit: int = 10) -> str:
+def scan_summary(
+    s: dict[str, Any],
+    title: str,
+    seconds: float,
+    limit: int = 10,
+    traces: Sequence[Trace] = (),
+    fixes: Sequence[Fix] = (),
+) -> str:
     """The scan's report: counts per target and per VPC, the most common blocking hops."""
 
     def counts(c: dict[str, int]) -> str:
@@ -186,6 +270,8 @@ def scan_summary(s: dict[str, Any], title: str, seconds: float, limit: int = 10)
                 lines.append(f"      fix: {e['fix']}")
         if len(s["blocking"]) > limit:
             lines.append(f"  … and {len(s['blocking']) - limit} more (see --format json)")
+    if fixes:
+        lines += ["", *fix_lines(traces, fixes, limit)]
     return printable("\n".join(lines) + "\n", newlines=True)
 
 
@@ -197,12 +283,23 @@ class TextFormat(StreamFormat):
     def write(self, report: Report, out: TextIO) -> None:
         if report.command == "scan":
             assert report.summary is not None, "a scan's report carries its summary"
-            out.write(scan_summary(report.summary, report.title, report.seconds, report.top))
+            fixes = fixes_of(report.snapshot, report.traces)
+            out.write(
+                scan_summary(
+                    report.summary,
+                    report.title,
+                    report.seconds,
+                    report.top,
+                    report.traces,
+                    fixes,
+                )
+            )
             return
         style: Style = click.style if out.isatty() else _plain
         if report.command == "explain":
             out.write("\n")  # after the explanation
-        out.write(render(report.traces, title=report.title, style=style))
+        fixes = fixes_of(report.snapshot, report.traces)
+        out.write(render(report.traces, title=report.title, style=style, fixes=fixes))
         if report.command == "path":
             out.write(hops(report.traces[0]))
         if report.live:
