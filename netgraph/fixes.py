@@ -93,7 +93,7 @@ def cause_of(trace: Trace) -> Hop | None:
     """The hop to change when it is not the hop that drops the packet: with private DNS off
     on an endpoint, the name resolves to the public service and the route table drops it,
     but the fix is the endpoint's."""
-    if trace.blocked_at is None or not trace.fix:
+    if trace.blocked_at is None or not trace.fix or not trace.fix.startswith("enable "):
         return None
     private_dns = _PRIVATE_DNS.match(trace.fix)
     hostnames = _DNS_HOSTNAMES.match(trace.fix)
@@ -116,10 +116,13 @@ def fixes(snapshot: Snapshot, traces: Sequence[Trace]) -> list[Fix]:
     """The fixes of ``traces``, one per cause, in the order of the first check each
     resolves."""
     groups: dict[tuple[str, str], _Group] = {}
+    endpoint_fix: dict[str, re.Match[str] | None] = {}
     for i, t in enumerate(traces):
         if t.verdict not in FAILING or not t.fix or t.blocked_at is None:
             continue
-        m = _CREATE_ENDPOINT.match(t.fix)
+        if t.fix not in endpoint_fix:
+            endpoint_fix[t.fix] = _CREATE_ENDPOINT.match(t.fix)
+        m = endpoint_fix[t.fix]
         if m is not None:
             vpc = m.group("vpc")
             g = groups.setdefault(("endpoints", vpc), _Group(vpc, region=m.group("region")))
@@ -154,6 +157,22 @@ def _and(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _one_per_zone(snapshot: Snapshot, subnets: Sequence[str]) -> list[str]:
+    """An interface endpoint takes one subnet per Availability Zone: the first of each zone
+    (a subnet whose zone is not in the snapshot is kept: it cannot be told apart)."""
+    out: list[str] = []
+    zones: set[str] = set()
+    for subnet_id in subnets:
+        subnet = (snapshot.subnets or {}).get(subnet_id)
+        zone = subnet.availability_zone if subnet is not None else None
+        if zone is not None and zone in zones:
+            continue
+        if zone is not None:
+            zones.add(zone)
+        out.append(subnet_id)
+    return out
+
+
 def _endpoints(snapshot: Snapshot, g: _Group) -> tuple[str, list[str]]:
     """The interface endpoints a VPC lacks, as one fix: in the subnets its endpoints already
     use (else the tasks'), with the security group they already use (else the tasks')."""
@@ -163,9 +182,11 @@ def _endpoints(snapshot: Snapshot, g: _Group) -> tuple[str, list[str]]:
         for e in (snapshot.vpc_endpoints or {}).values()
         if e.vpc_id == vpc and e.endpoint_type == "Interface" and e.state.lower() == "available"
     ]
-    subnets = list(dict.fromkeys(s for e in existing for s in e.subnet_ids)) or list(g.subnets)
+    subnets = _one_per_zone(
+        snapshot, list(dict.fromkeys(s for e in existing for s in e.subnet_ids)) or list(g.subnets)
+    )
     existing_groups = [sg for e in existing for sg in (e.group_ids or ())]
-    groups = list(dict.fromkeys(existing_groups))[:1] or list(g.groups)
+    groups = list(dict.fromkeys(existing_groups))[:1] or list(g.groups)[:1]
     gateway = [s for s in g.services if s == "s3"]
     interface = [s for s in g.services if s != "s3"]
     tables = list(g.tables)

@@ -5,6 +5,7 @@ placeholder account in any output."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,8 @@ from netgraph.fixes import cause_of, fixes
 from netgraph.flows import service_sources
 from netgraph.model import Snapshot
 from netgraph.reach import Trace
+from netgraph.render import json as json_render
+from netgraph.render.text import render
 from netgraph.sources.snapshot import load_snapshot, snapshot_from_data
 
 from .conftest import SAMPLES, sample_data
@@ -71,9 +74,7 @@ def test_scan_groups_the_blocked_checks_under_one_fix(capsys: pytest.CaptureFixt
     assert main(["scan", str(SAMPLES / "broken-s3-only-endpoint.json")]) == 1
     out = capsys.readouterr().out
     assert "blocks 8 checks" in out
-    assert (
-        "      fix: create interface endpoints ecr.api, ecr.dkr, logs and secretsmanager" in out
-    )
+    assert "      fix: create interface endpoints ecr.api, ecr.dkr, logs and secretsmanager" in out
     assert "fix: create an interface endpoint" not in out
     assert out.count("run: aws ec2 create-vpc-endpoint") == 4
     assert main(["scan", str(SAMPLES / "broken-s3-only-endpoint.json"), "--format", "json"]) == 1
@@ -83,7 +84,7 @@ def test_scan_groups_the_blocked_checks_under_one_fix(capsys: pytest.CaptureFixt
 
 
 def test_the_role_finding_lists_every_missing_call(capsys: pytest.CaptureFixture[str]) -> None:
-    snap, traces = _checks("broken-role-without-ecr")
+    _, traces = _checks("broken-role-without-ecr")
     denied = [t for t in traces if t.verdict == "denied"]
     repo = "arn:aws:ecr:ap-northeast-1:111122223333:repository/web"
     want = (
@@ -104,7 +105,7 @@ def test_the_role_finding_lists_every_missing_call(capsys: pytest.CaptureFixture
     )
     assert main(["check", str(SAMPLES / "broken-role-without-ecr.json"), "--format", "json"]) == 1
     doc = json.loads(capsys.readouterr().out)
-    role = [c for c in doc["checks"] if c["verdict"] == "denied"][0]
+    role = next(c for c in doc["checks"] if c["verdict"] == "denied")
     assert role["missing"] == [{"action": a, "resource": r} for a, r in want]
 
 
@@ -170,13 +171,22 @@ def test_json_fixes_reference_failing_checks_once(
 def test_no_placeholder_account_without_account_id(
     path: object, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data = json.loads(open(str(path), encoding="utf-8").read())
+    data = json.loads(Path(str(path)).read_text(encoding="utf-8"))
     data.pop("AccountId", None)
     snap = snapshot_from_data(data)
     traces = [t for s in service_sources(snap) for t in check_source(snap, s)]
-    from netgraph.render import json as json_render
-    from netgraph.render.text import render
-
     said = render(traces, title="t", fixes=fixes(snap, traces))
     said += json_render.render(traces, snap.region, snap.account_id, fixes(snap, traces))
     assert "ACCOUNT" not in said
+
+
+def test_an_endpoint_takes_one_subnet_per_zone() -> None:
+    data = sample_data("broken-s3-only-endpoint")
+    for subnet in data["Subnets"]:
+        subnet["AvailabilityZone"] = "ap-northeast-1a"
+        subnet.pop("AvailabilityZoneId", None)
+    snap = snapshot_from_data(data)
+    traces = [t for s in service_sources(snap) for t in check_source(snap, s)]
+    (fix,) = fixes(snap, traces)
+    assert all("--subnet-ids subnet-0a11c0ffee0000001 --" in c for c in fix.commands)
+    assert "(subnets subnet-0a11c0ffee0000001; security group" in fix.text
