@@ -393,10 +393,35 @@ def not_in_snapshot(key: str, collection_errors: Sequence[CollectionError]) -> s
     """Why a key of a snapshot of AWS's describe calls is absent: a recorded collection
     error, or simply not collected. (``Wording.absent`` of ``sources/wording.py``, which
     another input kind words its own way; the default of a snapshot made by hand.)"""
+    calls = FILLED_BY.get(key, ())
     for err in collection_errors:
-        if key in err.call or err.call.endswith(key):
+        if err.call in calls or key in err.call or err.call.endswith(key):
             return f"{key} is not in the snapshot ({err.call} failed: {err.error})"
     return f"{key} is not in the snapshot (not collected)"
+
+
+# The calls that fill a key whose name is not in theirs, so a failed call is named as the
+# reason its key is absent.
+FILLED_BY: dict[str, tuple[str, ...]] = {
+    "services": ("ecs:ListClusters", "ecs:ListServices", "ecs:DescribeServices"),
+    "taskDefinitions": ("ecs:DescribeTaskDefinition",),
+    "RoleDetailList": ("iam:GetAccountAuthorizationDetails", "iam:GetRole"),
+    "Policies": ("iam:GetAccountAuthorizationDetails", "iam:GetPolicy", "iam:GetPolicyVersion"),
+    "repositories": ("ecr:DescribeRepositories",),
+    "RepositoryPolicies": ("ecr:GetRepositoryPolicy",),
+    "Reservations": ("ec2:DescribeInstances",),
+    "VpcAttributes": ("ec2:DescribeVpcAttribute",),
+    "PrefixListEntries": ("ec2:GetManagedPrefixListEntries",),
+    "SecretDescriptions": ("secretsmanager:DescribeSecret",),
+    "ParameterDescriptions": ("ssm:DescribeParameters",),
+    "KmsKeys": ("kms:DescribeKey",),
+    "KmsKeyPolicies": ("kms:GetKeyPolicy",),
+    "Organization": ("organizations:DescribeOrganization",),
+    "OrganizationParents": ("organizations:ListParents",),
+    "OrganizationPolicies": ("organizations:DescribePolicy",),
+    "ServiceControlPoliciesForTarget": ("organizations:ListPoliciesForTarget",),
+    "ResourceControlPoliciesForTarget": ("organizations:ListPoliciesForTarget",),
+}
 
 
 @dataclass(frozen=True, eq=False)

@@ -274,3 +274,22 @@ def test_a_policy_document_nested_100000_deep_is_unknown_not_a_crash() -> None:
     ep["PolicyDocument"] = '{"Statement": ' + "[" * 100_000 + "]" * 100_000 + "}"
     got = verdicts(data)
     assert got["s3"] == {"unknown"}
+
+
+@pytest.mark.parametrize(
+    ("key", "call"),
+    [
+        ("OrganizationParents", "organizations:ListParents"),
+        ("RoleDetailList", "iam:GetAccountAuthorizationDetails"),
+        ("KmsKeyPolicies", "kms:GetKeyPolicy"),
+        ("taskDefinitions", "ecs:DescribeTaskDefinition"),
+    ],
+)
+def test_a_failed_call_is_named_as_the_reason_its_key_is_absent(key: str, call: str) -> None:
+    from netgraph.model import CollectionError, not_in_snapshot
+
+    failed = [CollectionError(call, "AccessDeniedException")]
+    assert not_in_snapshot(key, failed) == (
+        f"{key} is not in the snapshot ({call} failed: AccessDeniedException)"
+    )
+    assert not_in_snapshot(key, []) == f"{key} is not in the snapshot (not collected)"
