@@ -11,7 +11,13 @@ from typing import Any
 import pytest
 import yaml
 
-from netgraph.sources.regions import is_region, known_regions, region_of_zone, suggest
+from netgraph.sources.regions import (
+    is_region,
+    known_regions,
+    region_of_arn,
+    region_of_zone,
+    suggest,
+)
 from netgraph.sources.snapshot import load_snapshot
 
 from .conftest import SAMPLES, sample_data
@@ -121,6 +127,7 @@ def test_region_names() -> None:
     assert suggest("Frankfurt") == "eu-central-1" and suggest("us-tokyo-1") == "ap-northeast-1"
     assert region_of_zone("us-west-2-lax-1a") == "us-west-2"
     assert region_of_zone("apne1-az1") is None
+    assert region_of_arn("arn:aws:iam::111122223333:role/r") is None  # IAM: global
 
 
 def test_no_region_key_stays_the_known_error(tmp_path: Path) -> None:

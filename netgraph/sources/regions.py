@@ -156,7 +156,8 @@ def disagreements(lists: dict[str, list[Any]], region: str) -> Iterator[tuple[An
             if type(value) is not str:
                 continue
             named = _named(kind, value, obj.data)
-            if named is not None and named != region:
+            # (a placeholder, "arn:aws:ecs:r:1:…", claims no region)
+            if named is not None and named != region and is_region(named):
                 yield obj, field, named
 
 
