@@ -124,3 +124,30 @@ def test_dns_doubt_names_every_outcome_and_follows_the_resolving_one() -> None:
     assert (t.hops[2].id, t.hops[2].kind) == (api, "dns")
     assert "fail" not in {h.status for h in t.hops}
     assert t.hops[-1].kind == "aws-service"
+
+
+def test_a_reachable_flow_of_any_protocol_is_worded_with_its_name_and_no_port() -> None:
+    """Kills reach._flow mutants 4-6 (a protocol without a name crashed) and 9 (a port
+    written for a protocol that has none)."""
+    from netgraph.check import check_path
+    from netgraph.flows import hypothetical_source
+
+    from .conftest import build, sample_data, snap
+
+    data = sample_data("healthy-endpoints")
+    endpoints_sg = next(g for g in data["SecurityGroups"] if g["GroupId"] == "sg-0e0e0e0e0e0e0e0e2")
+    endpoints_sg["IpPermissions"].append(
+        {
+            "IpProtocol": "-1",
+            "IpRanges": [{"CidrIp": "10.0.0.0/16"}],
+            "Ipv6Ranges": [],
+            "PrefixListIds": [],
+            "UserIdGroupPairs": [],
+        }
+    )
+    s = snap(data)
+    src = hypothetical_source(s, build.SUBNETS["private-a"][0], (build.SG_TASK,), False)
+    gre = check_path(s, src, "10.0.11.10", protocol="47", port=None)
+    assert (gre.verdict, gre.reason) == ("reachable", "every hop admits 47 to 10.0.11.10")
+    icmp = check_path(s, src, "10.0.11.10", protocol="1", port=7)
+    assert (icmp.verdict, icmp.reason) == ("reachable", "every hop admits ICMP to 10.0.11.10")
