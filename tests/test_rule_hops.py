@@ -229,3 +229,47 @@ def test_interfaces_at_either_end() -> None:
     assert source_hop(snapshot(), src).status == "unknown"
     peer = source_peer(subnet("subnet-a", "10.0.1.0/24"), VPC_1, src)
     assert peer.networks == (NET("10.0.1.0/24"),) and peer.group_ids == frozenset({"sg-1"})
+
+
+def test_acl_pass_names_every_rule_that_admits_a_part() -> None:
+    """Kills acl_verdict 53 (the rules joined otherwise)."""
+    acl = _acl(
+        _entry(100, allow=True, cidr="10.0.1.0/25"), _entry(200, allow=True, cidr="0.0.0.0/0")
+    )
+    hop = _acl_hop(acl, Peer((NET("10.0.1.0/24"),), "subnet-b (10.0.1.0/24)"))
+    assert hop.reason == (
+        "outbound rule 100, 200 of acl-1 (subnet-a) allows TCP 443 to subnet-b (10.0.1.0/24)"
+    )
+
+
+def test_acl_denying_ipv4_and_ipv6_parts_names_them_in_order() -> None:
+    """Kills acl_verdict 69 and 71 (unsorted, or sorted without the version: IPv4 and IPv6
+    networks do not compare)."""
+    acl = _acl(_entry(100, allow=True, cidr="10.0.1.0/24"))
+    peer = Peer((NET("2001:db8::/64"), NET("10.0.2.0/24"), NET("10.0.1.0/24")), "the peers")
+    hop = _acl_hop(acl, peer)
+    assert hop.status == "fail" and hop.partial
+    assert "denies outbound TCP 443 to 10.0.2.0/24, 2001:db8::/64 for part of the flow" in (
+        hop.reason
+    )
+
+
+def test_acl_unknown_hop_keeps_its_id_kind_and_leg() -> None:
+    """Kills acl_verdict 110, 111, 114 and 119 (the unknown hop's fields)."""
+    acl = _acl(
+        _entry(100, allow=False, cidr="52.0.0.0/8", egress=False),
+        _entry(200, allow=True, cidr="0.0.0.0/0", egress=False),
+    )
+    peer = Peer((NET("0.0.0.0/0"),), "the service (public)", approximate=True)
+    hop = _acl_hop(
+        acl, peer, egress=False, span=EPHEMERAL_LINUX, ports=EPHEMERAL_LINUX, leg="return"
+    )
+    assert hop.status == "unknown"
+    assert (hop.id, hop.kind, hop.leg) == ("acl-1", HopKind.NETWORK_ACL_INBOUND, "return")
+
+
+def test_acl_forward_fix_names_the_flows_own_port() -> None:
+    """Kills acl_verdict 122 (the ephemeral range recommended on the forward leg too)."""
+    hop = _acl_hop(_acl(), Peer.address(NET("10.0.1.5/32")[0]))
+    assert hop.fix is not None and "TCP 443 to 10.0.0.0/16" in hop.fix
+    assert "1024-65535" not in hop.fix
