@@ -221,6 +221,26 @@ def _grant_fix(snapshot: Snapshot, role: Role, denied: Sequence[ApiCall]) -> str
     return "; and ".join(parts)
 
 
+def _with_organization(
+    snapshot: Snapshot,
+    role: Role,
+    call: ApiCall,
+    request: iam.Request,
+    decision: iam.PolicyDecision,
+    layer: str,
+) -> tuple[iam.PolicyDecision, str, control_policies.Verdict, str]:
+    """A call's decision with the organization's SCPs and RCPs taken in, and its reason
+    (naming the levels checked when they allow it)."""
+    org = control_policies.gate(
+        snapshot, request, role.account or snapshot.account_id, call.describe()
+    )
+    decision, layer = control_policies.combine(decision, layer, org.gate)
+    reason = f"{decision.reason} ({call.why})"
+    if decision.decision == "allow" and org.checked:
+        reason += f"; the organization's policies allow it ({'; '.join(org.checked)})"
+    return decision, layer, org, reason
+
+
 def _judge(snapshot: Snapshot, role: Role, call: ApiCall, request: iam.Request) -> Hop:
     """One call: a hop naming the policy that decides, and the fix when it is denied."""
     identity, layer = identity_decision(role, request)
@@ -228,12 +248,9 @@ def _judge(snapshot: Snapshot, role: Role, call: ApiCall, request: iam.Request) 
     with_repo = with_repository(snapshot, role, call, request, identity)
     if with_repo is not None and with_repo is not identity:
         decision, layer = with_repo, "repository"
-    account = role.account or snapshot.account_id
-    org = control_policies.gate(snapshot, request, account, call.describe())
-    decision, layer = control_policies.combine(decision, layer, org.gate)
-    reason = f"{decision.reason} ({call.why})"
-    if decision.decision == "allow" and org.checked:
-        reason += f"; the organization's policies allow it ({'; '.join(org.checked)})"
+    decision, layer, org, reason = _with_organization(
+        snapshot, role, call, request, decision, layer
+    )
     if decision.decision == "allow":
         st = decision.statement
         hop_id = st.policy if st is not None and ":policy/" in st.policy else role.arn
@@ -373,13 +390,9 @@ def _key_hop(snapshot: Snapshot, role: Role, call: ApiCall) -> Hop:
             layer = "boundary"
     # The organization's gate, as on every other call: SCPs apply to kms:Decrypt, and RCPs
     # to KMS keys (control_policies.RCP_SERVICES).
-    org = control_policies.gate(
-        snapshot, request, role.account or snapshot.account_id, call.describe()
+    decision, layer, org, reason = _with_organization(
+        snapshot, role, call, request, decision, layer
     )
-    decision, layer = control_policies.combine(decision, layer, org.gate)
-    reason = f"{decision.reason} ({call.why})"
-    if decision.decision == "allow" and org.checked:
-        reason += f"; the organization's policies allow it ({'; '.join(org.checked)})"
     if decision.decision == "allow":
         st = decision.statement
         hop_id = key_arn if layer == "key-policy" else _blame_id(decision, role)
