@@ -78,8 +78,12 @@ def collect(
     keep_environment: bool = False,
 ) -> dict[str, Any]:
     """The account's data, as ``collect`` writes it; progress on stderr."""
+    from netgraph.sources import regions
     from netgraph.sources.collect import CollectError, Collector, stderr_progress
 
+    if region is not None and not regions.is_region(region):
+        # Before any call: botocore would take the name and try endpoints that do not exist.
+        raise LiveError(regions.not_a_region("--region", region))
     meta = click.get_current_context().meta
     collector = Collector(
         region=region,

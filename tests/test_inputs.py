@@ -347,3 +347,23 @@ def test_valid_destinations_still_read() -> None:
     for to in ("8.8.8.8", "2001:db8::5", "api.ecr.ap-northeast-1.amazonaws.com", "ecr.api"):
         proc = netgraph("path", str(HEALTHY), "--from", ENI, "--to", to)
         assert proc.returncode in (0, 1, 3), (to, proc.stderr)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["collect", "--region", "tokyo", "-o", "OUT"],
+        ["check", "--live", "--region", "tokyo"],
+        ["scan", "--live", "--region", "tokyo"],
+    ],
+)
+def test_a_live_region_that_is_no_aws_region_is_refused_before_any_call(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    out = tmp_path / "snap.json"
+    # The endpoint is a closed port on loopback: a call would fail otherwise, and slowly.
+    message = refused(
+        *[str(out) if a == "OUT" else a for a in argv], "--endpoint-url", "http://127.0.0.1:9"
+    )
+    assert message.startswith("--region: 'tokyo' is not an AWS region (did you mean")
+    assert not out.exists()
