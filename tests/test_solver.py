@@ -151,3 +151,6 @@ def test_a_reachable_flow_of_any_protocol_is_worded_with_its_name_and_no_port() 
     assert (gre.verdict, gre.reason) == ("reachable", "every hop admits 47 to 10.0.11.10")
     icmp = check_path(s, src, "10.0.11.10", protocol="1", port=7)
     assert (icmp.verdict, icmp.reason) == ("reachable", "every hop admits ICMP to 10.0.11.10")
+    # Kills _flow 14 (UDP's port dropped).
+    udp = check_path(s, src, "10.0.11.10", protocol="17", port=53)
+    assert (udp.verdict, udp.reason) == ("reachable", "every hop admits UDP 53 to 10.0.11.10")
