@@ -60,6 +60,19 @@ KNOWN_KEYS = frozenset(
         "ParameterDescriptions",
         "KmsKeys",
         "KmsKeyPolicies",
+        # Several VPCs (snapshot-format.md "Several VPCs"): transit gateways, peering,
+        # Route 53 private hosted zones and Resolver rules
+        "TransitGateways",
+        "TransitGatewayAttachments",
+        "TransitGatewayVpcAttachments",
+        "TransitGatewayRouteTables",
+        "TransitGatewayRouteTableRoutes",
+        "VpcPeeringConnections",
+        "HostedZones",
+        "HostedZoneDetails",
+        "HostedZonesByVpc",
+        "ResolverRules",
+        "ResolverRuleAssociations",
     }
 )
 
@@ -111,6 +124,9 @@ _OBJECT_KEYS = frozenset(
         "OrganizationParents",
         "ServiceControlPoliciesForTarget",
         "ResourceControlPoliciesForTarget",
+        "TransitGatewayRouteTableRoutes",
+        "HostedZoneDetails",
+        "HostedZonesByVpc",
     }
 )
 _MUST_AGREE = frozenset({"SnapshotVersion", "Region", "AccountId"})
