@@ -378,6 +378,15 @@ class SecretKeyRef:
 
 
 @dataclass(frozen=True)
+class SourceLocation:
+    """Where a resource is written in the input (a Terraform plan's ``.tf`` file and line),
+    for outputs that point at source (SARIF). ``file`` is relative to the working folder."""
+
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
 class CollectionError:
     call: str
     error: str
@@ -471,6 +480,9 @@ class Snapshot:
     # netgraph's shipped copies of AWS-managed policies, by ARN (for fixes that name one):
     # filled by the loader.
     shipped_policies: Mapping[str, Policy] = field(default_factory=dict, repr=False)
+    # Where each resource (by AWS id or Terraform address) is written, when the input says
+    # (a Terraform plan with its configuration); empty for a snapshot.
+    locations: Mapping[str, SourceLocation] = field(default_factory=dict, repr=False)
 
     def missing_reason(self, key: str) -> str:
         """Why a key is absent (a recorded collection error, or simply not collected), in the
