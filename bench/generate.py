@@ -707,8 +707,24 @@ def main(argv: list[str] | None = None) -> int:
         "--wide-service-subnets", type=int, default=0, help="one more service naming N subnets"
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--shape",
+        choices=("account", "hub-and-spoke"),
+        default="account",
+        help="hub-and-spoke: a transit gateway, an egress VPC, a shared-services VPC with the "
+        "endpoints and private hosted zones, and --spokes spoke VPCs (bench/hub_and_spoke.py)",
+    )
+    parser.add_argument("--spokes", type=int, default=500)
+    parser.add_argument("--spoke-groups", type=int, default=10)
     parser.add_argument("-o", "--output", required=True)
     args = parser.parse_args(argv)
+    if args.shape == "hub-and-spoke":
+        from hub_and_spoke import generate_hub_and_spoke
+
+        data = generate_hub_and_spoke(spokes=args.spokes, groups=args.spoke_groups, seed=args.seed)
+        with open(args.output, "w", encoding="utf-8") as fh:
+            json.dump(data, fh)
+        return 0
     params = dict(SIZES[args.size or "small"])
     for key in params:
         if getattr(args, key) is not None:

@@ -14,12 +14,17 @@ Shapes other than the generator's defaults, so that the figures do not rest on i
 networks of prefix lengths 8 to 28 (a public lookup then cuts the address space into a
 thousand parts a table); the pathological sizes, measured in one round, are "nat-100k" (the
 table of a NAT gateway's subnet holds 100,000 such routes) and "wide-100k" (one service
-names 100,000 subnets). A second table gives the commands that write JSON, whole, as a user
-runs them (`check --format json`, `scan --format json`): time, characters written, peak RSS
-against that of a bare `json.load`.
+names 100,000 subnets). "hub-500" is a hub-and-spoke network (bench/hub_and_spoke.py): one
+transit gateway, an egress VPC with NAT gateways, a shared-services VPC with the interface
+endpoints answered by private hosted zones, 500 spoke VPCs in 10 groups of one transit
+gateway route table each; every check crosses the transit gateway. A second table gives
+the commands that write JSON, whole, as a user runs them (`check --format json`,
+`scan --format json`): time, characters written, peak RSS against that of a bare
+`json.load`.
 
-    python bench/run.py [--sizes small,medium,large,large-x2,large-spread,nat-100k,wide-100k]
-                        [--repeat 5] [--outputs large:check,large:scan,wide-100k:scan]
+    python bench/run.py [--sizes small,medium,large,large-x2,large-spread,nat-100k,wide-100k,
+                         hub-500] [--repeat 5]
+                        [--outputs large:check,large:scan,wide-100k:scan]
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate import SIZES, generate  # noqa: E402
+from hub_and_spoke import generate_hub_and_spoke  # noqa: E402
 
 FLOOR = """
 import gc, json, resource, sys, time
@@ -147,7 +153,8 @@ def _doubled(snapshot: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--sizes", default="small,medium,large,large-x2,large-spread,nat-100k,wide-100k"
+        "--sizes",
+        default="small,medium,large,large-x2,large-spread,nat-100k,wide-100k,hub-500",
     )
     parser.add_argument("--repeat", type=int, default=5, help="best of N rounds")
     parser.add_argument(
@@ -159,7 +166,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.write:
         size, out = args.write
-        data = generate(**_shape(size))
+        data = (
+            generate_hub_and_spoke(spokes=int(size.partition("-")[2]))
+            if size.startswith("hub-")
+            else generate(**_shape(size))
+        )
         if size.endswith("-x2"):
             data = _doubled(data)
         Path(out).write_text(json.dumps(data), encoding="utf-8")
