@@ -54,6 +54,12 @@ from netgraph.requirements import ALL_TARGETS
 @REGION
 @FORMAT
 @diagram_options
+@click.option(
+    "--html",
+    "html",
+    metavar="FILE",
+    help="write a self-contained HTML report: summary, filterable checks, fixes, diagram",
+)
 @live.live_options
 def check(
     snapshot: str,
@@ -68,6 +74,7 @@ def check(
     png: str | None,
     dot: str | None,
     svg: str | None,
+    html: str | None,
     live: bool,
     clusters: tuple[str, ...],
     vpcs: tuple[str, ...],
@@ -83,7 +90,7 @@ def check(
     refuse_unknown_targets(targets)
     if live == bool(snapshot):
         raise BadInput("give a SNAPSHOT file or folder, or --live (not both)")
-    no_overwrites(snapshot, [("--png", png), ("--svg", svg), ("--dot", dot)])
+    no_overwrites(snapshot, [("--png", png), ("--svg", svg), ("--dot", dot), ("--html", html)])
     snap, where = read_or_collect(
         snapshot, live, region, profile, endpoint_url, vpcs, clusters, services
     )
@@ -108,5 +115,5 @@ def check(
     except SourceError as exc:
         raise BadInput(str(exc)) from None
     report = Report("check", snap, where, traces, live=live, warn=warning)
-    write(report, fmt, {"png": png, "dot": dot, "svg": svg})
+    write(report, fmt, {"png": png, "dot": dot, "svg": svg, "html": html})
     raise click.exceptions.Exit(exit_code(traces))

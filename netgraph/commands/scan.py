@@ -32,6 +32,12 @@ from netgraph.render.formats import Report
     help="scan only these targets; repeatable",
 )
 @click.option("--heatmap", metavar="FILE.png", help="write sources x targets as a heatmap")
+@click.option(
+    "--html",
+    "html",
+    metavar="FILE",
+    help="write a self-contained HTML report: summary, filterable checks, fixes, diagram",
+)
 @click.option("--top", default=10, show_default=True, help="blocking hops listed in the text")
 @click.option(
     "--failing-only",
@@ -46,6 +52,7 @@ def scan_cmd(
     all_enis: bool,
     targets: tuple[str, ...],
     heatmap: str | None,
+    html: str | None,
     top: int,
     failing_only: bool,
     region: str | None,
@@ -66,7 +73,7 @@ def scan_cmd(
     refuse_unknown_targets(targets)
     if failing_only and fmt != "json":
         raise BadInput("--failing-only lists checks in JSON: add --format json")
-    no_overwrites(snapshot, [("--heatmap", heatmap)])
+    no_overwrites(snapshot, [("--heatmap", heatmap), ("--html", html)])
     started = time.perf_counter()
     snap, where = read_or_collect(snapshot, live, region, profile, endpoint_url, vpcs, clusters, ())
     warn_unknown_keys(snap)
@@ -90,5 +97,5 @@ def scan_cmd(
         failing_only=failing_only,
         warn=warning,
     )
-    write(report, fmt, {"heatmap": heatmap})
+    write(report, fmt, {"heatmap": heatmap, "html": html})
     raise click.exceptions.Exit(exit_code(result.traces))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from netgraph.render.dot import DotFormat
 from netgraph.render.format import FileFormat, OutputFormat, Report, StreamFormat
+from netgraph.render.html import HtmlFormat
 from netgraph.render.json import JsonFormat
 from netgraph.render.pictures import HeatmapFormat, PngFormat, SvgFormat
 from netgraph.render.simulate import SimulateJsonFormat, SimulateTextFormat
@@ -59,6 +60,7 @@ for _fmt in (
     HeatmapFormat,
     SimulateTextFormat,
     SimulateJsonFormat,
+    HtmlFormat,  # last: it reuses the figure --png/--svg drew
 ):
     register(_fmt)
 
