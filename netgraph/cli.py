@@ -28,6 +28,7 @@ import click
 from netgraph.commands.check import check
 from netgraph.commands.collect import collect
 from netgraph.commands.common import BadInput, echo, say
+from netgraph.commands.diff import diff_cmd
 from netgraph.commands.draw import draw
 from netgraph.commands.explain import explain_cmd
 from netgraph.commands.path import path
@@ -60,7 +61,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 # The order the commands were written in; ``--help`` lists them by name.
-for _command in (check, path, draw, collect, explain_cmd, scan_cmd, simulate_cmd):
+for _command in (check, path, draw, collect, explain_cmd, scan_cmd, simulate_cmd, diff_cmd):
     cli.add_command(_command)
 
 

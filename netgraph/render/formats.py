@@ -10,6 +10,7 @@ command writes, ``stream_formats(command)`` the names it offers."""
 
 from __future__ import annotations
 
+from netgraph.render.diff import DiffJsonFormat, DiffTextFormat
 from netgraph.render.dot import DotFormat
 from netgraph.render.format import FileFormat, OutputFormat, Report, StreamFormat
 from netgraph.render.html import HtmlFormat
@@ -60,6 +61,8 @@ for _fmt in (
     HeatmapFormat,
     SimulateTextFormat,
     SimulateJsonFormat,
+    DiffTextFormat,
+    DiffJsonFormat,
     HtmlFormat,  # last: it reuses the figure --png/--svg drew
 ):
     register(_fmt)
@@ -74,7 +77,13 @@ def stream_formats(command: str | None = None) -> list[str]:
     """The names ``--format`` offers (to ``command``, when it has formats of its own)."""
     own = [n for (c, n), fmt in OWN_FORMATS.items() if c == command and fmt.to_stdout]
     if own:
-        return own
+        # Then the shared formats that also write this command's report (sarif, junit).
+        shared = [
+            name
+            for name, fmt in FORMATS.items()
+            if fmt.to_stdout and command in fmt.commands and name not in own
+        ]
+        return own + shared
     return [name for name, fmt in FORMATS.items() if fmt.to_stdout]
 
 
