@@ -132,6 +132,6 @@ FORMAT = click.option(
     type=click.Choice(stream_formats()),
     default="text",
     show_default=True,
-    help="text report or the contract's JSON",
+    help="text report, the contract's JSON, SARIF 2.1.0 or JUnit XML",
 )
 REGION = click.option("--region", help="supply or override the snapshot's Region")

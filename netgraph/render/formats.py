@@ -15,7 +15,9 @@ from netgraph.render.dot import DotFormat
 from netgraph.render.format import FileFormat, OutputFormat, Report, StreamFormat
 from netgraph.render.html import HtmlFormat
 from netgraph.render.json import JsonFormat
+from netgraph.render.junit import JunitFormat
 from netgraph.render.pictures import HeatmapFormat, PngFormat, SvgFormat
+from netgraph.render.sarif import SarifFormat
 from netgraph.render.simulate import SimulateJsonFormat, SimulateTextFormat
 from netgraph.render.text import TextFormat
 
@@ -55,6 +57,8 @@ def register(fmt: type[OutputFormat]) -> type[OutputFormat]:
 for _fmt in (
     TextFormat,
     JsonFormat,
+    SarifFormat,
+    JunitFormat,
     DotFormat,
     PngFormat,
     SvgFormat,
