@@ -9,6 +9,7 @@ from netgraph import live
 from netgraph.check import check_source, exit_code
 from netgraph.commands.common import (
     FORMAT,
+    PLAN,
     REGION,
     BadInput,
     diagram_options,
@@ -52,6 +53,7 @@ from netgraph.requirements import ALL_TARGETS
     help=f"check only these targets; repeatable ({', '.join(ALL_TARGETS)})",
 )
 @REGION
+@PLAN
 @FORMAT
 @diagram_options
 @click.option(

@@ -18,7 +18,8 @@ from netgraph.render.escape import printable
 from netgraph.render.files import OutputClash, refuse_overwrites
 from netgraph.render.formats import FORMATS, Report, StreamFormat, file_formats, stream_formats
 from netgraph.requirements import ALL_TARGETS
-from netgraph.sources.snapshot import SnapshotError, load_snapshot
+from netgraph.sources.plan import load_input
+from netgraph.sources.snapshot import SnapshotError
 from netgraph.sources.wording import SKIPPED
 
 P = ParamSpec("P")
@@ -100,7 +101,23 @@ def or_bad_input(f: Callable[P, R]) -> Callable[P, R]:
     return call
 
 
-load = or_bad_input(load_snapshot)
+def _plan_option(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    ctx.meta["netgraph.plan"] = value
+
+
+def given_plan() -> str | None:
+    """The ``--plan FILE`` of the running command (None: none, or no command running)."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get("netgraph.plan") if ctx is not None else None
+
+
+def _load(path: str, region: str | None = None, plan: str | None = None) -> Snapshot:
+    """A snapshot, a Terraform plan, or a snapshot with ``--plan`` overlaid
+    (``sources.plan.load_input``)."""
+    return load_input(path, plan if plan is not None else given_plan(), region)
+
+
+load = or_bad_input(_load)
 within_scope = or_bad_input(scope)
 no_overwrites = or_bad_input(refuse_overwrites)
 collect_live = or_bad_input(live.collect)
@@ -119,10 +136,15 @@ def read_or_collect(
 ) -> tuple[Snapshot, str]:
     """The snapshot, collected from AWS (``--live``) or read from ``snapshot``, and where it
     came from for the report's title."""
+    if from_aws and given_plan() is not None:
+        raise BadInput("--plan overlays a plan on a SNAPSHOT file or folder, not on --live")
     if from_aws:
         return live_snapshot(
             collect_live(region, profile, endpoint_url, vpcs, clusters, services)
         ), "live AWS"
+    plan = given_plan()
+    if plan is not None:
+        return load(str(snapshot), region, plan), f"{snapshot} + {plan}"
     return load(str(snapshot), region), str(snapshot)
 
 
@@ -135,3 +157,10 @@ FORMAT = click.option(
     help="text report, the contract's JSON, SARIF 2.1.0 or JUnit XML",
 )
 REGION = click.option("--region", help="supply or override the snapshot's Region")
+PLAN = click.option(
+    "--plan",
+    metavar="FILE",
+    expose_value=False,
+    callback=_plan_option,
+    help="a Terraform plan (terraform show -json) to overlay on SNAPSHOT",
+)

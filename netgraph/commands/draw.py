@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from netgraph.commands.common import (
+    PLAN,
     REGION,
     BadInput,
     echo,
@@ -29,6 +30,7 @@ from netgraph.render.formats import Report
 @click.option("--svg", "svg", metavar="FILE", help="write the topology as SVG")
 @click.option("--dot", "dot", metavar="FILE", help="write the topology as Graphviz DOT")
 @REGION
+@PLAN
 def draw(
     snapshot: str,
     vpc_id: str | None,

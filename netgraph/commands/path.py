@@ -7,6 +7,7 @@ import click
 from netgraph.check import check_path, exit_code
 from netgraph.commands.common import (
     FORMAT,
+    PLAN,
     REGION,
     BadInput,
     load,
@@ -48,6 +49,7 @@ from netgraph.sources.snapshot import normalize_protocol
     "--protocol", type=click.Choice(["tcp", "udp", "icmp", "-1"]), default="tcp", show_default=True
 )
 @REGION
+@PLAN
 @FORMAT
 def path(
     snapshot: str,

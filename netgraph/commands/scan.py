@@ -8,6 +8,7 @@ from netgraph import live
 from netgraph.check import exit_code
 from netgraph.commands.common import (
     FORMAT,
+    PLAN,
     REGION,
     BadInput,
     no_overwrites,
@@ -45,6 +46,7 @@ from netgraph.render.formats import Report
     help="with --format json: list only the checks that do not pass (the summary counts all)",
 )
 @REGION
+@PLAN
 @FORMAT
 @live.live_options
 def scan_cmd(

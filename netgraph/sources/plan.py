@@ -1,0 +1,310 @@
+"""A Terraform plan as netgraph's input (plan-input.md): the plan alone, or overlaid on a
+snapshot. The plan's resources become the snapshot's keys in AWS's describe shapes
+(``plan_map``, ``plan_types``), then the model is built as for any snapshot
+(``build_snapshot``), worded the plan's way (``plan_wording``).
+
+``load_input`` is the one entry point for commands: a snapshot, a plan, or both.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import weakref
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from netgraph.gc_pause import collector_paused
+from netgraph.model import Route, RouteTable, Snapshot
+from netgraph.sources import plan_types  # noqa: F401  (registers the builders)
+from netgraph.sources.merge import RawSnapshot, read_raw
+from netgraph.sources.plan_locations import locations
+from netgraph.sources.plan_map import PLAN_KEYS, Mapper, Objects
+from netgraph.sources.plan_read import AWS_PROVIDER, Plan, is_plan, read_plan_file
+from netgraph.sources.plan_refs import Resolver
+from netgraph.sources.plan_wording import PLAN, PlanWording
+from netgraph.sources.reader import Obj, SnapshotError
+from netgraph.sources.snapshot import build_snapshot, load_snapshot
+
+
+class PlanObj(Obj):
+    """A record made from a plan: its messages are worded the plan's way."""
+
+    __slots__ = ()
+    wording = PLAN
+
+
+# The ``input`` record of each model built from a plan (JSON additions), by model.
+_INPUTS: weakref.WeakKeyDictionary[Snapshot, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def input_record(snapshot: Snapshot) -> dict[str, Any] | None:
+    """The JSON's top-level ``input`` of a run with a plan; None for a snapshot."""
+    return _INPUTS.get(snapshot)
+
+
+def looks_like_plan(path: str | Path) -> bool:
+    """A file whose top-level object has ``format_version`` (a plan, or a state that
+    ``read_plan_file`` refuses by name); a snapshot has none."""
+    p = Path(path)
+    if not p.is_file():
+        return False
+    try:
+        text = p.read_bytes()
+    except OSError:
+        return False
+    if b'"format_version"' not in text:
+        return False
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and "format_version" in data
+
+
+def load_input(
+    path: str | Path, plan: str | Path | None = None, region: str | None = None
+) -> Snapshot:
+    """The model of ``path`` (a snapshot file or folder, or a plan), with ``plan`` overlaid
+    on it when given. Bad input raises :class:`SnapshotError` (exit 2)."""
+    if plan is None:
+        if looks_like_plan(path):
+            return load_plan(path, None, region)
+        return load_snapshot(path, region)
+    if looks_like_plan(path):
+        raise SnapshotError(f"{path}: a Terraform plan; --plan overlays a plan on a SNAPSHOT")
+    return load_plan(plan, path, region)
+
+
+def load_plan(
+    plan_path: str | Path, snapshot_path: str | Path | None, region: str | None = None
+) -> Snapshot:
+    plan = read_plan_file(plan_path)
+    with collector_paused():
+        base = read_raw(Path(snapshot_path)) if snapshot_path is not None else None
+        return build_from_plan(plan, base, region, snapshot_path)
+
+
+def _plan_region(plan: Plan) -> str | None:
+    conf = ((plan.configuration.get("provider_config") or {}).get("aws") or {}).get(
+        "expressions"
+    ) or {}
+    expr = conf.get("region") or {}
+    if isinstance(expr.get("constant_value"), str):
+        return str(expr["constant_value"])
+    for ref in expr.get("references") or []:
+        if isinstance(ref, str) and ref.startswith("var."):
+            value = plan.variables.get(ref[4:].split(".")[0])
+            if isinstance(value, str):
+                return value
+    for values in plan.prior.values():
+        if isinstance(values.get("name"), str) and "region" in str(values.get("id", "")):
+            return str(values["name"])
+    for address, values in plan.prior.items():
+        if address.endswith("data.aws_region.current") or ".aws_region." in address:
+            for key in ("name", "region", "id"):
+                if isinstance(values.get(key), str):
+                    return str(values[key])
+    return None
+
+
+def _plan_account(plan: Plan) -> str | None:
+    for address, values in plan.prior.items():
+        if "aws_caller_identity" in address and isinstance(values.get("account_id"), str):
+            return str(values["account_id"])
+    for values in plan.prior.values():
+        arn = values.get("arn")
+        if isinstance(arn, str) and arn.startswith("arn:") and len(arn.split(":")) > 4:
+            account = arn.split(":")[4]
+            if account.isdigit():
+                return account
+    return None
+
+
+def _scalar(raw: RawSnapshot | None, key: str) -> str | None:
+    if raw is None or key not in raw.scalars:
+        return None
+    value = raw.scalars[key][0]
+    return value if isinstance(value, str) else None
+
+
+def build_from_plan(
+    plan: Plan,
+    base: RawSnapshot | None,
+    region: str | None,
+    snapshot_path: str | Path | None = None,
+) -> Snapshot:
+    plan_region = _plan_region(plan)
+    snap_region = _scalar(base, "Region")
+    if region is None and snap_region and plan_region and snap_region != plan_region:
+        raise SnapshotError(
+            f"{plan.path}: the plan's aws provider is in {plan_region}, the snapshot "
+            f"{snapshot_path} in {snap_region}: give the snapshot of that region"
+        )
+    chosen = region or snap_region or plan_region
+    if not chosen:
+        raise SnapshotError(PLAN.no_region())
+    if region and plan_region and region != plan_region:
+        raise SnapshotError(
+            f"--region {region} disagrees with the plan: its aws provider is in {plan_region}"
+        )
+    account = _scalar(base, "AccountId") or _plan_account(plan)
+
+    objects = Objects()
+    if base is not None:
+        for key, items in base.lists.items():
+            field_name = _ID.get(key)
+            for i, o in enumerate(items):
+                record = copy.deepcopy(o.data)
+                oid = str(record.get(field_name) or f"#{i}") if field_name else f"#{i}"
+                objects.keys.setdefault(key, {})[oid] = record
+        objects.present |= set(base.present)
+    else:
+        objects.present |= set(PLAN_KEYS)
+        for key in PLAN_KEYS:
+            objects.keys.setdefault(key, {})
+    mapper = Mapper(plan, Resolver(plan, chosen), objects, chosen, account, overlay=base is not None)
+    warnings = _ignored(plan)
+    mapper.apply()
+    raw = _raw(objects, plan, base, chosen, account)
+    wording: PlanWording = PLAN
+    snapshot = build_snapshot(raw, region, wording=wording if base is None else _overlay_words())
+    snapshot = _retarget(snapshot, mapper.kinds)
+    snapshot = replace(
+        snapshot,
+        locations=locations(plan),
+        warnings=(*snapshot.warnings, *warnings),
+    )
+    _INPUTS[snapshot] = {
+        "kind": "terraform-plan",
+        "plan": plan.path,
+        "snapshot": str(snapshot_path) if snapshot_path is not None else None,
+        "terraform_version": plan.terraform_version,
+        "format_version": plan.format_version,
+        "changes": _counts(plan),
+        "unresolved": [u.record() for u in _unique(mapper.unresolved)],
+        "warnings": list(warnings),
+    }
+    return snapshot
+
+
+def _overlay_words() -> Any:
+    from netgraph.sources.wording import SNAPSHOT
+
+    return SNAPSHOT
+
+
+_ID = {
+    "Vpcs": "VpcId",
+    "VpcAttributes": "VpcId",
+    "DhcpOptions": "DhcpOptionsId",
+    "Subnets": "SubnetId",
+    "RouteTables": "RouteTableId",
+    "InternetGateways": "InternetGatewayId",
+    "EgressOnlyInternetGateways": "EgressOnlyInternetGatewayId",
+    "NatGateways": "NatGatewayId",
+    "VpcEndpoints": "VpcEndpointId",
+    "SecurityGroups": "GroupId",
+    "NetworkAcls": "NetworkAclId",
+    "NetworkInterfaces": "NetworkInterfaceId",
+    "ManagedPrefixLists": "PrefixListId",
+    "PrefixLists": "PrefixListId",
+    "services": "serviceArn",
+    "taskDefinitions": "taskDefinitionArn",
+    "RoleDetailList": "Arn",
+    "Policies": "Arn",
+    "repositories": "repositoryArn",
+    "RepositoryPolicies": "repositoryName",
+}
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items() if not k.startswith("_")}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _raw(
+    objects: Objects, plan: Plan, base: RawSnapshot | None, region: str, account: str | None
+) -> RawSnapshot:
+    raw = RawSnapshot(
+        lists={},
+        scalars=dict(base.scalars) if base is not None else {},
+        objects=dict(base.objects) if base is not None else {},
+        present=set(objects.present),
+        unknown=dict(base.unknown) if base is not None else {},
+        skipped=list(base.skipped) if base is not None else [],
+    )
+    if base is None:
+        raw.scalars["Region"] = (region, plan.path)
+        if account:
+            raw.scalars["AccountId"] = (account, plan.path)
+    elif "AccountId" not in raw.scalars and account:
+        raw.scalars["AccountId"] = (account, plan.path)
+    for key, records in objects.keys.items():
+        if key not in objects.present:
+            continue
+        top = PlanObj({}, plan.path, "$")
+        raw.lists[key] = [
+            PlanObj(_clean(r), plan.path, (top, key, i)) for i, r in enumerate(records.values())
+        ]
+    return raw
+
+
+def _retarget(snapshot: Snapshot, kinds: dict[str, Any]) -> Snapshot:
+    """Routes to objects named by address: what they name is known from the plan (an id's
+    prefix says it for AWS ids)."""
+    if not kinds or snapshot.route_tables is None:
+        return snapshot
+    tables: dict[str, RouteTable] = {}
+    for tid, table in snapshot.route_tables.items():
+        routes = tuple(
+            replace(r, target_kind=kinds[r.target_id])
+            if r.target_id in kinds and r.target_kind != kinds[r.target_id]
+            else r
+            for r in table.routes
+        )
+        tables[tid] = replace(table, routes=routes) if routes != table.routes else table
+    return replace(snapshot, route_tables=tables)
+
+
+def _ignored(plan: Plan) -> list[str]:
+    others = sorted(
+        {c.provider for c in plan.changes if c.provider and c.provider != AWS_PROVIDER}
+    )
+    return [
+        f"{plan.path}: resources of provider {p} are not read" for p in others if "aws" in p
+    ]
+
+
+def _counts(plan: Plan) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for c in plan.changes:
+        if c.provider and c.provider != AWS_PROVIDER:
+            continue
+        kind = "read" if c.mode == "data" and "read" in c.actions else c.kind
+        if c.mode == "data" and kind != "read":
+            continue
+        counts[kind] += 1
+    return {k: counts.get(k, 0) for k in ("create", "update", "delete", "replace", "read")}
+
+
+def _unique(items: list[Any]) -> list[Any]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for u in items:
+        if (u.address, u.attribute) not in seen:
+            seen.add((u.address, u.attribute))
+            out.append(u)
+    return out
+
+
+__all__ = ["input_record", "is_plan", "load_input", "load_plan", "looks_like_plan", "Route"]
+
+
+def dump(snapshot_path: str) -> str:  # pragma: no cover - a debugging aid
+    return json.dumps(input_record(load_input(snapshot_path)), indent=1)
