@@ -157,8 +157,13 @@ def _svg_of(report: Report, g: nx.DiGraph, figure: Any) -> tuple[str, list[dict[
         nodes = []
     for i, patch in enumerate(boxes if nodes else []):
         patch.set_gid(f"hop-{i}")
+    from matplotlib import rc_context
+
     out = io.StringIO()
-    figure.savefig(out, format="svg", metadata={"Date": None})
+    # Clip-path ids are hashes salted with a random uuid unless told: the same run, the
+    # same page.
+    with rc_context({"svg.hashsalt": "netgraph"}):
+        figure.savefig(out, format="svg", metadata={"Date": None})
     return out.getvalue(), nodes
 
 
