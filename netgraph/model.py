@@ -227,6 +227,77 @@ class Instance:
     name: str | None = None
 
 
+# ---- several VPCs: transit gateways and peering (snapshot-format.md "Several VPCs") --------
+
+
+@dataclass(frozen=True)
+class TransitGateway:
+    id: str
+    owner_id: str | None
+    state: str  # available | pending | modifying | deleting | deleted | unknown (no State)
+    # Options.SecurityGroupReferencingSupport: None when the snapshot does not say.
+    security_group_referencing: bool | None = None
+
+
+@dataclass(frozen=True)
+class TransitGatewayAttachment:
+    """One attachment (TransitGatewayAttachments), with the VPC attachment's subnets
+    (TransitGatewayVpcAttachments) when it is one and they were collected."""
+
+    id: str
+    transit_gateway_id: str
+    resource_type: str  # vpc | vpn | peering | connect | direct-connect-gateway | ...
+    resource_id: str | None
+    resource_owner_id: str | None
+    state: str  # available | pending | modifying | deleting | ... | unknown (no State)
+    # The one route table that routes packets arriving from this attachment; None: no
+    # Association (none, or the snapshot is of an account that is not the TGW's owner).
+    route_table_id: str | None
+    association_state: str | None
+    # False: the attachment is known only from TransitGatewayVpcAttachments, which do not
+    # say what it is associated with.
+    association_collected: bool = True
+    # None: the VPC attachment's SubnetIds are not in the snapshot.
+    subnet_ids: tuple[str, ...] | None = None
+    appliance_mode: bool | None = None
+    security_group_referencing: bool | None = None
+
+
+@dataclass(frozen=True)
+class TransitGatewayRoute:
+    destination: IPNetwork | None  # None when the destination is a prefix list
+    prefix_list_id: str | None
+    attachment_ids: tuple[str, ...]
+    type: str  # static | propagated
+    state: str  # active | blackhole | ...
+
+
+@dataclass(frozen=True)
+class TransitGatewayRouteTable:
+    id: str
+    transit_gateway_id: str | None
+    state: str
+    # None: TransitGatewayRouteTableRoutes has no entry for this table (not collected).
+    routes: tuple[TransitGatewayRoute, ...] | None
+    additional_routes_available: bool = False
+
+
+@dataclass(frozen=True)
+class PeeringSide:
+    vpc_id: str | None
+    owner_id: str | None
+    region: str | None
+    cidrs: tuple[IPNetwork, ...]  # CidrBlockSet (or CidrBlock when the set is absent)
+
+
+@dataclass(frozen=True)
+class VpcPeeringConnection:
+    id: str
+    status: str  # Status.Code: active | pending-acceptance | ... | unknown (no Status)
+    requester: PeeringSide
+    accepter: PeeringSide
+
+
 # ---- ECS ----------------------------------------------------------------------------------
 
 
@@ -475,6 +546,12 @@ class Snapshot:
     default_network_acl_by_vpc: Mapping[str, str] = field(default_factory=dict)
     # Organizations (Organization and what hangs on it). None: not collected.
     organization: Organization | None = None
+    # Several VPCs (None: the key was not collected). Route tables of transit gateways are
+    # keyed by id whether or not their routes were collected (see TransitGatewayRouteTable).
+    transit_gateways: Mapping[str, TransitGateway] | None = None
+    transit_gateway_attachments: Mapping[str, TransitGatewayAttachment] | None = None
+    transit_gateway_route_tables: Mapping[str, TransitGatewayRouteTable] | None = None
+    vpc_peering_connections: Mapping[str, VpcPeeringConnection] | None = None
     # How the input words an absent key (the loader gives its Wording's ``absent``).
     absent: AbsentWording = field(default=not_in_snapshot, repr=False)
     # netgraph's shipped copies of AWS-managed policies, by ARN (for fixes that name one):

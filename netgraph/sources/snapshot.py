@@ -16,7 +16,7 @@ from typing import Any
 
 from netgraph.gc_pause import collector_paused
 from netgraph.model import CollectionError, Snapshot
-from netgraph.sources import ec2, ecs, firewalls, iam, kms, regions
+from netgraph.sources import ec2, ecs, firewalls, iam, kms, regions, transit
 from netgraph.sources.merge import KNOWN_KEYS, RawSnapshot, _merge, _scalar_str, read_raw
 from netgraph.sources.organizations import organization
 from netgraph.sources.policies import shipped_managed_policies
@@ -117,6 +117,10 @@ def build_snapshot(
             *(wording.ignored(file, key) for key, file in sorted(raw.unknown.items())),
         ),
         organization=organization(raw),
+        transit_gateways=transit.transit_gateways(raw),
+        transit_gateway_attachments=transit.transit_gateway_attachments(raw),
+        transit_gateway_route_tables=transit.transit_gateway_route_tables(raw),
+        vpc_peering_connections=transit.vpc_peering_connections(raw),
         route_table_by_subnet={
             subnet_id: rt.id for rt in (route_tables or {}).values() for subnet_id in rt.subnet_ids
         },
