@@ -258,6 +258,10 @@ class Mapper:
             attach = ATTACHED.get(c.type)
             if attach is not None:
                 attach(self, c)
+        for record in self.o.all("Subnets"):
+            if record.get("_somewhere"):
+                vpc = self.o.get("Vpcs", record.get("VpcId") or "") or {}
+                record["CidrBlock"] = vpc.get("CidrBlock") or "0.0.0.0/0"
         self._implicit()
         self._endpoint_routes()
         self._nacl_associations()

@@ -9,6 +9,7 @@ from typing import Any
 from netgraph.sources.plan_map import (
     ATTACHED,
     DETACH,
+    AFTER_APPLY,
     FULL_ACCESS,
     KEY_OF,
     PRIMARY,
@@ -255,18 +256,24 @@ def route_table_association(m: Mapper, c: Change) -> None:
             {"SubnetId": subnet_id, "RouteTableId": table_id, "Main": False}
         )
     elif table_id:
-        # A table that is not in the model: the subnet's routes are unknown, not the main's.
+        # A table that is not in the model (unresolved, or not in the plan): its routes are
+        # unknown, not the main table's. Only the local route is certain; everything else
+        # leaves through a target netgraph cannot follow (unknown, never reachable).
         m.o.put(
             "RouteTables",
             table_id,
             {
                 "RouteTableId": table_id,
                 "VpcId": (m.o.get("Subnets", subnet_id) or {}).get("VpcId") or table_id,
-                "Routes": [],
+                "Routes": [
+                    {"DestinationCidrBlock": dest, "GatewayId": table_id, "State": "active"}
+                    for dest in ("0.0.0.0/0", "::/0")
+                ],
                 "Associations": [{"SubnetId": subnet_id, "Main": False}],
-                "_unknown": True,
+                "_plan": True,
             },
         )
+        m.kinds[table_id] = "other"
 
 
 def route_table_association_detach(m: Mapper, c: Change) -> None:
@@ -315,6 +322,9 @@ def vpc_endpoint(m: Mapper, c: Change) -> None:
     }
     if kind == "Interface":
         fields["SubnetIds"] = m.many(c, "subnet_ids", default=list)
+        for sid in fields["SubnetIds"]:
+            if sid.endswith(AFTER_APPLY) and m.o.get("Subnets", sid) is None:
+                _unknown_subnet(m, sid, vpc_id)
         fields["Groups"] = [
             {"GroupId": g}
             for g in m.many(c, "security_group_ids", default=lambda: _default_group_of(m, vpc_id))
@@ -348,6 +358,13 @@ def vpc_endpoint(m: Mapper, c: Change) -> None:
             if existing is not None:
                 existing.pop("PolicyDocument", None)
     _upsert(m, "VpcEndpoints", oid, fields)
+
+
+def _unknown_subnet(m: Mapper, sid: str, vpc_id: str | None) -> None:
+    """The subnets of an endpoint known only after apply: one subnet somewhere in the VPC,
+    with no network ACL known, so every path to its network interfaces is unknown (an
+    endpoint without subnets would read as one without network interfaces: blocked)."""
+    m.o.put("Subnets", sid, {"SubnetId": sid, "VpcId": vpc_id, "_somewhere": True})
 
 
 def _unresolved(c: Change, attribute: str, why: Unknown) -> Any:
