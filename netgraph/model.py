@@ -188,6 +188,9 @@ class VpcEndpoint:
     network_interface_ids: tuple[str, ...]
     route_table_ids: tuple[str, ...]
     policy: Policy | None  # None: no document (the service takes no endpoint policy)
+    # DnsEntries[].DnsName (lowercase, no trailing dot): the names a Route 53 alias record
+    # may point at. None: DnsEntries not in the snapshot.
+    dns_names: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -445,6 +448,55 @@ class SecretKeyRef:
     encrypted: bool = True  # False: a String / StringList parameter, no KMS involved
 
 
+# ---- Route 53: private hosted zones and Resolver rules ------------------------------------
+# Names are as DNS compares them: octal escapes undone (\052 -> *), lowercase, without the
+# trailing dot; the root is "".
+
+
+@dataclass(frozen=True)
+class ResourceRecordSet:
+    """One record of a hosted zone (list-resource-record-sets)."""
+
+    name: str
+    type: str | None  # A | AAAA | CNAME | ...; None: Type not in the snapshot
+    alias: bool  # AliasTarget present
+    alias_target: str | None  # AliasTarget.DNSName; None: not an alias, or DNSName absent
+    values: tuple[str, ...] | None  # ResourceRecords[].Value; None: not in the snapshot
+    set_identifier: str | None = None  # weighted, failover, ... records share a name
+
+
+@dataclass(frozen=True)
+class HostedZone:
+    """A hosted zone, from whichever of HostedZones, HostedZoneDetails and HostedZonesByVpc
+    name it. ``None`` fields were not in the snapshot."""
+
+    id: str  # Z… (without /hostedzone/)
+    name: str | None
+    private: bool | None  # Config.PrivateZone
+    # The VPCs the zone is associated with (HostedZoneDetails[zone].VPCs); None: the zone's
+    # details are not in the snapshot (another account's zone, or not collected).
+    vpc_ids: tuple[str, ...] | None
+    records: tuple[ResourceRecordSet, ...] | None
+    owner: str | None = None  # Owner.OwningAccount or OwningService (HostedZonesByVpc)
+
+
+@dataclass(frozen=True)
+class ResolverRule:
+    id: str
+    domain_name: str | None
+    rule_type: str | None  # FORWARD | SYSTEM | RECURSIVE | DELEGATE; None: not said
+    status: str | None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class ResolverRuleAssociation:
+    id: str | None
+    resolver_rule_id: str
+    vpc_id: str
+    status: str | None
+
+
 # ---- the snapshot -------------------------------------------------------------------------
 
 
@@ -536,6 +588,14 @@ class Snapshot:
     parameter_keys: Mapping[str, SecretKeyRef] | None = None
     kms_keys: Mapping[str, KmsKey] | None = None
     kms_key_policies: Mapping[str, Policy] | None = None
+    # Route 53 (None: not collected). Hosted zones by id, merged from HostedZones,
+    # HostedZoneDetails and HostedZonesByVpc (None: none of the three is in the snapshot);
+    # the zone ids HostedZonesByVpc lists for each VPC (None: the key is absent; a VPC
+    # missing from it: not collected for that VPC).
+    hosted_zones: Mapping[str, HostedZone] | None = None
+    hosted_zones_by_vpc: Mapping[str, tuple[str, ...]] | None = None
+    resolver_rules: Mapping[str, ResolverRule] | None = None
+    resolver_rule_associations: tuple[ResolverRuleAssociation, ...] | None = None
     stopped_tasks: tuple[StoppedTask, ...] = ()
     collection_errors: tuple[CollectionError, ...] = ()
     warnings: tuple[str, ...] = ()

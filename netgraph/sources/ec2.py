@@ -31,6 +31,7 @@ from netgraph.model import (
 from netgraph.sources.merge import RawSnapshot
 from netgraph.sources.policies import parse_policy
 from netgraph.sources.reader import Obj, SnapshotError, _cidr_fast
+from netgraph.sources.route53 import dns_name
 
 
 def vpc(o: Obj) -> Vpc:
@@ -331,7 +332,16 @@ def vpc_endpoint(o: Obj) -> VpcEndpoint:
         network_interface_ids=o.strs("NetworkInterfaceIds"),
         route_table_ids=o.strs("RouteTableIds"),
         policy=policy,
+        dns_names=_dns_names(o),
     )
+
+
+def _dns_names(o: Obj) -> tuple[str, ...] | None:
+    """DnsEntries[].DnsName, as Route 53 alias targets are compared with them."""
+    if not o.has("DnsEntries"):
+        return None
+    names = [e.opt_str("DnsName") for e in o.objs("DnsEntries")]
+    return tuple(dns_name(n) for n in names if n is not None)
 
 
 def _ips(o: Obj) -> tuple[list[IPAddress], IPAddress | None]:
