@@ -15,6 +15,7 @@ from netgraph.flows import Source
 from netgraph.reach import PASSING, PROTOCOL_NAMES, Trace
 from netgraph.render.escape import json_text
 from netgraph.render.format import Report, StreamFormat
+from netgraph.sources.plan import input_record
 
 JSON_VERSION = 1
 
@@ -129,6 +130,7 @@ def write_document(
     region: str,
     account_id: str | None = None,
     fixes: Sequence[Fix] | None = None,
+    input_record: dict[str, Any] | None = None,
 ) -> None:
     """``render``'s text, written one check at a time: the whole document of a large
     account, as an object and then as one string, took three times the memory of the
@@ -143,6 +145,10 @@ def write_document(
     if fixes is not None:
         listed = json.dumps([f.record() for f in fixes], indent=2, ensure_ascii=False)
         out.write(',\n  "fixes": ' + json_text(listed.replace("\n", "\n  ")))
+    if input_record is not None:
+        # What the run read (a Terraform plan: plan-input.md "JSON additions").
+        listed = json.dumps(input_record, indent=2, ensure_ascii=False)
+        out.write(',\n  "input": ' + json_text(listed.replace("\n", "\n  ")))
     out.write("\n}\n")
 
 
@@ -173,11 +179,15 @@ class JsonFormat(StreamFormat):
                 listed = tuple(t for t in report.traces if t.verdict not in PASSING)
                 extra["listed"] = "failing"
             extra["fixes"] = [f.record() for f in fixes_of(snap, listed)]
+            if input_record(snap) is not None:
+                extra["input"] = input_record(snap)
             write(out, listed, snap.region, snap.account_id, **extra)
             return
         # Streamed: built whole, the document of a large account took 3 GB.
         fixes = fixes_of(snap, report.traces)
-        write_document(out, report.traces, snap.region, snap.account_id, fixes)
+        write_document(
+            out, report.traces, snap.region, snap.account_id, fixes, input_record(snap)
+        )
         out.flush()
         for warning in snap.warnings:
             report.warn(warning)

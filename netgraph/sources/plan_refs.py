@@ -212,7 +212,7 @@ class Resolver:
         if head in ("path", "terraform", "count", "self"):
             return None
         if head == "local":
-            return Unknown(f"it comes from {ref}, and Terraform does not write locals into a plan")
+            return Unknown(f"comes from {ref}, and Terraform does not write locals into a plan")
         if head == "each":
             if len(segs) < 2 or segs[1] != "value" or change is None:
                 return None
@@ -237,7 +237,7 @@ class Resolver:
         if len(refs) != 1 or len(targets) != 1:
             if any(r.startswith("var.") for r in refs) and len(refs) == 1:
                 return None
-            return Unknown(f"it comes from {ref}, and the for_each names no single resource")
+            return Unknown(f"comes from {ref}, and the for_each names no single resource")
         segs = parse_traversal(targets[0])
         return self._managed(
             [*segs, "\0" + str(change.index), *rest], change.module_address, None, False, ref
@@ -294,7 +294,7 @@ class Resolver:
         for c in self.plan.changes:
             if c.mode == "data" and c.address.startswith(f"{prefix}data.{dtype}.{dname}"):
                 if "read" in c.actions:
-                    return Unknown(f"it comes from data.{dtype}.{dname}, which is read during apply")
+                    return Unknown(f"comes from data.{dtype}.{dname}, which is read during apply")
         values = self.plan.prior.get(address)
         if values is None:
             return Unknown(f"data.{dtype}.{dname} is not in the plan's prior state")
@@ -319,7 +319,7 @@ class Resolver:
             instances = [c for c in instances if c.index == change.index]
         instances = [c for c in instances if not c.gone]
         if not instances:
-            return Unknown(f"it comes from {ref}, which is not in the plan")
+            return Unknown(f"comes from {ref}, which is not in the plan")
         attr = [s for s in rest if not _is_key(s)]
         out: list[Candidate] = []
         for inst in instances:
