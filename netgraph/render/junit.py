@@ -26,9 +26,10 @@ from netgraph.render.diff import DiffReport, message, summary_line
 from netgraph.render.format import Report, StreamFormat
 from netgraph.render.sarif import rule_of
 
-# What XML 1.0 cannot hold at all, even as a character reference: C0 but tab, newline and
-# carriage return, lone surrogates, U+FFFE/U+FFFF. Written as visible escapes instead.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What XML 1.0 cannot hold at all, even as a character reference (C0 but tab, newline and
+# carriage return, lone surrogates, U+FFFE/U+FFFF), and DEL and C1, which some terminals obey
+# when a report is printed: written as visible escapes instead.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def _clean(text: str) -> str:
