@@ -193,6 +193,99 @@ _FINDINGS += (
     ),
 )
 
+_TGW_DOCS = "https://docs.aws.amazon.com/vpc/latest/tgw"
+_PCX_DOCS = "https://docs.aws.amazon.com/vpc/latest/peering"
+# Across VPCs: transit gateways and peering (aws-semantics.md section 12, check-output.md).
+_FINDINGS += (
+    Finding(
+        "TGW_RTB_CANNOT_ROUTE",
+        "the transit gateway route table has no route for the destination",
+        f"{_TGW_DOCS}/tgw-route-tables.html",
+        "add a route for {destination} to {table}: aws ec2 create-transit-gateway-route "
+        "--transit-gateway-route-table-id {table} --destination-cidr-block {destination} "
+        "--transit-gateway-attachment-id {attachment} (or propagate it: aws ec2 "
+        "enable-transit-gateway-route-table-propagation --transit-gateway-route-table-id "
+        "{table} --transit-gateway-attachment-id {attachment})",
+    ),
+    Finding(
+        "TGW_RTB_BAD_STATE_ROUTE",
+        "the matching transit gateway route is a blackhole",
+        f"{_TGW_DOCS}/tgw-create-static-route.html",
+        "replace the blackhole route {route} in {table}: aws ec2 replace-transit-gateway-route "
+        "--transit-gateway-route-table-id {table} --destination-cidr-block {route} "
+        "--transit-gateway-attachment-id {attachment}",
+    ),
+    Finding(
+        "TGW_ATTACH_VPC_AZ_RESTRICTION",
+        "the VPC's transit gateway attachment has no subnet in the source's Availability Zone",
+        f"{_TGW_DOCS}/tgw-vpc-attachments.html",
+        "add a subnet of {vpc} in {az} to {attachment}: aws ec2 "
+        "modify-transit-gateway-vpc-attachment --transit-gateway-attachment-id {attachment} "
+        "--add-subnet-ids <a subnet of {vpc} in {az}>",
+    ),
+    Finding(
+        "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
+        "the transit gateway attachment is associated with no route table",
+        f"{_TGW_DOCS}/tgw-route-tables.html",
+        "associate {attachment} with a route table of {tgw}: aws ec2 "
+        "associate-transit-gateway-route-table --transit-gateway-route-table-id <tgw-rtb-...> "
+        "--transit-gateway-attachment-id {attachment}",
+    ),
+    Finding(
+        "TGW_ATTACH_BAD_STATE",
+        "the transit gateway attachment is not available",
+        f"{_TGW_DOCS}/tgw-vpc-attachments.html",
+        "{attachment} is {state}: it carries nothing until it is available (an attachment "
+        "pending acceptance: aws ec2 accept-transit-gateway-vpc-attachment "
+        "--transit-gateway-attachment-id {attachment}; a deleting one: recreate it)",
+    ),
+    Finding(
+        "RESPONSE_RTB_HAS_NO_ROUTE_TO_TRANSIT_GATEWAY",
+        "the reply finds no route back to the transit gateway in the far side's route table",
+        f"{_TGW_DOCS}/transit-gateway-nat-igw.html",
+        "add the return route to {table} (the route table of {subnet}): aws ec2 create-route "
+        "--route-table-id {table} --destination-cidr-block {destination} "
+        "--transit-gateway-id {tgw}",
+    ),
+    Finding(
+        "RESPONSE_RTB_HAS_NO_ROUTE_TO_PEERING",
+        "the reply finds no route back to the peering connection in the peer's route table",
+        f"{_PCX_DOCS}/vpc-peering-routing.html",
+        "add the return route to {table} (the route table of {subnet}): aws ec2 create-route "
+        "--route-table-id {table} --destination-cidr-block {destination} "
+        "--vpc-peering-connection-id {pcx}",
+    ),
+    Finding(
+        "PCX_BAD_STATE",
+        "the VPC peering connection is not active",
+        f"{_PCX_DOCS}/vpc-peering-basics.html",
+        "{pcx} is {state}: only an active peering carries traffic (pending acceptance: aws ec2 "
+        "accept-vpc-peering-connection --vpc-peering-connection-id {pcx}, in the accepter "
+        "VPC's account; failed, expired, rejected or deleted: create it again)",
+    ),
+    Finding(
+        "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+        "a peering carries only traffic to the peer VPC's own addresses (no edge-to-edge "
+        "routing through the peer's NAT gateway, internet gateway, VPN or gateway endpoint)",
+        f"{_PCX_DOCS}/invalid-peering-configurations.html",
+        "{destination} is outside {vpc}'s CIDR blocks ({cidrs}): route it in {table} to a NAT "
+        "gateway or endpoint of the source VPC, or through a transit gateway, not to {pcx}",
+    ),
+    Finding(
+        "TGW_IGW_REQUIRES_NAT",
+        "an internet gateway translates only addresses of its own VPC's public ENIs",
+        f"{_TGW_DOCS}/transit-gateway-nat-igw.html",
+        "route {destination} in {table} (the route table of {subnet}) to a NAT gateway, "
+        "not to {igw}: traffic that arrives from a transit gateway needs a NAT",
+    ),
+    Finding(
+        "VPCE_GATEWAY_NOT_ACROSS_VPC",
+        "a gateway endpoint serves only its own VPC (not across a transit gateway or peering)",
+        "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html",
+        "create a gateway endpoint for the service in {vpc}, or use an interface endpoint",
+    ),
+)
+
 FINDINGS: dict[str, Finding] = {f.code: f for f in _FINDINGS}
 
 

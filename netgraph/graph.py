@@ -76,6 +76,8 @@ from netgraph.walk_targets import (
     to_internet_gateway,
     to_local,
     to_nat_gateway,
+    to_peering,
+    to_transit_gateway,
     unfollowable,
 )
 
@@ -209,6 +211,9 @@ class Walk:
             return Hop(self.source.id, kind, "pass", "no security group on this interface")
         question = (
             tuple(g.id for g in groups),
+            # Groups judged across a peering name any VPC's groups (vpc_id None): not the
+            # same question as the same groups asked from their own VPC's side.
+            tuple(g.vpc_id for g in groups),
             egress,
             self.protocol,
             self.port,
@@ -447,32 +452,28 @@ def to_interface(w: Walk, parent: int, interface_id: str) -> None:
     if side is None:
         w.add(parent, missing_interface_hop(interface_id))
         return
-    if side.subnet.vpc_id != (w.vpc.id if w.vpc else None):
-        # In another VPC: the route decides, and its security groups apply on arrival
-        # only if that route can be followed (it cannot: peering and TGW are unknown).
-        forward(
-            w,
-            parent,
-            side.peer,
-            side.terminal,
-            None,
-            "add a route for {dest} to {table}",
-            frozenset(),
-        )
-        return
-    forward(w, parent, side.peer, side.terminal, side, None, frozenset())
+    # In another VPC, the route decides how (a transit gateway, a peering) and the far
+    # side's rules apply on arrival.
+    hint = None if side.subnet.vpc_id == (w.vpc.id if w.vpc else None) else _ROUTE_HINT
+    forward(w, parent, side.peer, side.terminal, side, hint, frozenset())
 
 
 def to_address(w: Walk, parent: int, address: IPAddress) -> None:
     assert w.vpc is not None
     in_vpc = any(address in c for c in w.vpc.cidrs)
-    side = find_interface(w.snapshot, address) if in_vpc else None
-    if side is not None:
-        forward(w, parent, side.peer, side.terminal, side, None, frozenset())
+    # An address held in another VPC is reached through a transit gateway or a peering:
+    # its ENI's subnet and security groups are the far side there.
+    side = w.memo(("interface-at", address), find_interface, w.snapshot, address)
+    if side is not None and (in_vpc or side.subnet.vpc_id != w.vpc.id):
+        hint = None if in_vpc else _ROUTE_HINT
+        forward(w, parent, side.peer, side.terminal, side, hint, frozenset())
         return
     peer = Peer.address(address)
     terminal = Hop(str(address), HopKind.ADDRESS, "pass", f"{address}")
-    forward(w, parent, peer, terminal, None, "add a route for {dest} to {table}", frozenset())
+    forward(w, parent, peer, terminal, None, _ROUTE_HINT, frozenset())
+
+
+_ROUTE_HINT = "add a route for {dest} to {table}"
 
 
 def forward(
@@ -540,8 +541,8 @@ ROUTE_TARGETS: dict[RouteTargetKind, Handler] = {
     "igw": to_internet_gateway,
     "nat": to_nat_gateway,
     "gateway-endpoint": to_gateway_endpoint,
-    "tgw": unfollowable,
-    "pcx": unfollowable,
+    "tgw": to_transit_gateway,
+    "pcx": to_peering,
     "vgw": unfollowable,
     "eni": unfollowable,
     "instance": unfollowable,

@@ -57,6 +57,9 @@ class HopKind(StrEnum):
     APPLIANCE_INTERFACE = "eni"
     EGRESS_ONLY_INTERNET_GATEWAY = "eigw"
     OTHER_TARGET = "other"
+    # Across VPCs (aws-semantics.md section 12): the transit gateway's own parts.
+    TRANSIT_GATEWAY_ATTACHMENT = "transit-gateway-attachment"
+    TRANSIT_GATEWAY_ROUTE_TABLE = "transit-gateway-route-table"
     # The execution-role check (permissions.py).
     TASK_DEFINITION = "task-definition"
     IAM_ROLE = "iam-role"
