@@ -159,7 +159,12 @@ def build_from_plan(
             for i, o in enumerate(items):
                 record = copy.deepcopy(o.data)
                 oid = str(record.get(field_name) or f"#{i}") if field_name else f"#{i}"
-                objects.keys.setdefault(key, {})[oid] = record
+                held = objects.keys.setdefault(key, {})
+                if key == "VpcAttributes" and oid in held:
+                    # One describe-vpc-attribute response per attribute: one record per VPC.
+                    held[oid].update(record)
+                    continue
+                held[oid] = record
         objects.present |= set(base.present)
     else:
         objects.present |= set(PLAN_KEYS)
