@@ -806,6 +806,631 @@ def broken_kms_key_policy() -> dict[str, Any]:
     return snap
 
 
+# ---- several VPCs: hub and spoke in one account (snapshot-format.md "Several VPCs") -------
+#
+# A spoke VPC with the service and no NAT gateway or endpoint of its own; an egress VPC with
+# a NAT gateway; a shared-services VPC with interface endpoints. Every VPC has its transit
+# gateway attachment in /28 subnets of its own, as AWS recommends.
+
+SPOKE = "vpc-05b0ke00000000001"
+SPOKE_CIDR = "10.1.0.0/16"
+EGRESS = "vpc-0e9e5500000000002"
+EGRESS_CIDR = "10.100.0.0/16"
+SHARED = "vpc-05a4ed00000000003"
+SHARED_CIDR = "10.50.0.0/16"
+TGW = "tgw-0a1b2c3d4e5f60001"
+TGW_RTB_SPOKES = "tgw-rtb-0a1b2c3d4e5f60011"
+TGW_RTB_HUB = "tgw-rtb-0a1b2c3d4e5f60012"
+ATTACH = {
+    SPOKE: "tgw-attach-0a1b2c3d4e5f60021",
+    EGRESS: "tgw-attach-0a1b2c3d4e5f60022",
+    SHARED: "tgw-attach-0a1b2c3d4e5f60023",
+}
+PCX = "pcx-0a1b2c3d4e5f60031"
+HUB_IGW = "igw-0e9e5500000000001"
+HUB_NAT = "nat-0e9e5500000000001"
+SG_SPOKE_TASK = "sg-05b0ke00000000001"
+SG_HUB_ENDPOINTS = "sg-05a4ed00000000001"
+# name: (subnet id, cidr, az), per VPC
+VPC_SUBNETS: dict[str, dict[str, tuple[str, str, str]]] = {
+    SPOKE: {
+        "private-a": ("subnet-05b0ke000000001a", "10.1.1.0/24", "ap-northeast-1a"),
+        "private-c": ("subnet-05b0ke000000001c", "10.1.2.0/24", "ap-northeast-1c"),
+        "tgw-a": ("subnet-05b0ke00000000fa", "10.1.250.0/28", "ap-northeast-1a"),
+        "tgw-c": ("subnet-05b0ke00000000fc", "10.1.250.16/28", "ap-northeast-1c"),
+    },
+    EGRESS: {
+        "public-a": ("subnet-0e9e5500000001a", "10.100.101.0/24", "ap-northeast-1a"),
+        "public-c": ("subnet-0e9e5500000001c", "10.100.102.0/24", "ap-northeast-1c"),
+        "tgw-a": ("subnet-0e9e55000000fa", "10.100.250.0/28", "ap-northeast-1a"),
+        "tgw-c": ("subnet-0e9e55000000fc", "10.100.250.16/28", "ap-northeast-1c"),
+    },
+    SHARED: {
+        "endpoints-a": ("subnet-05a4ed0000001a", "10.50.11.0/24", "ap-northeast-1a"),
+        "endpoints-c": ("subnet-05a4ed0000001c", "10.50.12.0/24", "ap-northeast-1c"),
+        "tgw-a": ("subnet-05a4ed000000fa", "10.50.250.0/28", "ap-northeast-1a"),
+        "tgw-c": ("subnet-05a4ed000000fc", "10.50.250.16/28", "ap-northeast-1c"),
+    },
+}
+VPC_NAMES = {SPOKE: "spoke-app", EGRESS: "hub-egress", SHARED: "hub-shared-services"}
+VPC_CIDRS = {SPOKE: SPOKE_CIDR, EGRESS: EGRESS_CIDR, SHARED: SHARED_CIDR}
+HUB_ENDPOINTS = {
+    # service: (endpoint id, DNS id part, ENI ids)
+    "ecr.api": (
+        "vpce-05a4ed0000000e01",
+        "a1b2c3d4",
+        ("eni-05a4ed00000e0101", "eni-05a4ed00000e0102"),
+    ),
+    "ecr.dkr": (
+        "vpce-05a4ed0000000e02",
+        "b2c3d4e5",
+        ("eni-05a4ed00000e0201", "eni-05a4ed00000e0202"),
+    ),
+    "logs": ("vpce-05a4ed0000000e03", "c3d4e5f6", ("eni-05a4ed00000e0301", "eni-05a4ed00000e0302")),
+    "secretsmanager": (
+        "vpce-05a4ed0000000e04",
+        "d4e5f6a7",
+        ("eni-05a4ed00000e0401", "eni-05a4ed00000e0402"),
+    ),
+    "s3": ("vpce-05a4ed0000000e05", "e5f6a7b8", ("eni-05a4ed00000e0501", "eni-05a4ed00000e0502")),
+}
+
+
+def _subnet_id(vpc: str, name: str) -> str:
+    return VPC_SUBNETS[vpc][name][0]
+
+
+def _vpc_record(vpc: str) -> dict[str, Any]:
+    cidr = VPC_CIDRS[vpc]
+    return {
+        "CidrBlock": cidr,
+        "DhcpOptionsId": DOPT,
+        "State": "available",
+        "VpcId": vpc,
+        "OwnerId": ACCOUNT,
+        "InstanceTenancy": "default",
+        "IsDefault": False,
+        "CidrBlockAssociationSet": [
+            {
+                "AssociationId": f"vpc-cidr-assoc-{vpc[4:]}",
+                "CidrBlock": cidr,
+                "CidrBlockState": {"State": "associated"},
+            }
+        ],
+        "Tags": tags(VPC_NAMES[vpc]),
+    }
+
+
+def _route_table(
+    rtb: str, vpc: str, subnets: list[str], routes: list[dict[str, Any]], name: str
+) -> dict[str, Any]:
+    return {
+        "RouteTableId": rtb,
+        "VpcId": vpc,
+        "OwnerId": ACCOUNT,
+        "Associations": [
+            {
+                "Main": False,
+                "RouteTableAssociationId": f"rtbassoc-{rtb[4:]}{i}",
+                "RouteTableId": rtb,
+                "SubnetId": s,
+                "AssociationState": {"State": "associated"},
+            }
+            for i, s in enumerate(subnets)
+        ],
+        "Routes": [route(VPC_CIDRS[vpc], "GatewayId", "local", "CreateRouteTable"), *routes],
+        "PropagatingVgws": [],
+        "Tags": tags(name),
+    }
+
+
+def _main_route_table(rtb: str, vpc: str) -> dict[str, Any]:
+    table = _route_table(rtb, vpc, [], [], f"{VPC_NAMES[vpc]}-main")
+    table["Associations"] = [
+        {
+            "Main": True,
+            "RouteTableAssociationId": f"rtbassoc-{rtb[4:]}m",
+            "RouteTableId": rtb,
+            "AssociationState": {"State": "associated"},
+        }
+    ]
+    return table
+
+
+def _open_acl(acl: str, vpc: str) -> dict[str, Any]:
+    return {
+        "NetworkAclId": acl,
+        "VpcId": vpc,
+        "IsDefault": True,
+        "OwnerId": ACCOUNT,
+        "Associations": [
+            {
+                "NetworkAclAssociationId": f"aclassoc-{acl[4:]}{i}",
+                "NetworkAclId": acl,
+                "SubnetId": sid,
+            }
+            for i, (sid, _, _) in enumerate(VPC_SUBNETS[vpc].values())
+        ],
+        "Entries": [
+            acl_entry(100, True, "-1", "allow", "0.0.0.0/0"),
+            acl_entry(32767, True, "-1", "deny", "0.0.0.0/0"),
+            acl_entry(100, False, "-1", "allow", "0.0.0.0/0"),
+            acl_entry(32767, False, "-1", "deny", "0.0.0.0/0"),
+        ],
+        "Tags": [],
+    }
+
+
+def _vpc_eni(
+    eni_id: str,
+    vpc: str,
+    subnet: str,
+    ip: str,
+    groups: list[str],
+    description: str,
+    interface_type: str,
+    public_ip: str | None = None,
+) -> dict[str, Any]:
+    out = eni(eni_id, "private-a", ip, groups, description, interface_type, public_ip)
+    sid, _, az = VPC_SUBNETS[vpc][subnet]
+    out.update({"SubnetId": sid, "VpcId": vpc, "AvailabilityZone": az})
+    return out
+
+
+def _tgw_route(cidr: str, vpc: str, kind: str = "static") -> dict[str, Any]:
+    return {
+        "DestinationCidrBlock": cidr,
+        "TransitGatewayAttachments": [
+            {
+                "ResourceId": vpc,
+                "TransitGatewayAttachmentId": ATTACH[vpc],
+                "ResourceType": "vpc",
+            }
+        ],
+        "Type": kind,
+        "State": "active",
+    }
+
+
+def _transit_gateway(hubs: tuple[str, ...], spoke_routes: list[dict[str, Any]]) -> dict[str, Any]:
+    """The transit gateway keys: the spoke and ``hubs`` attached; the spokes' route table
+    sends ``spoke_routes`` on, the hubs' table has the spoke's CIDR propagated."""
+    vpcs = (SPOKE, *hubs)
+    return {
+        "TransitGateways": [
+            {
+                "TransitGatewayId": TGW,
+                "TransitGatewayArn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:transit-gateway/{TGW}",
+                "State": "available",
+                "OwnerId": ACCOUNT,
+                "Description": "hub",
+                "CreationTime": "2026-03-02T04:05:06.000Z",
+                "Options": {
+                    "AmazonSideAsn": 64512,
+                    "AutoAcceptSharedAttachments": "disable",
+                    "DefaultRouteTableAssociation": "disable",
+                    "DefaultRouteTablePropagation": "disable",
+                    "VpnEcmpSupport": "enable",
+                    "DnsSupport": "enable",
+                    "SecurityGroupReferencingSupport": "disable",
+                    "MulticastSupport": "disable",
+                },
+                "Tags": tags("hub"),
+            }
+        ],
+        "TransitGatewayAttachments": [
+            {
+                "TransitGatewayAttachmentId": ATTACH[vpc],
+                "TransitGatewayId": TGW,
+                "TransitGatewayOwnerId": ACCOUNT,
+                "ResourceOwnerId": ACCOUNT,
+                "ResourceType": "vpc",
+                "ResourceId": vpc,
+                "State": "available",
+                "Association": {
+                    "TransitGatewayRouteTableId": TGW_RTB_SPOKES if vpc == SPOKE else TGW_RTB_HUB,
+                    "State": "associated",
+                },
+                "CreationTime": "2026-03-02T04:05:06.000Z",
+                "Tags": tags(f"{VPC_NAMES[vpc]}-attachment"),
+            }
+            for vpc in vpcs
+        ],
+        "TransitGatewayVpcAttachments": [
+            {
+                "TransitGatewayAttachmentId": ATTACH[vpc],
+                "TransitGatewayId": TGW,
+                "VpcId": vpc,
+                "VpcOwnerId": ACCOUNT,
+                "State": "available",
+                "SubnetIds": [_subnet_id(vpc, "tgw-a"), _subnet_id(vpc, "tgw-c")],
+                "CreationTime": "2026-03-02T04:05:06.000Z",
+                "Options": {
+                    "DnsSupport": "enable",
+                    "SecurityGroupReferencingSupport": "disable",
+                    "Ipv6Support": "disable",
+                    "ApplianceModeSupport": "disable",
+                },
+                "Tags": tags(f"{VPC_NAMES[vpc]}-attachment"),
+            }
+            for vpc in vpcs
+        ],
+        "TransitGatewayRouteTables": [
+            {
+                "TransitGatewayRouteTableId": rt,
+                "TransitGatewayId": TGW,
+                "State": "available",
+                "DefaultAssociationRouteTable": False,
+                "DefaultPropagationRouteTable": False,
+                "CreationTime": "2026-03-02T04:05:06.000Z",
+                "Tags": tags(name),
+            }
+            for rt, name in ((TGW_RTB_SPOKES, "spokes"), (TGW_RTB_HUB, "hub"))
+        ],
+        # aws ec2 search-transit-gateway-routes --transit-gateway-route-table-id ID
+        #   --filters Name=state,Values=active,blackhole, one per table
+        "TransitGatewayRouteTableRoutes": {
+            TGW_RTB_SPOKES: {"Routes": spoke_routes, "AdditionalRoutesAvailable": False},
+            TGW_RTB_HUB: {
+                "Routes": [_tgw_route(SPOKE_CIDR, SPOKE, "propagated")],
+                "AdditionalRoutesAvailable": False,
+            },
+        },
+    }
+
+
+def _hub_and_spoke(hubs: tuple[str, ...]) -> dict[str, Any]:
+    """The spoke with the service (healthy-endpoints' task, role and secret), and ``hubs``:
+    each VPC with its subnets, main route table, open NACL and default security group."""
+    snap = healthy_endpoints()
+    vpcs = (SPOKE, *hubs)
+    snap["Vpcs"] = [_vpc_record(v) for v in vpcs]
+    snap["VpcAttributes"] = [
+        attr
+        for v in vpcs
+        for attr in (
+            {"VpcId": v, "EnableDnsSupport": {"Value": True}},
+            {"VpcId": v, "EnableDnsHostnames": {"Value": True}},
+        )
+    ]
+    snap["Subnets"] = [
+        {
+            "AvailabilityZone": az,
+            "CidrBlock": cidr,
+            "SubnetId": sid,
+            "VpcId": v,
+            "State": "available",
+            "MapPublicIpOnLaunch": name.startswith("public"),
+            "AvailableIpAddressCount": 250,
+            "DefaultForAz": False,
+            "OwnerId": ACCOUNT,
+            "Tags": tags(f"{VPC_NAMES[v]}-{name}"),
+        }
+        for v in vpcs
+        for name, (sid, cidr, az) in VPC_SUBNETS[v].items()
+    ]
+    snap["RouteTables"] = [_main_route_table(f"rtb-{v[4:]}0", v) for v in vpcs]
+    snap["InternetGateways"] = []
+    snap["NatGateways"] = []
+    snap["VpcEndpoints"] = []
+    snap["NetworkInterfaces"] = []
+    snap["NetworkAcls"] = [_open_acl(f"acl-{v[4:]}0", v) for v in vpcs]
+    snap["SecurityGroups"] = [
+        {
+            "GroupId": f"sg-{v[4:]}0",
+            "GroupName": "default",
+            "VpcId": v,
+            "OwnerId": ACCOUNT,
+            "Description": "default VPC security group",
+            "IpPermissions": [sg_rule("-1", None, None, groups=(f"sg-{v[4:]}0",))],
+            "IpPermissionsEgress": [sg_rule("-1", None, None, cidrs=("0.0.0.0/0",))],
+        }
+        for v in vpcs
+    ] + [
+        {
+            "GroupId": SG_SPOKE_TASK,
+            "GroupName": "web-task",
+            "VpcId": SPOKE,
+            "OwnerId": ACCOUNT,
+            "Description": "web tasks",
+            "IpPermissions": [sg_rule("tcp", 8080, 8080, cidrs=(SPOKE_CIDR,))],
+            "IpPermissionsEgress": [sg_rule("-1", None, None, cidrs=("0.0.0.0/0",))],
+        }
+    ]
+    conf = snap["services"][0]["networkConfiguration"]["awsvpcConfiguration"]
+    conf["subnets"] = [_subnet_id(SPOKE, "private-a"), _subnet_id(SPOKE, "private-c")]
+    conf["securityGroups"] = [SG_SPOKE_TASK]
+    return snap
+
+
+def _spoke_table(target_key: str, target: str) -> dict[str, Any]:
+    return _route_table(
+        f"rtb-{SPOKE[4:]}1",
+        SPOKE,
+        [_subnet_id(SPOKE, n) for n in ("private-a", "private-c", "tgw-a", "tgw-c")],
+        [route("0.0.0.0/0", target_key, target)],
+        "spoke-app-private",
+    )
+
+
+def _egress_vpc(snap: dict[str, Any], return_route: dict[str, Any] | None) -> None:
+    """The egress VPC's NAT gateway, internet gateway and route tables: its attachment
+    subnets send everything to the NAT gateway; the NAT's subnets send the internet to the
+    internet gateway and, with ``return_route``, the spokes back."""
+    nat_eni = "eni-0e9e5500000000n01"
+    snap["RouteTables"] += [
+        _route_table(
+            f"rtb-{EGRESS[4:]}1",
+            EGRESS,
+            [_subnet_id(EGRESS, "tgw-a"), _subnet_id(EGRESS, "tgw-c")],
+            [route("0.0.0.0/0", "NatGatewayId", HUB_NAT)],
+            "hub-egress-tgw",
+        ),
+        _route_table(
+            f"rtb-{EGRESS[4:]}2",
+            EGRESS,
+            [_subnet_id(EGRESS, "public-a"), _subnet_id(EGRESS, "public-c")],
+            [
+                route("0.0.0.0/0", "GatewayId", HUB_IGW),
+                *([return_route] if return_route else []),
+            ],
+            "hub-egress-public",
+        ),
+    ]
+    snap["InternetGateways"] = [
+        {
+            "InternetGatewayId": HUB_IGW,
+            "OwnerId": ACCOUNT,
+            "Attachments": [{"State": "available", "VpcId": EGRESS}],
+            "Tags": tags("hub-egress-igw"),
+        }
+    ]
+    snap["NatGateways"] = [
+        {
+            "NatGatewayId": HUB_NAT,
+            "VpcId": EGRESS,
+            "SubnetId": _subnet_id(EGRESS, "public-a"),
+            "State": "available",
+            "ConnectivityType": "public",
+            "CreateTime": "2026-03-02T04:05:06.000Z",
+            "NatGatewayAddresses": [
+                {
+                    "AllocationId": "eipalloc-0e9e5500000000001",
+                    "NetworkInterfaceId": nat_eni,
+                    "PrivateIp": "10.100.101.25",
+                    "PublicIp": "54.250.10.30",
+                    "IsPrimary": True,
+                    "Status": "succeeded",
+                }
+            ],
+            "Tags": tags("hub-egress-nat-a"),
+        }
+    ]
+    snap["NetworkInterfaces"].append(
+        _vpc_eni(
+            nat_eni,
+            EGRESS,
+            "public-a",
+            "10.100.101.25",
+            [],
+            f"Interface for NAT Gateway {HUB_NAT}",
+            "nat_gateway",
+            public_ip="54.250.10.30",
+        )
+    )
+
+
+def healthy_hub_centralized_egress() -> dict[str, Any]:
+    """The spoke routes 0.0.0.0/0 to a transit gateway; the egress VPC's NAT gateway takes
+    it to the internet, and the NAT's subnets route the spoke's CIDR back to the transit
+    gateway. The ECR, logs, S3 and Secrets Manager names resolve publicly."""
+    snap = _hub_and_spoke((EGRESS,))
+    snap["RouteTables"].append(_spoke_table("TransitGatewayId", TGW))
+    _egress_vpc(snap, route("10.0.0.0/8", "TransitGatewayId", TGW))
+    snap.update(_transit_gateway((EGRESS,), [_tgw_route("0.0.0.0/0", EGRESS)]))
+    return snap
+
+
+def broken_tgw_missing_return_route() -> dict[str, Any]:
+    """Centralised egress whose NAT subnets have no route back to the spokes: the requests
+    leave, the replies go to the internet gateway (which drops private destinations)."""
+    snap = _hub_and_spoke((EGRESS,))
+    snap["RouteTables"].append(_spoke_table("TransitGatewayId", TGW))
+    _egress_vpc(snap, None)
+    snap.update(_transit_gateway((EGRESS,), [_tgw_route("0.0.0.0/0", EGRESS)]))
+    return snap
+
+
+def broken_peering_edge_to_edge() -> dict[str, Any]:
+    """The spoke is peered with the egress VPC and routes 0.0.0.0/0 to the peering: a
+    peering never carries traffic on through the peer's NAT gateway (no edge-to-edge)."""
+    snap = _hub_and_spoke((EGRESS,))
+    snap["RouteTables"].append(_spoke_table("VpcPeeringConnectionId", PCX))
+    _egress_vpc(snap, route(SPOKE_CIDR, "VpcPeeringConnectionId", PCX))
+
+    def side(vpc: str) -> dict[str, Any]:
+        return {
+            "CidrBlock": VPC_CIDRS[vpc],
+            "CidrBlockSet": [{"CidrBlock": VPC_CIDRS[vpc]}],
+            "OwnerId": ACCOUNT,
+            "PeeringOptions": {
+                "AllowDnsResolutionFromRemoteVpc": False,
+                "AllowEgressFromLocalClassicLinkToRemoteVpc": False,
+                "AllowEgressFromLocalVpcToRemoteClassicLink": False,
+            },
+            "VpcId": vpc,
+            "Region": REGION,
+        }
+
+    snap["VpcPeeringConnections"] = [
+        {
+            "AccepterVpcInfo": side(EGRESS),
+            "RequesterVpcInfo": side(SPOKE),
+            "Status": {"Code": "active", "Message": "Active"},
+            "VpcPeeringConnectionId": PCX,
+            "Tags": tags("spoke-app-to-hub-egress"),
+        }
+    ]
+    return snap
+
+
+def _endpoint_dns(svc: str, dns_id: str, ep_id: str) -> str:
+    return f"{ep_id}-{dns_id}.{svc}.{REGION}.vpce.amazonaws.com"
+
+
+def _zone(
+    zone_id: str, name: str, records: list[dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A private hosted zone associated with the spoke: its list-hosted-zones entry and its
+    HostedZoneDetails (get-hosted-zone plus list-resource-record-sets)."""
+    summary = {
+        "Id": f"/hostedzone/{zone_id}",
+        "Name": f"{name}.",
+        "CallerReference": f"hub-{zone_id}",
+        "Config": {"Comment": "centralised endpoint", "PrivateZone": True},
+        "ResourceRecordSetCount": len(records) + 2,
+    }
+    soa_ns = [
+        {
+            "Name": f"{name}.",
+            "Type": "NS",
+            "TTL": 172800,
+            "ResourceRecords": [{"Value": "ns-0.awsdns-00.com."}],
+        },
+        {
+            "Name": f"{name}.",
+            "Type": "SOA",
+            "TTL": 900,
+            "ResourceRecords": [
+                {
+                    "Value": "ns-0.awsdns-00.com. awsdns-hostmaster.amazon.com. "
+                    "1 7200 900 1209600 86400"
+                }
+            ],
+        },
+    ]
+    details = {
+        "HostedZone": summary,
+        "VPCs": [{"VPCRegion": REGION, "VPCId": SPOKE}],
+        "ResourceRecordSets": [*soa_ns, *records],
+    }
+    return summary, details
+
+
+def _alias(name: str, target: str) -> dict[str, Any]:
+    return {
+        "Name": f"{name}.",
+        "Type": "A",
+        "AliasTarget": {
+            "HostedZoneId": "Z2E726K9Y6RL4W",
+            "DNSName": f"{target}.",
+            "EvaluateTargetHealth": True,
+        },
+    }
+
+
+def healthy_hub_centralized_endpoints() -> dict[str, Any]:
+    """A shared-services VPC holds the interface endpoints (ECR, logs, Secrets Manager, S3)
+    with private DNS off; private hosted zones per service name, associated with the spoke,
+    alias the names to the endpoints; the spoke reaches them through the transit gateway."""
+    snap = _hub_and_spoke((SHARED,))
+    snap["RouteTables"] += [
+        _spoke_table("TransitGatewayId", TGW),
+        _route_table(
+            f"rtb-{SHARED[4:]}1",
+            SHARED,
+            [_subnet_id(SHARED, n) for n in VPC_SUBNETS[SHARED]],
+            [route(SPOKE_CIDR, "TransitGatewayId", TGW)],
+            "hub-shared-services",
+        ),
+    ]
+    snap["SecurityGroups"].append(
+        {
+            "GroupId": SG_HUB_ENDPOINTS,
+            "GroupName": "endpoints",
+            "VpcId": SHARED,
+            "OwnerId": ACCOUNT,
+            "Description": "HTTPS from the spokes to the endpoints",
+            "IpPermissions": [sg_rule("tcp", 443, 443, cidrs=("10.0.0.0/8",))],
+            "IpPermissionsEgress": [sg_rule("-1", None, None, cidrs=("0.0.0.0/0",))],
+        }
+    )
+    subnets = [_subnet_id(SHARED, "endpoints-a"), _subnet_id(SHARED, "endpoints-c")]
+    zones: list[dict[str, Any]] = []
+    details: dict[str, Any] = {}
+    for n, (svc, (ep_id, dns_id, enis)) in enumerate(HUB_ENDPOINTS.items()):
+        regional = _endpoint_dns(svc, dns_id, ep_id)
+        entries = [{"DnsName": regional, "HostedZoneId": "Z2E726K9Y6RL4W"}] + [
+            {
+                "DnsName": _endpoint_dns(svc, dns_id, ep_id).replace(
+                    f"{ep_id}-{dns_id}", f"{ep_id}-{dns_id}-{az}"
+                ),
+                "HostedZoneId": "Z2E726K9Y6RL4W",
+            }
+            for az in ("ap-northeast-1a", "ap-northeast-1c")
+        ]
+        if svc == "s3":
+            entries = [
+                {"DnsName": f"*.{e['DnsName']}", "HostedZoneId": e["HostedZoneId"]} for e in entries
+            ]
+        snap["VpcEndpoints"].append(
+            {
+                "VpcEndpointId": ep_id,
+                "VpcEndpointType": "Interface",
+                "VpcId": SHARED,
+                "ServiceName": f"com.amazonaws.{REGION}.{svc}",
+                "State": "available",
+                "PolicyDocument": DEFAULT_POLICY,
+                "RouteTableIds": [],
+                "SubnetIds": subnets,
+                "Groups": [{"GroupId": SG_HUB_ENDPOINTS, "GroupName": "endpoints"}],
+                "IpAddressType": "ipv4",
+                "DnsOptions": {"DnsRecordIpType": "ipv4"},
+                "PrivateDnsEnabled": False,
+                "RequesterManaged": False,
+                "NetworkInterfaceIds": list(enis),
+                "DnsEntries": entries,
+                "OwnerId": ACCOUNT,
+                "CreationTimestamp": "2026-03-02T04:05:06.000Z",
+                "Tags": tags(f"hub-{svc}-endpoint"),
+            }
+        )
+        for i, eni_id in enumerate(enis):
+            snap["NetworkInterfaces"].append(
+                _vpc_eni(
+                    eni_id,
+                    SHARED,
+                    "endpoints-a" if i == 0 else "endpoints-c",
+                    f"10.50.{11 + i}.{10 + n * 10}",
+                    [SG_HUB_ENDPOINTS],
+                    f"VPC Endpoint Interface {ep_id}",
+                    "vpc_endpoint",
+                )
+            )
+        zone_id = f"Z0HUB{n:02d}EXAMPLE{svc.replace('.', '').upper()}"
+        if svc == "ecr.dkr":
+            name = f"dkr.ecr.{REGION}.amazonaws.com"
+            records = [_alias(name, regional), _alias(f"\\052.{name}", regional)]
+        elif svc == "ecr.api":
+            name = f"api.ecr.{REGION}.amazonaws.com"
+            records = [_alias(name, regional)]
+        elif svc == "s3":
+            name = f"s3.{REGION}.amazonaws.com"
+            # The S3 endpoint's names are *.vpce-…: an alias to that name, as AWS shows it.
+            target = f"*.{regional}"
+            records = [_alias(name, target), _alias(f"\\052.{name}", target)]
+        else:
+            name = f"{svc}.{REGION}.amazonaws.com"
+            records = [_alias(name, regional)]
+        summary, detail = _zone(zone_id, name, records)
+        zones.append(summary)
+        details[zone_id] = detail
+    snap["HostedZones"] = zones
+    snap["HostedZoneDetails"] = details
+    snap.update(_transit_gateway((SHARED,), [_tgw_route(SHARED_CIDR, SHARED)]))
+    return snap
+
+
 SAMPLES = {
     "healthy-endpoints": healthy_endpoints,
     "healthy-nat": healthy_nat,
@@ -821,6 +1446,10 @@ SAMPLES = {
     "broken-trust-policy": broken_trust_policy,
     "broken-s3-endpoint-policy": broken_s3_endpoint_policy,
     "broken-kms-key-policy": broken_kms_key_policy,
+    "healthy-hub-centralized-egress": healthy_hub_centralized_egress,
+    "broken-tgw-missing-return-route": broken_tgw_missing_return_route,
+    "broken-peering-edge-to-edge": broken_peering_edge_to_edge,
+    "healthy-hub-centralized-endpoints": healthy_hub_centralized_endpoints,
 }
 
 
