@@ -235,7 +235,7 @@ def check_source(
                 head.append(source_hop(snapshot, source))
             shared = _template(snapshot, source, dest, asked, port, cache)
             flow = fill(snapshot, shared, source, head[0])
-        result = trace(flow, target)
+        result = _dns_assumed(snapshot, source, trace(flow, target))
         if cache is not None:
             keep(cache, key, source, result, flow.kind_used)
         return result
@@ -297,7 +297,17 @@ def check_path(
 ) -> Trace:
     dest = parse_destination(to, snapshot)
     flow = build_flow_graph(snapshot, source, dest, protocol=protocol, port=port)
-    return trace(flow, to)
+    return _dns_assumed(snapshot, source, trace(flow, to))
+
+
+def _dns_assumed(snapshot: Snapshot, source: Source, found: Trace) -> Trace:
+    """A check that resolved a name, with what its resolution took as given (Route 53 keys
+    that were not collected: dns.assumptions)."""
+    if not any(h.kind == HopKind.DNS for h in found.hops):
+        return found
+    subnet = (snapshot.subnets or {}).get(source.subnet_id)
+    assumed = dns.assumptions(snapshot, subnet.vpc_id if subnet else None)
+    return replace(found, assumptions=(*found.assumptions, *assumed)) if assumed else found
 
 
 def exit_code(traces: Sequence[Trace]) -> int:

@@ -286,6 +286,29 @@ _FINDINGS += (
     ),
 )
 
+_R53_DOCS = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide"
+# Route 53 private hosted zones (aws-semantics.md section 12.3).
+_FINDINGS += (
+    Finding(
+        "PHZ_NOT_ASSOCIATED",
+        "a private hosted zone answers the name, but not for the source's VPC",
+        f"{_R53_DOCS}/hosted-zone-private-associate-vpcs.html",
+        "associate the private hosted zone {zone} ({name}) with {vpc}: aws route53 "
+        "associate-vpc-with-hosted-zone --hosted-zone-id {zone} --vpc "
+        "VPCRegion={region},VPCId={vpc} (a zone of another account first needs aws route53 "
+        "create-vpc-association-authorization in that account)",
+    ),
+    Finding(
+        "PHZ_NO_RECORD",
+        "the private hosted zone holds no record for the name: the Resolver answers NXDOMAIN "
+        "and does not ask public DNS",
+        f"{_R53_DOCS}/hosted-zone-private-considerations.html",
+        "add an alias A record {host} to {zone} ({name}) that points at the interface "
+        "endpoint of the service (aws route53 change-resource-record-sets --hosted-zone-id "
+        "{zone}), or remove the association of {zone} with {vpc}",
+    ),
+)
+
 FINDINGS: dict[str, Finding] = {f.code: f for f in _FINDINGS}
 
 

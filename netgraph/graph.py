@@ -365,8 +365,11 @@ def build(w: Walk) -> int:
 
 def resolve(w: Walk, parent: int, service: dns.AwsService | None) -> None:
     assert w.vpc is not None
-    answer = w.memo(("dns", w.vpc.id, service), dns.resolve, w.snapshot, w.vpc, service)
-    host = (
+    # A name the user gave (`path --to NAME`) is asked as given: a private hosted zone may
+    # hold it. A target is asked by its service's name.
+    name = w.destination.label if w.destination.kind == "hostname" else None
+    answer = w.memo(("dns", w.vpc.id, service, name), dns.resolve, w.snapshot, w.vpc, service, name)
+    host = name or (
         service.host(w.snapshot.region, dns.host_account(w.snapshot))
         if service
         else w.destination.label
@@ -393,8 +396,8 @@ def follow_resolution(
             HopKind.DNS,
             "fail",
             f"{host} does not resolve: {r.reason}",
-            code="DNS_SUPPORT_DISABLED",
-            fix=fix_for("DNS_SUPPORT_DISABLED", vpc=w.vpc.id),
+            code=r.code or "DNS_SUPPORT_DISABLED",
+            fix=r.fix or fix_for("DNS_SUPPORT_DISABLED", vpc=w.vpc.id),
             summary=r.short,
         )
         w.add(parent, hop)
@@ -419,7 +422,8 @@ def to_public(
     snap = w.snapshot
     terminal = service_terminal(w.snapshot, service, w.destination.label)
     if service is not None and service.target == "s3":
-        forward(w, parent, s3_peer(snap), terminal, None, s3_hint(snap.region), frozenset())
+        hint = resolution.fix or s3_hint(snap.region)  # (a hosted zone to associate)
+        forward(w, parent, s3_peer(snap), terminal, None, hint, frozenset())
         return
     label = public_label(snap, service, w.destination.label)
     foreign = w.memo(("gateway-endpoint-lists",), gateway_endpoint_lists, snap)

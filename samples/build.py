@@ -1446,6 +1446,10 @@ SAMPLES = {
     "broken-trust-policy": broken_trust_policy,
     "broken-s3-endpoint-policy": broken_s3_endpoint_policy,
     "broken-kms-key-policy": broken_kms_key_policy,
+}
+
+# Several VPCs in one snapshot (their verdicts: tests/test_multi_vpc_samples.py).
+MULTI_VPC_SAMPLES = {
     "healthy-hub-centralized-egress": healthy_hub_centralized_egress,
     "broken-tgw-missing-return-route": broken_tgw_missing_return_route,
     "broken-peering-edge-to-edge": broken_peering_edge_to_edge,
@@ -1454,11 +1458,12 @@ SAMPLES = {
 
 
 def render(name: str) -> str:
-    return json.dumps(copy.deepcopy(SAMPLES[name]()), indent=2) + "\n"
+    make = SAMPLES.get(name) or MULTI_VPC_SAMPLES[name]
+    return json.dumps(copy.deepcopy(make()), indent=2) + "\n"
 
 
 def main() -> int:
-    for name in SAMPLES:
+    for name in [*SAMPLES, *MULTI_VPC_SAMPLES]:
         (HERE / f"{name}.json").write_text(render(name), encoding="utf-8")
         print(f"wrote samples/{name}.json", file=sys.stderr)
     return 0

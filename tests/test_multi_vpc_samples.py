@@ -54,6 +54,14 @@ EXPECTED: dict[str, tuple[int, dict[str, Want]]] = {
 }
 
 
+def test_every_multi_vpc_sample_has_expectations_and_is_what_build_py_writes() -> None:
+    assert set(EXPECTED) == set(build.MULTI_VPC_SAMPLES)
+    for name in build.MULTI_VPC_SAMPLES:
+        assert (SAMPLES / f"{name}.json").read_text(encoding="utf-8") == build.render(name), (
+            f"samples/{name}.json is stale: run python samples/build.py"
+        )
+
+
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
     code = main(list(argv))
     return code, json.loads(capsys.readouterr().out)

@@ -14,10 +14,11 @@ https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from netgraph.arns import account_of, ecr_image
+from netgraph.evaluate import hosted_zones
 from netgraph.model import Snapshot, Vpc, VpcEndpoint
 
 
@@ -112,6 +113,11 @@ class Resolution:
     reason: str
     endpoint: VpcEndpoint | None = None
     blame: str | None = None  # the resource id that makes it fail
+    # The finding of a "fail" that is not enableDnsSupport (an NXDOMAIN of a private hosted
+    # zone), and the fix of a "fail", or of a "public" answer whose path may be blocked (a
+    # hosted zone that is not associated with the VPC).
+    code: str | None = None
+    fix: str | None = None
 
     @property
     def short(self) -> str:
@@ -144,8 +150,109 @@ def interface_endpoints(snapshot: Snapshot, vpc_id: str, service_name: str) -> l
     ]
 
 
-def _amazon_dns(snapshot: Snapshot, vpc: Vpc, service: AwsService | None) -> DnsAnswer:
-    """What the Route 53 Resolver of the VPC answers."""
+def endpoint_domain(service: AwsService, region: str) -> str:
+    """The name of the private hosted zone an interface endpoint's private DNS makes."""
+    if service.target == "ecr.api":
+        return f"api.ecr.{region}.amazonaws.com"
+    if service.target == "ecr.dkr":
+        return f"dkr.ecr.{region}.amazonaws.com"
+    return f"{service.endpoint_suffix}.{region}.amazonaws.com"
+
+
+def _local_domain(snapshot: Snapshot, vpc: Vpc, service: AwsService | None) -> str | None:
+    """The domain of the VPC's own endpoint private DNS for the service, if it has (or, its
+    endpoints not collected, may have) an endpoint with private DNS."""
+    if service is None:
+        return None
+    if snapshot.vpc_endpoints is None:
+        return endpoint_domain(service, snapshot.region)
+    for ep in interface_endpoints(snapshot, vpc.id, service.service_name(snapshot.region)):
+        if ep.private_dns_enabled and not (
+            service.target == "s3" and ep.private_dns_only_for_inbound_resolver
+        ):
+            return endpoint_domain(service, snapshot.region)
+    return None
+
+
+def _amazon_dns(
+    snapshot: Snapshot, vpc: Vpc, service: AwsService | None, name: str | None = None
+) -> DnsAnswer:
+    """What the Route 53 Resolver of the VPC answers: a private hosted zone or a Resolver
+    rule that takes the name (``hosted_zones``), else the VPC's own endpoint private DNS,
+    else public DNS."""
+    host = name or (service.host(snapshot.region, host_account(snapshot)) if service else None)
+    if host is None or vpc.enable_dns_support is False or not hosted_zones.enabled(snapshot):
+        return _endpoint_dns(snapshot, vpc, service)
+    host = host.lower().rstrip(".")
+    service_name = service.service_name(snapshot.region) if service else None
+    local = _local_domain(snapshot, vpc, service)
+    zone = hosted_zones.answer(snapshot, vpc, host, local, service_name)
+    if zone.kind == "local":
+        answer = _endpoint_dns(snapshot, vpc, service)
+        if zone.fix is None:
+            return answer
+        # A zone for the name serves other VPCs: associating it is the fix of a public path.
+        return replace(
+            answer,
+            resolutions=tuple(
+                replace(r, fix=zone.fix)
+                if r.outcome == "public" and r.endpoint is None and r.fix is None
+                else r
+                for r in answer.resolutions
+            ),
+        )
+    alternatives: list[Resolution] = []
+    doubts: list[str] = []
+    if vpc.enable_dns_support is None:
+        alternatives.append(
+            Resolution(
+                "fail",
+                f"enableDnsSupport of {vpc.id} is not in the snapshot (VpcAttributes); "
+                "if it is off, nothing resolves",
+                blame=vpc.id,
+            )
+        )
+        doubts.append(f"enableDnsSupport of {vpc.id} is not in the snapshot (VpcAttributes)")
+    alternatives.extend(_zone_resolutions(vpc, zone, doubts))
+    return _answer(alternatives, doubts, "AmazonProvidedDNS")
+
+
+def _zone_resolutions(
+    vpc: Vpc, zone: hosted_zones.ZoneAnswer, doubts: list[str]
+) -> list[Resolution]:
+    """A private hosted zone's answer, as the VPC's DNS attributes let it be given: AWS
+    requires enableDnsHostnames and enableDnsSupport for private hosted zones."""
+    if zone.kind == "unknown":
+        return [Resolution("unknown", zone.reason)]
+    blame = zone.zone.id if zone.kind == "fail" and zone.zone is not None else None
+    answered = Resolution(
+        zone.kind, zone.reason, endpoint=zone.endpoint, blame=blame, code=zone.code, fix=zone.fix
+    )
+    label = hosted_zones.zone_label(zone.zone) if zone.zone is not None else "private hosted zone"
+    public = Resolution(
+        "public",
+        f"enableDnsHostnames is off on {vpc.id}, so the private hosted zone {label} does not "
+        "answer (AWS requires it for private hosted zones): the name resolves publicly",
+        blame=vpc.id,
+        fix=(
+            f"enable enableDnsHostnames on {vpc.id} (aws ec2 modify-vpc-attribute --vpc-id "
+            f"{vpc.id} --enable-dns-hostnames) so that the private hosted zone {label} answers"
+        ),
+    )
+    if vpc.enable_dns_hostnames is True:
+        return [answered]
+    if vpc.enable_dns_hostnames is False:
+        return [public]
+    doubts.append(f"enableDnsHostnames of {vpc.id} is not in the snapshot (VpcAttributes)")
+    return [
+        answered,
+        replace(public, reason=f"the public service (if enableDnsHostnames is off on {vpc.id})"),
+    ]
+
+
+def _endpoint_dns(snapshot: Snapshot, vpc: Vpc, service: AwsService | None) -> DnsAnswer:
+    """What the Resolver answers when no private hosted zone or rule takes the name: the
+    VPC's own endpoint private DNS, else public DNS."""
     alternatives: list[Resolution] = []
     doubts: list[str] = []
     if vpc.enable_dns_support is False:
@@ -285,11 +392,14 @@ def _answer(alternatives: list[Resolution], doubts: list[str], resolver: str) ->
     )
 
 
-def resolve(snapshot: Snapshot, vpc: Vpc, service: AwsService | None) -> DnsAnswer:
-    """Resolve ``service``'s name (None: any public name) as a task in ``vpc`` would."""
+def resolve(
+    snapshot: Snapshot, vpc: Vpc, service: AwsService | None, name: str | None = None
+) -> DnsAnswer:
+    """Resolve ``service``'s name (None: any public name) as a task in ``vpc`` would.
+    ``name``: the DNS name asked, when it is not the service's own (a `path --to` name)."""
     dhcp_id = vpc.dhcp_options_id
     if dhcp_id == "default":  # what describe-vpcs says of a VPC with no DHCP option set
-        return _amazon_dns(snapshot, vpc, service)
+        return _amazon_dns(snapshot, vpc, service, name)
     if dhcp_id is None:
         return _custom_dns(
             snapshot,
@@ -297,6 +407,7 @@ def resolve(snapshot: Snapshot, vpc: Vpc, service: AwsService | None) -> DnsAnsw
             service,
             f"the DhcpOptionsId of {vpc.id} is not in the snapshot (Vpcs), so "
             "its DNS servers are unknown",
+            name,
         )
     if snapshot.dhcp_options is None or dhcp_id not in snapshot.dhcp_options:
         why = (
@@ -305,7 +416,11 @@ def resolve(snapshot: Snapshot, vpc: Vpc, service: AwsService | None) -> DnsAnsw
             else f"{dhcp_id} is not in DhcpOptions"
         )
         return _custom_dns(
-            snapshot, vpc, service, f"the DNS servers of {vpc.id} ({dhcp_id}) are unknown: {why}"
+            snapshot,
+            vpc,
+            service,
+            f"the DNS servers of {vpc.id} ({dhcp_id}) are unknown: {why}",
+            name,
         )
     options = snapshot.dhcp_options[dhcp_id]
     if options.domain_name_servers is None:
@@ -315,9 +430,10 @@ def resolve(snapshot: Snapshot, vpc: Vpc, service: AwsService | None) -> DnsAnsw
             service,
             f"the DNS servers of {vpc.id} are unknown: the DhcpConfigurations of {dhcp_id} "
             "are not all in the snapshot (a Key or its Values is missing)",
+            name,
         )
     if options.uses_amazon_dns:
-        return _amazon_dns(snapshot, vpc, service)
+        return _amazon_dns(snapshot, vpc, service, name)
     servers = ", ".join(options.domain_name_servers)
     return _custom_dns(
         snapshot,
@@ -325,13 +441,16 @@ def resolve(snapshot: Snapshot, vpc: Vpc, service: AwsService | None) -> DnsAnsw
         service,
         f"{vpc.id} uses custom DNS servers {servers} ({dhcp_id}): whether they forward AWS "
         "names to the VPC resolver cannot be seen from the snapshot",
+        name,
     )
 
 
-def _custom_dns(snapshot: Snapshot, vpc: Vpc, service: AwsService | None, doubt: str) -> DnsAnswer:
+def _custom_dns(
+    snapshot: Snapshot, vpc: Vpc, service: AwsService | None, doubt: str, name: str | None = None
+) -> DnsAnswer:
     # Forwarded to the VPC resolver, the answer is the Amazon one; forwarded elsewhere it is
     # the public one; not forwarded at all, nothing.
-    amazon = _amazon_dns(snapshot, vpc, service)
+    amazon = _amazon_dns(snapshot, vpc, service, name)
     seen: set[tuple[str, str | None]] = set()
     alternatives: list[Resolution] = []
     for r in (
@@ -347,3 +466,28 @@ def _custom_dns(snapshot: Snapshot, vpc: Vpc, service: AwsService | None, doubt:
     alternatives.append(Resolution("unknown", "the custom servers may not answer it at all"))
     doubts = [doubt] + ([amazon.doubt] if amazon.doubt else [])
     return DnsAnswer(tuple(alternatives), False, "; ".join(doubts), resolver="custom")
+
+
+def assumptions(snapshot: Snapshot, vpc_id: str | None) -> tuple[str, ...]:
+    """What a resolution from the VPC took as given because a Route 53 key is absent
+    (snapshot-format.md: an absent key is assumed empty, and the check says so)."""
+    out: list[str] = []
+    if snapshot.hosted_zones is None:
+        out.append(
+            "private hosted zones were not collected (HostedZones, HostedZoneDetails, "
+            "HostedZonesByVpc): no zone besides the interface endpoints' own private DNS is "
+            "assumed to answer the names"
+        )
+    elif snapshot.hosted_zones_by_vpc is None:
+        out.append(
+            "the zones associated with "
+            + (vpc_id or "the VPC")
+            + " were not listed (HostedZonesByVpc): no private hosted zone of another "
+            "account besides those in HostedZoneDetails is assumed to answer the names"
+        )
+    if snapshot.resolver_rules is None and snapshot.resolver_rule_associations is None:
+        out.append(
+            "Resolver rules were not collected (ResolverRules, ResolverRuleAssociations): no "
+            "forwarding rule is assumed"
+        )
+    return tuple(out)

@@ -96,6 +96,8 @@ def public_hint(
     region: str, service: dns.AwsService | None, resolution: dns.Resolution, vpc_id: str
 ) -> str:
     """The fix when no route leads to the public side (``{table}``: the route table)."""
+    if resolution.fix is not None:  # the resolution knows better (a zone to associate, ...)
+        return resolution.fix
     if service is None:
         return (
             "route 0.0.0.0/0 in {table} to a NAT gateway (private subnet) or an internet "
