@@ -21,13 +21,13 @@ from netgraph.sources.merge import KNOWN_KEYS, RawSnapshot, _merge, _scalar_str,
 from netgraph.sources.organizations import organization
 from netgraph.sources.policies import shipped_managed_policies
 from netgraph.sources.reader import Obj, SnapshotError, normalize_protocol
-from netgraph.sources.wording import SNAPSHOT, Wording
 from netgraph.sources.route53 import (
     hosted_zones,
     hosted_zones_by_vpc,
     resolver_rule_associations,
     resolver_rules,
 )
+from netgraph.sources.wording import SNAPSHOT, Wording
 
 
 def load_snapshot(path: str | Path, region: str | None = None) -> Snapshot:
@@ -116,16 +116,16 @@ def build_snapshot(
         parameter_keys=kms.parameter_keys(raw),
         kms_keys=kms.kms_keys(raw),
         kms_key_policies=kms.kms_key_policies(raw),
+        hosted_zones=hosted_zones(raw),
+        hosted_zones_by_vpc=hosted_zones_by_vpc(raw),
+        resolver_rules=resolver_rules(raw),
+        resolver_rule_associations=resolver_rule_associations(raw),
         stopped_tasks=ecs.stopped_tasks(raw.lists.get("tasks", [])),
         collection_errors=collection_errors,
         warnings=(
             *raw.skipped,
             *(wording.ignored(file, key) for key, file in sorted(raw.unknown.items())),
         ),
-        hosted_zones=hosted_zones(raw),
-        hosted_zones_by_vpc=hosted_zones_by_vpc(raw),
-        resolver_rules=resolver_rules(raw),
-        resolver_rule_associations=resolver_rule_associations(raw),
         organization=organization(raw),
         transit_gateways=transit.transit_gateways(raw),
         transit_gateway_attachments=transit.transit_gateway_attachments(raw),
