@@ -20,9 +20,15 @@ from netgraph.sources.plan import input_record, load_input
 from netgraph.sources.plan_map import AFTER_APPLY
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
-PLANS = sorted(
-    d.name for d in FIXTURES.iterdir() if (d / "tfplan.json").is_file() and (d / "expected.json").is_file()
-) if FIXTURES.is_dir() else []
+PLANS = (
+    sorted(
+        d.name
+        for d in FIXTURES.iterdir()
+        if (d / "tfplan.json").is_file() and (d / "expected.json").is_file()
+    )
+    if FIXTURES.is_dir()
+    else []
+)
 
 
 def _snapshot_of(d: Path) -> Path | None:
@@ -80,16 +86,23 @@ def test_unknown_attributes_leave_nothing_reachable(name: str) -> None:
     """Rule 1, per fixture: every check whose path or source touches an attribute known only
     after apply is unknown (or blocked before it), never reachable."""
     d = FIXTURES / name
-    snap = load_input(_snapshot_of(d) or d / "tfplan.json", d / "tfplan.json" if _snapshot_of(d) else None)
+    snap = load_input(
+        _snapshot_of(d) or d / "tfplan.json", d / "tfplan.json" if _snapshot_of(d) else None
+    )
     record = input_record(snap)
     assert record is not None
     unresolved = {(u["address"], u["attribute"]) for u in record["unresolved"]}
     placeholders = {f"{a}.{attr}{AFTER_APPLY}" for a, attr in unresolved}
+    touched = 0
     for source in service_sources(snap):
         for trace in check_source(snap, source):
             ids = {h.id for h in trace.hops} | {source.subnet_id, *source.security_group_ids}
             if ids & placeholders:
-                assert trace.verdict in ("unknown", "blocked"), (name, trace.target, trace.reason)
+                touched += 1
+                # The role's check does not depend on where the task runs: only paths do.
+                assert trace.verdict != "reachable", (name, trace.target, trace.reason)
+    if any(u["attribute"] != "container_definitions" for u in record["unresolved"]):
+        assert touched, f"{name}: no check met an unresolved attribute"
 
 
 def test_unknown_until_apply_names_the_data_source() -> None:
@@ -103,7 +116,9 @@ def test_unknown_until_apply_names_the_data_source() -> None:
         "comes from data.aws_subnets.private, which is read during apply"
     )
     assert doc["input"]["changes"]["read"] == 1
-    assert not [c for c in doc["checks"] if c["target"] == "ecr.api" and c["verdict"] == "reachable"]
+    assert not [
+        c for c in doc["checks"] if c["target"] == "ecr.api" and c["verdict"] == "reachable"
+    ]
     assert code == 3
 
 
@@ -119,7 +134,9 @@ def test_greenfield_names_by_address_and_locates_blocks() -> None:
     vpc = (snap.vpcs or {})["aws_vpc.main"]
     assert vpc.enable_dns_support and vpc.enable_dns_hostnames
     # every new subnet has a NACL (the default one) and its explicit route table
-    assert snap.network_acl_by_subnet["aws_subnet.private[0]"] == "aws_vpc.main.default_network_acl_id"
+    assert (
+        snap.network_acl_by_subnet["aws_subnet.private[0]"] == "aws_vpc.main.default_network_acl_id"
+    )
     assert snap.route_table_by_subnet["aws_subnet.private[1]"] == "aws_route_table.private"
     loc = snap.locations["aws_vpc_endpoint.s3"]
     assert loc.file.endswith("greenfield-healthy/network.tf")
@@ -159,7 +176,10 @@ def _plan(**extra: Any) -> dict[str, Any]:
         "resource_changes": [],
         "configuration": {
             "provider_config": {
-                "aws": {"name": "aws", "expressions": {"region": {"constant_value": "ap-northeast-1"}}}
+                "aws": {
+                    "name": "aws",
+                    "expressions": {"region": {"constant_value": "ap-northeast-1"}},
+                }
             },
             "root_module": {},
         },
@@ -222,13 +242,9 @@ def test_a_plan_without_region_exits_2(tmp_path: Path) -> None:
     assert p.returncode == 2 and "region" in p.stderr
 
 
-def test_snapshot_json_has_no_input_key(tmp_path: Path) -> None:
+def test_snapshot_json_has_no_input_key() -> None:
     """The JSON of a snapshot run is as before (no ``input``)."""
-    samples = sorted((Path(__file__).parents[1] / "samples").glob("*/"))
-    sample = next((s for s in samples if (s / "meta.json").exists() or list(s.glob("*.json"))), None)
-    if sample is None:
-        pytest.skip("no sample snapshot")
+    sample = Path(__file__).parents[1] / "samples" / "broken-private-dns-off.json"
     code, out, _ = _run(["check", str(sample), "--format", "json"])
-    if code == 2:
-        pytest.skip("the sample needs options")
+    assert code in (0, 1, 3)
     assert "input" not in json.loads(out)

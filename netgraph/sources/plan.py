@@ -170,7 +170,9 @@ def build_from_plan(
         objects.present |= set(PLAN_KEYS)
         for key in PLAN_KEYS:
             objects.keys.setdefault(key, {})
-    mapper = Mapper(plan, Resolver(plan, chosen), objects, chosen, account, overlay=base is not None)
+    mapper = Mapper(
+        plan, Resolver(plan, chosen), objects, chosen, account, overlay=base is not None
+    )
     warnings = _ignored(plan)
     mapper.apply()
     raw = _raw(objects, plan, base, chosen, account)
@@ -278,12 +280,8 @@ def _retarget(snapshot: Snapshot, kinds: dict[str, Any]) -> Snapshot:
 
 
 def _ignored(plan: Plan) -> list[str]:
-    others = sorted(
-        {c.provider for c in plan.changes if c.provider and c.provider != AWS_PROVIDER}
-    )
-    return [
-        f"{plan.path}: resources of provider {p} are not read" for p in others if "aws" in p
-    ]
+    others = sorted({c.provider for c in plan.changes if c.provider and c.provider != AWS_PROVIDER})
+    return [f"{plan.path}: resources of provider {p} are not read" for p in others if "aws" in p]
 
 
 def _counts(plan: Plan) -> dict[str, int]:
@@ -308,7 +306,7 @@ def _unique(items: list[Any]) -> list[Any]:
     return out
 
 
-__all__ = ["input_record", "is_plan", "load_input", "load_plan", "looks_like_plan", "Route"]
+__all__ = ["Route", "input_record", "is_plan", "load_input", "load_plan", "looks_like_plan"]
 
 
 def dump(snapshot_path: str) -> str:  # pragma: no cover - a debugging aid

@@ -30,12 +30,16 @@ def _blocks(folder: Path) -> dict[tuple[str, str], tuple[Path, int]]:
         for m in _BLOCK.finditer(text):
             line = text.count("\n", 0, m.start()) + 1
             # the match may start on the blank lines before the block
-            line += text[m.start() : m.end()].count("\n", 0, text[m.start() : m.end()].find("resource"))
+            line += text[m.start() : m.end()].count(
+                "\n", 0, text[m.start() : m.end()].find("resource")
+            )
             out.setdefault((m.group(1), m.group(2)), (f, line))
     return out
 
 
-def _module_folders(module: dict[str, Any], folder: Path, path: tuple[str, ...], out: dict[tuple[str, ...], Path]) -> None:
+def _module_folders(
+    module: dict[str, Any], folder: Path, path: tuple[str, ...], out: dict[tuple[str, ...], Path]
+) -> None:
     out[path] = folder
     for name, call in (module.get("module_calls") or {}).items():
         if not isinstance(call, dict):

@@ -206,9 +206,11 @@ class Mapper:
         if known:
             if value is None:
                 return []
-            return [self._pl(str(v)) for v in value if v is not None] if isinstance(
-                value, list
-            ) else [self._pl(str(value))]
+            return (
+                [self._pl(str(v)) for v in value if v is not None]
+                if isinstance(value, list)
+                else [self._pl(str(value))]
+            )
         if default is not None and self.r.expression(c, path) is None:
             return default()
         got = self.r.resolve(c, path, single=False)
@@ -304,9 +306,7 @@ class Mapper:
                 for eni in record.get("NetworkInterfaceIds") or []:
                     self.o.drop("NetworkInterfaces", eni)
                 for rt in self.o.all("RouteTables"):
-                    rt["Routes"] = [
-                        r for r in rt.get("Routes") or [] if r.get("GatewayId") != oid
-                    ]
+                    rt["Routes"] = [r for r in rt.get("Routes") or [] if r.get("GatewayId") != oid]
             if c.type == "aws_network_acl" and record is not None:
                 for a in record.get("Associations") or []:
                     subnet = a.get("SubnetId")
@@ -332,13 +332,22 @@ class Mapper:
                 self.o.put(
                     "RouteTables",
                     rt_name,
-                    {"RouteTableId": rt_name, "VpcId": vpc_name, "Routes": [], "Associations": [], "_plan": True},
+                    {
+                        "RouteTableId": rt_name,
+                        "VpcId": vpc_name,
+                        "Routes": [],
+                        "Associations": [],
+                        "_plan": True,
+                    },
                 )
                 record = self.o.get("RouteTables", rt_name)
             assert record is not None
-            if not any(a.get("Main") for t in self.o.all("RouteTables") for a in t.get(
-                "Associations"
-            ) or [] if t.get("VpcId") == vpc_name):
+            if not any(
+                a.get("Main")
+                for t in self.o.all("RouteTables")
+                for a in t.get("Associations") or []
+                if t.get("VpcId") == vpc_name
+            ):
                 record.setdefault("Associations", []).append({"Main": True})
             acl = self.r.aliases.get(f"{vpc_name}.default_network_acl_id", "")
             acl_name = acl or f"{vpc_name}.default_network_acl_id"
@@ -539,7 +548,9 @@ def _default_nacl(o: Objects, vpc: Any) -> str | None:
 
 def _associate_nacl(o: Objects, acl_id: str, subnet: str) -> None:
     for acl in o.all("NetworkAcls"):
-        acl["Associations"] = [a for a in acl.get("Associations") or [] if a.get("SubnetId") != subnet]
+        acl["Associations"] = [
+            a for a in acl.get("Associations") or [] if a.get("SubnetId") != subnet
+        ]
     record = o.get("NetworkAcls", acl_id)
     if record is not None:
         record.setdefault("Associations", []).append({"SubnetId": subnet, "NetworkAclId": acl_id})

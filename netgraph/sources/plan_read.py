@@ -94,7 +94,9 @@ def _fail(path: str, message: str) -> SnapshotError:
 def read_plan_file(path: str | Path) -> Plan:
     p = Path(path)
     if p.is_dir():
-        raise _fail(str(p), "a folder, not a Terraform plan (give the JSON of terraform show -json)")
+        raise _fail(
+            str(p), "a folder, not a Terraform plan (give the JSON of terraform show -json)"
+        )
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:

@@ -72,9 +72,7 @@ def _key_value(seg: str | int) -> Any:
 def _most_specific(refs: list[str]) -> list[str]:
     """Drop each traversal that is a prefix of another one in the list."""
     return [
-        r
-        for r in refs
-        if not any(o != r and o.startswith(r) and o[len(r)] in ".[" for o in refs)
+        r for r in refs if not any(o != r and o.startswith(r) and o[len(r)] in ".[" for o in refs)
     ]
 
 
@@ -292,9 +290,12 @@ class Resolver:
         prefix = f"{module_address}." if module_address else ""
         address = f"{prefix}data.{dtype}.{dname}{key}"
         for c in self.plan.changes:
-            if c.mode == "data" and c.address.startswith(f"{prefix}data.{dtype}.{dname}"):
-                if "read" in c.actions:
-                    return Unknown(f"comes from data.{dtype}.{dname}, which is read during apply")
+            if (
+                c.mode == "data"
+                and c.address.startswith(f"{prefix}data.{dtype}.{dname}")
+                and "read" in c.actions
+            ):
+                return Unknown(f"comes from data.{dtype}.{dname}, which is read during apply")
         values = self.plan.prior.get(address)
         if values is None:
             return Unknown(f"data.{dtype}.{dname} is not in the plan's prior state")

@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 from netgraph.sources.plan_map import (
+    AFTER_APPLY,
     ATTACHED,
     DETACH,
-    AFTER_APPLY,
     FULL_ACCESS,
     KEY_OF,
     PRIMARY,
@@ -123,7 +123,10 @@ def egress_only_gateway(m: Mapper, c: Change) -> None:
         m,
         "EgressOnlyInternetGateways",
         oid,
-        {"EgressOnlyInternetGatewayId": oid, "Attachments": [{"VpcId": vpc_id, "State": "attached"}]},
+        {
+            "EgressOnlyInternetGatewayId": oid,
+            "Attachments": [{"VpcId": vpc_id, "State": "attached"}],
+        },
     )
 
 
@@ -249,7 +252,9 @@ def route_table_association(m: Mapper, c: Change) -> None:
     if not subnet_id:
         return  # an edge association (gateway_id): not used for egress
     for t in m.o.all("RouteTables"):
-        t["Associations"] = [a for a in t.get("Associations") or [] if a.get("SubnetId") != subnet_id]
+        t["Associations"] = [
+            a for a in t.get("Associations") or [] if a.get("SubnetId") != subnet_id
+        ]
     table = m.o.get("RouteTables", table_id or "")
     if table is not None:
         table.setdefault("Associations", []).append(
@@ -280,7 +285,9 @@ def route_table_association_detach(m: Mapper, c: Change) -> None:
     old = _before(c)
     subnet_id = m.one(old, "subnet_id")
     for t in m.o.all("RouteTables"):
-        t["Associations"] = [a for a in t.get("Associations") or [] if a.get("SubnetId") != subnet_id]
+        t["Associations"] = [
+            a for a in t.get("Associations") or [] if a.get("SubnetId") != subnet_id
+        ]
 
 
 def main_route_table_association(m: Mapper, c: Change) -> None:
@@ -302,7 +309,11 @@ def _default_group_of(m: Mapper, vpc_id: str | None) -> list[str]:
         if sg.get("VpcId") == vpc_id and sg.get("GroupName") == "default":
             return [str(sg["GroupId"])]
     if vpc_id in m.new_vpcs:
-        return [m.r.aliases.get(f"{vpc_id}.default_security_group_id", f"{vpc_id}.default_security_group_id")]
+        return [
+            m.r.aliases.get(
+                f"{vpc_id}.default_security_group_id", f"{vpc_id}.default_security_group_id"
+            )
+        ]
     return [f"the default security group of {vpc_id}"]
 
 
@@ -459,12 +470,16 @@ def _inline_rules(m: Mapper, c: Change, kind: str, group_id: str) -> list[dict[s
         m.unresolved.append(
             _unresolved(c, kind, got if isinstance(got, Unknown) else Unknown("its blocks"))
         )
-        return [{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": unknown_id(c.address, kind)}]}]
+        return [
+            {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": unknown_id(c.address, kind)}]}
+        ]
     out = []
     unknown_marks = (c.after_unknown or {}).get(kind) if isinstance(c.after_unknown, dict) else None
     for i, block in enumerate(blocks or []):
         peers: dict[str, list[str]] = {}
-        marks = unknown_marks[i] if isinstance(unknown_marks, list) and i < len(unknown_marks) else {}
+        marks = (
+            unknown_marks[i] if isinstance(unknown_marks, list) and i < len(unknown_marks) else {}
+        )
         for attr, slot in (
             ("cidr_blocks", "cidr"),
             ("ipv6_cidr_blocks", "cidr6"),
@@ -475,8 +490,10 @@ def _inline_rules(m: Mapper, c: Change, kind: str, group_id: str) -> list[dict[s
                 single = sum(
                     1 for x in unknown_marks or [] if isinstance(x, dict) and x.get(attr) is True
                 )
-                got = m.r.resolve(c, (kind,), single=False) if single == 1 else Unknown(
-                    f"several {kind} blocks have an unknown {attr}"
+                got = (
+                    m.r.resolve(c, (kind,), single=False)
+                    if single == 1
+                    else Unknown(f"several {kind} blocks have an unknown {attr}")
                 )
                 if isinstance(got, Unknown):
                     peers.setdefault(slot if slot != "cidr" else "sg", []).append(
@@ -595,7 +612,9 @@ def sg_rule_detach(m: Mapper, c: Change) -> None:
             for peers in ("IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs"):
                 gone = perm.get(peers) or []
                 p[peers] = [x for x in p.get(peers) or [] if not any(_peer_eq(x, g) for g in gone)]
-            if not any(p.get(k) for k in ("IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs")):
+            if not any(
+                p.get(k) for k in ("IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs")
+            ):
                 continue
         kept.append(p)
     sg[key] = kept
@@ -639,7 +658,7 @@ def _acl_entries(m: Mapper, c: Change) -> list[dict[str, Any]]:
                     b.get("to_port"),
                 )
             )  # fmt: skip
-    return out + [_deny(False), _deny(True)]
+    return [*out, _deny(False), _deny(True)]
 
 
 def network_acl(m: Mapper, c: Change) -> None:
@@ -812,7 +831,9 @@ def task_definition(m: Mapper, c: Change) -> None:
             fields["containerDefinitions"] = []
     else:
         m.unresolved.append(
-            _unresolved(c, "container_definitions", Unknown("its images are known only after apply"))
+            _unresolved(
+                c, "container_definitions", Unknown("its images are known only after apply")
+            )
         )
     _upsert(m, "taskDefinitions", oid, fields)
 
@@ -841,9 +862,7 @@ def iam_role(m: Mapper, c: Change) -> None:
         if b.get("name") and _doc(b.get("policy")):
             inline.append({"PolicyName": b["name"], "PolicyDocument": b["policy"]})
     known, arns = m.raw(c, "managed_policy_arns")
-    attached = [
-        {"PolicyArn": a} for a in (arns if known and isinstance(arns, list) else []) if a
-    ]
+    attached = [{"PolicyArn": a} for a in (arns if known and isinstance(arns, list) else []) if a]
     existing = m.o.get("RoleDetailList", oid)
     if existing is not None and not inline:
         inline = existing.get("RolePolicyList") or []
@@ -871,7 +890,9 @@ def role_policy(m: Mapper, c: Change) -> None:
         return
     known, doc = m.raw(c, "policy")
     name = (c.after or {}).get("name") or c.name
-    role["RolePolicyList"] = [p for p in role.get("RolePolicyList") or [] if p.get("PolicyName") != name]
+    role["RolePolicyList"] = [
+        p for p in role.get("RolePolicyList") or [] if p.get("PolicyName") != name
+    ]
     if known and _doc(doc):
         role["RolePolicyList"].append({"PolicyName": name, "PolicyDocument": doc})
     else:
@@ -917,7 +938,12 @@ def iam_policy(m: Mapper, c: Change) -> None:
     oid = c.address if c.created else str(after.get("arn") or "")
     known, doc = m.raw(c, "policy")
     versions = [{"Document": doc, "IsDefaultVersion": True}] if known and _doc(doc) else []
-    _upsert(m, "Policies", oid, {"Arn": oid, "PolicyName": after.get("name"), "PolicyVersionList": versions})
+    _upsert(
+        m,
+        "Policies",
+        oid,
+        {"Arn": oid, "PolicyName": after.get("name"), "PolicyVersionList": versions},
+    )
 
 
 def ecr_repository(m: Mapper, c: Change) -> None:
