@@ -102,7 +102,7 @@ def associate_rule(data: dict[str, Any], rule: dict[str, Any], vpc: str) -> None
 def one_vpc(private_dns: bool = False) -> dict[str, Any]:
     """build.py's healthy VPC, its interface endpoints with ``private_dns`` and DnsEntries,
     and a private zone per service name with an alias to its endpoint, associated with it."""
-    data = copy.deepcopy(build.healthy_endpoints())
+    data: dict[str, Any] = copy.deepcopy(build.healthy_endpoints())
     azs = tuple(build.SUBNETS[n][2] for n in ("endpoints-a", "endpoints-c"))
     summaries = []
     data["HostedZoneDetails"] = {}

@@ -225,8 +225,9 @@ def _zone_resolutions(
     if zone.kind == "unknown":
         return [Resolution("unknown", zone.reason)]
     blame = zone.zone.id if zone.kind == "fail" and zone.zone is not None else None
+    outcome: Outcome = "fail" if zone.kind == "fail" else "endpoint"  # ("local" never here)
     answered = Resolution(
-        zone.kind, zone.reason, endpoint=zone.endpoint, blame=blame, code=zone.code, fix=zone.fix
+        outcome, zone.reason, endpoint=zone.endpoint, blame=blame, code=zone.code, fix=zone.fix
     )
     label = hosted_zones.zone_label(zone.zone) if zone.zone is not None else "private hosted zone"
     public = Resolution(
@@ -474,20 +475,14 @@ def assumptions(snapshot: Snapshot, vpc_id: str | None) -> tuple[str, ...]:
     out: list[str] = []
     if snapshot.hosted_zones is None:
         out.append(
-            "private hosted zones were not collected (HostedZones, HostedZoneDetails, "
-            "HostedZonesByVpc): no zone besides the interface endpoints' own private DNS is "
-            "assumed to answer the names"
+            "private hosted zones not collected (HostedZones, HostedZoneDetails, "
+            "HostedZonesByVpc): none assumed besides the endpoints' own private DNS"
         )
     elif snapshot.hosted_zones_by_vpc is None:
         out.append(
-            "the zones associated with "
-            + (vpc_id or "the VPC")
-            + " were not listed (HostedZonesByVpc): no private hosted zone of another "
-            "account besides those in HostedZoneDetails is assumed to answer the names"
+            f"zones of other accounts associated with {vpc_id or 'the VPC'} not listed "
+            "(HostedZonesByVpc): none assumed"
         )
     if snapshot.resolver_rules is None and snapshot.resolver_rule_associations is None:
-        out.append(
-            "Resolver rules were not collected (ResolverRules, ResolverRuleAssociations): no "
-            "forwarding rule is assumed"
-        )
+        out.append("Resolver rules not collected (ResolverRules): none assumed to forward")
     return tuple(out)
