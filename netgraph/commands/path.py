@@ -70,7 +70,7 @@ def path(
             source = eni_source(snap, from_)
         elif from_.startswith("i-"):
             source = instance_source(snap, from_)
-        elif from_.startswith("subnet-"):
+        elif from_.startswith("subnet-") or from_ in (snap.subnets or {}):
             source = hypothetical_source(snap, from_, groups, public_ip)
         else:
             raise SourceError(f"--from {from_}: expected eni-…, i-… or subnet-…")

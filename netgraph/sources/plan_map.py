@@ -433,7 +433,7 @@ class Mapper:
         }
         for subnet in self.o.all("Subnets"):
             sid = subnet.get("SubnetId")
-            if sid in taken or not subnet.get("_plan"):
+            if not isinstance(sid, str) or sid in taken or not subnet.get("_plan"):
                 continue
             default = _default_nacl(self.o, subnet.get("VpcId"))
             if default is not None:
