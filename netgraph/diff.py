@@ -16,7 +16,7 @@ Pure: the runs' traces and snapshots in, data out; the command composes and rend
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, Literal
 
 from netgraph.flows import Source
@@ -183,6 +183,22 @@ def _component_maps(snapshot: Snapshot) -> list[Mapping[str, Any]]:
     return out
 
 
+def _canonical(value: Any) -> Any:
+    """A component as a comparable value in which order does not count: AWS lists a route
+    table's routes, a group's rules and a table's subnets in no meaningful order, and two
+    describes (or a plan's overlay) may list them differently."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return (
+            type(value).__name__,
+            tuple((f.name, _canonical(getattr(value, f.name))) for f in fields(value)),
+        )
+    if isinstance(value, Mapping):
+        return ("{}", tuple(sorted(((repr(k), _canonical(v)) for k, v in value.items()), key=repr)))
+    if isinstance(value, (tuple, list, set, frozenset)):
+        return ("[]", tuple(sorted((_canonical(v) for v in value), key=repr)))
+    return value
+
+
 class _Components:
     """Finds a component by id in either snapshot, and says how the change treats it."""
 
@@ -208,7 +224,7 @@ class _Components:
             said = "deleted"
         elif has and not had:
             said = "created"
-        elif had and has and old != new:
+        elif had and has and old != new and _canonical(old) != _canonical(new):
             said = "changed"
         self._said[key] = said
         return said

@@ -226,7 +226,7 @@ def test_json_of_a_regression() -> None:
         ),
         (["diff", str(HEALTHY), "no-such-snapshot.json"], "no-such-snapshot.json"),
         (["diff", str(HEALTHY), str(HEALTHY), "--target", "ecr"], "--target ecr: unknown target"),
-        (["diff", str(HEALTHY), "--plan", str(HEALTHY)], "--plan"),
+        (["diff", str(HEALTHY), "--plan", str(HEALTHY)], "not a Terraform plan"),
     ],
 )
 def test_exit_2_on_bad_input(argv: list[str], said: str) -> None:
@@ -256,3 +256,56 @@ def test_the_after_snapshot_is_compared_with_its_own_data() -> None:
     found = diff.compare(scan(old).traces, scan(new).traces, snapshots=(old, new))
     assert found.regressions
     assert all(c.verdict_after in ("unknown", "blocked") for c in found.regressions)
+
+
+# ---- a plan overlaid on a snapshot ----------------------------------------------------------
+
+PLANS = Path(__file__).parent / "fixtures" / "plans"
+DELETE_ENDPOINT = PLANS / "delete-endpoint"
+GREENFIELD_S3_ONLY = PLANS / "seed-incident-s3-only" / "tfplan.json"
+
+
+@pytest.mark.skipif(
+    not (DELETE_ENDPOINT / "tfplan.json").is_file(), reason="the delete-endpoint plan fixture"
+)
+def test_a_plan_that_deletes_an_endpoint_breaks_ecr_dkr_and_names_its_address() -> None:
+    """The CI gate: the plan deletes aws_vpc_endpoint.interface["ecr.dkr"]; only ecr.dkr
+    gets worse (the fixture's expected.json), blamed on the private route table, which the
+    text names by its Terraform address."""
+    snapshot, plan = DELETE_ENDPOINT / "snapshot.json", DELETE_ENDPOINT / "tfplan.json"
+    expected = json.loads((DELETE_ENDPOINT / "expected.json").read_text())
+    before = {(c["source"]["subnet"], c["target"]): c["verdict"] for c in expected["before_checks"]}
+    worse = {
+        (c["source"]["subnet"], c["target"])
+        for c in expected["checks"]
+        if diff.rank(c["verdict"]) > diff.rank(before[(c["source"]["subnet"], c["target"])])
+    }
+    assert {target for _, target in worse} == {"ecr.dkr"}
+    proc = netgraph("diff", str(snapshot), "--plan", str(plan), "--format", "json")
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["plan"] == str(plan) and doc["after"] is None
+    got = {(c["source"]["subnet"], c["target"]) for c in doc["changes"] if c["regression"]}
+    assert got == worse
+    for change in doc["changes"]:
+        assert change["hop"]["id"] == "rtb-615cb31c1790315d6"
+        assert change["hop"]["address"] == "aws_route_table.private"
+        assert {
+            "id": "vpce-00cb8da32f99ea12b",
+            "action": "deleted",
+            "address": 'aws_vpc_endpoint.interface["ecr.dkr"]',
+        } in change["touched"]
+    text = netgraph("diff", str(snapshot), "--plan", str(plan))
+    assert text.returncode == 1, text.stderr
+    assert (
+        "this plan breaks ecr.dkr for service web (cluster app) in subnet-24a50eb140e0f0e16: "
+        "reachable -> blocked at rtb-615cb31c1790315d6 (aws_route_table.private) (route-table)"
+    ) in text.stdout
+    assert 'vpce-00cb8da32f99ea12b (aws_vpc_endpoint.interface["ecr.dkr"]) deleted' in text.stdout
+
+
+def test_a_plan_alone_is_not_a_before() -> None:
+    proc = netgraph("diff", str(GREENFIELD_S3_ONLY), "--plan", str(GREENFIELD_S3_ONLY))
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stdout == "" and len(proc.stderr.splitlines()) == 1
+    assert "plan" in proc.stderr

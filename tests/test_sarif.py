@@ -208,3 +208,34 @@ def test_names_with_control_characters_stay_valid_sarif(
     assert doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"][
         "uri"
     ].startswith("file:///")
+
+
+GREENFIELD_S3_ONLY = Path(__file__).parent / "fixtures" / "plans" / "seed-incident-s3-only"
+
+
+def test_a_terraform_plan_locates_results_in_its_tf_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seed incident as a plan: the route table with no route to ECR is blamed, at the
+    line of its resource block in network.tf."""
+    monkeypatch.chdir(ROOT)
+    doc = sarif("check", str(GREENFIELD_S3_ONLY.relative_to(ROOT) / "tfplan.json"), code=1)
+    results = doc["runs"][0]["results"]
+    assert results
+    tf = GREENFIELD_S3_ONLY / "network.tf"
+    block = next(
+        n
+        for n, line in enumerate(tf.read_text().splitlines(), 1)
+        if line.startswith('resource "aws_route_table" "private"')
+    )
+    blamed_at_table = [
+        r
+        for r in results
+        if r["locations"][0]["logicalLocations"][0]["name"] == "aws_route_table.private"
+    ]
+    assert blamed_at_table
+    for r in blamed_at_table:
+        assert r["ruleId"] == "NO_ROUTE_TO_DESTINATION"
+        physical = r["locations"][0]["physicalLocation"]
+        assert physical["artifactLocation"]["uri"] == (
+            "tests/fixtures/plans/seed-incident-s3-only/network.tf"
+        )
+        assert physical["region"] == {"startLine": block}

@@ -33,17 +33,14 @@ def _checks(snapshot: Snapshot, all_enis: bool, targets: tuple[str, ...]) -> tup
 
 
 def _overlaid(snapshot_path: str, plan: str, region: str | None) -> tuple[Snapshot, Snapshot]:
-    """The snapshot alone and with the plan overlaid, from the plan loader."""
-    try:
-        from netgraph.commands.common import load_with_plan  # type: ignore[attr-defined]
-    except ImportError:
-        raise BadInput(
-            f"--plan {plan}: this netgraph cannot read Terraform plans yet; compare two "
-            "snapshots instead (netgraph diff BEFORE AFTER)"
-        ) from None
+    """The snapshot alone and with the plan overlaid (plan-input.md)."""
     before = load(snapshot_path, region)
-    after: Snapshot = load_with_plan(snapshot_path, plan, region)
-    return before, after
+    if before.locations:
+        raise BadInput(
+            f"{snapshot_path}: a Terraform plan; diff compares a SNAPSHOT with --plan overlaid "
+            "(or two snapshots)"
+        )
+    return before, load(snapshot_path, region, plan)
 
 
 @click.command(name="diff")

@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from netgraph.fixes import cause_of
@@ -18,6 +19,9 @@ from netgraph.flows import Source
 from netgraph.hop import Hop
 from netgraph.model import Snapshot, SourceLocation
 from netgraph.reach import Trace
+from netgraph.sources.plan import input_record
+from netgraph.sources.plan_read import read_plan_file
+from netgraph.sources.reader import SnapshotError
 
 # A Terraform resource address (aws_route_table.private, module.net.aws_subnet.a["x"],
 # data.aws_vpc.main): what a plan names a resource that does not exist yet.
@@ -40,10 +44,33 @@ def source_name(source: Source) -> str:
     return f"{source.id} in {source.subnet_id}"
 
 
+@lru_cache(maxsize=8)
+def plan_addresses(plan_path: str) -> Mapping[str, str]:
+    """AWS id (and ARN) -> Terraform address of each managed resource a plan names that
+    exists already: what a plan overlaid on a snapshot calls the snapshot's resources."""
+    try:
+        plan = read_plan_file(plan_path)
+    except (SnapshotError, OSError):
+        return {}
+    out: dict[str, str] = {}
+    for change in plan.changes:
+        if change.mode != "managed":
+            continue
+        for values in (change.before, change.after):
+            for key in ("id", "arn"):
+                value = (values or {}).get(key)
+                # Terraform's synthetic ids of rules and associations (sgrule-…, r-rtb-…)
+                # name no AWS resource; a hop never carries them, so they are harmless.
+                if isinstance(value, str) and value and value not in out:
+                    out[value] = change.address
+    return out
+
+
 def addresses_of(snapshot: Snapshot) -> Mapping[str, str]:
     """AWS id -> Terraform address, where the input says (a plan overlaid on a snapshot)."""
-    found = getattr(snapshot, "addresses", None)
-    return found if isinstance(found, Mapping) else {}
+    record = input_record(snapshot)
+    plan = record.get("plan") if record else None
+    return plan_addresses(str(plan)) if plan else {}
 
 
 def named(resource: str, addresses: Mapping[str, str]) -> str:
@@ -82,8 +109,21 @@ class Locator:
     (``Snapshot.locations``), else the first line of the snapshot file (or of a file of the
     snapshot folder) that names it, else the snapshot itself without a line."""
 
-    def __init__(self, snapshot: Snapshot, where: str, *, live: bool = False) -> None:
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        where: str,
+        *,
+        live: bool = False,
+        addresses: Mapping[str, str] | None = None,
+    ) -> None:
         self._locations: Mapping[str, SourceLocation] = snapshot.locations
+        self._addresses = addresses if addresses is not None else addresses_of(snapshot)
+        record = input_record(snapshot)
+        if record is not None:
+            # A plan's run is titled "SNAPSHOT + PLAN": what is not in the plan's .tf files is
+            # in the snapshot, or (a plan alone) only in the plan.
+            where = str(record.get("snapshot") or record.get("plan") or where)
         self._where = None if live else where
         self._texts: list[tuple[str, str]] | None = None
         self._found: dict[str, Place] = {}
@@ -112,6 +152,8 @@ class Locator:
         if resource in self._found:
             return self._found[resource]
         located = self._locations.get(resource)
+        if located is None and resource in self._addresses:
+            located = self._locations.get(self._addresses[resource])
         if located is not None:
             found = Place(located.file, located.line)
         else:
@@ -134,5 +176,6 @@ __all__ = [
     "blamed",
     "is_address",
     "named",
+    "plan_addresses",
     "source_name",
 ]

@@ -160,11 +160,11 @@ def _fingerprint(*parts: str) -> str:
 class _Results:
     def __init__(self, report: Report) -> None:
         self.index = {r["id"]: i for i, r in enumerate(rules())}
-        self.locator = Locator(report.snapshot, report.where, live=report.live)
         names = dict(addresses_of(report.snapshot))
         if isinstance(report, DiffReport):
             names = {**addresses_of(report.before), **names, **report.addresses}
         self.names = names
+        self.locator = Locator(report.snapshot, report.where, live=report.live, addresses=names)
 
     def result(
         self,
