@@ -357,3 +357,19 @@ def test_unwritable_html_is_bad_input(capfd: pytest.CaptureFixture[str], tmp_pat
     code, _, err = run(capfd, "check", SG_BROKEN, "--html", str(tmp_path / "no" / "r.html"))
     assert code == 2
     assert "cannot write the HTML report" in err and "Traceback" not in err
+
+
+def test_html_over_the_plan_is_refused(capfd: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    fixture = SAMPLES.parent / "tests" / "fixtures" / "plans" / "delete-endpoint"
+    if not (fixture / "tfplan.json").is_file():
+        pytest.skip(f"the plan fixture {fixture} is not in this checkout")
+    plan = tmp_path / "tfplan.json"
+    plan.write_bytes((fixture / "tfplan.json").read_bytes())
+    before = plan.read_bytes()
+    snapshot = str(fixture / "snapshot.json")
+    for command, other in (("check", "--svg"), ("scan", "--heatmap")):
+        code, out, err = run(capfd, command, snapshot, "--plan", str(plan), "--html", str(plan))
+        assert code == 2 and out == "" and f"--html {plan}" in err
+        code, _, err = run(capfd, command, snapshot, "--plan", str(plan), other, str(plan))
+        assert code == 2 and f"{other} {plan}" in err
+    assert plan.read_bytes() == before

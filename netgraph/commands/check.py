@@ -13,6 +13,7 @@ from netgraph.commands.common import (
     REGION,
     BadInput,
     diagram_options,
+    given_plan,
     no_overwrites,
     read_or_collect,
     refuse_unknown_targets,
@@ -92,7 +93,9 @@ def check(
     refuse_unknown_targets(targets)
     if live == bool(snapshot):
         raise BadInput("give a SNAPSHOT file or folder, or --live (not both)")
-    no_overwrites(snapshot, [("--png", png), ("--svg", svg), ("--dot", dot), ("--html", html)])
+    outputs = [("--png", png), ("--svg", svg), ("--dot", dot), ("--html", html)]
+    no_overwrites(snapshot, outputs)
+    no_overwrites(given_plan(), outputs)  # the plan is an input too
     snap, where = read_or_collect(
         snapshot, live, region, profile, endpoint_url, vpcs, clusters, services
     )

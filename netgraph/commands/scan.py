@@ -11,6 +11,7 @@ from netgraph.commands.common import (
     PLAN,
     REGION,
     BadInput,
+    given_plan,
     no_overwrites,
     read_or_collect,
     refuse_unknown_targets,
@@ -75,7 +76,9 @@ def scan_cmd(
     refuse_unknown_targets(targets)
     if failing_only and fmt != "json":
         raise BadInput("--failing-only lists checks in JSON: add --format json")
-    no_overwrites(snapshot, [("--heatmap", heatmap), ("--html", html)])
+    outputs = [("--heatmap", heatmap), ("--html", html)]
+    no_overwrites(snapshot, outputs)
+    no_overwrites(given_plan(), outputs)  # the plan is an input too
     started = time.perf_counter()
     snap, where = read_or_collect(snapshot, live, region, profile, endpoint_url, vpcs, clusters, ())
     warn_unknown_keys(snap)
