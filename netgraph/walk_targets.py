@@ -794,9 +794,11 @@ def _reply_route(w: Walk, node: int, crossing: Crossing, replier: Subnet) -> int
         ("route", table.id, w.netkey(src.networks), None, frozenset()),
         lambda: lookup(table, src.networks, snap.prefix_lists),
     )
-    hop = reply_route_hop(
-        table, matches, replier, crossing.gateway, src.label, describe_networks(src.networks)
-    )
+    # The fix routes the source's whole VPC back, as a hub routes its spokes.
+    assert w.vpc is not None
+    whole = [c for c in w.vpc.cidrs if all(within(n, c) for n in src.networks)]
+    back_to = str(whole[0]) if whole else describe_networks(src.networks)
+    hop = reply_route_hop(table, matches, replier, crossing.gateway, src.label, back_to)
     added = w.add(node, hop)
     return None if hop.status == "fail" else added
 

@@ -142,7 +142,7 @@ def test_missing_return_route_fix_adds_the_spoke_route_to_the_nat_subnet_table(
     assert check["path"][-1]["id"] == check["blocked_at"]["id"]
     assert check["fix"].startswith(f"add the return route to {EGRESS_PUBLIC_RTB}")
     assert f"--transit-gateway-id {TGW}" in check["fix"]
-    assert "--destination-cidr-block 10.1." in check["fix"]
+    assert f"--destination-cidr-block {build.SPOKE_CIDR} " in check["fix"]
 
 
 @NEEDS_PHZ
