@@ -373,3 +373,30 @@ def test_html_over_the_plan_is_refused(capfd: pytest.CaptureFixture[str], tmp_pa
         code, _, err = run(capfd, command, snapshot, "--plan", str(plan), other, str(plan))
         assert code == 2 and f"{other} {plan}" in err
     assert plan.read_bytes() == before
+
+
+def test_diff_page_lists_the_changes_and_draws_what_gets_worse(
+    capfd: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fixture = SAMPLES.parent / "tests" / "fixtures" / "plans" / "delete-endpoint"
+    if not (fixture / "tfplan.json").is_file():
+        pytest.skip(f"the plan fixture {fixture} is not in this checkout")
+    argv = ("diff", str(fixture / "snapshot.json"), "--plan", str(fixture / "tfplan.json"))
+    code, page, doc = report(capfd, tmp_path, *argv)
+    assert code == 1
+    p = Page(page)
+    rows = [a for t, a in p.tags if t == "tr" and "data-verdict" in a]
+    assert [r["data-verdict"] for r in rows] == [c["change"] for c in doc["changes"]]
+    assert doc["summary"]["worse"] == 2
+    said = re.search(r'<p id="exit-code">exit code <strong>(\d)</strong>', page)
+    assert said is not None and said.group(1) == "1"
+    text = " ".join("".join(p.text).split())
+    for change in doc["changes"]:
+        assert " ".join(change["message"].split()) in text
+    blocked = [g for g in svg_of(page).iter("g") if "blocked" in (g.get("class") or "")]
+    assert {g.get("data-id") for g in blocked} == {c["hop"]["id"] for c in doc["changes"]}
+    plan = tmp_path / "tfplan.json"
+    plan.write_bytes((fixture / "tfplan.json").read_bytes())
+    code, out, err = run(capfd, argv[0], argv[1], "--plan", str(plan), "--html", str(plan))
+    assert code == 2 and out == "" and f"--html {plan}" in err
+    assert plan.read_bytes() == (fixture / "tfplan.json").read_bytes()

@@ -16,6 +16,7 @@ from netgraph.commands.common import (
     REGION,
     BadInput,
     load,
+    no_overwrites,
     refuse_unknown_targets,
     warn_unknown_keys,
     warning,
@@ -68,6 +69,12 @@ def _overlaid(snapshot_path: str, plan: str, region: str | None) -> tuple[Snapsh
     show_default=True,
     help="text, the diff's JSON, SARIF 2.1.0 or JUnit XML",
 )
+@click.option(
+    "--html",
+    "html",
+    metavar="FILE",
+    help="write a self-contained HTML report: the changed checks, fixes, diagram",
+)
 def diff_cmd(
     before: str,
     after: str | None,
@@ -76,6 +83,7 @@ def diff_cmd(
     targets: tuple[str, ...],
     region: str | None,
     fmt: str,
+    html: str | None,
 ) -> None:
     """Compare the checks of BEFORE and AFTER (snapshots), or of BEFORE and BEFORE with
     --plan overlaid: the checks whose verdict changes, and the hop that changed them. Exit 1
@@ -83,6 +91,8 @@ def diff_cmd(
     if bool(after) == bool(plan):
         raise BadInput("give BEFORE and AFTER snapshots, or a SNAPSHOT and --plan (not both)")
     refuse_unknown_targets(targets)
+    for given in (before, after, plan):  # every input
+        no_overwrites(given, [("--html", html)])
     if plan is not None:
         old, new = _overlaid(before, plan, region)
         where = before
@@ -116,4 +126,11 @@ def diff_cmd(
     assert isinstance(stream, StreamFormat), f"{fmt} is not written on stdout"
     stream.write(report, sys.stdout)
     sys.stdout.flush()
+    if html:
+        from netgraph.render.html import HtmlFormat
+
+        try:
+            HtmlFormat().save(report, html)
+        except OSError as exc:
+            raise BadInput(f"cannot write the {HtmlFormat.noun}: {exc}") from None
     raise click.exceptions.Exit(diffing.exit_code(compared))

@@ -36,6 +36,7 @@ from netgraph.fixes import fixes as fixes_of
 from netgraph.flows import Source
 from netgraph.reach import PASSING, PROTOCOL_NAMES, Trace
 from netgraph.render.diagram import KIND_LABELS, check_graph, check_title, picture_of
+from netgraph.render.diff import DiffReport, message
 from netgraph.render.escape import printable
 from netgraph.render.format import FileFormat, Report
 from netgraph.render.text import resolved
@@ -379,6 +380,8 @@ li.count .n{font-weight:bold;font-size:1.2em}
 .verdict-reachable,.verdict-allowed,.verdict-pass{background:#e8f5e9;border-color:#2e7d32}
 .verdict-blocked,.verdict-denied,.verdict-fail{background:#ffcdd2;border-color:#c62828}
 .verdict-unknown{background:#eeeeee;border-color:#757575}
+.change-worse{background:#ffcdd2;border-color:#c62828}.change-better{background:#e8f5e9;
+border-color:#2e7d32}.change-appeared,.change-disappeared{background:#fff8e1}
 table{border-collapse:collapse}th,td{border:1px solid #cfd8dc;padding:.25rem .45rem;
 vertical-align:top;text-align:left}
 #checks-table td:nth-child(6),#checks-table td:nth-child(7){max-width:32rem}
@@ -435,17 +438,109 @@ def _csp(script: str) -> str:
     )
 
 
+# ---- diff: the checks whose verdict the change moves ----------------------------------------
+
+DIFF_EXIT_CODES = {
+    0: "no check gets worse",
+    1: "a check gets worse, or a new check is blocked or denied",
+    2: "bad input or usage (no report is written)",
+}
+
+
+def _diff_body(report: DiffReport) -> list[str]:
+    from netgraph.diff import exit_code as diff_exit_code
+
+    diff, names = report.diff, report.names()
+    counts = diff.counts()
+    code = diff_exit_code(diff)
+    items = "".join(
+        f'<li class="count change-{m}"><span class="n">{counts[m]}</span> {m}</li>'
+        for m in ("worse", "better", "appeared", "disappeared", "unchanged")
+    )
+    rows = "".join(
+        f"<tr{' class=current' if c == code else ''}><td>{c}</td><td>{h(m)}</td></tr>"
+        for c, m in DIFF_EXIT_CODES.items()
+    )
+    parts = [
+        f"<header><h1>{h(report.title)}</h1></header>",
+        '<section id="summary"><h2>Summary</h2>',
+        f'<p><span id="total">{counts["compared"]}</span> checks compared:</p>',
+        f'<ul class="counts">{items}</ul>',
+        f'<p id="exit-code">exit code <strong>{code}</strong>: {h(DIFF_EXIT_CODES[code])}</p>',
+        f'<table class="exit-codes"><tr><th>exit code</th><th>meaning</th></tr>{rows}</table>',
+        "</section>",
+    ]
+    worse = [c.after for c in diff.regressions if c.after is not None]
+    if worse:
+        shown = Report("diff", report.snapshot, report.where, worse, warn=report.warn)
+        traces, note = _diagram_traces(shown)
+        g = check_graph(traces, f"netgraph diff · after the change · {report.snapshot.region}")
+        from netgraph.render import png
+
+        svg, nodes = _svg_of(report, g, png.draw_check(g, report.warn))
+        parts += [
+            '<section id="diagrams"><h2>Diagram of the checks that get worse</h2>',
+            '<p class="hint">As they are after the change. Hover a box for its hop and reason.</p>',
+            f'<p class="note">{h(note)}</p>' if note else "",
+            f'<div class="diagram">{inline_svg(svg, "d0-", nodes, str(g.graph["title"]))}</div>',
+            "</section>",
+        ]
+    present = [m for m in ("worse", "better", "appeared", "disappeared") if counts[m]]
+    options = "".join(f'<option value="{m}">{m}</option>' for m in present)
+    parts += [
+        '<section id="checks"><h2>Changed checks</h2>',
+        '<div class="filters"><label>change <select id="verdict-filter">'
+        f'<option value="">all</option>{options}</select></label> '
+        '<label>filter <input id="text-filter" type="search" '
+        'placeholder="source, target or deciding hop" autocomplete="off"></label> '
+        f'<span class="shown"><span id="shown">{len(diff.changes)}</span> of '
+        f"{len(diff.changes)} shown</span></div>",
+        '<table id="checks-table"><thead><tr><th>#</th><th>source</th><th>target</th>'
+        "<th>change</th><th>before</th><th>after</th><th>deciding hop</th><th>what happened"
+        "</th><th>fix</th></tr></thead><tbody>",
+    ]
+    for i, change in enumerate(diff.changes):
+        t = change.trace
+        hop = change.hop
+        hop_cell = ""
+        words = [_search_text(t)]
+        if hop is not None:
+            address = names.get(hop.id)
+            hop_cell = (
+                f'<code title="{h(hop.reason)}">{h(hop.id)}</code> <small>{h(hop.kind)}'
+                f"{f' ({h(address)})' if address else ''}</small>"
+            )
+            words.append(printable(f"{hop.id} {address or ''}").lower())
+        fix = change.after.fix if change.after is not None and change.regression else None
+        parts.append(
+            f'<tr data-verdict="{h(change.movement)}" data-search="{h(" ".join(words))}">'
+            f"<td>{i + 1}</td><td>{h(_who(t.source))}<br><small>{h(t.source.subnet_id)}"
+            f"</small></td><td>{h(t.target)}</td>"
+            f'<td><span class="badge change-{h(change.movement)}">{h(change.movement)}</span>'
+            f"</td><td>{h(change.verdict_before or 'not checked')}</td>"
+            f"<td>{h(change.verdict_after or 'not checked')}</td><td>{hop_cell}</td>"
+            f"<td>{h(message(change, report.subject, names))}</td><td>{h(fix or '')}</td></tr>"
+        )
+    parts.append("</tbody></table></section>")
+    fixes = fixes_of(report.snapshot, worse)
+    parts.append(fixes_section(worse, fixes))
+    return parts
+
+
 def page(report: Report, *, with_diagrams: bool = True) -> str:
     """The whole page."""
     traces = report.traces
-    fixes = fixes_of(report.snapshot, traces)
-    body = [
-        f"<header><h1>{h(report.title)}</h1></header>",
-        summary(report),
-        diagrams(report) if with_diagrams else "",
-        checks_table(traces, fixes),
-        fixes_section(traces, fixes),
-    ]
+    if isinstance(report, DiffReport):
+        body = _diff_body(report)
+    else:
+        fixes = fixes_of(report.snapshot, traces)
+        body = [
+            f"<header><h1>{h(report.title)}</h1></header>",
+            summary(report),
+            diagrams(report) if with_diagrams else "",
+            checks_table(traces, fixes),
+            fixes_section(traces, fixes),
+        ]
     return "\n".join(
         [
             "<!DOCTYPE html>",
