@@ -285,3 +285,14 @@ def test_a_scan_with_its_templates_and_cache_gives_the_checks_answers() -> None:
             for t in check_source(fresh, src)
         }
         assert scanned == alone, make.__name__
+
+
+def test_appliance_mode_is_said_not_judged() -> None:
+    data = egress()
+    att = _item(data, "TransitGatewayVpcAttachments", "TransitGatewayAttachmentId", EGRESS_ATTACH)
+    att["Options"]["ApplianceModeSupport"] = "enable"
+    trace = to_nat(data)
+    assert trace.verdict == "reachable"
+    said = [h.reason for h in trace.hops if h.id == EGRESS_ATTACH]
+    assert any("appliance mode is on" in r for r in said)
+    assert not any("appliance mode" in h.reason for h in to_nat(egress()).hops)

@@ -369,11 +369,22 @@ def exit_to(snapshot: Snapshot, attachment_id: str, az: str | None) -> Judged[Ex
     found = tuple(s for s in subnets if s is not None)
     same = tuple(s for s in found if az is not None and s.availability_zone == az)
     leave = same or found
+    # Appliance mode changes which attachment ENI a flow uses, not whether a route exists:
+    # said, not judged (a stateful appliance on an asymmetric path is not verified).
+    if att.appliance_mode:
+        note = "; appliance mode is on: the flow keeps one AZ of it both ways"
+    elif not same:
+        note = (
+            "; appliance mode is off: the reply may enter another AZ (a stateful appliance "
+            "on this path is not verified)"
+        )
+    else:
+        note = ""
     hop = Hop(
         att.id,
         _ATT,
         "pass",
-        f"{att.id} delivers into {vpc.id} through {', '.join(s.id for s in leave)}",
+        f"{att.id} delivers into {vpc.id} through {', '.join(s.id for s in leave)}{note}",
     )
     return Judged((hop,), Exit(att, vpc, leave))
 
