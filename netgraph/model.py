@@ -620,8 +620,20 @@ class Snapshot:
     # Where each resource (by AWS id or Terraform address) is written, when the input says
     # (a Terraform plan with its configuration); empty for a snapshot.
     locations: Mapping[str, SourceLocation] = field(default_factory=dict, repr=False)
+    # Several accounts read together (sources/accounts.py): key -> VPC id -> why the key is
+    # absent for the account of that VPC although another account's files have it. Absent is
+    # per account: a lookup in such a VPC is unknown. Empty for a snapshot of one account.
+    uncollected: Mapping[str, Mapping[str, str]] = field(default_factory=dict, repr=False)
 
-    def missing_reason(self, key: str) -> str:
+    def collected(self, key: str, vpc_id: str) -> bool:
+        """Whether ``key`` was collected for the account of ``vpc_id``. (Not collected at all,
+        the attribute is None: asked apart.)"""
+        return vpc_id not in self.uncollected.get(key, ())
+
+    def missing_reason(self, key: str, vpc_id: str | None = None) -> str:
         """Why a key is absent (a recorded collection error, or simply not collected), in the
-        words of the input it was read from."""
+        words of the input it was read from; for ``vpc_id``, why it is absent for that VPC's
+        account."""
+        if vpc_id is not None and vpc_id in self.uncollected.get(key, ()):
+            return self.uncollected[key][vpc_id]
         return self.absent(key, self.collection_errors)

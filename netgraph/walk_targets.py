@@ -123,6 +123,11 @@ def nowhere(w: Walk, node: int, vpc: Vpc, peer: Peer) -> None:
         ),
         None,
     )
+    if subnet is None and (snap.subnets is None or not snap.collected("Subnets", vpc.id)):
+        # Several accounts: the account of this VPC did not collect its subnets.
+        reason = snap.missing_reason("Subnets", vpc.id)
+        w.add(node, Hop(vpc.id, HopKind.VPC, "unknown", f"{peer.label}: {reason}"))
+        return
     if subnet is None:
         w.block(
             node,
@@ -133,7 +138,7 @@ def nowhere(w: Walk, node: int, vpc: Vpc, peer: Peer) -> None:
             destination=peer.label,
         )
         return
-    if snap.network_interfaces is None:
+    if snap.network_interfaces is None or not snap.collected("NetworkInterfaces", vpc.id):
         w.add(
             node,
             Hop(
@@ -141,7 +146,7 @@ def nowhere(w: Walk, node: int, vpc: Vpc, peer: Peer) -> None:
                 HopKind.SUBNET,
                 "unknown",
                 f"{peer.label} is in {subnet.id}; which interface holds it "
-                f"is unknown: {snap.missing_reason('NetworkInterfaces')}",
+                f"is unknown: {snap.missing_reason('NetworkInterfaces', vpc.id)}",
             ),
         )
         return

@@ -289,9 +289,10 @@ def _endpoint_dns(snapshot: Snapshot, vpc: Vpc, service: AwsService | None) -> D
         alternatives.extend(_s3_resolutions(snapshot, vpc, name, doubts))
         return _answer(alternatives, doubts, "AmazonProvidedDNS")
 
-    if snapshot.vpc_endpoints is None:
+    if snapshot.vpc_endpoints is None or not snapshot.collected("VpcEndpoints", vpc.id):
         doubts.append(
-            snapshot.missing_reason("VpcEndpoints") + f": an interface endpoint {name} may exist"
+            snapshot.missing_reason("VpcEndpoints", vpc.id)
+            + f": an interface endpoint {name} may exist"
         )
         alternatives.append(
             Resolution(

@@ -21,8 +21,8 @@ def gateway_endpoint(
 ) -> Hop | VpcEndpoint:
     """The gateway endpoint ``route`` (in ``table``) names, to be judged by
     ``endpoint_verdict``; or the hop that ends the path before it is."""
-    if snapshot.vpc_endpoints is None:
-        reason = snapshot.missing_reason("VpcEndpoints")
+    if snapshot.vpc_endpoints is None or not snapshot.collected("VpcEndpoints", table.vpc_id):
+        reason = snapshot.missing_reason("VpcEndpoints", table.vpc_id)
         return Hop(route.target_id, HopKind.GATEWAY_ENDPOINT, "unknown", reason)
     ep = snapshot.vpc_endpoints.get(route.target_id)
     if ep is None:

@@ -39,8 +39,8 @@ class TableChoice:
 
 
 def route_table_for_subnet(snapshot: Snapshot, subnet: Subnet) -> TableChoice:
-    if snapshot.route_tables is None:
-        return TableChoice(None, False, snapshot.missing_reason("RouteTables"))
+    if snapshot.route_tables is None or not snapshot.collected("RouteTables", subnet.vpc_id):
+        return TableChoice(None, False, snapshot.missing_reason("RouteTables", subnet.vpc_id))
     rt_id = snapshot.route_table_by_subnet.get(subnet.id)
     if rt_id is not None:
         return TableChoice(
@@ -65,8 +65,8 @@ def route_table_for_subnet(snapshot: Snapshot, subnet: Subnet) -> TableChoice:
 def network_acl_for_subnet(snapshot: Snapshot, subnet: Subnet) -> NetworkAcl | str:
     """The NACL a subnet uses, or why it is not known."""
     acls = snapshot.network_acls
-    if acls is None:
-        return snapshot.missing_reason("NetworkAcls")
+    if acls is None or not snapshot.collected("NetworkAcls", subnet.vpc_id):
+        return snapshot.missing_reason("NetworkAcls", subnet.vpc_id)
     acl_id = snapshot.network_acl_by_subnet.get(subnet.id)
     if acl_id is None:
         # AWS associates every subnet with exactly one NACL and lists the association
@@ -89,8 +89,8 @@ def route_target(
 ) -> T | Hop:
     """The gateway a route names, or, if the snapshot lacks ``key`` or that gateway, the
     unknown hop (never a passing one) that says so."""
-    if known is None:
-        reason = snapshot.missing_reason(key)
+    if known is None or not snapshot.collected(key, table.vpc_id):
+        reason = snapshot.missing_reason(key, table.vpc_id)
     elif target_id in known:
         return known[target_id]
     else:

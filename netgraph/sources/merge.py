@@ -1,8 +1,12 @@
 """Snapshot files -> their top-level keys, merged: one JSON object, or a folder of them
-whose keys merge key by key (lists concatenate in file-name order, scalars must agree)."""
+whose keys merge key by key (lists concatenate in file-name order, scalars must agree).
+
+A folder's subfolders that hold files directly are accounts (``account_folders``), read
+one by one with ``read_raw`` and combined by ``sources/accounts.py``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,6 +91,10 @@ class RawSnapshot:
     present: set[str]
     unknown: dict[str, str]  # key -> first file
     skipped: list[str] = field(default_factory=list)  # a folder's files not read, as warnings
+    files: list[str] = field(default_factory=list)  # the files read, in order
+    # Several accounts combined (sources/accounts.py): key -> VPC id -> why that key is
+    # absent for the account of that VPC, though another account has it.
+    uncollected: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def items(self, key: str) -> list[Obj] | None:
         return self.lists.get(key) if key in self.present else None
@@ -95,17 +103,32 @@ class RawSnapshot:
 READ_SUFFIXES = (".json", *YAML_SUFFIXES)
 
 
-def _files(path: Path) -> tuple[list[Path], list[str]]:
-    """The files to read, and the warning for those of a folder that are not read."""
+def _readable(path: Path) -> bool:
+    return path.suffix.lower() in READ_SUFFIXES and path.is_file()
+
+
+def account_folders(path: Path) -> list[Path]:
+    """The subfolders of a snapshot folder that hold readable files directly: each is one
+    account's snapshot (snapshot-format.md "Several accounts"). Deeper folders are not read."""
+    if not path.is_dir():
+        return []
+    return [
+        p for p in sorted(path.iterdir()) if p.is_dir() and any(_readable(f) for f in p.iterdir())
+    ]
+
+
+def _files(path: Path, accounts: Sequence[Path] = ()) -> tuple[list[Path], list[str]]:
+    """The files to read, and the warning for those of a folder that are not read.
+    ``accounts``: its subfolders read as accounts of their own (not skipped)."""
     if path.is_dir():
         files: list[Path] = []
         skipped: list[str] = []
         for p in sorted(path.iterdir()):
-            if p.suffix.lower() in READ_SUFFIXES and p.is_file():
+            if _readable(p):
                 files.append(p)
-            else:
+            elif p not in accounts:
                 skipped.append(p.name + ("/" if p.is_dir() else ""))
-        if not files:
+        if not files and not accounts:
             raise SnapshotError(
                 f"{path}: folder holds no *.json files (nor *.yaml, *.yml): save each AWS CLI "
                 "output there as NAME.json"
@@ -132,11 +155,14 @@ _OBJECT_KEYS = frozenset(
 _MUST_AGREE = frozenset({"SnapshotVersion", "Region", "AccountId"})
 
 
-def read_raw(path: Path) -> RawSnapshot:
-    files, skipped = _files(path)
+def read_raw(path: Path, accounts: Sequence[Path] = ()) -> RawSnapshot:
+    """One snapshot: a file, or a folder's own files (``accounts``: its subfolders that are
+    read as accounts of their own; without them a folder of no files is an error)."""
+    files, skipped = _files(path, accounts)
     raw = RawSnapshot(lists={}, scalars={}, objects={}, present=set(), unknown={}, skipped=skipped)
     for file in files:
         _merge(raw, _read_json(file), str(file))
+        raw.files.append(str(file))
     return raw
 
 

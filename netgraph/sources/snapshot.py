@@ -17,7 +17,8 @@ from typing import Any
 from netgraph.gc_pause import collector_paused
 from netgraph.model import CollectionError, Snapshot
 from netgraph.sources import ec2, ecs, firewalls, iam, kms, regions, transit
-from netgraph.sources.merge import KNOWN_KEYS, RawSnapshot, _merge, _scalar_str, read_raw
+from netgraph.sources.accounts import read_snapshot
+from netgraph.sources.merge import KNOWN_KEYS, RawSnapshot, _merge, _scalar_str
 from netgraph.sources.organizations import organization
 from netgraph.sources.policies import shipped_managed_policies
 from netgraph.sources.reader import Obj, SnapshotError, normalize_protocol
@@ -31,9 +32,10 @@ from netgraph.sources.wording import SNAPSHOT, Wording
 
 
 def load_snapshot(path: str | Path, region: str | None = None) -> Snapshot:
-    """Read a snapshot file or folder. ``region`` supplies or overrides ``Region``."""
+    """Read a snapshot file or folder (of several accounts: sources/accounts.py). ``region``
+    supplies or overrides ``Region`` (of several accounts: picks the Region analysed)."""
     with collector_paused():
-        raw = read_raw(Path(path))
+        raw = read_snapshot(Path(path), region)
         return build_snapshot(raw, region)
 
 
@@ -70,7 +72,11 @@ def build_snapshot(
     ec2.apply_vpc_attributes(vpcs, raw.items("VpcAttributes"))
     subnets = _index(raw.items("Subnets"), ec2.subnet)
     if vpcs is not None and subnets is not None:
-        ec2.check_subnet_vpcs(raw.lists.get("Subnets", []), vpcs)
+        # (a subnet of an account whose files lack Vpcs is not checked: several accounts)
+        no_vpcs = raw.uncollected.get("Vpcs", {})
+        ec2.check_subnet_vpcs(
+            [o for o in raw.lists.get("Subnets", []) if o.data.get("VpcId") not in no_vpcs], vpcs
+        )
     route_tables = _index(raw.items("RouteTables"), ec2.route_table)
     security_groups = _index(raw.items("SecurityGroups"), firewalls.security_group)
     network_acls = _index(raw.items("NetworkAcls"), firewalls.network_acl)
@@ -127,6 +133,7 @@ def build_snapshot(
             *(wording.ignored(file, key) for key, file in sorted(raw.unknown.items())),
         ),
         organization=organization(raw),
+        uncollected=raw.uncollected,
         transit_gateways=transit.transit_gateways(raw),
         transit_gateway_attachments=transit.transit_gateway_attachments(raw),
         transit_gateway_route_tables=transit.transit_gateway_route_tables(raw),
