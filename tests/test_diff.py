@@ -281,6 +281,13 @@ def test_a_plan_that_deletes_an_endpoint_breaks_ecr_dkr_and_names_its_address() 
         if diff.rank(c["verdict"]) > diff.rank(before[(c["source"]["subnet"], c["target"])])
     }
     assert {target for _, target in worse} == {"ecr.dkr"}
+    # The fixture's ids are moto's of the run that made it: read them from the plan.
+    ids = {
+        rc["address"]: (rc["change"]["before"] or {}).get("id")
+        for rc in json.loads(plan.read_text())["resource_changes"]
+    }
+    table, endpoint = ids["aws_route_table.private"], ids['aws_vpc_endpoint.interface["ecr.dkr"]']
+    assert table.startswith("rtb-") and endpoint.startswith("vpce-")
     proc = netgraph("diff", str(snapshot), "--plan", str(plan), "--format", "json")
     assert proc.returncode == 1, proc.stderr
     doc = json.loads(proc.stdout)
@@ -288,20 +295,21 @@ def test_a_plan_that_deletes_an_endpoint_breaks_ecr_dkr_and_names_its_address() 
     got = {(c["source"]["subnet"], c["target"]) for c in doc["changes"] if c["regression"]}
     assert got == worse
     for change in doc["changes"]:
-        assert change["hop"]["id"] == "rtb-615cb31c1790315d6"
+        assert change["hop"]["id"] == table
         assert change["hop"]["address"] == "aws_route_table.private"
         assert {
-            "id": "vpce-00cb8da32f99ea12b",
+            "id": endpoint,
             "action": "deleted",
             "address": 'aws_vpc_endpoint.interface["ecr.dkr"]',
         } in change["touched"]
     text = netgraph("diff", str(snapshot), "--plan", str(plan))
     assert text.returncode == 1, text.stderr
+    subnet = sorted(worse)[0][0]
     assert (
-        "this plan breaks ecr.dkr for service web (cluster app) in subnet-24a50eb140e0f0e16: "
-        "reachable -> blocked at rtb-615cb31c1790315d6 (aws_route_table.private) (route-table)"
+        f"this plan breaks ecr.dkr for service web (cluster app) in {subnet}: "
+        f"reachable -> blocked at {table} (aws_route_table.private) (route-table)"
     ) in text.stdout
-    assert 'vpce-00cb8da32f99ea12b (aws_vpc_endpoint.interface["ecr.dkr"]) deleted' in text.stdout
+    assert f'{endpoint} (aws_vpc_endpoint.interface["ecr.dkr"]) deleted' in text.stdout
 
 
 def test_a_plan_alone_is_not_a_before() -> None:
