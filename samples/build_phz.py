@@ -333,7 +333,9 @@ def hub_and_spoke(spoke_zones: tuple[str, ...]) -> dict[str, Any]:
         vpcs = [HUB, SPOKE] if service in spoke_zones else [HUB]
         target = ep["DnsEntries"][0]["DnsName"]
         domain = service_domain(service)
-        details[zone_id] = zone_details(zone_id, domain, vpcs, service_zone_records(service, target))
+        details[zone_id] = zone_details(
+            zone_id, domain, vpcs, service_zone_records(service, target)
+        )
         summaries.append((zone_id, domain))
     snap["HostedZones"] = [zone_summary(z, n) for z, n in summaries]
     snap["HostedZoneDetails"] = details
