@@ -16,7 +16,7 @@ Pure: the runs' traces and snapshots in, data out; the command composes and rend
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any, Literal
 
 from netgraph.flows import Source
@@ -82,6 +82,9 @@ class Change:
     # said before it changed.
     other: Hop | None
     touched: tuple[Touched, ...] = ()
+    # A disappeared check whose source the after-run cannot list (its ECS services or ENIs
+    # were not collected): why. Such a check is not known to be gone, so it is unknown.
+    unlisted: str = ""
 
     @property
     def trace(self) -> Trace:
@@ -105,6 +108,10 @@ class Change:
         new check that is unknown is reported, not failed: nothing that worked stopped."""
         if self.movement == "worse":
             return True
+        if self.movement == "disappeared":
+            # Absent data is unknown, never a pass: an AFTER that does not list the services
+            # must not clear the gate by having no checks.
+            return bool(self.unlisted)
         return self.movement == "appeared" and self.verdict_after in FAILING
 
 
@@ -247,6 +254,19 @@ def _touched(
     return tuple(out)
 
 
+def unlisted(source: Source, after: Snapshot) -> str:
+    """Why ``after`` cannot say whether ``source`` is still there ("" when it can)."""
+    if source.service is not None and after.services is None:
+        return after.missing_reason("services")
+    if source.kind == "eni" and after.network_interfaces is None:
+        return after.missing_reason("NetworkInterfaces")
+    if source.kind == "instance" and after.instances is None:
+        return after.missing_reason("Reservations")
+    if source.kind == "hypothetical" and after.subnets is None:
+        return after.missing_reason("Subnets")
+    return ""
+
+
 def _change(
     movement: Movement,
     before: Trace | None,
@@ -301,7 +321,12 @@ def compare(
             unchanged += 1
     for key, t in old.items():
         if key not in seen:
-            changes.append(_change("disappeared", t, None, components))
+            gone = _change("disappeared", t, None, components)
+            if snapshots is not None:
+                why = unlisted(t.source, snapshots[1])
+                if why:
+                    gone = replace(gone, unlisted=why)
+            changes.append(gone)
     return Diff(tuple(changes), compared, unchanged)
 
 

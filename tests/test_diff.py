@@ -317,3 +317,33 @@ def test_a_plan_alone_is_not_a_before() -> None:
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert proc.stdout == "" and len(proc.stderr.splitlines()) == 1
     assert "plan" in proc.stderr
+
+
+def test_an_after_that_does_not_list_the_services_is_unknown_not_a_pass(tmp_path: Path) -> None:
+    """Rule 1 for the gate: an AFTER whose ECS services were not collected has no checks, but
+    that does not mean they are gone: every check is unknown, and the gate fails."""
+    old = load_snapshot(str(HEALTHY), None)
+    new = replace(old, services=None)
+    found = diff.compare(scan(old).traces, scan(new).traces, snapshots=(old, new))
+    assert [c.movement for c in found.changes] == ["disappeared"] * 12
+    assert all(
+        c.regression and "services is not in the snapshot" in c.unlisted for c in found.changes
+    )
+    assert diff.exit_code(found) == 1
+    # Without the snapshots nothing says why they are gone: a removed check, not a failure.
+    assert diff.exit_code(diff.compare(scan(old).traces, ())) == 0
+
+    data = sample_data("healthy-endpoints")
+    del data["services"]
+    path = tmp_path / "no-services.json"
+    path.write_text(json.dumps(data))
+    proc = netgraph("diff", str(HEALTHY), str(path), "--format", "json")
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["summary"]["regressions"] == 12
+    change = doc["changes"][0]
+    assert change["change"] == "disappeared" and change["regression"] is True
+    assert change["unlisted"].startswith("services is not in the snapshot")
+    assert "unknown" in change["message"]
+    for fmt in ("sarif", "junit", "text"):
+        assert netgraph("diff", str(HEALTHY), str(path), "--format", fmt).returncode == 1

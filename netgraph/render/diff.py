@@ -102,6 +102,11 @@ def message(change: Change, subject: str, names: Mapping[str, str]) -> str:
         )
     elif change.movement == "appeared":
         head = f"new check {t.target} for {who}: {_verdict(change.verdict_after, hop, names)}"
+    elif change.unlisted:
+        head = (
+            f"{subject} leaves {t.target} for {who} unknown: {change.unlisted}, so whether "
+            f"the source is still there cannot be told (was {change.verdict_before})"
+        )
     else:
         head = f"no longer checked: {t.target} for {who} (was {change.verdict_before})"
     if hop is not None and change.movement == "better":
@@ -143,6 +148,7 @@ def change_record(change: Change, subject: str, names: Mapping[str, str]) -> dic
         "touched": [
             {"id": x.id, "action": x.action, "address": names.get(x.id)} for x in change.touched
         ],
+        "unlisted": change.unlisted or None,
         "message": message(change, subject, names),
         "fix": change.after.fix if change.after is not None else None,
         "before": trace_record(change.before) if change.before is not None else None,

@@ -101,6 +101,8 @@ def _of_change(change: Change, subject: str, names: dict[str, str]) -> _Case:
     trace = change.trace
     classname, name = source_name(trace.source), trace.target
     said = message(change, subject, names)
+    if change.regression and change.after is None:  # a source AFTER cannot list
+        return _Case(classname, name, "failure", said, said, "NETGRAPH_UNKNOWN")
     if change.regression:
         after = change.after
         assert after is not None

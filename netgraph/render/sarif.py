@@ -218,7 +218,7 @@ class _Results:
             text += f". Fix: {fix}"
         decided = change.after if change.movement in ("worse", "appeared") else change.before
         assert decided is not None
-        rule = rule_of(decided) or UNKNOWN
+        rule = UNKNOWN if change.unlisted else rule_of(decided) or UNKNOWN
         extra: dict[str, Any] = {}
         if change.regression:
             level, kind, state = "error", "fail", "new"
