@@ -347,3 +347,17 @@ def test_an_after_that_does_not_list_the_services_is_unknown_not_a_pass(tmp_path
     assert "unknown" in change["message"]
     for fmt in ("sarif", "junit", "text"):
         assert netgraph("diff", str(HEALTHY), str(path), "--format", fmt).returncode == 1
+
+
+def test_an_unknown_no_hop_decides_is_explained_by_the_checks_reason() -> None:
+    """Without task definitions the targets cannot be derived: the checks are unknown with
+    a reason but no unknown hop; the change says that reason."""
+    old = load_snapshot(str(HEALTHY), None)
+    new = replace(old, task_definitions=None)
+    found = diff.compare(scan(old).traces, scan(new).traces, snapshots=(old, new))
+    network = [c for c in found.of("worse") if c.trace.target == "ecr.api"]
+    assert len(network) == 2 and diff.exit_code(found) == 1
+    for change in network:
+        said = message(change, "this change", {})
+        assert "reachable -> unknown: " in said
+        assert "taskDefinitions is not in the snapshot" in said

@@ -109,10 +109,14 @@ def message(change: Change, subject: str, names: Mapping[str, str]) -> str:
         )
     else:
         head = f"no longer checked: {t.target} for {who} (was {change.verdict_before})"
-    if hop is not None and change.movement == "better":
-        head += f" (was: {hop.reason})"
-    elif hop is not None and change.movement != "disappeared":
-        head += f": {hop.reason}"
+    # A verdict no hop decides (a target that may not be needed: unknown, with the check's
+    # reason) is explained by the check's reason.
+    decided = change.before if change.movement == "better" else change.after
+    why = hop.reason if hop is not None else (decided.reason if decided is not None else "")
+    if why and change.movement == "better":
+        head += f" (was: {why})"
+    elif why and change.movement != "disappeared":
+        head += f": {why}"
     touched = touched_text(change, names)
     if touched:
         head += f"; changed on its path: {touched}"
