@@ -361,3 +361,38 @@ def test_an_unknown_no_hop_decides_is_explained_by_the_checks_reason() -> None:
         said = message(change, "this change", {})
         assert "reachable -> unknown: " in said
         assert "taskDefinitions is not in the snapshot" in said
+
+
+def _overlay_fixtures() -> list[Path]:
+    return sorted(
+        p
+        for p in PLANS.glob("*")
+        if (p / "snapshot.json").is_file()
+        and (p / "tfplan.json").is_file()
+        and (p / "expected.json").is_file()
+        and "before_checks" in json.loads((p / "expected.json").read_text())
+    )
+
+
+@pytest.mark.parametrize("fixture", _overlay_fixtures(), ids=lambda p: p.name)
+def test_every_overlay_fixture_gets_worse_where_its_expected_json_says(fixture: Path) -> None:
+    """For each plan over an existing account (a deleted endpoint, a narrowed task security
+    group, ...): the checks diff calls worse are those whose verdict expected.json ranks
+    worse, each blamed on the hop expected.json names, and the gate fails only if any."""
+    expected = json.loads((fixture / "expected.json").read_text())
+    key = lambda c: (c["source"]["subnet"], c["target"])  # noqa: E731
+    before = {key(c): c["verdict"] for c in expected["before_checks"]}
+    after = {key(c): c for c in expected["checks"]}
+    worse = {k for k, c in after.items() if diff.rank(c["verdict"]) > diff.rank(before[k])}
+    proc = netgraph(
+        "diff", str(fixture / "snapshot.json"), "--plan", str(fixture / "tfplan.json"),
+        "--format", "json",
+    )  # fmt: skip
+    assert proc.returncode == (1 if worse else 0), proc.stderr
+    doc = json.loads(proc.stdout)
+    assert {key(c) for c in doc["changes"] if c["regression"]} == worse
+    for change in doc["changes"]:
+        blocked = after[key(change)].get("blocked_at")
+        if change["regression"] and blocked:
+            assert change["hop"]["id"] == blocked["id"]
+            assert change["hop"]["address"], "a resource the plan manages is named by address"
