@@ -18,12 +18,13 @@ import itertools
 import math
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import groupby
 
 import networkx as nx
 
 from netgraph.hop import Hop, HopKind
+from netgraph.model import Snapshot
 from netgraph.reach import Trace
 from netgraph.render.escape import printable
 from netgraph.render.format import Report
@@ -50,6 +51,8 @@ KIND_LABELS = {
     "igw": "internet gateway",
     "nat": "NAT gateway",
     "tgw": "transit gateway",
+    "transit-gateway-attachment": "TGW attachment",
+    "transit-gateway-route-table": "TGW route table",
     "pcx": "peering connection",
     "vgw": "virtual private gateway",
     "eigw": "egress-only internet gw",
@@ -202,6 +205,7 @@ class _Builder:
         self.blocks: dict[str, list[Trace]] = {}
         self.edge_statuses: dict[tuple[str, str], list[str]] = {}
         self.explained: dict[tuple[int, str], str] = {}
+        self.vpc_of: Mapping[str, str] = {}
 
     def node(
         self,
@@ -295,8 +299,44 @@ class _Builder:
         data["note"] = wrap(*lines)
 
 
-def check_graph(traces: Sequence[Trace], title: str) -> nx.DiGraph:
+def vpc_names(snapshot: Snapshot) -> Mapping[str, str]:
+    """Resource id -> the VPC it is in, as the picture names it (its Name tag, else its
+    shortened id): for the hops of a path that crosses into another VPC."""
+    vpcs = snapshot.vpcs or {}
+
+    def name(vpc_id: str | None) -> str | None:
+        if vpc_id is None:
+            return None
+        vpc = vpcs.get(vpc_id)
+        return short_id(vpc.name, 16) if vpc and vpc.name else short_id(vpc_id, 14)
+
+    out: dict[str, str] = {}
+    pairs: list[tuple[str, str | None]] = [(v, v) for v in vpcs]
+    pairs += [(s.id, s.vpc_id) for s in (snapshot.subnets or {}).values()]
+    pairs += [(t.id, t.vpc_id) for t in (snapshot.route_tables or {}).values()]
+    pairs += [(a.id, a.vpc_id) for a in (snapshot.network_acls or {}).values()]
+    pairs += [(g.id, g.vpc_id) for g in (snapshot.security_groups or {}).values()]
+    pairs += [(n.id, n.vpc_id) for n in (snapshot.nat_gateways or {}).values()]
+    pairs += [(e.id, e.vpc_id) for e in (snapshot.vpc_endpoints or {}).values()]
+    pairs += [(i.id, i.vpc_id) for i in (snapshot.network_interfaces or {}).values()]
+    pairs += [
+        (ig.id, ig.attached_vpc_ids[0])
+        for ig in (snapshot.internet_gateways or {}).values()
+        if len(ig.attached_vpc_ids) == 1
+    ]
+    for rid, vpc_id in pairs:
+        label = name(vpc_id)
+        if label is not None:
+            out[rid] = label
+    return out
+
+
+def check_graph(
+    traces: Sequence[Trace], title: str, vpc_of: Mapping[str, str] | None = None
+) -> nx.DiGraph:
+    """``vpc_of`` (``vpc_names``): hops in a VPC other than their source's say which."""
     b = _Builder(title)
+    b.vpc_of = vpc_of or {}
     lanes: list[tuple[int, str, str]] = []
     for band, (checks, sources) in enumerate(_bands(traces)):
         root = f"b{band}:source"
@@ -339,6 +379,7 @@ def _add_path(b: _Builder, band: int, root: str, t: Trace) -> None:
         next((h for h in t.hops if h.status == "unknown"), None) if t.verdict == "unknown" else None
     )
     cause = cause_of(t)
+    home = b.vpc_of.get(t.source.subnet_id)
     for hop in t.hops[1:]:
         name = resolved_name(hop) if hop.kind == HopKind.DNS else None
         ident = name or hop.id
@@ -350,6 +391,10 @@ def _add_path(b: _Builder, band: int, root: str, t: Trace) -> None:
         caption = _caption(hop.kind, hop.leg)
         if name:
             caption = f"DNS · {short_id(hop.id, 20)}"
+        far = b.vpc_of.get(hop.id)
+        if far is not None and far != home:
+            # Past a transit gateway or a peering: the box says whose VPC it is in.
+            caption = f"{caption} · {far}"
         b.node(
             key,
             band=band,
@@ -578,6 +623,6 @@ def picture_of(report: Report) -> nx.DiGraph:
     """The graph the picture formats draw: the report's own (draw's topology), else the
     picture of its checks, built once for all of them."""
     if report.picture is None:
-        report.picture = check_graph(report.traces, check_title(report))
+        report.picture = check_graph(report.traces, check_title(report), vpc_names(report.snapshot))
     graph: nx.DiGraph = report.picture
     return graph

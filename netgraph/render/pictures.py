@@ -15,8 +15,12 @@ def _figure(report: Report) -> Any:
     if "figure" not in report.memo:
         from netgraph.render import png
 
-        draw = png.draw_topology if report.command == "draw" else png.draw_check
-        report.memo["figure"] = draw(picture_of(report), report.warn)
+        graph = picture_of(report)
+        if graph.graph.get("drawing") == "network":
+            draw = png.draw_network
+        else:
+            draw = png.draw_topology if report.command == "draw" else png.draw_check
+        report.memo["figure"] = draw(graph, report.warn)
     return report.memo["figure"]
 
 

@@ -472,3 +472,127 @@ def _draw_route_table(ax: Axes, g: nx.DiGraph, node: str, b: Box) -> None:
             va="center",
             color="#c62828" if blackhole else "#3e2723",
         )
+
+
+# ---- several VPCs: transit gateways, peering, hosted zones (draw --network) ---------------
+
+_NETWORK_COLOURS = {
+    "vpc": "#fafafa",
+    "spoke-group": "#f1f8e9",
+    "tgw": "#fff8e1",
+    "transit-gateway-route-table": "#fffde7",
+    "hosted-zones": "#ede7f6",
+}
+
+
+def draw_network(g: nx.DiGraph, warn: Warn | None = None) -> Figure:
+    from netgraph.render.network import LINE, ROW
+
+    say = _warner(warn)
+    width, height = float(g.graph["width"]), float(g.graph["height"])
+    fig, ax = _page(
+        width, height, f"netgraph draw · {g.graph['title']}", "netgraph draw", say, x=0.4, y=0.4
+    )
+    row_y: dict[tuple[str, str], float] = {}
+    for node, d in g.nodes(data=True):
+        b: Box = d["box"]
+        ax.add_patch(
+            FancyBboxPatch(
+                (b.x, b.y),
+                b.w,
+                b.h,
+                boxstyle="round,pad=0.02,rounding_size=0.08",
+                facecolor=_NETWORK_COLOURS.get(str(d["kind"]), "#eceff1"),
+                edgecolor="#546e7a",
+                linewidth=1.2,
+            )
+        )
+        title, font = _label(str(d["label"]), str(d["aws_id"]), say)
+        ax.text(
+            b.x + 0.1,
+            b.y + 0.2,
+            title,
+            fontsize=8.5,
+            fontweight="bold",
+            va="center",
+            fontproperties=font,
+        )
+        lines = d.get("lines") or []
+        for i, line in enumerate(lines, 1):
+            text, font = _label(str(line), "", say)
+            ax.text(
+                b.x + 0.1,
+                b.y + 0.2 + i * LINE,
+                text,
+                fontsize=6.5,
+                va="center",
+                color="#37474f",
+                fontproperties=font,
+            )
+        for i, (text, target, state) in enumerate(g.graph["routes"].get(node, ())):
+            y = b.y + 0.2 + (len(lines) + 1) * LINE + i * ROW
+            bad = state in ("blackhole", "unknown")
+            ax.text(
+                b.x + 0.1,
+                y,
+                text,
+                fontsize=7,
+                va="center",
+                color="#c62828" if bad else "#3e2723",
+            )
+            if target is not None:
+                row_y[(str(node), str(target))] = y
+    for a, b_node, e in g.edges(data=True):
+        ab, bb = g.nodes[a]["box"], g.nodes[b_node]["box"]
+        kind = e["kind"]
+        if kind == "route":
+            y = row_y.get((str(a), str(b_node)), ab.y + ab.h / 2)
+            right = bb.x > ab.x
+            start = (ab.x + ab.w if right else ab.x, y)
+            end = (bb.x if right else bb.x + bb.w, bb.y + 0.2)
+            style, colour = "-|>", "#c62828" if e.get("state") == "blackhole" else "#37474f"
+        else:
+            right = bb.x > ab.x
+            start = (ab.x + ab.w if right else ab.x, ab.y + 0.2)
+            end = (bb.x if right else bb.x + bb.w, bb.y + 0.2)
+            if bb.x == ab.x:  # same column (a peering of two hubs): around the side
+                start, end = (ab.x + ab.w, ab.y + ab.h / 2), (bb.x + bb.w, bb.y + bb.h / 2)
+            style = "-"
+            colour = "#2e7d32" if kind == "peering" else "#90a4ae"
+            if e.get("state") not in (None, "available", "active"):
+                colour = "#c62828"
+        ax.add_patch(
+            FancyArrowPatch(
+                start,
+                end,
+                arrowstyle=style,
+                mutation_scale=9,
+                color=colour,
+                linewidth=1.0 if kind != "peering" else 1.6,
+                linestyle="--" if kind == "peering" else "-",
+                connectionstyle="arc3,rad=0.5" if bb.x == ab.x else "arc3,rad=0.05",
+                zorder=1,
+            )
+        )
+        if e.get("label") and kind in ("peering", "attachment"):
+            text, font = _label(str(e["label"]), "", say)
+            ax.text(
+                (start[0] + end[0]) / 2,
+                (start[1] + end[1]) / 2 - 0.08,
+                text,
+                fontsize=6.5,
+                ha="center",
+                color=colour,
+                fontproperties=font,
+            )
+    legend = [
+        Patch(facecolor=c, edgecolor="#546e7a", label=label)
+        for c, label in (
+            (_NETWORK_COLOURS["spoke-group"], "spoke VPCs (no NAT, IGW or endpoint)"),
+            (_NETWORK_COLOURS["vpc"], "VPC"),
+            (_NETWORK_COLOURS["tgw"], "transit gateway"),
+            (_NETWORK_COLOURS["transit-gateway-route-table"], "its route tables"),
+        )
+    ]
+    _legend(fig, legend, ncol=4)
+    return plain_text(fig)
