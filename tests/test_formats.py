@@ -31,7 +31,17 @@ BLOCKED = SAMPLES / "broken-endpoint-sg-no-443.json"
 
 
 def test_every_format_is_registered_once_under_its_name() -> None:
-    assert list(FORMATS) == ["text", "json", "dot", "png", "svg", "heatmap"]
+    assert list(FORMATS) == [
+        "text",
+        "json",
+        "sarif",
+        "junit",
+        "dot",
+        "png",
+        "svg",
+        "heatmap",
+        "html",
+    ]
     for name, fmt in FORMATS.items():
         assert fmt.name == name
         assert issubclass(fmt, OutputFormat) and not inspect.isabstract(fmt)
@@ -39,7 +49,7 @@ def test_every_format_is_registered_once_under_its_name() -> None:
 
 
 def test_format_choices_are_the_registrys_stream_formats() -> None:
-    assert stream_formats() == ["text", "json"]
+    assert stream_formats() == ["text", "json", "sarif", "junit"]
     offering = set()
     for name, command in cli.cli.commands.items():
         for param in command.params:
@@ -48,8 +58,10 @@ def test_format_choices_are_the_registrys_stream_formats() -> None:
                 assert list(param.type.choices) == stream_formats(name)
                 offering.add(name)
     assert set(StreamFormat.commands) == {"check", "path", "explain", "scan"}
-    # simulate writes another report (no checks): text and json of its own.
-    assert offering == set(StreamFormat.commands) | {"simulate"}
+    # simulate writes another report (no checks): text and json of its own; diff writes
+    # its own text and json, and the shared CI formats.
+    assert offering == set(StreamFormat.commands) | {"simulate", "diff"}
+    assert stream_formats("diff") == ["text", "json", "sarif", "junit"]
     assert stream_formats("simulate") == ["text", "json"]
     assert {format_for(n, "simulate").__name__ for n in ("text", "json")} == {
         "SimulateTextFormat",
@@ -61,13 +73,14 @@ def test_format_choices_are_the_registrys_stream_formats() -> None:
 def test_each_commands_file_options_are_its_file_formats() -> None:
     saved = {name: [f.name for f in file_formats(name)] for name in cli.cli.commands}
     assert saved == {
-        "check": ["dot", "png", "svg"],
+        "check": ["dot", "png", "svg", "html"],
         "path": [],
         "draw": ["dot", "png", "svg"],
         "collect": [],
         "explain": [],
-        "scan": ["heatmap"],
+        "scan": ["heatmap", "html"],
         "simulate": [],
+        "diff": ["html"],
     }
     for name, command in cli.cli.commands.items():
         options = {p.name for p in command.params}
@@ -180,3 +193,19 @@ def test_a_file_that_cannot_be_written_is_exit_2(
     assert cli.main([*argv, str(tmp_path / "missing" / "out")]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"netgraph: error: cannot write the {noun}: "), err
+
+
+def test_text_says_an_assumption_of_several_checks_once_and_one_of_a_single_check_on_it() -> None:
+    from netgraph.render import text
+
+    s = load_snapshot(SAMPLES / "healthy-endpoints.json")
+    traces = check_source(s, service_sources(s)[0], ["iam:execution-role", "s3", "logs"])
+    assert all(t.assumptions for t in traces)
+    report = text.render(traces, title="t")
+    lines = report.splitlines()
+    zones = [ln for ln in lines if "private hosted zones not collected" in ln]
+    # s3 and logs share it: one line in the footer, counted; the role's SCP note stays on it.
+    assert len(zones) == 1 and zones[0].endswith("(2 checks)")
+    assert lines.index(zones[0]) > lines.index("assumed:")
+    scp = [ln for ln in lines if "service control policies were not verified" in ln]
+    assert len(scp) == 1 and "assumes: " in scp[0]

@@ -7,6 +7,7 @@ out: the only control characters in the report are its own newlines and colours.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import Any, ClassVar, TextIO
@@ -128,6 +129,9 @@ def render(
     fixes = list(fixes) if fixes is not None else []
     fix_of = {i: (n, f) for n, f in enumerate(fixes, 1) for i in f.resolves}
     index = {id(t): i for i, t in enumerate(traces)}
+    # What several checks assume (private hosted zones not collected, SCPs not verified) is
+    # said once under the checks, not on each: the JSON keeps it per check.
+    shared = Counter(a for t in traces for a in dict.fromkeys(t.assumptions))
 
     lines = [styled(title, bold=True)]
     for w in warnings:
@@ -164,7 +168,15 @@ def render(
             else:
                 lines.append(f"  {mark} {target}  {printable(t.reason)}")
             for assumed in t.assumptions:
-                lines.append(f"  {'':8} {'':{width}}  assumes: {printable(assumed)}")
+                if shared[assumed] == 1:
+                    lines.append(f"  {'':8} {'':{width}}  assumes: {printable(assumed)}")
+        lines.append("")
+    several = [(a, n) for a, n in shared.items() if n > 1]
+    if several:
+        lines.append("assumed:")
+        for assumed, n in several:
+            which = "every check" if n == len(traces) else f"{n} checks"
+            lines.append(printable(f"  {assumed} ({which})"))
         lines.append("")
     if fixes:
         lines += [printable(line) for line in fix_lines(traces, fixes)]
