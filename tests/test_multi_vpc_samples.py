@@ -18,12 +18,6 @@ EGRESS_PUBLIC_RTB = "rtb-0e9e55000000000022"
 PCX = build.PCX
 TGW = build.TGW
 
-# The names resolve to the hub's endpoints only through the private hosted zones, which the
-# Route 53 reader (evaluate/hosted_zones.py, another change) answers.
-NEEDS_PHZ = pytest.mark.xfail(
-    reason="needs the Route 53 private hosted zone resolution (issue 15 part 3)", strict=False
-)
-
 # sample -> (exit code, target -> (verdict, blocked_at id, blocked_at kind, code))
 Want = tuple[str, str | None, str | None, str | None]
 EXPECTED: dict[str, tuple[int, dict[str, Want]]] = {
@@ -67,14 +61,7 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[
     return code, json.loads(capsys.readouterr().out)
 
 
-def _params() -> list[Any]:
-    return [
-        pytest.param(name, marks=NEEDS_PHZ) if name.endswith("endpoints") else name
-        for name in sorted(EXPECTED)
-    ]
-
-
-@pytest.mark.parametrize("name", _params())
+@pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_multi_vpc_sample_verdicts(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, doc = run_json(capsys, "check", str(SAMPLES / f"{name}.json"), "--format", "json")
     want_code, want = EXPECTED[name]
@@ -145,7 +132,6 @@ def test_missing_return_route_fix_adds_the_spoke_route_to_the_nat_subnet_table(
     assert f"--destination-cidr-block {build.SPOKE_CIDR} " in check["fix"]
 
 
-@NEEDS_PHZ
 def test_centralized_endpoints_reach_the_hub_endpoint_enis(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -200,3 +186,21 @@ def test_path_to_an_address_in_another_vpc(capsys: pytest.CaptureFixture[str]) -
     )
     assert doc["checks"][0]["blocked_at"]["id"] == EGRESS_PUBLIC_RTB
     assert code == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "via"),
+    [
+        (
+            "healthy-hub-centralized-egress",
+            f"via {TGW} -> nat-0e9e5500000000001 -> igw-0e9e5500000000001",
+        ),
+        ("healthy-hub-centralized-endpoints", f"via {TGW} -> {build.HUB_ENDPOINTS['ecr.dkr'][0]}"),
+    ],
+)
+def test_text_says_the_path_went_through_the_transit_gateway(
+    name: str, via: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(SAMPLES / f"{name}.json"), "--target", "ecr.dkr"]) == 0
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if "ecr.dkr" in ln)
+    assert line.rstrip().endswith(via)

@@ -36,7 +36,16 @@ _COLOUR = {
     "denied": "red",
     "unknown": "yellow",
 }
-_VIA_KINDS = ("interface-endpoint", "gateway-endpoint", "nat-gateway", "internet-gateway")
+# A transit gateway or peering on the way says the path left the VPC (centralised egress,
+# shared endpoints).
+_VIA_KINDS = (
+    "tgw",
+    "pcx",
+    "interface-endpoint",
+    "gateway-endpoint",
+    "nat-gateway",
+    "internet-gateway",
+)
 
 Style = Callable[..., str]
 
