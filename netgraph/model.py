@@ -624,6 +624,9 @@ class Snapshot:
     # absent for the account of that VPC although another account's files have it. Absent is
     # per account: a lookup in such a VPC is unknown. Empty for a snapshot of one account.
     uncollected: Mapping[str, Mapping[str, str]] = field(default_factory=dict, repr=False)
+    # Values the input marks sensitive (a Terraform plan's after_sensitive, sensitive
+    # variables): used like any value, never printed (render.redact writes "(sensitive)").
+    sensitive: frozenset[str] = field(default=frozenset(), repr=False)
 
     def collected(self, key: str, vpc_id: str) -> bool:
         """Whether ``key`` was collected for the account of ``vpc_id``. (Not collected at all,

@@ -183,6 +183,7 @@ def build_from_plan(
         snapshot,
         locations=locations(plan),
         warnings=(*snapshot.warnings, *warnings),
+        sensitive=plan.sensitive,
     )
     _INPUTS[snapshot] = {
         "kind": "terraform-plan",

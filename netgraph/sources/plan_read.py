@@ -3,6 +3,7 @@ Python (plan-input.md "Detection and validity", "Which parts of the plan are rea
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +86,8 @@ class Plan:
     variables: dict[str, Any]
     configuration: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    # The string values the plan marks sensitive (never printed: Snapshot.sensitive).
+    sensitive: frozenset[str] = frozenset()
 
 
 def _fail(path: str, message: str) -> SnapshotError:
@@ -161,14 +164,25 @@ def parse_plan(data: Any, path: str) -> Plan:
                 action_reason=rc.get("action_reason"),
             )
         )
+    secrets: set[str] = set()
+    for rc in rcs:
+        ch = rc["change"]
+        _marked(ch.get("after"), ch.get("after_sensitive"), secrets)
+        _marked(ch.get("before"), ch.get("before_sensitive"), secrets)
     prior: dict[str, dict[str, Any]] = {}
     state = data.get("prior_state")
     if isinstance(state, dict):
-        _collect_prior((state.get("values") or {}).get("root_module") or {}, prior)
+        _collect_prior((state.get("values") or {}).get("root_module") or {}, prior, secrets)
     variables = {
         k: v.get("value") for k, v in (data.get("variables") or {}).items() if isinstance(v, dict)
     }
     config = data.get("configuration") or {}
+    declared = ((config if isinstance(config, dict) else {}).get("root_module") or {}).get(
+        "variables"
+    ) or {}
+    for name, value in variables.items():
+        if isinstance(declared, dict) and (declared.get(name) or {}).get("sensitive") is True:
+            _marked(value, True, secrets)
     tf_version = data.get("terraform_version")
     return Plan(
         path=path,
@@ -180,13 +194,48 @@ def parse_plan(data: Any, path: str) -> Plan:
         prior=prior,
         variables=variables,
         configuration=config if isinstance(config, dict) else {},
+        sensitive=frozenset(secrets),
     )
 
 
-def _collect_prior(module: dict[str, Any], out: dict[str, dict[str, Any]]) -> None:
+def _collect_prior(
+    module: dict[str, Any], out: dict[str, dict[str, Any]], secrets: set[str]
+) -> None:
     for r in module.get("resources") or []:
         if isinstance(r, dict) and isinstance(r.get("address"), str):
             out[r["address"]] = r.get("values") or {}
+            _marked(r.get("values"), r.get("sensitive_values"), secrets)
     for child in module.get("child_modules") or []:
         if isinstance(child, dict):
-            _collect_prior(child, out)
+            _collect_prior(child, out, secrets)
+
+
+def _marked(value: Any, marks: Any, out: set[str]) -> None:
+    """Add to ``out`` the strings of ``value`` that ``marks`` (an ``after_sensitive``
+    shape: ``true``, or objects and lists of marks) says are sensitive."""
+    if marks is True:
+        _strings(value, out)
+    elif isinstance(marks, dict) and isinstance(value, dict):
+        for key, mark in marks.items():
+            _marked(value.get(key), mark, out)
+    elif isinstance(marks, list) and isinstance(value, list):
+        for item, mark in zip(value, marks, strict=False):
+            _marked(item, mark, out)
+
+
+def _strings(value: Any, out: set[str]) -> None:
+    """Every string in ``value``; a JSON document's own strings too (an output prints the
+    image of a sensitive ``container_definitions``, not the whole document). Numbers and
+    booleans are not collected: a port or a flag cannot be told from any other one."""
+    if isinstance(value, str):
+        if value.strip():
+            out.add(value)
+        if value.lstrip()[:1] in ("{", "["):
+            with contextlib.suppress(ValueError, RecursionError):
+                _strings(json.loads(value), out)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _strings(item, out)
+    elif isinstance(value, list):
+        for item in value:
+            _strings(item, out)
