@@ -248,3 +248,77 @@ def test_snapshot_json_has_no_input_key() -> None:
     code, out, _ = _run(["check", str(sample), "--format", "json"])
     assert code in (0, 1, 3)
     assert "input" not in json.loads(out)
+
+
+# ---- what is not read: other regions, other providers ------------------------------------
+
+
+def _vpc_change(address: str, provider: str = "registry.terraform.io/hashicorp/aws") -> Any:
+    rtype, name = address.split(".")
+    return {
+        "address": address,
+        "mode": "managed",
+        "type": rtype,
+        "name": name,
+        "provider_name": provider,
+        "change": {
+            "actions": ["create"],
+            "before": None,
+            "after": {"cidr_block": "10.9.0.0/16", "enable_dns_support": True},
+            "after_unknown": {"id": True},
+        },
+    }
+
+
+def _aliased_plan() -> dict[str, Any]:
+    doc = _plan()
+    doc["configuration"]["provider_config"]["aws.west"] = {
+        "name": "aws",
+        "alias": "west",
+        "expressions": {"region": {"references": ["var.dr_region"]}},
+    }
+    doc["configuration"]["provider_config"]["aws.here"] = {
+        "name": "aws",
+        "alias": "here",
+        "expressions": {"region": {"constant_value": "ap-northeast-1"}},
+    }
+    doc["variables"] = {"dr_region": {"value": "us-west-2"}}
+    doc["resource_changes"] = [
+        _vpc_change("aws_vpc.main"),
+        _vpc_change("aws_vpc.dr"),
+        _vpc_change("aws_vpc.same"),
+        _vpc_change("aws_vpc.fork", "registry.example.com/someone/aws"),
+        _vpc_change("random_id.suffix", "registry.terraform.io/hashicorp/random"),
+    ]
+    doc["configuration"]["root_module"]["resources"] = [
+        {"address": "aws_vpc.main", "mode": "managed", "type": "aws_vpc", "name": "main",
+         "provider_config_key": "aws", "expressions": {}},
+        {"address": "aws_vpc.dr", "mode": "managed", "type": "aws_vpc", "name": "dr",
+         "provider_config_key": "aws.west", "expressions": {}},
+        {"address": "aws_vpc.same", "mode": "managed", "type": "aws_vpc", "name": "same",
+         "provider_config_key": "aws.here", "expressions": {}},
+    ]  # fmt: skip
+    return doc
+
+
+def test_resources_of_another_region_are_ignored_with_a_warning(tmp_path: Path) -> None:
+    plan = tmp_path / "tfplan.json"
+    plan.write_text(json.dumps(_aliased_plan()))
+    snap = load_input(plan)
+    assert set(snap.vpcs or {}) == {"aws_vpc.main", "aws_vpc.same"}
+    record = input_record(snap)
+    assert record is not None
+    warnings = record["warnings"]
+    assert len(warnings) == 2
+    region = next(w for w in warnings if "aws.west" in w)
+    assert "us-west-2" in region and "ap-northeast-1" in region
+    assert region.endswith(": aws_vpc.dr")
+    fork = next(w for w in warnings if "someone/aws" in w)
+    assert fork.endswith(": aws_vpc.fork")
+    assert not any("random" in w for w in warnings)  # not an AWS resource: nothing to say
+    assert record["changes"]["create"] == 3  # AWS-provider instances, the ignored one too
+    p = _cli(["draw", str(plan), "--dot", str(tmp_path / "t.dot")])
+    assert p.returncode == 0, p.stderr
+    said = [line for line in p.stderr.splitlines() if "aws.west" in line]
+    assert said and said[0].startswith("netgraph: warning: ") and "aws_vpc.dr" in said[0]
+    assert "keys outside the snapshot format" not in p.stderr

@@ -67,7 +67,8 @@ def write(report: Report, fmt: str | None, files: Mapping[str, str | None]) -> N
 
 
 def warn_unknown_keys(snapshot: Snapshot) -> None:
-    others = [w for w in snapshot.warnings if w.endswith(SKIPPED)]  # a folder's files not read
+    # A folder's files not read, and what a plan's reader ignored: said whole.
+    others = [w for w in snapshot.warnings if w.endswith(SKIPPED) or "'" not in w]
     for w in others:
         say("warning", w)
     if len(snapshot.warnings) > len(others):

@@ -23,7 +23,7 @@ from netgraph.sources.merge import RawSnapshot, read_raw
 from netgraph.sources.plan_locations import locations
 from netgraph.sources.plan_map import PLAN_KEYS, Mapper, Objects
 from netgraph.sources.plan_read import AWS_PROVIDER, Plan, is_plan, read_plan_file
-from netgraph.sources.plan_refs import Resolver
+from netgraph.sources.plan_refs import Resolver, aws_provider
 from netgraph.sources.plan_wording import PLAN, PlanWording
 from netgraph.sources.reader import Obj, SnapshotError
 from netgraph.sources.snapshot import build_snapshot, load_snapshot
@@ -170,10 +170,11 @@ def build_from_plan(
         objects.present |= set(PLAN_KEYS)
         for key in PLAN_KEYS:
             objects.keys.setdefault(key, {})
+    counts = _counts(plan)
+    plan, warnings = _read_only_the_region(plan, chosen)
     mapper = Mapper(
         plan, Resolver(plan, chosen), objects, chosen, account, overlay=base is not None
     )
-    warnings = _ignored(plan)
     mapper.apply()
     raw = _raw(objects, plan, base, chosen, account)
     wording: PlanWording = PLAN
@@ -191,7 +192,7 @@ def build_from_plan(
         "snapshot": str(snapshot_path) if snapshot_path is not None else None,
         "terraform_version": plan.terraform_version,
         "format_version": plan.format_version,
-        "changes": _counts(plan),
+        "changes": counts,
         "unresolved": [u.record() for u in _unique(mapper.unresolved)],
         "warnings": list(warnings),
     }
@@ -280,15 +281,68 @@ def _retarget(snapshot: Snapshot, kinds: dict[str, Any]) -> Snapshot:
     return replace(snapshot, route_tables=tables)
 
 
-def _ignored(plan: Plan) -> list[str]:
-    others = sorted({c.provider for c in plan.changes if c.provider and c.provider != AWS_PROVIDER})
-    return [f"{plan.path}: resources of provider {p} are not read" for p in others if "aws" in p]
+def _provider_region(plan: Plan, key: str) -> str | None:
+    """The region of the provider configuration ``key`` of ``configuration.provider_config``
+    (``aws``, ``aws.west``, ``network:aws``): a constant, or a root variable's value."""
+    conf = (plan.configuration.get("provider_config") or {}).get(key)
+    expr = ((conf or {}).get("expressions") or {}).get("region") or {}
+    if isinstance(expr.get("constant_value"), str):
+        return str(expr["constant_value"])
+    refs = [r for r in expr.get("references") or [] if isinstance(r, str)]
+    if ":" not in key:  # a root module's provider block: its var. is a root variable
+        for ref in refs:
+            if ref.startswith("var."):
+                value = plan.variables.get(ref[4:].split(".")[0])
+                if isinstance(value, str):
+                    return value
+    return None
+
+
+def _read_only_the_region(plan: Plan, region: str) -> tuple[Plan, list[str]]:
+    """The plan without what netgraph does not read, and a warning naming it: resources of
+    another provider than hashicorp/aws, and of an aws provider configuration in another
+    region than the analysed one (plan-input.md "Which parts of the plan are read"). A
+    reference to an ignored resource then names nothing in the plan: unknown."""
+    resolver = Resolver(plan, region)
+    others: dict[str, list[str]] = {}
+    elsewhere: dict[tuple[str, str], list[str]] = {}
+    kept = []
+    for c in plan.changes:
+        if not aws_provider(c):
+            if c.type.startswith("aws_"):  # another build of the AWS provider: say so
+                others.setdefault(c.provider, []).append(c.address)
+            continue
+        key = str((resolver.resource_config(c) or {}).get("provider_config_key") or "aws")
+        if c.mode == "managed" and key != "aws":
+            where = _provider_region(plan, key)
+            if where is not None and where != region:
+                elsewhere.setdefault((key, where), []).append(c.address)
+                continue
+        kept.append(c)
+    warnings = [
+        f"{plan.path}: resources of provider {p} are not read (only {AWS_PROVIDER}): "
+        f"{_listed(addresses)}"
+        for p, addresses in sorted(others.items())
+    ] + [
+        f"{plan.path}: resources of provider configuration {key} (region {where}) are not "
+        f"read: netgraph analyses {region}: {_listed(addresses)}"
+        for (key, where), addresses in sorted(elsewhere.items())
+    ]
+    if len(kept) == len(plan.changes):
+        return plan, warnings
+    by_address = {c.address: c for c in kept if c.mode == "managed"}
+    return replace(plan, changes=kept, by_address=by_address), warnings
+
+
+def _listed(addresses: list[str], limit: int = 10) -> str:
+    more = f" and {len(addresses) - limit} more" if len(addresses) > limit else ""
+    return ", ".join(addresses[:limit]) + more
 
 
 def _counts(plan: Plan) -> dict[str, int]:
     counts: Counter[str] = Counter()
     for c in plan.changes:
-        if c.provider and c.provider != AWS_PROVIDER:
+        if not aws_provider(c):
             continue
         kind = "read" if c.mode == "data" and "read" in c.actions else c.kind
         if c.mode == "data" and kind != "read":
