@@ -3,18 +3,36 @@ gateways, a shared-services VPC with the interface endpoints (private DNS off) a
 private hosted zones that answer the service names with them, and N spoke VPCs without NAT
 or endpoints whose 0.0.0.0/0 goes to the transit gateway.
 
+    python bench/hub_and_spoke.py --spokes 500 -o /tmp/hub.json
+    python bench/hub_and_spoke.py --spokes 20 --azs 2 --enis 10 --services 2 -o /tmp/small.json
     python bench/generate.py --shape hub-and-spoke --spokes 500 -o /tmp/hub.json
 
 Spokes are grouped (``groups``): each group's attachments are associated with one transit
 gateway route table (0.0.0.0/0 static to the egress attachment, the shared-services CIDR
 propagated), as large networks separate prod/dev/... spokes; the hub attachments are
-associated with one more table that holds every spoke CIDR, propagated. Seeded and
-deterministic; the keys are those of snapshot-format.md "Several VPCs".
+associated with one more table that holds every spoke CIDR, propagated.
+
+A spoke holds workloads, as a real one does (defaults in brackets): a /20 with ``azs`` [3]
+Availability Zones, each with ``tiers`` [2] /24 app subnets ("app", "data") and a /28
+transit gateway attachment subnet; a route table per AZ for its app subnets (the VPC's
+local route, 0.0.0.0/0 to the transit gateway and ``extra_routes`` [8] more static routes
+to on-premises /24s through it) and the main table for the attachment subnets; the default
+NACL, open; ``security_groups`` [8] groups of ``rules_per_group`` [12] inbound rules each
+("alb": 443 from 10.0.0.0/8; "app": 8080 from the alb group and from the VPC; "data":
+5432 from the app group; the rest random ports from /24s of the VPC), every rule with the
+four peer lists AWS returns; ``enis`` [40] Fargate task ENIs spread over the app subnets,
+each with one of a few group sets (app; app + one of the others), with the attachment, MAC,
+DNS name and address list of describe-network-interfaces; ``services`` [4] services, each
+naming the app subnets of one tier (one per AZ) and one group set, with their deployment
+settings and last events. That is about 90 KB of describe output a spoke (the "large"
+size of generate.py carries the same fields). Seeded and deterministic; the keys are those
+of snapshot-format.md "Several VPCs".
 """
 
 from __future__ import annotations
 
 import random
+import sys
 from typing import Any
 
 from generate import (
@@ -42,8 +60,8 @@ SPOKES_CIDR = "10.0.0.0/8"
 
 
 def _spoke_base(i: int) -> int:
-    """Spoke i owns 10.x.y.0/22 (4 x /24: two task subnets, two /28 attachment subnets)."""
-    return (10 << 24) | ((i + 1) << 10)
+    """Spoke i owns 10.x.y.0/20: its app /24s first, then its attachment /28s."""
+    return (10 << 24) | ((i + 1) << 12)
 
 
 def _dotted(n: int) -> str:
@@ -150,8 +168,17 @@ class _Builder:
                 "SubnetId": sid,
                 "VpcId": vpc,
                 "OwnerId": ACCOUNT,
+                "AssignIpv6AddressOnCreation": False,
+                "Ipv6CidrBlockAssociationSet": [],
                 "Tags": [{"Key": "Name", "Value": name}],
                 "SubnetArn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/{sid}",
+                "EnableDns64": False,
+                "Ipv6Native": False,
+                "PrivateDnsNameOptionsOnLaunch": {
+                    "HostnameType": "ip-name",
+                    "EnableResourceNameDnsARecord": False,
+                    "EnableResourceNameDnsAAAARecord": False,
+                },
             }
         )
         return sid
@@ -220,6 +247,8 @@ class _Builder:
                 "GroupId": gid,
                 "IpPermissionsEgress": [_permission("-1", None, "0.0.0.0/0", None)],
                 "VpcId": vpc,
+                "Tags": [{"Key": "Name", "Value": name}],
+                "SecurityGroupArn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{gid}",
             }
         )
         return gid
@@ -276,6 +305,54 @@ class _Builder:
             by_id[att]["Association"] = {"TransitGatewayRouteTableId": rtb, "State": "associated"}
 
 
+TIERS = ("app", "data")
+
+
+def _spoke_groups(
+    b: _Builder, vpc: str, cidr: str, count: int, rules: int
+) -> list[tuple[str, str]]:
+    """``count`` groups of ``rules`` inbound rules: alb (443 from 10.0.0.0/8), app (8080 from
+    alb and the VPC), data (5432 from app), then others; each padded with random ports from
+    /24s of the VPC, as generate.py's groups are. (id, name) of each."""
+    net = int(cidr.split(".")[1]) << 16 | int(cidr.split(".")[2]) << 8
+    made: list[str] = []
+    names: list[str] = []
+    for g in range(max(1, count)):
+        name = ("alb", "app", "data")[g] if g < 3 else f"g{g}"
+        if g == 0:
+            first = [_permission("tcp", 443, SPOKES_CIDR, "HTTPS from the spokes")]
+        elif g == 1:
+            first = [_permission("tcp", 8080, cidr, None), _group_pair(8080, made[0])]
+        elif g == 2:
+            first = [_group_pair(5432, made[1])]
+        else:
+            first = []
+        pad = [
+            _permission(
+                "tcp",
+                p,
+                f"10.{net >> 16}.{(net >> 8 & 0xF0) + b.rnd.randrange(16)}.0/24",
+                None,
+            )
+            for p in b.rnd.sample(range(1000, 9000), max(0, rules - len(first)))
+        ]
+        made.append(b.group(vpc, name, first + pad))
+        names.append(name)
+    return list(zip(made, names, strict=True))
+
+
+def _group_pair(port: int, group: str) -> dict[str, Any]:
+    return {
+        "FromPort": port,
+        "IpProtocol": "tcp",
+        "IpRanges": [],
+        "Ipv6Ranges": [],
+        "PrefixListIds": [],
+        "ToPort": port,
+        "UserIdGroupPairs": [{"GroupId": group, "UserId": ACCOUNT}],
+    }
+
+
 def _tgw_route(cidr: str, attachment: str, vpc: str, kind: str) -> dict[str, Any]:
     return {
         "DestinationCidrBlock": cidr,
@@ -291,7 +368,26 @@ def _tgw_route(cidr: str, attachment: str, vpc: str, kind: str) -> dict[str, Any
     }
 
 
-def generate_hub_and_spoke(*, spokes: int = 500, groups: int = 10, seed: int = 1) -> dict[str, Any]:
+def generate_hub_and_spoke(
+    *,
+    spokes: int = 500,
+    groups: int = 10,
+    seed: int = 1,
+    azs: int = 3,
+    tiers: int = 2,
+    security_groups: int = 8,
+    rules_per_group: int = 12,
+    extra_routes: int = 8,
+    enis: int = 40,
+    services: int = 4,
+) -> dict[str, Any]:
+    """See the module's docstring for the shape; ``azs`` is 1 to 3 (the hubs span at least
+    two, and every AZ the spokes use)."""
+    if not 1 <= azs <= len(AZS):
+        raise ValueError(f"azs must be 1 to {len(AZS)}")
+    if tiers * azs * 256 + azs * 16 > 4096:
+        raise ValueError("a spoke's /20 holds at most 15 app /24s (tiers x azs)")
+    hub_azs = max(2, azs)
     b = _Builder(seed)
     snap = b.snap
     role = f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole"
@@ -360,9 +456,9 @@ def generate_hub_and_spoke(*, spokes: int = 500, groups: int = 10, seed: int = 1
     snap["InternetGateways"].append(
         {"InternetGatewayId": igw, "Attachments": [{"State": "available", "VpcId": egress}]}
     )
-    public = [b.subnet(egress, f"172.16.{a}.0/24", a, f"egress-public-{a}") for a in range(2)]
+    public = [b.subnet(egress, f"172.16.{a}.0/24", a, f"egress-public-{a}") for a in range(hub_azs)]
     egress_att_subnets = [
-        b.subnet(egress, f"172.16.10.{16 * a}/28", a, f"egress-tgw-{a}") for a in range(2)
+        b.subnet(egress, f"172.16.10.{16 * a}/28", a, f"egress-tgw-{a}") for a in range(hub_azs)
     ]
     nats = []
     for a, sid in enumerate(public):
@@ -392,7 +488,9 @@ def generate_hub_and_spoke(*, spokes: int = 500, groups: int = 10, seed: int = 1
 
     # The shared-services VPC: interface endpoints, private DNS off, answered by PHZs.
     shared = b.vpc("shared-services", SHARED_CIDR)
-    shared_subnets = [b.subnet(shared, f"172.17.{a}.0/24", a, f"shared-{a}") for a in range(2)]
+    shared_subnets = [
+        b.subnet(shared, f"172.17.{a}.0/24", a, f"shared-{a}") for a in range(hub_azs)
+    ]
     b.table(
         shared,
         SHARED_CIDR,
@@ -409,10 +507,10 @@ def generate_hub_and_spoke(*, spokes: int = 500, groups: int = 10, seed: int = 1
     endpoint_names: dict[str, str] = {}
     for k, svc in enumerate(SERVICES):
         ep = b.next("vpce")
-        enis = []
+        ep_enis = []
         for a, sid in enumerate(shared_subnets):
             eni = b.next("eni")
-            enis.append(eni)
+            ep_enis.append(eni)
             snap["NetworkInterfaces"].append(
                 {
                     "NetworkInterfaceId": eni,
@@ -438,7 +536,7 @@ def generate_hub_and_spoke(*, spokes: int = 500, groups: int = 10, seed: int = 1
                 "SubnetIds": shared_subnets,
                 "PolicyDocument": FULL_ACCESS,
                 "Groups": [{"GroupId": ep_sg, "GroupName": "endpoints"}],
-                "NetworkInterfaceIds": enis,
+                "NetworkInterfaceIds": ep_enis,
                 "DnsEntries": [
                     {
                         "DnsName": ("*." if svc == "s3" else "") + name,
@@ -451,61 +549,93 @@ def generate_hub_and_spoke(*, spokes: int = 500, groups: int = 10, seed: int = 1
                         ".vpce.amazonaws.com",
                         "HostedZoneId": "Z2E726K9Y6RL4W",
                     }
-                    for a in range(2)
+                    for a in range(hub_azs)
                 ],
             }
         )
 
-    # Spokes: two task subnets, two attachment /28s, one route table to the TGW.
+    # Spokes: app subnets per AZ and tier, an attachment /28 per AZ, workloads.
     group_attachments: list[list[str]] = [[] for _ in range(max(1, groups))]
     hub_routes: list[dict[str, Any]] = []
+    svc_n = 0
     for i in range(spokes):
         base = _spoke_base(i)
-        cidr = f"{_dotted(base)}/22"
+        cidr = f"{_dotted(base)}/20"
         vpc = b.vpc(f"spoke-{i}", cidr)
         spoke_vpcs.append((vpc, cidr))
-        tasks = [
-            b.subnet(vpc, f"{_dotted(base + 256 * a)}/24", a, f"spoke-{i}-app-{a}")
-            for a in range(2)
+        # apps[t][a]: the subnet of tier t in AZ a.
+        apps = [
+            [
+                b.subnet(
+                    vpc,
+                    f"{_dotted(base + 256 * (t * azs + a))}/24",
+                    a,
+                    f"spoke-{i}-{TIERS[t % len(TIERS)]}{t // len(TIERS) or ''}-{a}",
+                )
+                for a in range(azs)
+            ]
+            for t in range(tiers)
         ]
+        first_free = base + 256 * tiers * azs
         atts = [
-            b.subnet(vpc, f"{_dotted(base + 512 + 16 * a)}/28", a, f"spoke-{i}-tgw-{a}")
-            for a in range(2)
+            b.subnet(vpc, f"{_dotted(first_free + 16 * a)}/28", a, f"spoke-{i}-tgw-{a}")
+            for a in range(azs)
         ]
         default_tgw = {
             "DestinationCidrBlock": "0.0.0.0/0",
             "TransitGatewayId": TGW,
             "State": "active",
+            "Origin": "CreateRoute",
         }
-        b.table(vpc, cidr, [default_tgw], tasks + atts, main=True)
-        b.open_acl(vpc, tasks + atts)
-        task_sg = b.group(vpc, "app", [_permission("tcp", 8080, cidr, None)])
+        on_prem = [
+            {
+                "DestinationCidrBlock": f"192.168.{(i + k) % 256}.0/24",
+                "TransitGatewayId": TGW,
+                "State": "active",
+                "Origin": "CreateRoute",
+            }
+            for k in range(extra_routes)
+        ]
+        b.table(vpc, cidr, [default_tgw], atts, main=True)
+        for a in range(azs):
+            b.table(vpc, cidr, [default_tgw, *on_prem], [apps[t][a] for t in range(tiers)], False)
+        b.open_acl(vpc, [s for tier in apps for s in tier] + atts)
+        sgs = _spoke_groups(b, vpc, cidr, security_groups, rules_per_group)
         att = b.attach(vpc, atts, f"spoke-{i}")
         group_attachments[i % len(group_attachments)].append(att)
         hub_routes.append(_tgw_route(cidr, att, vpc, "propagated"))
-        for k in range(2):
-            sid = tasks[k]
-            ip = f"{_dotted(base + 256 * k + 4 + (i * 7 + k) % 200)}"
+        # Group sets reused by tasks and services, as real workloads do: the app group
+        # alone, or with one more (alb, data, or one of the rest).
+        app = sgs[min(1, len(sgs) - 1)]
+        sets = [[app], *[[app, g] for g in sgs if g != app][:4]]
+        flat = [(t, a, s) for t, tier in enumerate(apps) for a, s in enumerate(tier)]
+        for k in range(enis):
+            t, a, sid = flat[b.rnd.randrange(len(flat))]
+            chosen = sets[b.rnd.randrange(len(sets))]
+            ip = _dotted(base + 256 * (t * azs + a) + 4 + (k * 5 + i) % 250)
             snap["NetworkInterfaces"].append(
-                _task_eni(b.next("eni"), sid, vpc, AZS[k], ip, [(task_sg, "app")], b.n)
+                _task_eni(b.next("eni"), sid, vpc, AZS[a], ip, chosen, b.n)
             )
-        snap["services"].append(
-            {
-                "serviceName": f"svc{i}",
-                "serviceArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/spoke{i}/svc{i}",
-                "clusterArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/spoke{i}",
-                "taskDefinition": b.rnd.choice(task_defs),
-                "launchType": "FARGATE",
-                "networkConfiguration": {
-                    "awsvpcConfiguration": {
-                        "subnets": tasks,
-                        "securityGroups": [task_sg],
-                        "assignPublicIp": "DISABLED",
-                    }
-                },
-                **_service_details(i),
-            }
-        )
+        for k in range(services):
+            tier = apps[k % tiers]
+            snap["services"].append(
+                {
+                    "serviceName": f"svc{svc_n}",
+                    "serviceArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/spoke{i}/svc{svc_n}",
+                    "clusterArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/spoke{i}",
+                    "taskDefinition": b.rnd.choice(task_defs),
+                    "launchType": "FARGATE",
+                    "networkConfiguration": {
+                        "awsvpcConfiguration": {
+                            "subnets": list(tier),
+                            "securityGroups": [g for g, _ in sets[k % min(2, len(sets))]],
+                            "assignPublicIp": "DISABLED",
+                        }
+                    },
+                    **_service_details(svc_n),
+                }
+            )
+            svc_n += 1
     for g, atts in enumerate(group_attachments):
         b.tgw_table(
             f"spokes-{g}",
@@ -563,3 +693,30 @@ def generate_hub_and_spoke(*, spokes: int = 500, groups: int = 10, seed: int = 1
             "ResourceRecordSets": records,
         }
     return snap
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--spokes", type=int, default=500)
+    parser.add_argument("--groups", type=int, default=10, help="TGW route tables of spokes")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--azs", type=int, default=3, help="AZs of a spoke (1 to 3)")
+    parser.add_argument("--tiers", type=int, default=2, help="app subnets of a spoke per AZ")
+    parser.add_argument("--security-groups", type=int, default=8, help="per spoke")
+    parser.add_argument("--rules-per-group", type=int, default=12)
+    parser.add_argument("--extra-routes", type=int, default=8, help="per app route table")
+    parser.add_argument("--enis", type=int, default=40, help="task ENIs per spoke")
+    parser.add_argument("--services", type=int, default=4, help="per spoke")
+    parser.add_argument("-o", "--output", required=True)
+    args = parser.parse_args(argv)
+    params = {k: v for k, v in vars(args).items() if k != "output"}
+    with open(args.output, "w", encoding="utf-8") as fh:
+        json.dump(generate_hub_and_spoke(**params), fh)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
