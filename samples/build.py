@@ -1427,6 +1427,47 @@ def healthy_hub_centralized_endpoints() -> dict[str, Any]:
         details[zone_id] = detail
     snap["HostedZones"] = zones
     snap["HostedZoneDetails"] = details
+    # As `aws route53 list-hosted-zones-by-vpc` answers for each VPC, and the Resolver rules
+    # as listed (only AWS's autodefined internet resolver: nothing is forwarded), so that
+    # the checks assume nothing about DNS.
+    snap["HostedZonesByVpc"] = {
+        vpc: {
+            "HostedZoneSummaries": [
+                {
+                    "HostedZoneId": z["Id"].rsplit("/", 1)[-1],
+                    "Name": z["Name"],
+                    "Owner": {"OwningAccount": ACCOUNT},
+                }
+                for z in zones
+                if vpc == SPOKE
+            ],
+            "MaxItems": "100",
+        }
+        for vpc in (SPOKE, SHARED)
+    }
+    snap["ResolverRules"] = [
+        {
+            "Id": "rslvr-autodefined-rr-internet-resolver",
+            "CreatorRequestId": "",
+            "DomainName": ".",
+            "Status": "COMPLETE",
+            "RuleType": "RECURSIVE",
+            "Name": "Internet Resolver",
+            "OwnerId": "Route 53 Resolver",
+            "ShareStatus": "NOT_SHARED",
+        }
+    ]
+    snap["ResolverRuleAssociations"] = [
+        {
+            "Id": f"rslvr-autodefined-assoc-{vpc}-internet-resolver",
+            "ResolverRuleId": "rslvr-autodefined-rr-internet-resolver",
+            "Name": "System Rule Association",
+            "VPCId": vpc,
+            "Status": "COMPLETE",
+            "StatusMessage": "",
+        }
+        for vpc in (SPOKE, SHARED)
+    ]
     snap.update(_transit_gateway((SHARED,), [_tgw_route(SHARED_CIDR, SHARED)]))
     return snap
 
