@@ -322,3 +322,108 @@ def test_resources_of_another_region_are_ignored_with_a_warning(tmp_path: Path) 
     said = [line for line in p.stderr.splitlines() if "aws.west" in line]
     assert said and said[0].startswith("netgraph: warning: ") and "aws_vpc.dr" in said[0]
     assert "keys outside the snapshot format" not in p.stderr
+
+
+# ---- managed prefix lists -----------------------------------------------------------------
+
+
+def _change(address: str, actions: list[str], before: Any, after: Any, unknown: Any = None) -> Any:
+    rtype, name = address.split(".")
+    return {
+        "address": address,
+        "mode": "managed",
+        "type": rtype,
+        "name": name,
+        "provider_name": "registry.terraform.io/hashicorp/aws",
+        "change": {
+            "actions": actions,
+            "before": before,
+            "after": after,
+            "after_unknown": unknown or {},
+        },
+    }
+
+
+def _config(address: str, **expressions: Any) -> dict[str, Any]:
+    rtype, name = address.split(".")
+    return {"address": address, "mode": "managed", "type": rtype, "name": name,
+            "provider_config_key": "aws", "expressions": expressions}  # fmt: skip
+
+
+def test_a_managed_prefix_list_and_its_entry_resources(tmp_path: Path) -> None:
+    doc = _plan()
+    doc["resource_changes"] = [
+        _change("aws_ec2_managed_prefix_list.office", ["create"], None,
+                {"name": "office", "address_family": "IPv4", "max_entries": 5,
+                 "entry": [{"cidr": "192.0.2.0/24", "description": "hq"}]},
+                {"id": True}),
+        _change("aws_ec2_managed_prefix_list.vpn", ["create"], None,
+                {"name": "vpn", "address_family": "IPv4", "max_entries": 5},
+                {"id": True, "entry": True}),
+        _change("aws_ec2_managed_prefix_list_entry.home", ["create"], None,
+                {"cidr": "198.51.100.7/32", "description": "home"},
+                {"id": True, "prefix_list_id": True}),
+        _change("aws_ec2_managed_prefix_list.later", ["create"], None,
+                {"name": "later", "address_family": "IPv4", "max_entries": 5},
+                {"id": True, "entry": True}),
+    ]  # fmt: skip
+    doc["configuration"]["root_module"]["resources"] = [
+        _config("aws_ec2_managed_prefix_list.office", entry=[{"cidr": {"constant_value": "x"}}]),
+        _config("aws_ec2_managed_prefix_list.vpn"),
+        _config(
+            "aws_ec2_managed_prefix_list_entry.home",
+            prefix_list_id={
+                "references": [
+                    "aws_ec2_managed_prefix_list.vpn.id",
+                    "aws_ec2_managed_prefix_list.vpn",
+                ]
+            },
+        ),
+        _config("aws_ec2_managed_prefix_list.later", entry={"references": ["local.cidrs"]}),
+    ]
+    plan = tmp_path / "tfplan.json"
+    plan.write_text(json.dumps(doc))
+    snap = load_input(plan)
+    lists = snap.prefix_lists or {}
+    office = lists["aws_ec2_managed_prefix_list.office"]
+    assert office.name == "office"
+    assert [str(n) for n in office.cidrs or ()] == ["192.0.2.0/24"]
+    # no entry block: only what the entry resources add
+    assert [str(n) for n in lists["aws_ec2_managed_prefix_list.vpn"].cidrs or ()] == [
+        "198.51.100.7/32"
+    ]
+    # entries known only after apply: its CIDRs are unknown, not empty
+    assert lists["aws_ec2_managed_prefix_list.later"].cidrs is None
+    record = input_record(snap)
+    assert record is not None
+    assert {k: v for k, v in record["unresolved"][0].items() if k != "reason"} == {
+        "address": "aws_ec2_managed_prefix_list.later",
+        "attribute": "entry",
+    }
+
+
+def test_an_overlay_removes_an_entry_of_a_collected_prefix_list(tmp_path: Path) -> None:
+    snap_file = tmp_path / "snap.json"
+    snap_file.write_text(
+        json.dumps(
+            {
+                "Region": "ap-northeast-1",
+                "ManagedPrefixLists": [{"PrefixListId": "pl-0a1", "PrefixListName": "office"}],
+                "PrefixListEntries": {
+                    "pl-0a1": [{"Cidr": "192.0.2.0/24"}, {"Cidr": "203.0.113.0/24"}],
+                    "pl-0b2": [{"Cidr": "10.9.0.0/16"}],
+                },
+            }
+        )
+    )
+    doc = _plan()
+    doc["resource_changes"] = [
+        _change("aws_ec2_managed_prefix_list_entry.old", ["delete"],
+                {"id": "pl-0a1,203.0.113.0/24", "prefix_list_id": "pl-0a1",
+                 "cidr": "203.0.113.0/24"}, None),
+    ]  # fmt: skip
+    plan = tmp_path / "tfplan.json"
+    plan.write_text(json.dumps(doc))
+    lists = load_input(snap_file, plan).prefix_lists or {}
+    assert [str(n) for n in lists["pl-0a1"].cidrs or ()] == ["192.0.2.0/24"]
+    assert [str(n) for n in lists["pl-0b2"].cidrs or ()] == ["10.9.0.0/16"]

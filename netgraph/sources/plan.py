@@ -166,6 +166,7 @@ def build_from_plan(
                     continue
                 held[oid] = record
         objects.present |= set(base.present)
+        objects.base_entries = _base_entries(base)
     else:
         objects.present |= set(PLAN_KEYS)
         for key in PLAN_KEYS:
@@ -254,6 +255,8 @@ def _raw(
             raw.scalars["AccountId"] = (account, plan.path)
     elif "AccountId" not in raw.scalars and account:
         raw.scalars["AccountId"] = (account, plan.path)
+    if objects.entries:
+        _write_entries(raw, objects, plan.path)
     for key, records in objects.keys.items():
         if key not in objects.present:
             continue
@@ -262,6 +265,33 @@ def _raw(
             PlanObj(_clean(r), plan.path, (top, key, i)) for i, r in enumerate(records.values())
         ]
     return raw
+
+
+def _base_entries(base: RawSnapshot) -> dict[str, list[dict[str, Any]]]:
+    """The snapshot's PrefixListEntries, by prefix list (both shapes the reader takes)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for obj in base.objects.get("PrefixListEntries", []):
+        for pl, value in obj.data.items():
+            entries = value.get("Entries") if isinstance(value, dict) else value
+            if isinstance(entries, list):
+                out.setdefault(pl, []).extend(e for e in entries if isinstance(e, dict))
+    return out
+
+
+def _write_entries(raw: RawSnapshot, objects: Objects, path: str) -> None:
+    """PrefixListEntries: the snapshot's, but those of the lists the plan writes, which are
+    the plan's (a list whose entries are unknown is left out: its CIDRs are unknown)."""
+    written = set(objects.entries)
+    kept = []
+    for obj in raw.objects.get("PrefixListEntries", []):
+        rest = {pl: v for pl, v in obj.data.items() if pl not in written}
+        if rest:
+            kept.append(type(obj)(rest, obj.file, obj.path))
+    plan_entries = {pl: e for pl, e in objects.entries.items() if e is not None}
+    if plan_entries:
+        kept.append(PlanObj(plan_entries, path, "$.PrefixListEntries"))
+    raw.objects["PrefixListEntries"] = kept
+    raw.present.add("PrefixListEntries")
 
 
 def _retarget(snapshot: Snapshot, kinds: dict[str, Any]) -> Snapshot:

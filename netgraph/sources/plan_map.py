@@ -117,6 +117,16 @@ class Objects:
 
     keys: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     present: set[str] = field(default_factory=set)
+    # PrefixListEntries (an object-valued key): the entries of each managed prefix list the
+    # plan writes (None: known only after apply), over those of the snapshot (``base``).
+    entries: dict[str, list[dict[str, Any]] | None] = field(default_factory=dict)
+    base_entries: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def entries_of(self, pl: str) -> list[dict[str, Any]] | None:
+        """The entries of ``pl`` as the plan leaves them (written from now on by the plan)."""
+        if pl not in self.entries:
+            self.entries[pl] = [dict(e) for e in self.base_entries.get(pl, [])]
+        return self.entries[pl]
 
     def put(self, key: str, oid: str, record: dict[str, Any]) -> dict[str, Any]:
         self.present.add(key)
@@ -307,6 +317,8 @@ class Mapper:
                     self.o.drop("NetworkInterfaces", eni)
                 for rt in self.o.all("RouteTables"):
                     rt["Routes"] = [r for r in rt.get("Routes") or [] if r.get("GatewayId") != oid]
+            if c.type == "aws_ec2_managed_prefix_list":
+                self.o.entries[oid] = None  # gone with its entries
             if c.type == "aws_network_acl" and record is not None:
                 for a in record.get("Associations") or []:
                     subnet = a.get("SubnetId")

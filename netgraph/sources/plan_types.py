@@ -772,6 +772,77 @@ def dhcp_association(m: Mapper, c: Change) -> None:
         record["DhcpOptionsId"] = dhcp
 
 
+# ---- managed prefix lists -----------------------------------------------------------------
+
+
+def managed_prefix_list(m: Mapper, c: Change) -> None:
+    oid = m.name(c)
+    after = c.after or {}
+    _upsert(
+        m,
+        "ManagedPrefixLists",
+        oid,
+        {
+            k: v
+            for k, v in (
+                ("PrefixListId", oid),
+                ("PrefixListName", after.get("name")),
+                ("AddressFamily", after.get("address_family")),
+                ("MaxEntries", after.get("max_entries")),
+            )
+            if v is not None
+        },
+    )
+    m.o.present.add("PrefixListEntries")
+    known, blocks = m.raw(c, "entry")
+    if known and isinstance(blocks, list):
+        entries = [
+            {"Cidr": b["cidr"], "Description": b.get("description") or ""}
+            for b in blocks
+            if isinstance(b, dict) and isinstance(b.get("cidr"), str) and b["cidr"]
+        ]
+        if len(entries) == len(blocks):
+            m.o.entries[oid] = entries
+            return
+    elif m.r.expression(c, ("entry",)) is None:
+        # No entry block: none but the aws_ec2_managed_prefix_list_entry resources' (the
+        # provider shows the computed set as unknown on create).
+        m.o.entries[oid] = [] if c.created else m.o.entries_of(oid)
+        return
+    m.o.entries[oid] = None  # its CIDRs are unknown: what depends on them is unknown
+    m.unresolved.append(_unresolved(c, "entry", Unknown("its entries are known only after apply")))
+
+
+def _prefix_list_entry(m: Mapper, c: Change) -> tuple[str | None, str | None]:
+    pl = m.one(c, "prefix_list_id")
+    known, cidr = m.raw(c, "cidr")
+    return pl, cidr if known and isinstance(cidr, str) and cidr else None
+
+
+def prefix_list_entry(m: Mapper, c: Change) -> None:
+    pl, cidr = _prefix_list_entry(m, c)
+    if not pl:
+        return
+    entries = m.o.entries_of(pl)
+    if entries is None:
+        return
+    if cidr is None:
+        m.o.entries[pl] = None  # an entry whose CIDR is unknown: the list's CIDRs are
+        m.unresolved.append(_unresolved(c, "cidr", Unknown("it is known only after apply")))
+        return
+    description = (c.after or {}).get("description") or ""
+    m.o.entries[pl] = [e for e in entries if e.get("Cidr") != cidr] + [
+        {"Cidr": cidr, "Description": description}
+    ]
+
+
+def prefix_list_entry_detach(m: Mapper, c: Change) -> None:
+    pl, cidr = _prefix_list_entry(m, _before(c))
+    entries = m.o.entries_of(pl) if pl else None
+    if pl and entries is not None and cidr:
+        m.o.entries[pl] = [e for e in entries if e.get("Cidr") != cidr]
+
+
 # ---- ECS --------------------------------------------------------------------------------
 
 
@@ -989,6 +1060,7 @@ PRIMARY.update(
         "aws_iam_role": iam_role,
         "aws_iam_policy": iam_policy,
         "aws_ecr_repository": ecr_repository,
+        "aws_ec2_managed_prefix_list": managed_prefix_list,
     }
 )
 ATTACHED.update(
@@ -1011,6 +1083,7 @@ ATTACHED.update(
         "aws_iam_role_policy": role_policy,
         "aws_iam_role_policy_attachment": role_policy_attachment,
         "aws_ecr_repository_policy": ecr_repository_policy,
+        "aws_ec2_managed_prefix_list_entry": prefix_list_entry,
     }
 )
 DETACH.update(
@@ -1025,6 +1098,7 @@ DETACH.update(
         "aws_network_acl_association": nacl_association_detach,
         "aws_iam_role_policy": role_policy_detach,
         "aws_iam_role_policy_attachment": role_policy_attachment_detach,
+        "aws_ec2_managed_prefix_list_entry": prefix_list_entry_detach,
     }
 )
 KEY_OF.update(
@@ -1043,5 +1117,6 @@ KEY_OF.update(
         "aws_ecs_task_definition": "taskDefinitions",
         "aws_iam_role": "RoleDetailList",
         "aws_iam_policy": "Policies",
+        "aws_ec2_managed_prefix_list": "ManagedPrefixLists",
     }
 )
