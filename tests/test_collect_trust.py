@@ -470,6 +470,8 @@ def test_every_operation_off_the_list_is_refused_before_a_request_leaves(
         "iam",
         "kms",
         "organizations",
+        "route53",
+        "route53resolver",
         "secretsmanager",
         "ssm",
         "sts",

@@ -12,7 +12,8 @@ combined:
   ``--region``; without one either, it is refused.
 - The primary account (``AccountId`` of the combined snapshot, which IAM, ECR and the
   endpoint names use): the folder's own files; without them, the first subfolder (in name
-  order) whose files hold ECS services, else IAM roles, else the first subfolder.
+  order) whose files list ECS services (not an empty list), else IAM roles, else the first
+  subfolder.
 - Lists concatenate, in that order (the primary first). The same resource listed by two
   accounts is one: the owner's copy wins (the transit gateway's owner for the transit
   gateway, its attachments and its route tables and their routes; else the account whose
@@ -128,7 +129,7 @@ def _primary(accounts: list[Account], *, has_root: bool) -> Account:
         return accounts[0]
     for key in ("services", "RoleDetailList"):
         for account in accounts:
-            if key in account.raw.present:
+            if account.raw.lists.get(key):
                 return account
     return accounts[0]
 

@@ -31,7 +31,9 @@ from netgraph.sources.collect_ecr import collect_ecr
 from netgraph.sources.collect_ecs import collect_ecs
 from netgraph.sources.collect_iam import collect_iam
 from netgraph.sources.collect_organizations import collect_organizations
+from netgraph.sources.collect_route53 import collect_route53
 from netgraph.sources.collect_secrets import collect_secrets
+from netgraph.sources.collect_transit import collect_transit
 
 CONNECT_TIMEOUT = 10.0  # seconds
 READ_TIMEOUT = 30.0
@@ -85,7 +87,7 @@ class Collector:
     called: set[str] = field(default_factory=set)  # "service:Operation" actually sent
     _clients: dict[str, Any] = field(default_factory=dict)
     _answered: set[str] = field(default_factory=set)  # services whose endpoint answered once
-    _phase: tuple[int, int] = (0, 5)  # ECS, EC2, IAM, ECR: what the progress bar shows
+    _phase: tuple[int, int] = (0, 7)  # ECS, EC2, IAM, ECR...: what the progress bar shows
 
     # ---- plumbing -------------------------------------------------------------------
 
@@ -206,22 +208,26 @@ class Collector:
             "Region": region,
             "CollectedAt": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
-        self._phase = (0, 5)
+        self._phase = (0, 7)
         ident = self.call("sts", "GetCallerIdentity", errors, quiet=True)
         if ident and ident.get("Account"):
             snap["AccountId"] = ident["Account"]
 
-        self._phase = (1, 5)
+        self._phase = (1, 7)
         ecs = collect_ecs(self, clusters, services, errors)
         snap.update(ecs)
         # Without --vpc, the VPCs of the services checked (else every VPC of the region).
         vpcs = list(vpc_ids)
-        self._phase = (2, 5)
+        self._phase = (2, 7)
         collect_ec2(self, snap, vpcs, errors)
-        self._phase = (3, 5)
+        self._phase = (3, 7)
+        collect_transit(self, snap, errors)
+        self._phase = (4, 7)
+        collect_route53(self, snap, region, errors)
+        self._phase = (5, 7)
         collect_iam(self, snap, errors)
         collect_organizations(self, snap, errors)
-        self._phase = (4, 5)
+        self._phase = (6, 7)
         collect_ecr(self, snap, region, errors)
         collect_secrets(self, snap, errors)
         snap["CollectionErrors"] = errors
@@ -275,6 +281,8 @@ def _merge_pages(pages: Iterable[dict[str, Any]]) -> dict[str, Any]:
                 continue
             if isinstance(value, list):
                 merged.setdefault(key, []).extend(value)
+            elif key == "AdditionalRoutesAvailable":
+                merged[key] = value  # the last page's: every earlier page said "more"
             else:
                 merged.setdefault(key, value)
     return merged
