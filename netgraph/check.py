@@ -235,7 +235,7 @@ def check_source(
                 head.append(source_hop(snapshot, source))
             shared = _template(snapshot, source, dest, asked, port, cache)
             flow = fill(snapshot, shared, source, head[0])
-        result = _dns_assumed(snapshot, source, trace(flow, target))
+        result = _explained(snapshot, _dns_assumed(snapshot, source, trace(flow, target)))
         if cache is not None:
             keep(cache, key, source, result, flow.kind_used)
         return result
@@ -298,6 +298,15 @@ def check_path(
     dest = parse_destination(to, snapshot)
     flow = build_flow_graph(snapshot, source, dest, protocol=protocol, port=port)
     return _dns_assumed(snapshot, source, trace(flow, to))
+
+
+def _explained(snapshot: Snapshot, found: Trace) -> Trace:
+    """An unknown check whose deciding hop names a value the input leaves unresolved (a
+    plan's value known only after apply) gives the input's reason (Snapshot.explain)."""
+    if found.verdict != "unknown" or not snapshot.unresolved:
+        return found
+    why = snapshot.explain(found.reason)
+    return found if why == found.reason else replace(found, reason=why)
 
 
 def _dns_assumed(snapshot: Snapshot, source: Source, found: Trace) -> Trace:

@@ -627,6 +627,16 @@ class Snapshot:
     # Values the input marks sensitive (a Terraform plan's after_sensitive, sensitive
     # variables): used like any value, never printed (render.redact writes "(sensitive)").
     sensitive: frozenset[str] = field(default=frozenset(), repr=False)
+    # Ids the input leaves unresolved (a plan's values known only after apply), with why in
+    # the input's words: a check unknown because of one says that (``explain``).
+    unresolved: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    def explain(self, reason: str) -> str:
+        """``reason``, or the input's own reason when it names an unresolved id."""
+        for name, why in self.unresolved.items():
+            if name in reason:
+                return why
+        return reason
 
     def collected(self, key: str, vpc_id: str) -> bool:
         """Whether ``key`` was collected for the account of ``vpc_id``. (Not collected at all,

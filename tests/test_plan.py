@@ -116,6 +116,13 @@ def test_unknown_until_apply_names_the_data_source() -> None:
         "comes from data.aws_subnets.private, which is read during apply"
     )
     assert doc["input"]["changes"]["read"] == 1
+    # the check says why in the plan's words, not the snapshot's ("no network ACL ...")
+    api = next(c for c in doc["checks"] if c["target"] == "ecr.api")
+    assert api["verdict"] == "unknown"
+    assert api["reason"] == (
+        'subnet_ids of aws_vpc_endpoint.interface["ecr.api"] is known only after apply (it '
+        "comes from data.aws_subnets.private, which is read during apply)"
+    )
     assert not [
         c for c in doc["checks"] if c["target"] == "ecr.api" and c["verdict"] == "reachable"
     ]

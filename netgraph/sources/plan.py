@@ -21,7 +21,7 @@ from netgraph.model import Route, RouteTable, Snapshot
 from netgraph.sources import plan_types  # noqa: F401  (registers the builders)
 from netgraph.sources.merge import RawSnapshot, read_raw
 from netgraph.sources.plan_locations import locations
-from netgraph.sources.plan_map import PLAN_KEYS, Mapper, Objects
+from netgraph.sources.plan_map import PLAN_KEYS, Mapper, Objects, unknown_id
 from netgraph.sources.plan_read import AWS_PROVIDER, Plan, is_plan, read_plan_file
 from netgraph.sources.plan_refs import Resolver, aws_provider
 from netgraph.sources.plan_wording import PLAN, PlanWording
@@ -186,6 +186,12 @@ def build_from_plan(
         locations=locations(plan),
         warnings=(*snapshot.warnings, *warnings),
         sensitive=plan.sensitive,
+        unresolved={
+            unknown_id(u.address, u.attribute): PLAN.unknown_after_apply(
+                u.attribute, u.address, u.reason
+            )
+            for u in _unique(mapper.unresolved)
+        },
     )
     _INPUTS[snapshot] = {
         "kind": "terraform-plan",

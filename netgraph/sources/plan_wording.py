@@ -29,6 +29,8 @@ class PlanWording(Wording):
 
     def unknown_after_apply(self, attribute: str, address: str, why: str) -> str:
         """An attribute left unknown (plan-input.md "Unknown values", step 5)."""
+        if why.startswith("comes from "):
+            why = f"it {why}"
         return f"{attribute} of {address} is known only after apply ({why})"
 
 
