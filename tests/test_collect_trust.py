@@ -177,12 +177,36 @@ def _empty_ec2_stubs(stub: Stubber) -> None:
         ("describe_managed_prefix_lists", "PrefixLists"),
     ]:
         stub.add_response(method, {key: []})
+    _empty_transit_stubs(stub)
+
+
+def _empty_transit_stubs(stub: Stubber) -> None:
+    """The calls of several VPCs (collect_transit), answered empty."""
+    for method, key in [
+        ("describe_transit_gateways", "TransitGateways"),
+        ("describe_transit_gateway_attachments", "TransitGatewayAttachments"),
+        ("describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments"),
+        ("describe_transit_gateway_route_tables", "TransitGatewayRouteTables"),
+        ("describe_vpc_peering_connections", "VpcPeeringConnections"),
+    ]:
+        stub.add_response(method, {key: []})
 
 
 def stubbed_collector() -> tuple[Collector, dict[str, Stubber]]:
     session = boto3.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name=REGION)
     collector = Collector(region=REGION, session=session)
-    stubs = {s: Stubber(collector.client(s)) for s in ("sts", "ecs", "ec2")}
+    # Every client the collector uses is stubbed: an unstubbed one would call AWS itself.
+    stubs = {
+        s: Stubber(collector.client(s)) for s in ("sts", "ecs", "ec2", "route53", "route53resolver")
+    }
+    stubs["route53"].add_response(
+        "list_hosted_zones",
+        {"HostedZones": [], "Marker": "", "IsTruncated": False, "MaxItems": "100"},
+    )
+    stubs["route53resolver"].add_response("list_resolver_rules", {"ResolverRules": []})
+    stubs["route53resolver"].add_response(
+        "list_resolver_rule_associations", {"ResolverRuleAssociations": []}
+    )
     stubs["sts"].add_response(
         "get_caller_identity", {"Account": ACCOUNT, "Arn": "arn:aws:iam::1:user/u", "UserId": "u"}
     )
@@ -254,6 +278,7 @@ def test_a_security_group_without_prefix_list_id_is_not_a_key_error() -> None:
     ]:
         ec2.add_response(method, {})
     ec2.add_response("describe_managed_prefix_lists", {"PrefixLists": [{}]})
+    _empty_transit_stubs(ec2)
     for s in stubs.values():
         s.activate()
     data = collector.collect(clusters=["app"], services=["web"])
