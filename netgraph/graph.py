@@ -307,9 +307,13 @@ class Walk:
             peer.approximate,
             peer.prefix_list_id,
             leg,
-            self.vpc.id if self.vpc else None,
         )
         hop = self.memo(key, self.judge_acl, acl, egress, ports, span, peer, leg, where)
+        if hop.status == "fail":
+            # Only a denial's fix speaks of the source's VPC (acl_verdict): an allowing hop
+            # is the same from every VPC, so the spokes of a hub share it.
+            vpc_key = (*key, self.vpc.id if self.vpc else None)
+            hop = self.memo(vpc_key, self.judge_acl, acl, egress, ports, span, peer, leg, where)
         node = self.add(parent, hop)
         return None if hop.status == "fail" else node
 
@@ -529,7 +533,15 @@ def follow_route(
     far: FarSide | None,
     hint: str | None,
 ) -> None:
-    hop = route_hop(table, match, peer.label, hint)
+    # The lookup's matches are kept in the memo (forward), so one match is one object:
+    # every source of the table's subnets asking for the same label gets the same words.
+    key = ("route-hop", table.id, id(match), peer.label, hint)
+    kept = cast("tuple[RouteMatch, Hop] | None", w.store.get(key))
+    if kept is not None and kept[0] is match:
+        hop = kept[1]
+    else:
+        hop = route_hop(table, match, peer.label, hint)
+        w.store[key] = (match, hop)
     node = w.add(parent, hop)
     if hop.status == "pass" and match.route is not None:
         ROUTE_TARGETS[match.route.target_kind](w, node, table, match.route, peer, terminal, far)

@@ -22,10 +22,11 @@ from netgraph.evaluate.endpoints import gateway_endpoint
 from netgraph.evaluate.internet_gateway import NO_PUBLIC_IP, internet_gateway_hop, non_public
 from netgraph.evaluate.nat_gateway import nat_gateway_hops, nat_subnet_route
 from netgraph.evaluate.peering import peering_hops
-from netgraph.evaluate.routing import lookup, route_hop, route_table_for_subnet
+from netgraph.evaluate.routing import RouteMatch, lookup, route_hop, route_table_for_subnet
 from netgraph.evaluate.security_groups import groups_by_id
 from netgraph.evaluate.transit_gateway import (
     Entry,
+    Exit,
     associated_table,
     entry,
     exit_to,
@@ -36,13 +37,15 @@ from netgraph.evaluate.transit_gateway import (
     vpc_attachment,
 )
 from netgraph.evaluate.transit_gateway import route_hop as tgw_route_hop
-from netgraph.hop import FarSide, Hop, HopKind
+from netgraph.hop import FarSide, Hop, HopKind, Judged, Leg
 from netgraph.model import (
     Route,
     RouteTable,
     SecurityGroup,
+    Snapshot,
     Subnet,
     TransitGatewayAttachment,
+    TransitGatewayRouteTable,
     Vpc,
 )
 
@@ -387,7 +390,16 @@ def to_transit_gateway(
         # A snapshot without any transit gateway key reads as it always did.
         unfollowable(w, node, table, route, peer, terminal, far)
         return
-    judged = entry(snap, table, route, w.subnet)
+    # Every source of a subnet meets the same entry, whatever the destination.
+    at = (route.target_id, route.destination, route.prefix_list_id, w.subnet.id)
+    judged = w.memo(
+        ("tgw-entry", table.id, *at),
+        entry,
+        snap,
+        table,
+        route,
+        w.subnet,
+    )
     for hop in judged.hops:
         node = w.add(node, hop)
     if judged.next is None:
@@ -406,47 +418,51 @@ def to_transit_gateway(
         if after is None:
             return
         node = after
-    rt = associated_table(snap, ent.attachment, "forward")
+    rt = w.memo(("tgw-associated", ent.attachment.id, "forward"), _associated, snap, ent, "forward")
     if isinstance(rt, Hop):
         w.add(node, rt)
         return
-    prefix_lists = snap.prefix_lists
-    matches = w.memo(
-        ("tgw-route", rt.id, w.netkey(peer.networks)),
-        tgw_lookup,
-        rt,
-        peer.networks,
-        prefix_lists,
-    )
     hint = "<the attachment of the VPC that holds it>"
     if far is not None:
-        held = vpc_attachment(snap, ent.tgw.id, far.subnet.vpc_id)
+        held = w.memo(
+            ("tgw-vpc-attachment", ent.tgw.id, far.subnet.vpc_id),
+            vpc_attachment,
+            snap,
+            ent.tgw.id,
+            far.subnet.vpc_id,
+        )
         if not isinstance(held, str):
             hint = held.id
-    for match in matches:
-        part = replace(peer, networks=match.networks) if len(matches) > 1 else peer
-        hop = tgw_route_hop(rt, match, part.label, "forward", attachment_hint=hint)
+    # The spokes of one transit gateway route table share the hub side: its route to the
+    # destination and the attachment it leaves by (per AZ), looked up and worded once.
+    az = ent.subnet.availability_zone
+    ways = w.memo(
+        ("tgw-forward", rt.id, w.netkey(peer.networks), peer.label, hint, az),
+        _tgw_forward,
+        w,
+        rt,
+        peer,
+        hint,
+        az,
+    )
+    for match, hop, out in ways:
+        part = replace(peer, networks=match.networks) if len(ways) > 1 else peer
         n = w.add(node, hop)
-        if hop.status != "pass" or match.route is None:
+        if out is None:
             continue
-        out = exit_to(snap, match.route.target_id, ent.subnet.availability_zone)
         for h in out.hops:
             n = w.add(n, h)
         if out.next is None:
             continue
         ex = out.next
-        base = Crossing(
-            "tgw",
-            ent.tgw.id,
-            ex.vpc,
-            ent,
-            ex.attachment,
-            None,
-            security_groups_reference_across(ent.tgw, ent.attachment, ex.attachment),
-        )
+        across = security_groups_reference_across(ent.tgw, ent.attachment, ex.attachment)
         if len(ex.subnets) == 1:
-            _into_far_vpc(w, n, replace(base, exit_subnet=ex.subnets[0]), part, terminal, far)
+            crossing = Crossing(
+                "tgw", ent.tgw.id, ex.vpc, ent, ex.attachment, ex.subnets[0], across
+            )
+            _into_far_vpc(w, n, crossing, part, terminal, far)
             continue
+        base = Crossing("tgw", ent.tgw.id, ex.vpc, ent, ex.attachment, None, across)
         # No attachment subnet in the entry's AZ: the transit gateway picks one of the
         # others, and the snapshot cannot say which.
         choice = w.add(
@@ -472,6 +488,33 @@ def to_transit_gateway(
                 ),
             )
             _into_far_vpc(w, branch, replace(base, exit_subnet=s), part, terminal, far)
+
+
+def _associated(snap: Snapshot, ent: Entry, leg: Leg) -> TransitGatewayRouteTable | Hop:
+    return associated_table(snap, ent.attachment, leg)
+
+
+def _tgw_forward(
+    w: Walk, rt: TransitGatewayRouteTable, peer: Peer, hint: str, az: str | None
+) -> tuple[tuple[RouteMatch, Hop, Judged[Exit] | None], ...]:
+    """``to_transit_gateway``'s memo miss: each part of the destination with its route's
+    hop and, where that passes, the attachment it leaves by (``exit_to``)."""
+    matches = w.memo(
+        ("tgw-route", rt.id, w.netkey(peer.networks)),
+        tgw_lookup,
+        rt,
+        peer.networks,
+        w.snapshot.prefix_lists,
+    )
+    ways = []
+    for match in matches:
+        # Every part is worded with the whole destination's label (see forward()).
+        hop = tgw_route_hop(rt, match, peer.label, "forward", attachment_hint=hint)
+        out = None
+        if hop.status == "pass" and match.route is not None:
+            out = exit_to(w.snapshot, match.route.target_id, az)
+        ways.append((match, hop, out))
+    return tuple(ways)
 
 
 def to_peering(
@@ -517,15 +560,16 @@ def _into_far_vpc(
         w.add(node, Hop(x.id, HopKind.ROUTE_TABLE, "unknown", choice.reason))
         return
     xt = choice.table
-    matches = w.memo(
-        ("route", xt.id, w.netkey(part.networks), part.prefix_list_id, frozenset()),
-        lambda: lookup(
-            xt, part.networks, snap.prefix_lists, destination_prefix_list=part.prefix_list_id
-        ),
+    # Every source that crosses into this subnet for this destination: worded once.
+    ways = w.memo(
+        ("far-route", xt.id, w.netkey(part.networks), part.prefix_list_id, part.label),
+        _far_routes,
+        w,
+        xt,
+        part,
     )
-    for match in matches:
-        sub = replace(part, networks=match.networks) if len(matches) > 1 else part
-        hop = route_hop(xt, match, sub.label, None)
+    for match, hop in ways:
+        sub = replace(part, networks=match.networks) if len(ways) > 1 else part
         n = w.add(node, hop)
         route = match.route
         if hop.status != "pass" or route is None:
@@ -571,6 +615,18 @@ def _into_far_vpc(
                     f"{crossing.vpc.id}",
                 ),
             )
+
+
+def _far_routes(w: Walk, xt: RouteTable, part: Peer) -> tuple[tuple[RouteMatch, Hop], ...]:
+    """``_into_far_vpc``'s memo miss: each part of the destination and its route's hop."""
+    matches = w.memo(
+        ("route", xt.id, w.netkey(part.networks), part.prefix_list_id, frozenset()),
+        lambda: lookup(
+            xt, part.networks, w.snapshot.prefix_lists, destination_prefix_list=part.prefix_list_id
+        ),
+    )
+    # Every part is worded with the whole destination's label, as the walk always did.
+    return tuple((m, route_hop(xt, m, part.label, None)) for m in matches)
 
 
 def _far_groups(w: Walk, far: FarSide, crossing: Crossing) -> list[SecurityGroup] | str:
@@ -788,11 +844,27 @@ def _way_back(w: Walk, crossing: Crossing, replier: Subnet, reply_from: Peer) ->
 
 
 def _reply_route(w: Walk, node: int, crossing: Crossing, replier: Subnet) -> int | None:
+    assert w.vpc is not None
+    src = w.src_peer
+    # The sources of one subnet (one source address) get the same reply from a replier.
+    back = (w.netkey(src.networks), src.label, w.vpc.id)
+    hop = w.memo(
+        ("reply-route", replier.id, crossing.gateway, *back),
+        _reply_route_hop,
+        w,
+        crossing.gateway,
+        replier,
+    )
+    added = w.add(node, hop)
+    return None if hop.status == "fail" else added
+
+
+def _reply_route_hop(w: Walk, gateway: str, replier: Subnet) -> Hop:
+    """``_reply_route``'s memo miss."""
     snap = w.snapshot
     choice = route_table_for_subnet(snap, replier)
     if choice.table is None:
-        hop = Hop(replier.id, HopKind.ROUTE_TABLE, "unknown", choice.reason, leg="return")
-        return w.add(node, hop)
+        return Hop(replier.id, HopKind.ROUTE_TABLE, "unknown", choice.reason, leg="return")
     table = choice.table
     src = w.src_peer
     matches = w.memo(
@@ -803,20 +875,28 @@ def _reply_route(w: Walk, node: int, crossing: Crossing, replier: Subnet) -> int
     assert w.vpc is not None
     whole = [c for c in w.vpc.cidrs if all(within(n, c) for n in src.networks)]
     back_to = str(whole[0]) if whole else describe_networks(src.networks)
-    hop = reply_route_hop(table, matches, replier, crossing.gateway, src.label, back_to)
-    added = w.add(node, hop)
-    return None if hop.status == "fail" else added
+    return reply_route_hop(table, matches, replier, gateway, src.label, back_to)
 
 
 def _tgw_reply(w: Walk, node: int, crossing: Crossing) -> int | None:
     """The reply in the transit gateway: the route table associated with the far
     attachment must send the source's addresses to the source's attachment."""
     assert crossing.exit is not None and crossing.entry is not None
+    src = w.src_peer
+    # The spokes' replies through one far attachment: one look-up per source address.
+    key = ("tgw-reply", crossing.exit.id, w.netkey(src.networks), src.label)
+    hop = w.memo((*key, crossing.entry.attachment.id), _tgw_reply_hop, w, crossing)
+    added = w.add(node, hop)
+    return None if hop.status == "fail" else added
+
+
+def _tgw_reply_hop(w: Walk, crossing: Crossing) -> Hop:
+    """``_tgw_reply``'s memo miss."""
+    assert crossing.exit is not None and crossing.entry is not None
     snap = w.snapshot
     rt = associated_table(snap, crossing.exit, "return")
     if isinstance(rt, Hop):
-        added = w.add(node, rt)
-        return None if rt.status == "fail" else added
+        return rt
     src = w.src_peer
     matches = w.memo(
         ("tgw-route", rt.id, w.netkey(src.networks)),
@@ -828,9 +908,7 @@ def _tgw_reply(w: Walk, node: int, crossing: Crossing) -> int | None:
     hops = [return_route_hop(rt, m, src.label, crossing.entry.attachment.id) for m in matches] or [
         Hop(rt.id, HopKind.TRANSIT_GATEWAY_ROUTE_TABLE, "unknown", f"{src.label}: no address")
     ]
-    hop = next(
+    return next(
         (h for h in hops if h.status == "fail"),
         next((h for h in hops if h.status == "unknown"), hops[0]),
     )
-    added = w.add(node, hop)
-    return None if hop.status == "fail" else added

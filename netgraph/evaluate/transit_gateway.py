@@ -76,13 +76,40 @@ def vpc_attachment(snapshot: Snapshot, tgw_id: str, vpc_id: str) -> TransitGatew
     atts = snapshot.transit_gateway_attachments
     if atts is None:
         return snapshot.missing_reason("TransitGatewayAttachments")
-    for att in atts.values():
-        if att.transit_gateway_id == tgw_id and att.resource_id == vpc_id:
-            return att
+    found = _by_vpc(atts).get((tgw_id, vpc_id))
+    if found is not None:
+        return found
     return (
         f"no attachment of {vpc_id} to {tgw_id} is in the snapshot "
         "(TransitGatewayAttachments, TransitGatewayVpcAttachments)"
     )
+
+
+# The attachments of each (transit gateway, VPC), indexed once per snapshot's mapping: a hub
+# with 500 spokes asks for them per entry, and a scan of them each time was linear.
+_BY_VPC: dict[
+    int,
+    tuple[
+        Mapping[str, TransitGatewayAttachment],
+        dict[tuple[str, str | None], TransitGatewayAttachment],
+    ],
+] = {}
+
+
+def _by_vpc(
+    atts: Mapping[str, TransitGatewayAttachment],
+) -> dict[tuple[str, str | None], TransitGatewayAttachment]:
+    cached = _BY_VPC.get(id(atts))
+    if cached is not None and cached[0] is atts:
+        return cached[1]
+    index: dict[tuple[str, str | None], TransitGatewayAttachment] = {}
+    for att in atts.values():
+        # The first in the snapshot's order, as the linear search found it.
+        index.setdefault((att.transit_gateway_id, att.resource_id), att)
+    if len(_BY_VPC) > 64:
+        _BY_VPC.clear()
+    _BY_VPC[id(atts)] = (atts, index)
+    return index
 
 
 def entry(snapshot: Snapshot, table: RouteTable, route: Route, subnet: Subnet) -> Judged[Entry]:
