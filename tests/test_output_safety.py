@@ -347,6 +347,25 @@ def test_two_outputs_naming_one_file_are_refused(
     assert not Path(out).exists()  # refused before any work
 
 
+def test_outputs_in_an_account_subfolder_are_refused(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A folder of several accounts reads each subfolder's files: they are inputs too."""
+    data = sample_data("healthy-endpoints")
+    account = tmp_path / "snap" / "111122223333"
+    for key, value in data.items():
+        write_sample(account, {key: value}, f"{key}.json")
+    before = {p.name: p.read_bytes() for p in account.iterdir()}
+    folder = str(tmp_path / "snap")
+    line = refused(capfd, "check", folder, "--dot", str(account / "Subnets.json"))
+    assert "Subnets.json" in line and "destroy the input" in line
+    line = refused(capfd, "check", folder, "--svg", str(account / "new.yaml"))
+    assert "account subfolders" in line
+    assert {p.name: p.read_bytes() for p in account.iterdir()} == before
+    code, _, err = run_cli(capfd, "check", folder, "--dot", str(account / "run.dot"))
+    assert code == 0, err
+
+
 def test_outputs_in_a_snapshot_folder(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     data = sample_data("healthy-endpoints")
     folder = tmp_path / "snap"

@@ -14,11 +14,24 @@ class OutputClash(Exception):
     """An output names an input, or the file of another output (exit code 2)."""
 
 
+# What a snapshot folder reads: its own files and those of its account subfolders, one
+# level down (snapshot-format.md "Several accounts").
+_READ = (".json", ".yaml", ".yml")
+
+
 def _input_files(snapshot: str) -> list[str]:
-    """The files reading ``snapshot`` opens (a folder: its ``*.json``), resolved."""
+    """The files reading ``snapshot`` opens (a folder: its files and its account
+    subfolders'), resolved."""
     path = Path(snapshot)
-    files = sorted(path.glob("*.json")) if path.is_dir() else [path] if path.exists() else []
-    return [os.path.realpath(f) for f in files]
+    if not path.is_dir():
+        return [os.path.realpath(path)] if path.exists() else []
+    files = [f for f in (*path.glob("*"), *path.glob("*/*")) if f.suffix.lower() in _READ]
+    return sorted(os.path.realpath(f) for f in files)
+
+
+def _read_folders(folder: str) -> set[str]:
+    """The folder and its subfolders: a new file with a read suffix in one is an input too."""
+    return {folder, *(os.path.realpath(p) for p in Path(folder).iterdir() if p.is_dir())}
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -52,8 +65,12 @@ def refuse_overwrites(snapshot: str | None, outputs: Sequence[tuple[str, str | N
                 "writing it would destroy the input; write the output to another path"
             )
         real = os.path.realpath(path)
-        if folder and os.path.dirname(real) == folder and real.lower().endswith(".json"):
+        if (
+            folder
+            and os.path.dirname(real) in _read_folders(folder)
+            and real.lower().endswith(_READ)
+        ):
             raise OutputClash(
                 f"{option} {path} is inside the snapshot folder {snapshot}, which reads every "
-                "*.json there: write the output outside the folder"
+                "*.json there and in its account subfolders: write the output outside the folder"
             )
