@@ -17,7 +17,9 @@ table of a NAT gateway's subnet holds 100,000 such routes) and "wide-100k" (one 
 names 100,000 subnets). "hub-500" is a hub-and-spoke network (bench/hub_and_spoke.py): one
 transit gateway, an egress VPC with NAT gateways, a shared-services VPC with the interface
 endpoints answered by private hosted zones, 500 spoke VPCs in 10 groups of one transit
-gateway route table each; every check crosses the transit gateway. A second table gives
+gateway route table each, every spoke with its workloads (3 AZs x 2 tiers of app subnets,
+8 security groups, 40 task ENIs, 4 services: 43 MB in all); every check crosses the transit
+gateway. "hub-N" is the same with N spokes. A second table gives
 the commands that write JSON, whole, as a user runs them (`check --format json`,
 `scan --format json`): time, characters written, peak RSS against that of a bare
 `json.load`.
