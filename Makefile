@@ -30,6 +30,7 @@ demo: $(DEMO_STAMP)
 	done
 	@$(BIN)/netgraph draw samples/healthy-nat.json --png out/topology-healthy-nat.png --dot out/topology-healthy-nat.dot
 	@$(BIN)/netgraph draw samples/healthy-endpoints.json --png out/topology-healthy-endpoints.png
+	@$(BIN)/netgraph draw samples/healthy-hub-centralized-endpoints.json --network --png out/network-hub-and-spoke.png
 	@echo "diagrams written to out/"
 
 test: $(STAMP)
