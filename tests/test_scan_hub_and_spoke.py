@@ -51,7 +51,7 @@ def _spoke(data: dict[str, Any], j: int) -> tuple[str, str, str]:
     return vpc["VpcId"], vpc["CidrBlock"], att["TransitGatewayAttachmentId"]
 
 
-def _tables(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
+def _tables(data: dict[str, Any], name: str) -> list[list[dict[str, Any]]]:
     """The routes of the transit gateway route tables whose Name starts with ``name``."""
     ids = [
         t["TransitGatewayRouteTableId"]
