@@ -661,9 +661,11 @@ def generate_hub_and_spoke(
                 "ResourceRecordSetCount": 4,
             }
         )
+        # S3's endpoint name is a wildcard ("*.vpce-…"), and Route 53 returns the asterisk
+        # of an alias target escaped, as it does a record's name.
         alias = {
             "HostedZoneId": "Z2E726K9Y6RL4W",
-            "DNSName": endpoint_names[svc] + ".",
+            "DNSName": ("\\052." if svc == "s3" else "") + endpoint_names[svc] + ".",
             "EvaluateTargetHealth": True,
         }
         records: list[dict[str, Any]] = [
