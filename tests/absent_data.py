@@ -165,11 +165,22 @@ def sample_names() -> list[str]:
 
 
 def chosen(all_cases: list[Case], fraction: float, seed: int) -> list[Case]:
-    """A fixed part of the cases: the same on every run (a seeded draw)."""
+    """A fixed part of the cases, the same on every run: every key at every depth, removed
+    and nulled, in its first list element (each kind of field is tried once), and a seeded
+    draw of ``fraction`` of the other elements' cases."""
     if fraction >= 1:
         return all_cases
     rng = random.Random(seed)
-    return [c for c in all_cases if rng.random() < fraction]
+    seen: set[tuple[tuple[str, ...], bool]] = set()
+    out: list[Case] = []
+    for c in all_cases:
+        kind = (shape(c.path), c.remove)
+        if kind not in seen:
+            seen.add(kind)
+            out.append(c)
+        elif rng.random() < fraction:
+            out.append(c)
+    return out
 
 
 def check_sample(name: str, fraction: float = 1.0, seed: int = 11) -> tuple[int, list[str]]:

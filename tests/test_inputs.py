@@ -148,14 +148,37 @@ def aws_cli_yaml(data: Any) -> str:
 
 
 @pytest.mark.parametrize("sample", sorted(p.stem for p in SAMPLES.glob("*.json")))
-def test_yaml_reads_as_its_json(tmp_path: Path, sample: str) -> None:
-    """Every sample as YAML: the same verdicts, the same exit code."""
+def test_yaml_reads_as_its_json(
+    tmp_path: Path, sample: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every sample as YAML: the same verdicts, the same exit code. (In-process: the real
+    process is tested once, below; two processes per sample cost a minute.)"""
+    from netgraph.cli import main
+
+    data = json.loads((SAMPLES / f"{sample}.json").read_text(encoding="utf-8"))
+    as_yaml = write(tmp_path, aws_cli_yaml(data), f"{sample}.yaml")
+
+    def run(path: str) -> tuple[int, str, str]:
+        code = main(["check", path, "--format", "json"])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    json_code, json_out, json_err = run(str(SAMPLES / f"{sample}.json"))
+    yaml_code, yaml_out, yaml_err = run(as_yaml)
+    assert yaml_err == json_err
+    assert (yaml_code, yaml_out) == (json_code, json_out)
+    assert json.loads(json_out)["checks"]
+
+
+def test_yaml_reads_as_its_json_in_a_real_process(tmp_path: Path) -> None:
+    sample = "broken-endpoint-sg-no-443"
     data = json.loads((SAMPLES / f"{sample}.json").read_text(encoding="utf-8"))
     as_yaml = write(tmp_path, aws_cli_yaml(data), f"{sample}.yaml")
     json_run = netgraph("check", str(SAMPLES / f"{sample}.json"), "--format", "json")
     yaml_run = netgraph("check", as_yaml, "--format", "json")
     assert yaml_run.stderr == json_run.stderr
     assert (yaml_run.returncode, yaml_run.stdout) == (json_run.returncode, json_run.stdout)
+    assert json_run.returncode == 1
 
 
 def test_yaml_scalars_read_as_json_would(tmp_path: Path) -> None:
