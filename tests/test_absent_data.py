@@ -1,9 +1,9 @@
 """Absent data is unknown, never reachable: every key of every sample removed, and set to
 null (tests/absent_data.py says what must hold).
 
-`make test` runs a fixed part (NETGRAPH_ABSENT_FRACTION=0.1, set by the Makefile): every
+`make test` runs a fixed part (NETGRAPH_ABSENT_FRACTION=0.05, set by the Makefile): every
 key at every depth of every sample, removed and nulled, in its first list element, and a
-seeded tenth of the cases of the other list elements; `make fuzz` and a bare `pytest` run
+seeded twentieth of the cases of the other list elements; `make fuzz` and a bare `pytest` run
 every case of every sample (about 28,000 runs, four minutes).
 """
 
