@@ -185,9 +185,7 @@ class JsonFormat(StreamFormat):
             return
         # Streamed: built whole, the document of a large account took 3 GB.
         fixes = fixes_of(snap, report.traces)
-        write_document(
-            out, report.traces, snap.region, snap.account_id, fixes, input_record(snap)
-        )
+        write_document(out, report.traces, snap.region, snap.account_id, fixes, input_record(snap))
         out.flush()
         for warning in snap.warnings:
             report.warn(warning)
