@@ -13,7 +13,8 @@ nothing here depends on which task or service the source belongs to.
 
 ``Walk`` holds the graph as it is built and the hops many flows share (through the memo);
 the functions below walk from the source to the destination and dispatch on what a route
-leads to (``ROUTE_TARGETS``, whose handlers are in ``walk_targets.py``). The result is a
+leads to (``ROUTE_TARGETS``, whose handlers are in ``walk_targets.py`` and, for transit
+gateways and peering, ``walk_across.py``). The result is a
 ``flow_graph.FlowGraph``; ``templates.py`` builds the scan's templates with the same walk.
 """
 
@@ -71,13 +72,12 @@ from netgraph.model import (
     Vpc,
     VpcEndpoint,
 )
+from netgraph.walk_across import to_peering, to_transit_gateway
 from netgraph.walk_targets import (
     to_gateway_endpoint,
     to_internet_gateway,
     to_local,
     to_nat_gateway,
-    to_peering,
-    to_transit_gateway,
     unfollowable,
 )
 
@@ -551,7 +551,8 @@ def follow_route(
 
 Handler = Callable[[Walk, int, RouteTable, Route, Peer, Hop, "FarSide | None"], None]
 
-# A new kind of route target: its rule in evaluate/, its handler in walk_targets.py, a row.
+# A new kind of route target: its rule in evaluate/, its handler in walk_targets.py (or
+# walk_across.py, when it leaves the VPC), a row.
 ROUTE_TARGETS: dict[RouteTargetKind, Handler] = {
     "local": to_local,
     "igw": to_internet_gateway,
