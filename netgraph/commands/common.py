@@ -157,6 +157,20 @@ FORMAT = click.option(
     show_default=True,
     help="text report, the contract's JSON, SARIF 2.1.0 or JUnit XML",
 )
+
+
+def format_option(command: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``--format`` offering only the formats that write ``command``'s report."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(stream_formats(command)),
+        default="text",
+        show_default=True,
+        help="text report or the contract's JSON",
+    )
+
+
 REGION = click.option("--region", help="supply or override the snapshot's Region")
 PLAN = click.option(
     "--plan",

@@ -16,10 +16,10 @@ import click
 
 from netgraph.check import check_source, exit_code
 from netgraph.commands.common import (
-    FORMAT,
     REGION,
     BadInput,
     echo,
+    format_option,
     load,
     warn_unknown_keys,
     warning,
@@ -113,14 +113,12 @@ def _print_json(doc: dict[str, Any]) -> None:
     help="check only this service of SNAPSHOT",
 )
 @REGION
-@FORMAT
+@format_option("explain")
 def explain_cmd(
     reason: str, snapshot: str | None, services: tuple[str, ...], region: str | None, fmt: str
 ) -> None:
     """Explain an ECS stoppedReason; with SNAPSHOT, run every check of its services and say
     whether the snapshot still shows the cause."""
-    if fmt not in ("text", "json"):
-        raise BadInput(f"--format {fmt}: explain writes text or json")
     causes = explain(reason)
     actions = denied_actions(reason)
     hint = address_hint(reason)

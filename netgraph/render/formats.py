@@ -88,7 +88,11 @@ def stream_formats(command: str | None = None) -> list[str]:
             if fmt.to_stdout and command in fmt.commands and name not in own
         ]
         return own + shared
-    return [name for name, fmt in FORMATS.items() if fmt.to_stdout]
+    return [
+        name
+        for name, fmt in FORMATS.items()
+        if fmt.to_stdout and (command is None or command in fmt.commands)
+    ]
 
 
 def file_formats(command: str) -> list[type[FileFormat]]:
