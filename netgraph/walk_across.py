@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Literal
 
 from netgraph.evaluate.addresses import (
     EPHEMERAL_LINUX,
-    EPHEMERAL_NAT_GATEWAY,
     Peer,
     describe_networks,
     within,
@@ -48,7 +47,7 @@ from netgraph.model import (
     TransitGatewayRouteTable,
     Vpc,
 )
-from netgraph.walk_targets import igw_hop, nowhere, unfollowable
+from netgraph.walk_targets import nat_out_steps, nowhere, unfollowable
 
 if TYPE_CHECKING:
     # Only for annotations: graph.py imports this module for its dispatch table.
@@ -462,26 +461,8 @@ def _far_nat_out(
     part: Peer,
     terminal: Hop,
 ) -> None:
-    side = f"{nat_subnet.id} (NAT gateway side)"
-
-    def igw(n: int) -> int | None:
-        hop = igw_hop(w, nat_table, route, part, from_nat=nat_id)
-        node = w.add(n, hop)
-        return node if hop.status == "pass" else None
-
-    steps: list[Step] = [
-        lambda n: w.add(n, passed),
-        lambda n: w.acl_hop(n, nat_subnet, egress=True, ports=None, peer=part, far_label=side),
-        igw,
-        lambda n: w.acl_hop(
-            n,
-            nat_subnet,
-            egress=False,
-            ports=EPHEMERAL_NAT_GATEWAY,
-            peer=part,
-            leg="return",
-            far_label=side,
-        ),
+    steps = [
+        *nat_out_steps(w, passed, nat_id, nat_subnet, nat_table, route, part),
         *_way_back(w, crossing, nat_subnet, part),
         lambda n: w.add(n, terminal),
     ]

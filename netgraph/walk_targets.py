@@ -224,6 +224,42 @@ def to_nat_gateway(
         _nat_to_internet(w, cur, hop, nat.id, nat_subnet, nat_table, match.route, part, terminal)
 
 
+def nat_out_steps(
+    w: Walk,
+    passed: Hop,
+    nat_id: str,
+    nat_subnet: Subnet,
+    nat_table: RouteTable,
+    route: Route,
+    part: Peer,
+) -> list[Step]:
+    """A NAT gateway's way to the internet and the answer's way into its subnet: its
+    subnet's route hop (``passed``), NACL out, the internet gateway, NACL in on the NAT's
+    ports. The reply's way on to the source is the caller's (in the VPC, or back across a
+    transit gateway: ``walk_across``)."""
+    side = f"{nat_subnet.id} (NAT gateway side)"
+
+    def igw(n: int) -> int | None:
+        hop = igw_hop(w, nat_table, route, part, from_nat=nat_id)
+        node = w.add(n, hop)
+        return node if hop.status == "pass" else None
+
+    return [
+        lambda n: w.add(n, passed),
+        lambda n: w.acl_hop(n, nat_subnet, egress=True, ports=None, peer=part, far_label=side),
+        igw,
+        lambda n: w.acl_hop(
+            n,
+            nat_subnet,
+            egress=False,
+            ports=EPHEMERAL_NAT_GATEWAY,
+            peer=part,
+            leg="return",
+            far_label=side,
+        ),
+    ]
+
+
 def _nat_to_internet(
     w: Walk,
     parent: int,
@@ -239,26 +275,7 @@ def _nat_to_internet(
     assert w.subnet is not None
     subnet = w.subnet
     side = f"{nat_subnet.id} (NAT gateway side)"
-
-    def igw(n: int) -> int | None:
-        hop = igw_hop(w, nat_table, route, part, from_nat=nat_id)
-        node = w.add(n, hop)
-        return node if hop.status == "pass" else None
-
-    steps: list[Step] = [
-        lambda n: w.add(n, passed),
-        lambda n: w.acl_hop(n, nat_subnet, egress=True, ports=None, peer=part, far_label=side),
-        igw,
-        lambda n: w.acl_hop(
-            n,
-            nat_subnet,
-            egress=False,
-            ports=EPHEMERAL_NAT_GATEWAY,
-            peer=part,
-            leg="return",
-            far_label=side,
-        ),
-    ]
+    steps = nat_out_steps(w, passed, nat_id, nat_subnet, nat_table, route, part)
     if nat_subnet.id != subnet.id:
         steps += [
             lambda n: w.acl_hop(
