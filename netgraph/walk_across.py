@@ -47,7 +47,7 @@ from netgraph.model import (
     TransitGatewayRouteTable,
     Vpc,
 )
-from netgraph.walk_targets import nat_out_steps, nowhere, unfollowable
+from netgraph.walk_targets import arrival_steps, nat_out_steps, nowhere, unfollowable
 
 if TYPE_CHECKING:
     # Only for annotations: graph.py imports this module for its dispatch table.
@@ -367,26 +367,8 @@ def _far_local(
                 n, x, egress=True, ports=None, peer=part, far_label=_attachment_side(x)
             )
         )
-    if not together:
-        steps.append(
-            lambda n: w.acl_hop(
-                n,
-                far.subnet,
-                egress=False,
-                ports=None,
-                peer=w.src_peer,
-                far_label=f"{far.subnet.id} (destination side)",
-            )
-        )
-    if far.group_ids is None:
-        no_group = Hop(far.terminal.id, HopKind.SECURITY_GROUP_INGRESS, "pass", far.no_group_reason)
-        steps.append(lambda n: w.add(n, no_group))
-    else:
-        groups = _far_groups(w, far, crossing)
-        steps.append(lambda n: w.sg_hop(n, groups, egress=False, peer=w.src_peer))
-    endpoint = far.endpoint
-    if endpoint is not None:
-        steps.append(lambda n: w.endpoint_hop(n, endpoint, HopKind.INTERFACE_ENDPOINT))
+    groups = _far_groups(w, far, crossing) if far.group_ids is not None else None
+    steps += arrival_steps(w, far, groups, through_nacl=not together)
     steps += _way_back(w, crossing, far.subnet, far.peer)
     steps.append(lambda n: w.add(n, far.terminal))
     w.chain(node, steps)

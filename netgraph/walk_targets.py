@@ -26,6 +26,7 @@ from netgraph.hop import FarSide, Hop, HopKind
 from netgraph.model import (
     Route,
     RouteTable,
+    SecurityGroup,
     Subnet,
     Vpc,
 )
@@ -54,27 +55,12 @@ def to_local(
         return
     subnet = w.subnet
     same_subnet = far.subnet.id == subnet.id
-    steps: list[Step] = []
-    if not same_subnet:
-        steps.append(
-            lambda n: w.acl_hop(
-                n,
-                far.subnet,
-                egress=False,
-                ports=None,
-                peer=w.src_peer,
-                far_label=f"{far.subnet.id} (destination side)",
-            )
-        )
-    if far.group_ids is None:
-        no_group = Hop(far.terminal.id, HopKind.SECURITY_GROUP_INGRESS, "pass", far.no_group_reason)
-        steps.append(lambda n: w.add(n, no_group))
-    else:
-        groups = far.groups_unknown or groups_by_id(w.snapshot, far.group_ids)
-        steps.append(lambda n: w.sg_hop(n, groups, egress=False, peer=w.src_peer))
-    endpoint = far.endpoint
-    if endpoint is not None:
-        steps.append(lambda n: w.endpoint_hop(n, endpoint, HopKind.INTERFACE_ENDPOINT))
+    groups = (
+        far.groups_unknown or groups_by_id(w.snapshot, far.group_ids)
+        if far.group_ids is not None
+        else None
+    )
+    steps = arrival_steps(w, far, groups, through_nacl=not same_subnet)
     if not same_subnet:
         steps += [
             lambda n: w.acl_hop(
@@ -91,6 +77,35 @@ def to_local(
         ]
     steps.append(lambda n: w.add(n, far.terminal))
     w.chain(node, steps)
+
+
+def arrival_steps(
+    w: Walk, far: FarSide, groups: list[SecurityGroup] | str | None, *, through_nacl: bool
+) -> list[Step]:
+    """The destination's side, as the packet arrives: its subnet's NACL inbound (when the
+    packet crosses into that subnet), its security groups (``groups``; None: it has none, and
+    ``far`` says why), and an endpoint's state and policy."""
+    steps: list[Step] = []
+    if through_nacl:
+        steps.append(
+            lambda n: w.acl_hop(
+                n,
+                far.subnet,
+                egress=False,
+                ports=None,
+                peer=w.src_peer,
+                far_label=f"{far.subnet.id} (destination side)",
+            )
+        )
+    if groups is None:
+        no_group = Hop(far.terminal.id, HopKind.SECURITY_GROUP_INGRESS, "pass", far.no_group_reason)
+        steps.append(lambda n: w.add(n, no_group))
+    else:
+        steps.append(lambda n: w.sg_hop(n, groups, egress=False, peer=w.src_peer))
+    endpoint = far.endpoint
+    if endpoint is not None:
+        steps.append(lambda n: w.endpoint_hop(n, endpoint, HopKind.INTERFACE_ENDPOINT))
+    return steps
 
 
 def nowhere(w: Walk, node: int, vpc: Vpc, peer: Peer) -> None:
