@@ -391,3 +391,17 @@ def test_a_live_region_that_is_no_aws_region_is_refused_before_any_call(
     )
     assert message.startswith("--region: 'tokyo' is not an AWS region (did you mean")
     assert not out.exists()
+
+
+def test_a_warning_is_said_once_whatever_the_format(tmp_path: Path) -> None:
+    """With --format json the warning about a key outside the format was said twice (once
+    by the command, once again by the JSON writer, in other words)."""
+    snapshot = json.loads(HEALTHY.read_text(encoding="utf-8"))
+    snapshot["Bogus"] = 1
+    path = write(tmp_path, json.dumps(snapshot))
+    for fmt in ("text", "json"):
+        proc = netgraph("check", path, "--format", fmt)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stderr == (
+            "netgraph: warning: keys outside the snapshot format, ignored: Bogus\n"
+        ), fmt

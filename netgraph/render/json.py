@@ -165,7 +165,7 @@ def render(
 class JsonFormat(StreamFormat):
     """``--format json``: the contract's document. A scan's lists one check a line, then its
     summary (with ``failing_only``, only the checks that do not pass); the others' are
-    indented, and followed by the snapshot's warnings, one a line on stderr."""
+    indented. The snapshot's warnings are the command's to say (``warn_unknown_keys``), once."""
 
     name: ClassVar[str] = "json"
 
@@ -187,5 +187,3 @@ class JsonFormat(StreamFormat):
         fixes = fixes_of(snap, report.traces)
         write_document(out, report.traces, snap.region, snap.account_id, fixes, input_record(snap))
         out.flush()
-        for warning in snap.warnings:
-            report.warn(warning)
