@@ -405,3 +405,16 @@ def test_a_warning_is_said_once_whatever_the_format(tmp_path: Path) -> None:
         assert proc.stderr == (
             "netgraph: warning: keys outside the snapshot format, ignored: Bogus\n"
         ), fmt
+
+
+def test_a_yaml_stream_of_pages_is_named(tmp_path: Path) -> None:
+    """`aws ... --output yaml-stream` writes a list of pages: the error says which output to
+    use instead of only "expected a JSON object"."""
+    path = tmp_path / "pages.yaml"
+    path.write_text("- Subnets:\n  - SubnetId: subnet-1\n- Subnets: []\n", encoding="utf-8")
+    line = refused("check", str(path))
+    assert "expected a JSON object at the top, got a list" in line
+    assert "--output json or --output yaml (yaml-stream writes a list of pages)" in line
+    # A list of anything else is not said to be pages.
+    path.write_text("[1, 2]\n", encoding="utf-8")
+    assert "yaml-stream" not in refused("check", str(path))

@@ -169,7 +169,14 @@ def read_raw(path: Path, accounts: Sequence[Path] = ()) -> RawSnapshot:
 def _merge(raw: RawSnapshot, data: Any, name: str) -> None:
     """Add one file's top-level keys: lists concatenate, objects merge, scalars must agree."""
     if not isinstance(data, dict):
-        raise SnapshotError(SNAPSHOT.expected(name, "a JSON object at the top", data))
+        message = SNAPSHOT.expected(name, "a JSON object at the top", data)
+        if isinstance(data, list) and data and all(isinstance(d, dict) for d in data):
+            # `aws ... --output yaml-stream` writes a list of pages, each a response.
+            message += (
+                "; an AWS CLI response is one object: write it with --output json or "
+                "--output yaml (yaml-stream writes a list of pages)"
+            )
+        raise SnapshotError(message)
     top = Obj(data, name, "$")
     for key, value in data.items():
         if key not in KNOWN_KEYS:
