@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from typing import TYPE_CHECKING, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar, get_args
 
 from netgraph.evaluate.addresses import Peer, PortRange, describe_ports
 from netgraph.findings import fix_for
@@ -80,6 +80,18 @@ class Hop:
     # The hop admits part of the addresses it was asked about: a narrower question (one ENI
     # instead of its whole subnet) may get another answer.
     partial: bool = False
+
+    def __post_init__(self) -> None:
+        # The solver takes every status but "fail" and "unknown" as a pass, so a misspelt
+        # one would pass silently: refused where the hop is made.
+        if self.status not in _STATUSES:
+            raise ValueError(f"hop {self.id}: status {self.status!r} is not pass, fail or unknown")
+        if self.leg not in _LEGS:
+            raise ValueError(f"hop {self.id}: leg {self.leg!r} is not forward or return")
+
+
+_STATUSES = frozenset(get_args(Status))
+_LEGS = frozenset(get_args(Leg))
 
 
 @dataclass(frozen=True)

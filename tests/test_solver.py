@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from netgraph.check import check_source
 from netgraph.flows import hypothetical_source
+from netgraph.hop import Hop, HopKind
 from netgraph.reach import Trace
 
 from .conftest import build, sample_data, snap
@@ -154,3 +157,16 @@ def test_a_reachable_flow_of_any_protocol_is_worded_with_its_name_and_no_port() 
     # Kills _flow 14 (UDP's port dropped).
     udp = check_path(s, src, "10.0.11.10", protocol="17", port=53)
     assert (udp.verdict, udp.reason) == ("reachable", "every hop admits UDP 53 to 10.0.11.10")
+
+
+@pytest.mark.parametrize("status", ["XXpassXX", "PASS", "ok", "", "blocked", "reachable"])
+def test_a_hop_with_a_status_the_solver_does_not_know_is_refused(status: str) -> None:
+    """The solver takes any status but "fail" and "unknown" as a pass: a misspelt status
+    (a typo in a rule, a mutant) must not make a path pass, so it is refused when made."""
+    with pytest.raises(ValueError, match="is not pass, fail or unknown"):
+        Hop("acl-1", HopKind.NETWORK_ACL_INBOUND, status, "r")  # type: ignore[arg-type]
+
+
+def test_a_hop_with_a_leg_that_is_neither_way_is_refused() -> None:
+    with pytest.raises(ValueError, match="is not forward or return"):
+        Hop("acl-1", HopKind.NETWORK_ACL_INBOUND, "pass", "r", leg="back")  # type: ignore[arg-type]
