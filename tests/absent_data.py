@@ -21,6 +21,8 @@ not missing data.
 
 from __future__ import annotations
 
+import argparse
+import hashlib
 import json
 import random
 from collections.abc import Iterator
@@ -61,6 +63,13 @@ class Outcome:
     code: int  # the exit code `netgraph check` would give
     verdicts: dict[tuple[str, str, str], str]  # (source kind, source id, target) -> verdict
     error: str | None = None  # the one-line message of exit code 2
+    # What a user reads of each check: verdict, blocking hop, reason, fix (``words_of``).
+    words: tuple[tuple[str, ...], ...] = ()
+
+    def digest(self) -> str:
+        """The exit code, the error and every check's words, in 16 hex digits."""
+        text = json.dumps([self.code, self.error, self.words], ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def run_checks(data: Any) -> Outcome:
@@ -79,7 +88,24 @@ def run_checks(data: Any) -> Outcome:
     except (SnapshotError, SourceError) as exc:
         return Outcome(2, {}, str(exc))
     verdicts = {(t.source.kind, t.source.id, t.target): t.verdict for t in traces}
-    return Outcome(exit_code(traces), verdicts)
+    return Outcome(exit_code(traces), verdicts, words=words_of(traces))
+
+
+def words_of(traces: list[Trace]) -> tuple[tuple[str, ...], ...]:
+    return tuple(
+        sorted(
+            (
+                t.source.kind,
+                t.source.id,
+                t.target,
+                t.verdict,
+                t.blocked_at.id if t.blocked_at else "",
+                t.reason,
+                t.fix or "",
+            )
+            for t in traces
+        )
+    )
 
 
 def key_paths(value: Any, prefix: Path_ = ()) -> Iterator[tuple[Path_, bool]]:
@@ -183,13 +209,23 @@ def chosen(all_cases: list[Case], fraction: float, seed: int) -> list[Case]:
     return out
 
 
-def check_sample(name: str, fraction: float = 1.0, seed: int = 11) -> tuple[int, list[str]]:
-    """Run the cases of one sample; the number run and every violation found."""
+def check_sample(
+    name: str,
+    fraction: float = 1.0,
+    seed: int = 11,
+    digests: dict[str, str] | None = None,
+    words: dict[str, Any] | None = None,
+) -> tuple[int, list[str]]:
+    """Run the cases of one sample; the number run and every violation found. With
+    ``digests``, the words of each case of the part that tries every kind of key once
+    (``chosen`` with fraction 0) are put in it, by case."""
     data = sample_data(name)
     intact = run_checks(data)
     assert intact.code != 2, f"{name}: the intact sample does not load: {intact.error}"
     found: list[str] = []
-    todo = chosen(cases(name, data), fraction, seed)
+    every = cases(name, data)
+    todo = chosen(every, fraction, seed)
+    kinds = set(chosen(every, 0.0, seed)) if digests is not None else set()
     for case in todo:
         try:
             after = run_checks(damaged(data, case.path, case.remove))
@@ -197,4 +233,56 @@ def check_sample(name: str, fraction: float = 1.0, seed: int = 11) -> tuple[int,
             found.append(f"{case}: {type(exc).__name__}: {exc}")
             continue
         found.extend(violations(case, intact, after))
+        if digests is not None and case in kinds:
+            digests[str(case)] = after.digest()
+            if words is not None:
+                words[str(case)] = [after.code, after.error, after.words]
     return len(todo), found
+
+
+# The words (verdict, blocking hop, reason, fix) of every check of each damaged snapshot of
+# the part that tries every kind of key once: what a user reads when a field is missing, as
+# reviewed. The oracle above proves no check passes; this pins what the others say.
+WORDS = Path(__file__).resolve().parent / "golden" / "absent_words.json"
+
+
+def recorded_words() -> dict[str, dict[str, str]]:
+    return json.loads(WORDS.read_text(encoding="utf-8")) if WORDS.is_file() else {}
+
+
+def changed_words(name: str, digests: dict[str, str]) -> list[str]:
+    """The cases of ``name`` whose words are not the recorded ones."""
+    want = recorded_words().get(name, {})
+    out = [f"{c}: the words of its checks changed" for c in digests if want.get(c) != digests[c]]
+    out += [f"{c}: no longer tried" for c in want if c not in digests]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="the absent-data cases' recorded words")
+    parser.add_argument("--write", action="store_true", help="record the current words")
+    parser.add_argument("--dump", metavar="DIR", help="write the words, to diff two revisions")
+    args = parser.parse_args(argv)
+    every: dict[str, dict[str, str]] = {}
+    changed: list[str] = []
+    for name in sample_names():
+        digests: dict[str, str] = {}
+        said: dict[str, Any] = {}
+        check_sample(name, 0.0, digests=digests, words=said)
+        every[name] = digests
+        if args.dump:
+            folder = Path(args.dump)
+            folder.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(said, indent=1, ensure_ascii=False)
+            (folder / f"{name}.json").write_text(text, encoding="utf-8", errors="surrogatepass")
+        changed += changed_words(name, digests)
+    if args.write:
+        WORDS.write_text(json.dumps(every, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"recorded the words of {sum(map(len, every.values()))} cases in {WORDS}")
+        return 0
+    print("\n".join(changed) or "absent-data words: all as recorded")
+    return 1 if changed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
