@@ -29,6 +29,8 @@ from netgraph.evaluate.transit_gateway import (
     associated_table,
     entry,
     exit_to,
+    referencing_assumed,
+    referencing_unknown,
     reply_route_hop,
     return_route_hop,
     security_groups_reference_across,
@@ -67,7 +69,7 @@ class Crossing:
     entry: Entry | None = None
     exit: TransitGatewayAttachment | None = None
     exit_subnet: Subnet | None = None
-    groups_across: bool = False
+    groups_across: bool | None = False  # None: not known (the option is not in the snapshot)
 
 
 def _attachment_side(subnet: Subnet) -> str:
@@ -334,13 +336,27 @@ def _far_routes(w: Walk, xt: RouteTable, part: Peer) -> tuple[tuple[RouteMatch, 
     return tuple((m, route_hop(xt, m, part.label, None)) for m in matches)
 
 
-def _far_groups(w: Walk, far: FarSide, crossing: Crossing) -> list[SecurityGroup] | str:
+def _far_groups(w: Walk, far: FarSide, across: bool) -> list[SecurityGroup] | str:
     groups = far.groups_unknown or groups_by_id(w.snapshot, far.group_ids or ())
-    if crossing.groups_across and not isinstance(groups, str):
+    if across and not isinstance(groups, str):
         # A rule that names the source's group by id admits it across this connection:
         # the groups are judged as if they could name a group of any VPC.
         groups = [replace(g, vpc_id=None) for g in groups]
     return groups
+
+
+def _names_other_groups(w: Walk, groups: list[SecurityGroup] | str) -> bool:
+    """Whether an inbound rule of ``groups`` names a group that is not known to be of their
+    own VPC: only then can referencing across the crossing change what they admit."""
+    if isinstance(groups, str):
+        return False
+    known = w.snapshot.security_groups or {}
+    return any(
+        rule.peer_kind == "group"
+        and (rule.group_id not in known or known[str(rule.group_id)].vpc_id != g.vpc_id)
+        for g in groups
+        for rule in g.ingress
+    )
 
 
 def _far_local(
@@ -367,11 +383,35 @@ def _far_local(
                 n, x, egress=True, ports=None, peer=part, far_label=_attachment_side(x)
             )
         )
-    groups = _far_groups(w, far, crossing) if far.group_ids is not None else None
-    steps += arrival_steps(w, far, groups, through_nacl=not together)
-    steps += _way_back(w, crossing, far.subnet, far.peer)
-    steps.append(lambda n: w.add(n, far.terminal))
-    w.chain(node, steps)
+
+    def rest(across: bool) -> list[Step]:
+        groups = _far_groups(w, far, across) if far.group_ids is not None else None
+        return [
+            *arrival_steps(w, far, groups, through_nacl=not together),
+            *_way_back(w, crossing, far.subnet, far.peer),
+            lambda n: w.add(n, far.terminal),
+        ]
+
+    if crossing.groups_across is not None or far.group_ids is None:
+        w.chain(node, [*steps, *rest(bool(crossing.groups_across))])
+        return
+    at = w.chain(node, steps)
+    if at is None:
+        return
+    if not _names_other_groups(w, _far_groups(w, far, False)):
+        w.chain(at, rest(False))
+        return
+    # The far groups name groups of other VPCs, and whether they may name the source's is
+    # not known: either may happen, and the verdict is certain only if both agree.
+    assert crossing.entry is not None and crossing.exit is not None
+    fork = w.add(
+        at,
+        referencing_unknown(crossing.entry.tgw, crossing.entry.attachment, crossing.exit),
+        combine="any",
+    )
+    for across in (True, False):
+        side = w.add(fork, referencing_assumed(crossing.gateway, across))
+        w.chain(side, rest(across))
 
 
 def _far_nat(

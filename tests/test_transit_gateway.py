@@ -225,6 +225,96 @@ def test_a_security_group_reference_does_not_cross_a_transit_gateway() -> None:
     assert trace.blocked_at.id == hub_sg
 
 
+def _referencing_far_group(data: dict[str, Any]) -> str:
+    """The NAT ENI's only group admits TCP 443 from the spoke tasks' group by reference."""
+    hub_sg = "sg-0e9e5500000000077"
+    data["SecurityGroups"].append(
+        {
+            "GroupId": hub_sg,
+            "GroupName": "from-spoke-tasks",
+            "VpcId": build.EGRESS,
+            "OwnerId": build.ACCOUNT,
+            "Description": "spoke tasks by reference",
+            "IpPermissions": [build.sg_rule("tcp", 443, 443, groups=(build.SG_SPOKE_TASK,))],
+            "IpPermissionsEgress": [],
+        }
+    )
+    data["NetworkInterfaces"][0]["Groups"] = [{"GroupId": hub_sg, "GroupName": "x"}]
+    return hub_sg
+
+
+def _referencing(data: dict[str, Any], tgw: str | None, spoke: str | None, hub: str | None) -> None:
+    """SecurityGroupReferencingSupport of the transit gateway and the two attachments
+    ("enable", "disable", or None: the key left out)."""
+    said = [
+        (data["TransitGateways"][0]["Options"], tgw),
+        (_item(data, "TransitGatewayVpcAttachments", "VpcId", build.SPOKE)["Options"], spoke),
+        (_item(data, "TransitGatewayVpcAttachments", "VpcId", build.EGRESS)["Options"], hub),
+    ]
+    for options, value in said:
+        options.pop("SecurityGroupReferencingSupport")
+        if value is not None:
+            options["SecurityGroupReferencingSupport"] = value
+
+
+def test_a_security_group_reference_crosses_where_referencing_is_on_everywhere() -> None:
+    data = egress()
+    _referencing_far_group(data)
+    _referencing(data, "enable", "enable", "enable")
+    trace = to_nat(data)
+    assert trace.verdict == "reachable", trace.reason
+    assert build.TGW not in [h.id for h in trace.hops if "referencing" in h.reason]
+
+
+@pytest.mark.parametrize(
+    ("tgw", "spoke", "hub", "silent"),
+    [
+        (None, "enable", "enable", build.TGW),
+        ("enable", None, "enable", SPOKE_ATTACH),
+        ("enable", "enable", None, EGRESS_ATTACH),
+        (None, None, None, f"{build.TGW}, {SPOKE_ATTACH}, {EGRESS_ATTACH}"),
+    ],
+)
+def test_a_reference_across_a_transit_gateway_whose_referencing_is_not_said_is_unknown(
+    tgw: str | None, spoke: str | None, hub: str | None, silent: str
+) -> None:
+    """Absent is not "disabled": the reference may admit the source or not, so the check is
+    unknown (it was "blocked" at the far group), and says which resource lacks the option."""
+    data = egress()
+    hub_sg = _referencing_far_group(data)
+    _referencing(data, tgw, spoke, hub)
+    trace = to_nat(data)
+    assert trace.verdict == "unknown", trace.reason
+    assert trace.blocked_at is None
+    assert f"SecurityGroupReferencingSupport of {silent} is not in the snapshot" in trace.reason
+    assert "reachable if security-group referencing is on" in trace.reason
+    assert f"blocked at {hub_sg} if security-group referencing is off" in trace.reason
+
+
+@pytest.mark.parametrize(
+    ("tgw", "spoke", "hub"), [(None, "disable", None), ("disable", None, None)]
+)
+def test_one_referencing_option_said_off_decides_whatever_the_others(
+    tgw: str | None, spoke: str | None, hub: str | None
+) -> None:
+    data = egress()
+    hub_sg = _referencing_far_group(data)
+    _referencing(data, tgw, spoke, hub)
+    trace = to_nat(data)
+    assert trace.verdict == "blocked", trace.reason
+    assert trace.blocked_at is not None and trace.blocked_at.id == hub_sg
+
+
+def test_referencing_not_said_does_not_matter_to_groups_that_name_no_other_group() -> None:
+    """The sample's far side admits by address: no fork, the same hops as before."""
+    data = egress()
+    before = to_nat(data)
+    _referencing(data, None, None, None)
+    after = to_nat(data)
+    assert after.verdict == before.verdict == "reachable"
+    assert after.hops == before.hops
+
+
 @pytest.mark.parametrize(
     ("damage", "named"),
     [

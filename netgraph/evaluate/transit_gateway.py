@@ -440,11 +440,42 @@ def return_route_hop(
 
 def security_groups_reference_across(
     tgw: TransitGateway, *attachments: TransitGatewayAttachment
-) -> bool:
+) -> bool | None:
     """Can a security group of one attached VPC name one of another? Only with
-    SecurityGroupReferencingSupport on the transit gateway and both attachments."""
-    return tgw.security_group_referencing is True and all(
-        a.security_group_referencing is True for a in attachments
+    SecurityGroupReferencingSupport on the transit gateway and both attachments; None when
+    none of them says it is off and one of them does not say (the option is not in the
+    snapshot)."""
+    said = [tgw.security_group_referencing, *(a.security_group_referencing for a in attachments)]
+    if False in said:
+        return False
+    return None if None in said else True
+
+
+def referencing_unknown(tgw: TransitGateway, *attachments: TransitGatewayAttachment) -> Hop:
+    """The fork of a crossing whose security-group referencing is not known: the far side's
+    groups may or may not name the source's, and the snapshot cannot say which."""
+    silent = [tgw.id] if tgw.security_group_referencing is None else []
+    silent += [a.id for a in attachments if a.security_group_referencing is None]
+    return Hop(
+        tgw.id,
+        HopKind.TRANSIT_GATEWAY,
+        "pass",
+        f"whether a security group can name one of another VPC across {tgw.id} is not "
+        f"known: SecurityGroupReferencingSupport of {', '.join(silent)} is not in the "
+        "snapshot (add the Options of describe-transit-gateways and "
+        "describe-transit-gateway-vpc-attachments)",
+    )
+
+
+def referencing_assumed(tgw_id: str, on: bool) -> Hop:
+    """One side of ``referencing_unknown``'s fork."""
+    state = "on" if on else "off"
+    return Hop(
+        tgw_id,
+        HopKind.TRANSIT_GATEWAY,
+        "pass",
+        f"if security-group referencing is {state} across {tgw_id}",
+        summary=f"security-group referencing is {state}",
     )
 
 
