@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -42,3 +44,72 @@ def snap(data: dict[str, Any], region: str | None = None) -> Snapshot:
 @pytest.fixture
 def healthy() -> dict[str, Any]:
     return sample_data("healthy-endpoints")
+
+
+# ---- one moto server per test process ---------------------------------------------------
+
+T = TypeVar("T")
+
+
+class MotoWorld:
+    """The AWS accounts of one moto server, each built once and then only read.
+
+    Building an account is most of a collector test's time (moto loads its ~1,500 AWS managed
+    policies into every partition of every account it meets), so a test asks for what it
+    reads by name and the first to ask builds it. Nothing is reset between tests: whatever
+    one test writes lives in a Region or an account of its own that no other test reads, so
+    the order the tests run in (pytest-xdist worksteal) changes no answer."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._built: dict[str, Any] = {}
+
+    def once(self, name: str, build: Callable[[str], T]) -> T:
+        if name not in self._built:
+            try:
+                self._built[name] = build(self.url)
+            except Exception as exc:  # a half-built account: every test that reads it fails
+                self._built[name] = exc
+        built = self._built[name]
+        if isinstance(built, Exception):
+            raise built
+        return built  # type: ignore[no-any-return]
+
+
+MOTO_CLIENT_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+@pytest.fixture(scope="session")
+def moto_world() -> Iterator[MotoWorld]:
+    """A real moto server over HTTP on 127.0.0.1 for the whole test process."""
+    from moto.server import ThreadedMotoServer
+
+    saved = {k: os.environ.get(k) for k in ("MOTO_IAM_LOAD_MANAGED_POLICIES", "MOTO_ACCOUNT_ID")}
+    # Read by the server when it meets an account: without it, attaching an AWS managed
+    # policy fails with NoSuchEntity. MOTO_ACCOUNT_ID would make every request one account.
+    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+    os.environ.pop("MOTO_ACCOUNT_ID", None)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield MotoWorld(f"http://{host}:{port}")
+    server.stop()
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture
+def aws(moto_world: MotoWorld, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The moto server's URL, with the credentials moto's default account answers to."""
+    for key, value in MOTO_CLIENT_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    return moto_world.url

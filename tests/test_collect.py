@@ -4,9 +4,7 @@ botocore's Stubber for what moto cannot do (paging, faults, throttling)."""
 from __future__ import annotations
 
 import json
-import os
 import sys
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,48 +20,41 @@ from netgraph.flows import service_sources
 from netgraph.sources.collect import OPERATIONS, Collector, ReadOnlyViolation
 from netgraph.sources.collect_organizations import collect_organizations
 from netgraph.sources.snapshot import snapshot_from_data
+from tests.conftest import MotoWorld
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's
 POLICY_FILE = Path(__file__).parent.parent / "netgraph" / "data" / "collector-policy.json"
 
 
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    saved = dict(os.environ)
-    os.environ.update(
-        {
-            "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": REGION,
-            "AWS_EC2_METADATA_DISABLED": "true",
-        }
-    )
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-    os.environ.clear()
-    os.environ.update(saved)
+# The moto server is one per test process (tests/conftest.py: moto_world, aws); each
+# account or Region below is built once, the first time a test asks for it, and then only
+# read. A test that writes does it in a Region (or accounts) of its own.
+S3_ONLY_REGION = "us-west-2"  # build_vpc(nat=False)
+KMS_REGION = "us-west-1"  # test_secret_keys_are_collected_without_the_secret_value writes here
+MANAGEMENT = "333333333333"  # the organization's management account (its test writes there)
 
 
 @pytest.fixture
-def aws(moto_url: str) -> Iterator[str]:
-    urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"))
-    yield moto_url
+def nat_vpc(aws: str, moto_world: MotoWorld) -> dict[str, str]:
+    """moto's default account in us-east-1: build_vpc(nat=True), like samples/healthy-nat."""
+    return moto_world.once("nat", lambda url: build_vpc(url, nat=True))
 
 
-def client(url: str, service: str) -> Any:
-    return boto3.client(service, region_name=REGION, endpoint_url=url)
+@pytest.fixture
+def s3_only_vpc(aws: str, moto_world: MotoWorld) -> dict[str, str]:
+    """moto's default account in us-west-2: build_vpc(nat=False), like the s3-only sample."""
+    return moto_world.once("s3-only", lambda url: build_vpc(url, nat=False, region=S3_ONLY_REGION))
 
 
-def build_vpc(url: str, *, nat: bool) -> dict[str, str]:
-    """A VPC like samples/healthy-nat (nat=True) or samples/broken-s3-only-endpoint."""
-    ec2 = client(url, "ec2")
+def client(url: str, service: str, region: str = REGION) -> Any:
+    return boto3.client(service, region_name=region, endpoint_url=url)
+
+
+def build_vpc(url: str, *, nat: bool, region: str = REGION) -> dict[str, str]:
+    """A VPC like samples/healthy-nat (nat=True) or samples/broken-s3-only-endpoint, with an
+    ECS service; the execution role is the account's (IAM has no Region: made once)."""
+    ec2 = client(url, "ec2", region)
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsSupport={"Value": True})
     ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
@@ -71,10 +62,10 @@ def build_vpc(url: str, *, nat: bool) -> dict[str, str]:
         DhcpConfigurations=[{"Key": "domain-name-servers", "Values": ["AmazonProvidedDNS"]}]
     )["DhcpOptions"]
     ec2.associate_dhcp_options(DhcpOptionsId=dhcp["DhcpOptionsId"], VpcId=vpc)
-    public = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.101.0/24", AvailabilityZone=f"{REGION}a")[
+    public = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.101.0/24", AvailabilityZone=f"{region}a")[
         "Subnet"
     ]["SubnetId"]
-    private = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone=f"{REGION}a")[
+    private = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone=f"{region}a")[
         "Subnet"
     ]["SubnetId"]
     igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
@@ -95,34 +86,19 @@ def build_vpc(url: str, *, nat: bool) -> dict[str, str]:
     else:
         ec2.create_vpc_endpoint(
             VpcId=vpc,
-            ServiceName=f"com.amazonaws.{REGION}.s3",
+            ServiceName=f"com.amazonaws.{region}.s3",
             VpcEndpointType="Gateway",
             RouteTableIds=[rt_private],
         )
     sg = ec2.create_security_group(GroupName="web-task", Description="web", VpcId=vpc)["GroupId"]
 
     iam = client(url, "iam")
-    role = iam.create_role(
-        RoleName="ecsTaskExecutionRole",
-        AssumeRolePolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Action": "sts:AssumeRole",
-                        "Principal": {"Service": "ecs-tasks.amazonaws.com"},
-                    }
-                ],
-            }
-        ),
-    )["Role"]["Arn"]
-    iam.attach_role_policy(
-        RoleName="ecsTaskExecutionRole",
-        PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
-    )
-    client(url, "ecr").create_repository(repositoryName="web")
-    ecs = client(url, "ecs")
+    try:
+        role = iam.get_role(RoleName="ecsTaskExecutionRole")["Role"]["Arn"]
+    except iam.exceptions.NoSuchEntityException:
+        role = _create_execution_role(iam)
+    client(url, "ecr", region).create_repository(repositoryName="web")
+    ecs = client(url, "ecs", region)
     ecs.create_cluster(clusterName="app")
     ecs.register_task_definition(
         family="web",
@@ -134,13 +110,13 @@ def build_vpc(url: str, *, nat: bool) -> dict[str, str]:
         containerDefinitions=[
             {
                 "name": "web",
-                "image": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/web:1",
+                "image": f"{ACCOUNT}.dkr.ecr.{region}.amazonaws.com/web:1",
                 "essential": True,
                 "logConfiguration": {
                     "logDriver": "awslogs",
                     "options": {
                         "awslogs-group": "/ecs/web",
-                        "awslogs-region": REGION,
+                        "awslogs-region": region,
                         "awslogs-stream-prefix": "web",
                     },
                 },
@@ -164,6 +140,29 @@ def build_vpc(url: str, *, nat: bool) -> dict[str, str]:
     return {"vpc": vpc, "private": private, "rt_private": rt_private, "sg": sg, "role": role}
 
 
+def _create_execution_role(iam: Any) -> str:
+    role: str = iam.create_role(
+        RoleName="ecsTaskExecutionRole",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "sts:AssumeRole",
+                        "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                    }
+                ],
+            }
+        ),
+    )["Role"]["Arn"]
+    iam.attach_role_policy(
+        RoleName="ecsTaskExecutionRole",
+        PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+    )
+    return role
+
+
 def verdicts(data: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
     s = snapshot_from_data(data, "live")
     return {
@@ -173,8 +172,7 @@ def verdicts(data: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
     }
 
 
-def test_healthy_nat_vpc_gives_the_verdicts_of_the_sample(aws: str) -> None:
-    build_vpc(aws, nat=True)
+def test_healthy_nat_vpc_gives_the_verdicts_of_the_sample(aws: str, nat_vpc: Any) -> None:
     data = Collector(region=REGION, endpoint_url=aws).collect()
     assert data["CollectionErrors"] == []
     assert data["AccountId"] == ACCOUNT
@@ -187,9 +185,11 @@ def test_healthy_nat_vpc_gives_the_verdicts_of_the_sample(aws: str) -> None:
     }
 
 
-def test_s3_only_vpc_is_blocked_at_its_route_table_like_the_sample(aws: str) -> None:
-    ids = build_vpc(aws, nat=False)
-    data = Collector(region=REGION, endpoint_url=aws).collect()
+def test_s3_only_vpc_is_blocked_at_its_route_table_like_the_sample(
+    aws: str, s3_only_vpc: dict[str, str]
+) -> None:
+    ids = s3_only_vpc
+    data = Collector(region=S3_ONLY_REGION, endpoint_url=aws).collect()
     got = verdicts(data)
     assert got["s3"] == ("reachable", None)
     for target in ("ecr.api", "ecr.dkr", "logs"):
@@ -197,28 +197,29 @@ def test_s3_only_vpc_is_blocked_at_its_route_table_like_the_sample(aws: str) -> 
 
 
 def test_collect_then_check_equals_check_live(
-    aws: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    aws: str, s3_only_vpc: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    build_vpc(aws, nat=False)
     out = tmp_path / "snap.json"
-    assert main(["collect", "--region", REGION, "--endpoint-url", aws, "-o", str(out)]) == 0
+    region = ["--region", S3_ONLY_REGION]
+    assert main(["collect", *region, "--endpoint-url", aws, "-o", str(out)]) == 0
     capsys.readouterr()
     offline = main(["check", str(out), "--format", "json"])
     offline_json = json.loads(capsys.readouterr().out)
-    live = main(["check", "--live", "--region", REGION, "--endpoint-url", aws, "--format", "json"])
+    live = main(["check", "--live", *region, "--endpoint-url", aws, "--format", "json"])
     live_json = json.loads(capsys.readouterr().out)
     assert offline == live == 1
     assert offline_json == live_json
 
 
 def test_scan_live_equals_scan_of_the_collected_snapshot(
-    aws: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    aws: str, s3_only_vpc: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ids = build_vpc(aws, nat=False)
+    ids = s3_only_vpc
     out = tmp_path / "snap.json"
-    assert main(["collect", "--region", REGION, "--endpoint-url", aws, "-o", str(out)]) == 0
+    region = ["--region", S3_ONLY_REGION]
+    assert main(["collect", *region, "--endpoint-url", aws, "-o", str(out)]) == 0
     capsys.readouterr()
-    live_args = ["--live", "--region", REGION, "--endpoint-url", aws, "--format", "json"]
+    live_args = ["--live", *region, "--endpoint-url", aws, "--format", "json"]
     assert main(["scan", str(out), "--all-enis", "--format", "json"]) == 1
     offline = json.loads(capsys.readouterr().out)
     assert main(["scan", "--all-enis", *live_args]) == 1
@@ -236,23 +237,25 @@ def test_scan_live_equals_scan_of_the_collected_snapshot(
 
 def test_secret_keys_are_collected_without_the_secret_value(aws: str) -> None:
     """DescribeSecret, DescribeParameters, DescribeKey and GetKeyPolicy: the KMS key of
-    each secret the task reads, and its key policy; never GetSecretValue/GetParameter."""
-    build_vpc(aws, nat=True)
-    kms = client(aws, "kms")
+    each secret the task reads, and its key policy; never GetSecretValue/GetParameter.
+    (It writes: in a Region of its own.)"""
+    region = KMS_REGION
+    build_vpc(aws, nat=True, region=region)
+    kms = client(aws, "kms", region)
     key = kms.create_key(Description="web secrets")["KeyMetadata"]
-    secret = client(aws, "secretsmanager").create_secret(
+    secret = client(aws, "secretsmanager", region).create_secret(
         Name="web/db-password", SecretString="hunter2", KmsKeyId=key["Arn"]
     )["ARN"]
-    ssm = client(aws, "ssm")
+    ssm = client(aws, "ssm", region)
     ssm.put_parameter(Name="/web/api-key", Value="k", Type="SecureString", KeyId=key["KeyId"])
     ssm.put_parameter(Name="/web/plain", Value="p", Type="String")
-    ecs = client(aws, "ecs")
+    ecs = client(aws, "ecs", region)
     td = ecs.describe_task_definition(taskDefinition="web")["taskDefinition"]
     container = dict(td["containerDefinitions"][0])
     container["secrets"] = [
         {"name": "DB_PASSWORD", "valueFrom": secret},
         {"name": "API_KEY", "valueFrom": "/web/api-key"},
-        {"name": "PLAIN", "valueFrom": f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/web/plain"},
+        {"name": "PLAIN", "valueFrom": f"arn:aws:ssm:{region}:{ACCOUNT}:parameter/web/plain"},
     ]
     arn = ecs.register_task_definition(
         family="web",
@@ -264,7 +267,7 @@ def test_secret_keys_are_collected_without_the_secret_value(aws: str) -> None:
         containerDefinitions=[container],
     )["taskDefinition"]["taskDefinitionArn"]
     ecs.update_service(cluster="app", service="web", taskDefinition=arn)
-    collector = Collector(region=REGION, endpoint_url=aws)
+    collector = Collector(region=region, endpoint_url=aws)
     data = collector.collect()
     assert data["CollectionErrors"] == []
     assert [(d["ARN"], d["KmsKeyId"]) for d in data["SecretDescriptions"]] == [(secret, key["Arn"])]
@@ -296,22 +299,22 @@ def test_a_write_is_refused_before_it_is_sent(aws: str) -> None:
     assert "ec2:CreateVpc" not in collector.called
 
 
-def test_the_shipped_policy_is_exactly_what_the_collector_calls(aws: str) -> None:
+def test_the_shipped_policy_is_exactly_what_the_collector_calls(aws: str, nat_vpc: Any) -> None:
     policy = json.loads(POLICY_FILE.read_text(encoding="utf-8"))
     (statement,) = policy["Statement"]
     assert set(statement["Action"]) == set(OPERATIONS)
     assert all(
         a.split(":")[1].startswith(("Describe", "List", "Get", "Search")) for a in OPERATIONS
     )
-    build_vpc(aws, nat=True)
     collector = Collector(region=REGION, endpoint_url=aws)
     collector.collect()
     assert collector.called <= OPERATIONS
     assert len(collector.called) >= 20
 
 
-def test_access_denied_on_one_call_is_recorded_and_makes_checks_unknown(aws: str) -> None:
-    build_vpc(aws, nat=True)
+def test_access_denied_on_one_call_is_recorded_and_makes_checks_unknown(
+    aws: str, nat_vpc: Any
+) -> None:
     collector = Collector(region=REGION, endpoint_url=aws)
     ec2 = collector.client("ec2")
 
@@ -350,10 +353,11 @@ def _as_account(c: Any, account: str) -> Any:
 def test_organizations_keys_are_collected_and_an_ou_scp_denies_at_its_policy_id(
     aws: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # moto's default account manages the organization; the workload runs in a member account
+    # Account 333333333333 manages the organization; the workload runs in a member account
     # under an OU whose SCP denies CloudWatch Logs. The collector reads the Organizations keys
-    # as the management account would (a member usually may not: the next test).
-    org = client(aws, "organizations")
+    # as the management account would (a member usually may not: the next test). Neither is
+    # moto's default account, which stays in no organization for the other tests.
+    org = _as_account(client(aws, "organizations"), MANAGEMENT)
     org.create_organization(FeatureSet="ALL")
     root = org.list_roots()["Roots"][0]["Id"]
     ou = org.create_organizational_unit(ParentId=root, Name="prod")["OrganizationalUnit"]["Id"]
@@ -375,7 +379,9 @@ def test_organizations_keys_are_collected_and_an_ou_scp_denies_at_its_policy_id(
 
     plain = client
     monkeypatch.setattr(
-        sys.modules[__name__], "client", lambda url, s: _as_account(plain(url, s), member)
+        sys.modules[__name__],
+        "client",
+        lambda url, s, region=REGION: _as_account(plain(url, s, region), member),
     )
     build_vpc(aws, nat=True)
     ecs = client(aws, "ecs")
@@ -398,10 +404,11 @@ def test_organizations_keys_are_collected_and_an_ou_scp_denies_at_its_policy_id(
     collector = Collector(region=REGION, endpoint_url=aws)
     for service in ("sts", "ec2", "ecs", "iam", "ecr", "kms", "secretsmanager", "ssm"):
         _as_account(collector.client(service), member)
+    _as_account(collector.client("organizations"), MANAGEMENT)
     data = collector.collect()
     assert data["CollectionErrors"] == []
     assert data["AccountId"] == member
-    assert data["Organization"]["MasterAccountId"] == ACCOUNT
+    assert data["Organization"]["MasterAccountId"] == MANAGEMENT
     assert data["OrganizationParents"] == {
         member: {"Parents": [{"Id": ou, "Type": "ORGANIZATIONAL_UNIT"}]},
         ou: {"Parents": [{"Id": root, "Type": "ROOT"}]},
@@ -428,8 +435,7 @@ def test_organizations_keys_are_collected_and_an_ou_scp_denies_at_its_policy_id(
     assert "Sid DenyLogs" in check["fix"] and ou in check["fix"]
 
 
-def test_an_account_in_no_organization_is_collected_as_empty(aws: str) -> None:
-    build_vpc(aws, nat=True)
+def test_an_account_in_no_organization_is_collected_as_empty(aws: str, nat_vpc: Any) -> None:
     collector = Collector(region=REGION, endpoint_url=aws)
     data = collector.collect()
     assert data["CollectionErrors"] == []
@@ -451,12 +457,11 @@ ORGANIZATION = {
 
 @pytest.mark.parametrize("denied", ["DescribeOrganization", "ListParents"])
 def test_organizations_denied_is_recorded_and_the_check_says_what_it_assumed(
-    aws: str, denied: str
+    aws: str, nat_vpc: Any, denied: str
 ) -> None:
     # A member account may call DescribeOrganization, usually not the rest (AWS: "You can only
     # call this operation from the management account or a member account that is a
     # delegated administrator").
-    build_vpc(aws, nat=True)
     collector = Collector(region=REGION, endpoint_url=aws)
     stub = Stubber(collector.client("organizations"))
     if denied == "DescribeOrganization":
@@ -567,14 +572,21 @@ class _HttpResponse:
 # ---- Stubber: paging, faults, throttling ---------------------------------------------------
 
 
-def stubbed(service: str) -> tuple[Collector, Any, Stubber]:
+def stubbed(service: str, session: Any = None) -> tuple[Collector, Any, Stubber]:
     # The collector's own client (adaptive retries, read-only guard), with stubbed answers.
-    session = boto3.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name=REGION)
+    # A session given is shared only for its cache of botocore's models (a new one reads them
+    # all again: a third of a second each).
+    if session is None:
+        session = _session()
     collector = Collector(region=REGION, session=session)
     c = collector.client(service)
     stub = Stubber(c)
     stub.activate()
     return collector, c, stub
+
+
+def _session() -> Any:
+    return boto3.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name=REGION)
 
 
 def _item(shape: Any) -> Any:
@@ -595,7 +607,7 @@ PAGED = sorted(
     .__dict__["_paginator_config"]
     .get(op.split(":")[1])
 )
-REQUIRED = {
+REQUIRED: dict[str, dict[str, Any]] = {
     "ec2:GetManagedPrefixListEntries": {"PrefixListId": "pl-1"},
     "ec2:SearchTransitGatewayRoutes": {
         "TransitGatewayRouteTableId": "tgw-rtb-1",
@@ -616,9 +628,10 @@ REQUIRED = {
 
 def test_every_paginated_call_follows_every_page() -> None:
     assert len(PAGED) >= 15
+    session = _session()
     for op in PAGED:
         service, name = op.split(":")
-        collector, c, stub = stubbed(service)
+        collector, c, stub = stubbed(service, session)
         method = botocore.xform_name(name)
         config = botocore.session.get_session().get_paginator_model(service).get_paginator(name)
         keys = (
@@ -734,9 +747,9 @@ def test_no_credentials_and_unknown_region_are_one_line_and_exit_2(
     )
     assert main(["collect", "--region", "xx-nowhere-1", "-o", out]) == 2
     # Refused before any call (live.collect), as the region of a snapshot file is.
-    err = capsys.readouterr().err.strip()
-    assert err.startswith("netgraph: error: --region: 'xx-nowhere-1' is not an AWS region")
-    assert "\n" not in err
+    line = capsys.readouterr().err.strip()
+    assert line.startswith("netgraph: error: --region: 'xx-nowhere-1' is not an AWS region")
+    assert "\n" not in line
     assert main(["check", "--live", "--region", "xx-nowhere-1"]) == 2
 
 

@@ -16,10 +16,7 @@ Stubber, as do a failing search of one route table and AccessDenied."""
 from __future__ import annotations
 
 import json
-import os
 import stat
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +32,10 @@ from netgraph.sources.collect_route53 import collect_route53
 from netgraph.sources.collect_several import Job, Progress, collect_several, jobs_of
 from netgraph.sources.collect_transit import EVERY_ROUTE, collect_transit
 from netgraph.sources.snapshot import load_snapshot
-from tests.test_collect import build_vpc
+from tests.conftest import MotoWorld
+from tests.test_collect import nat_vpc
+
+__all__ = ["nat_vpc"]  # a fixture, used by name
 
 REGION = "us-east-1"
 OTHER = "eu-west-1"
@@ -43,34 +43,10 @@ WORKLOAD = "123456789012"  # moto's default account
 NETWORK = "222222222222"
 
 
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    saved = dict(os.environ)
-    os.environ.pop("MOTO_ACCOUNT_ID", None)  # it would make every request one account
-    os.environ.update(
-        {
-            "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": REGION,
-            "AWS_EC2_METADATA_DISABLED": "true",
-        }
-    )
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-    os.environ.clear()
-    os.environ.update(saved)
-
-
 @pytest.fixture
-def aws(moto_url: str) -> Iterator[str]:
-    urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"))
-    yield moto_url
+def network_ids(aws: str, moto_world: MotoWorld) -> dict[str, str]:
+    """Account 222222222222 as network_account() builds it, once per test process."""
+    return moto_world.once("network", network_account)
 
 
 def _as_account(c: Any, account: str) -> Any:
@@ -172,8 +148,10 @@ def profiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, network: dict[str,
         monkeypatch.delenv(var, raising=False)
 
 
-def test_the_new_keys_are_collected_as_the_format_says(aws: str) -> None:
-    ids = network_account(aws)
+def test_the_new_keys_are_collected_as_the_format_says(
+    aws: str, network_ids: dict[str, str]
+) -> None:
+    ids = network_ids
     session = boto3.Session(
         aws_access_key_id=ids["key"], aws_secret_access_key=ids["secret"], region_name=REGION
     )
@@ -217,10 +195,14 @@ def load_snapshot_data(data: dict[str, Any]) -> Any:
 
 
 def test_two_profiles_in_two_regions_are_four_folders_read_together(
-    aws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    aws: str,
+    nat_vpc: Any,  # the workload account: a healthy NAT VPC and an ECS service
+    network_ids: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    build_vpc(aws, nat=True)  # the workload account: a healthy NAT VPC and an ECS service
-    ids = network_account(aws)
+    ids = network_ids
     profiles(tmp_path, monkeypatch, ids)
     out = tmp_path / "snap"
     code = main(
@@ -266,9 +248,10 @@ def test_two_profiles_in_two_regions_are_four_folders_read_together(
     assert got["ecr.api"] == "reachable" and got["logs"] == "reachable"
 
 
-def test_a_call_denied_in_one_account_is_that_accounts_absent_key(aws: str) -> None:
-    build_vpc(aws, nat=True)
-    ids = network_account(aws)
+def test_a_call_denied_in_one_account_is_that_accounts_absent_key(
+    aws: str, nat_vpc: Any, network_ids: dict[str, str]
+) -> None:
+    ids = network_ids
 
     def session(job: Job) -> Any:
         key, secret = (
@@ -323,9 +306,13 @@ class _Http:
 
 
 def test_a_profile_without_credentials_names_it_and_writes_nothing(
-    aws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    aws: str,
+    network_ids: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    ids = network_account(aws)
+    ids = network_ids
     profiles(tmp_path, monkeypatch, ids)
     out = tmp_path / "snap"
     argv = ["collect", "--profile", "network", "--profile", "nobody", "--region", REGION]

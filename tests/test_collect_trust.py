@@ -34,11 +34,17 @@ from netgraph.sources.collect import (
     write_snapshot,
 )
 from netgraph.sources.snapshot import snapshot_from_data
-from tests.test_collect import ACCOUNT, REGION, aws, build_vpc, client, moto_url
+from tests.conftest import MotoWorld
+from tests.test_collect import ACCOUNT, REGION, build_vpc, client, nat_vpc
 
-__all__ = ["aws", "moto_url"]  # fixtures, used by name
+__all__ = ["nat_vpc"]  # a fixture, used by name
 
-SECRET = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:db-password"
+# build_vpc(nat=True) with with_secret(): moto's default account in a Region no other test
+# reads (the service of nat_vpc, in us-east-1, stays as it was built).
+SECRET_REGION = "us-east-2"
+SECRET = f"arn:aws:secretsmanager:{SECRET_REGION}:{ACCOUNT}:secret:db-password"
+# The environment variables of its task definition: names to keep, values never written.
+ENVIRONMENT = [{"name": "DB_HOST", "value": "db.internal"}, {"name": "TOKEN", "value": "s3cr3t"}]
 
 
 def _answer(status: int, parsed: dict[str, Any]) -> Callable[..., tuple[Any, dict[str, Any]]]:
@@ -88,10 +94,12 @@ def credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("AWS_PROFILE", raising=False)
 
 
-def with_secret(url: str, environment: list[dict[str, str]] | None = None) -> str:
+def with_secret(
+    url: str, environment: list[dict[str, str]] | None = None, region: str = REGION
+) -> str:
     """Point the service of build_vpc at a task definition that reads a secret (and has these
     environment variables); its ARN."""
-    ecs = client(url, "ecs")
+    ecs = client(url, "ecs", region)
     arn: str = ecs.register_task_definition(
         family="web",
         networkMode="awsvpc",
@@ -102,7 +110,7 @@ def with_secret(url: str, environment: list[dict[str, str]] | None = None) -> st
         containerDefinitions=[
             {
                 "name": "web",
-                "image": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/web:1",
+                "image": f"{ACCOUNT}.dkr.ecr.{region}.amazonaws.com/web:1",
                 "essential": True,
                 "environment": environment or [],
                 "secrets": [{"name": "DB_PASSWORD", "valueFrom": SECRET}],
@@ -113,18 +121,31 @@ def with_secret(url: str, environment: list[dict[str, str]] | None = None) -> st
     return arn
 
 
+@pytest.fixture
+def secret_vpc(aws: str, moto_world: MotoWorld) -> str:
+    """build_vpc(nat=True) whose service reads SECRET and has ENVIRONMENT, in SECRET_REGION;
+    the ARN of its task definition."""
+
+    def build(url: str) -> str:
+        build_vpc(url, nat=True, region=SECRET_REGION)
+        return with_secret(url, ENVIRONMENT, SECRET_REGION)
+
+    return moto_world.once("secret", build)
+
+
 # ---- 1 and 5: a task definition that is not there ------------------------------------------
 
 
 @pytest.mark.parametrize("fault", ["reply without taskDefinition", "AccessDeniedException"])
 def test_a_missing_task_definition_makes_every_possible_target_unknown(
-    aws: str, fault: str
+    aws: str, secret_vpc: str, fault: str
 ) -> None:
-    build_vpc(aws, nat=True)
-    arn = with_secret(aws)
-    collector = Collector(region=REGION, endpoint_url=aws)
+    arn = secret_vpc
+    collector = Collector(region=SECRET_REGION, endpoint_url=aws)
     ecs = collector.client("ecs")
-    services = client(aws, "ecs").describe_services(cluster="app", services=["web"])["services"]
+    services = client(aws, "ecs", SECRET_REGION).describe_services(cluster="app", services=["web"])[
+        "services"
+    ]
     stub = Stubber(ecs)
     stub.add_response("describe_services", {"services": services})
     stub.add_response("list_tasks", {"taskArns": []})
@@ -146,12 +167,11 @@ def test_a_missing_task_definition_makes_every_possible_target_unknown(
 
 
 def test_check_live_with_the_task_definition_denied_is_unknown_not_passed(
-    aws: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    aws: str, secret_vpc: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    build_vpc(aws, nat=True)
-    with_secret(aws)
     _deny_in_every_collector(monkeypatch, "ecs", "DescribeTaskDefinition")
-    args = ["check", "--live", "--region", REGION, "--endpoint-url", aws, "--format", "json"]
+    region = ["--region", SECRET_REGION]
+    args = ["check", "--live", *region, "--endpoint-url", aws, "--format", "json"]
     assert main(args) == 3
     checks = json.loads(capsys.readouterr().out)["checks"]
     assert {c["target"] for c in checks} >= {"secretsmanager", "ssm"}
@@ -389,11 +409,10 @@ def test_the_timeouts_must_be_positive(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_a_timeout_after_the_endpoint_answered_is_recorded_and_collection_goes_on(
-    aws: str,
+    aws: str, nat_vpc: Any
 ) -> None:
     import botocore.exceptions
 
-    build_vpc(aws, nat=True)
     collector = Collector(region=REGION, endpoint_url=aws, read_timeout=1)
 
     def timeout(request: Any, **_: Any) -> None:
@@ -427,12 +446,12 @@ def _deny_in_every_collector(monkeypatch: pytest.MonkeyPatch, service: str, oper
 @pytest.mark.parametrize("operation", ["ListServices", "DescribeServices", "ListClusters"])
 def test_services_that_cannot_be_listed_are_unknown_not_no_service(
     aws: str,
+    nat_vpc: Any,
     operation: str,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    build_vpc(aws, nat=True)
     _deny_in_every_collector(monkeypatch, "ecs", operation)
     live = ["--live", "--region", REGION, "--endpoint-url", aws]
     assert main(["check", *live, "--format", "json"]) == 3
@@ -454,9 +473,8 @@ def test_services_that_cannot_be_listed_are_unknown_not_no_service(
 
 
 def test_a_named_service_that_cannot_be_described_is_unknown(
-    aws: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    aws: str, nat_vpc: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    build_vpc(aws, nat=True)
     _deny_in_every_collector(monkeypatch, "ecs", "DescribeServices")
     args = ["check", "--live", "--region", REGION, "--endpoint-url", aws]
     assert main([*args, "--cluster", "app", "--service", "web", "--format", "json"]) == 3
@@ -549,16 +567,13 @@ def test_the_allowed_list_is_the_shipped_policy() -> None:
 
 
 def test_collect_keeps_environment_names_not_values_in_a_0600_file(
-    aws: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    aws: str, secret_vpc: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    build_vpc(aws, nat=True)
-    with_secret(
-        aws, [{"name": "DB_HOST", "value": "db.internal"}, {"name": "TOKEN", "value": "s3cr3t"}]
-    )
     out = tmp_path / "snap.json"
     out.write_text("{}", encoding="utf-8")
     out.chmod(0o644)  # a file that was there loses its other readers too
-    assert main(["collect", "--region", REGION, "--endpoint-url", aws, "-o", str(out)]) == 0
+    region = ["--region", SECRET_REGION]
+    assert main(["collect", *region, "--endpoint-url", aws, "-o", str(out)]) == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     text = out.read_text(encoding="utf-8")
     assert "s3cr3t" not in text and "db.internal" not in text
@@ -568,15 +583,14 @@ def test_collect_keeps_environment_names_not_values_in_a_0600_file(
     assert container["secrets"] == [{"name": "DB_PASSWORD", "valueFrom": SECRET}]
 
     fresh = tmp_path / "kept.json"
-    args = ["collect", "--region", REGION, "--endpoint-url", aws, "--keep-environment"]
+    args = ["collect", *region, "--endpoint-url", aws, "--keep-environment"]
     assert main([*args, "-o", str(fresh)]) == 0
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
     (td,) = json.loads(fresh.read_text(encoding="utf-8"))["taskDefinitions"]
     assert {"name": "TOKEN", "value": "s3cr3t"} in td["containerDefinitions"][0]["environment"]
 
 
-def test_stopped_tasks_lose_their_override_values(aws: str) -> None:
-    build_vpc(aws, nat=True)
+def test_stopped_tasks_lose_their_override_values(aws: str, nat_vpc: Any) -> None:
     task = {
         "taskArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/app/1",
         "group": "service:web",
