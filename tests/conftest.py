@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import io
+import logging
 import os
+import subprocess
 import sys
-from collections.abc import Callable, Iterator
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,6 +49,53 @@ def snap(data: dict[str, Any], region: str | None = None) -> Snapshot:
 @pytest.fixture
 def healthy() -> dict[str, Any]:
     return sample_data("healthy-endpoints")
+
+
+# ---- the command line, in this process ----------------------------------------------------
+
+# Warnings Python does not print by default (the rest it prints on stderr, once a process).
+_SILENT_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning)
+
+
+def run_main(*argv: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``netgraph ARGV`` run through netgraph.cli.main in this process, read back as a process
+    would be: the exit code main returns (the console script exits with it), stdout, and
+    stderr with what Python itself would print there (warnings, log records of WARNING and
+    above, which pytest would otherwise keep to itself).
+
+    A real process costs a second of start-up; what only one proves (the exit status of the
+    console script and of ``python -m netgraph``, stderr of a real interpreter, the streams'
+    encoding) is proven by tests/test_exit_codes.py, test_output_safety.py and the cases each
+    file keeps as real processes."""
+    from netgraph.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    handler = logging.StreamHandler(err)
+    handler.setLevel(logging.WARNING)
+    root = logging.getLogger()
+    saved = {k: os.environ.get(k) for k in [*(env or {}), "NETGRAPH_DEBUG"]}
+    os.environ.pop("NETGRAPH_DEBUG", None)
+    os.environ.update(env or {})
+    root.addHandler(handler)
+    try:
+        with warnings.catch_warnings(record=True) as caught, redirect_stdout(out):
+            warnings.simplefilter("always")
+            with redirect_stderr(err):
+                try:
+                    code = main(list(argv))
+                except SystemExit as exc:  # as the interpreter reads it
+                    code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    finally:
+        root.removeHandler(handler)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    for w in caught:
+        if not issubclass(w.category, _SILENT_WARNINGS):
+            err.write(warnings.formatwarning(w.message, w.category, w.filename, w.lineno))
+    return subprocess.CompletedProcess(["netgraph", *argv], code, out.getvalue(), err.getvalue())
 
 
 # ---- one moto server per test process ---------------------------------------------------

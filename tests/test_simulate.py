@@ -1,7 +1,9 @@
 """`netgraph simulate` (issue 13, part 4): the offline `aws iam simulate-principal-policy`.
-Unit tests of ``simulate.simulate``, and the installed console script run as a process for
-every answer, exit code, the JSON's shape, --policy-file, --context and --vpce. The cases
-from AWS's documentation name the page they come from."""
+Unit tests of ``simulate.simulate``, and the command line for every answer, exit code, the
+JSON's shape, --policy-file, --context and --vpce: the installed console script as a process
+for each exit code (0, 1, 2 of each kind of bad input, 3), the other cases through
+netgraph.cli.main in this process (tests/conftest.py: run_main). The cases from AWS's
+documentation name the page they come from."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from netgraph.simulate import SimulateError, parse_context, read_policy_file, si
 from netgraph.sources.policies import parse_policy
 from netgraph.sources.snapshot import load_snapshot
 
-from .conftest import SAMPLES, sample_data, snap
+from .conftest import SAMPLES, run_main, sample_data, snap
 
 NETGRAPH = Path(sys.executable).with_name("netgraph")
 ACCOUNT = "111122223333"
@@ -59,6 +61,11 @@ def netgraph(*argv: str) -> subprocess.CompletedProcess[str]:
         env={**os.environ, "NETGRAPH_DEBUG": ""},
         timeout=120,
     )
+
+
+def in_process(*argv: str) -> subprocess.CompletedProcess[str]:
+    """What netgraph() gives, without a process (a second each)."""
+    return run_main("simulate", *argv)
 
 
 def write_policy(tmp_path: Path, name: str, *statements: dict[str, Any]) -> str:
@@ -270,7 +277,7 @@ def test_a_string_condition_needs_the_key_from_context(
     tmp_path: Path, context: list[str], answer: str, code: int
 ) -> None:
     policy = write_policy(tmp_path, "tagged.json", TAGGED)
-    proc = netgraph(
+    proc = in_process(
         str(NO_ECR),
         "--policy-file",
         policy,
@@ -349,7 +356,7 @@ def test_a_repeated_context_key_is_a_multivalued_key(
         },
     )
     argv = [a for t in tags for a in ("--context", f"aws:TagKeys={t}")]
-    proc = netgraph(
+    proc = in_process(
         str(NO_ECR),
         "--policy-file",
         policy,
@@ -421,10 +428,11 @@ def test_vpce_sets_source_vpce_and_judges_the_endpoint_policy(tmp_path: Path) ->
         "--format",
         "json",
     ]
+    # A real process: exit code 3 of the console script.
     without = netgraph(*base, "--resource", "arn:aws:s3:::acme-prod-logs/x")
     assert without.returncode == 3 and one(without)["unknown_keys"] == ["aws:SourceVpce"]
 
-    company = netgraph(*base, "--resource", "arn:aws:s3:::acme-prod-logs/x", "--vpce", S3_VPCE)
+    company = in_process(*base, "--resource", "arn:aws:s3:::acme-prod-logs/x", "--vpce", S3_VPCE)
     assert company.returncode == 0, company.stdout
     r = one(company)
     assert r["endpoint"]["decision"] == "allowed"
@@ -432,13 +440,13 @@ def test_vpce_sets_source_vpce_and_judges_the_endpoint_policy(tmp_path: Path) ->
     assert [s["sid"] for s in r["statements"]] == ["ThroughTheEndpoint", "CompanyBucketsOnly"]
     assert json.loads(company.stdout)["vpce"] == {"id": S3_VPCE, "vpc": "vpc-0a1b2c3d4e5f60718"}
 
-    layers = netgraph(*base, "--resource", LAYERS, "--vpce", S3_VPCE)
+    layers = in_process(*base, "--resource", LAYERS, "--vpce", S3_VPCE)
     assert layers.returncode == 1
     r = one(layers)
     assert (r["decision"], r["denied_by"]) == ("denied", "endpoint")
     assert r["endpoint"]["decision"] == "denied" and S3_VPCE in r["fix"]
 
-    text = netgraph(*base[:-2], "--resource", LAYERS, "--vpce", S3_VPCE)
+    text = in_process(*base[:-2], "--resource", LAYERS, "--vpce", S3_VPCE)
     assert f"endpoint {S3_VPCE}: denied" in text.stdout
 
 
@@ -455,7 +463,7 @@ def test_the_auth_token_ignores_the_path_keys_as_check_does(tmp_path: Path) -> N
             "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-0e1c2a3b4d5e6f701"}},
         },
     )
-    proc = netgraph(
+    proc = in_process(
         str(HEALTHY),
         "--principal",
         ROLE,
@@ -476,7 +484,7 @@ def test_the_auth_token_ignores_the_path_keys_as_check_does(tmp_path: Path) -> N
 
 def test_json_is_one_result_per_action_and_resource() -> None:
     other = f"arn:aws:ecr:ap-northeast-1:{ACCOUNT}:repository/approved/web"
-    proc = netgraph(
+    proc = in_process(
         str(DENY),
         "--principal",
         ROLE,
@@ -533,6 +541,14 @@ def test_json_is_one_result_per_action_and_resource() -> None:
 # ---- bad input: exit 2, one line, nothing on stdout ----------------------------------
 
 
+REAL_PROCESS = {
+    "give --principal ROLE",
+    "--resource web: expected an ARN",
+    "Missing option '--action'",
+    "not valid JSON",
+}
+
+
 @pytest.mark.parametrize(
     ("argv", "says"),
     [
@@ -579,7 +595,10 @@ def test_json_is_one_result_per_action_and_resource() -> None:
     ],
 )
 def test_bad_input_is_exit_2_and_one_line(argv: list[str], says: str) -> None:
-    proc = netgraph(str(NO_ECR), *argv)
+    # A real process for each way a mistake reaches stderr (the snapshot's names, an
+    # option's value, click's usage error), the others in this process.
+    run = netgraph if says in REAL_PROCESS else in_process
+    proc = run(str(NO_ECR), *argv)
     assert proc.returncode == 2, proc.stdout
     assert proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and says in proc.stderr, proc.stderr
@@ -602,7 +621,8 @@ def test_a_policy_file_that_is_not_a_policy_is_exit_2_naming_the_file(
 ) -> None:
     path = tmp_path / "policy.json"
     path.write_text(content)
-    proc = netgraph(str(NO_ECR), "--policy-file", str(path), "--action", "s3:GetObject")
+    run = netgraph if says in REAL_PROCESS else in_process
+    proc = run(str(NO_ECR), "--policy-file", str(path), "--action", "s3:GetObject")
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.startswith(f"netgraph: error: --policy-file {path}: "), proc.stderr
     assert says in proc.stderr and proc.stderr.count("\n") == 1
