@@ -1,6 +1,8 @@
 """``netgraph diff``: the checks whose verdict a change moves, the hop that decides each, what
 the change did on the path, and the gate's exit code (1 when a check gets worse), from the
-pure comparison (``netgraph/diff.py``) to a real process."""
+pure comparison (``netgraph/diff.py``) to a real process (each exit code, a plan's gate, a
+mistake's one line); the other command lines run netgraph.cli.main in this process
+(tests/conftest.py: run_main), read back as a process would be."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from netgraph.render.diff import message
 from netgraph.scan import scan
 from netgraph.sources.snapshot import load_snapshot
 
-from .conftest import SAMPLES, sample_data
+from .conftest import SAMPLES, run_main, sample_data
 from .test_exit_codes import netgraph
 
 HEALTHY = SAMPLES / "healthy-endpoints.json"
@@ -166,7 +168,7 @@ def test_the_message_names_the_terraform_address_of_the_changing_hop() -> None:
     assert f'{endpoint} (aws_vpc_endpoint.interface["ecr.dkr"]) deleted' in said
 
 
-# ---- the command, as a real process ---------------------------------------------------------
+# ---- the command: a real process for each exit code ------------------------------------------
 
 
 def test_exit_1_when_a_check_gets_worse() -> None:
@@ -196,13 +198,13 @@ def test_exit_0_when_nothing_gets_worse() -> None:
     assert change["change"] == "better" and change["regression"] is False
     assert change["hop"]["id"] == "sg-0e0e0e0e0e0e0e0e2"
     assert change["before"]["verdict"] == "blocked" and change["after"]["verdict"] == "reachable"
-    same = netgraph("diff", str(HEALTHY), str(HEALTHY))
+    same = run_main("diff", str(HEALTHY), str(HEALTHY))
     assert same.returncode == 0, same.stderr
     assert "changes no check's verdict" in same.stdout
 
 
 def test_json_of_a_regression() -> None:
-    proc = netgraph("diff", str(HEALTHY), str(SG_NO_443), "--format", "json", "--target", "logs")
+    proc = run_main("diff", str(HEALTHY), str(SG_NO_443), "--format", "json", "--target", "logs")
     assert proc.returncode == 1, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["version"] == 1 and doc["before"] == str(HEALTHY)
@@ -230,7 +232,12 @@ def test_json_of_a_regression() -> None:
     ],
 )
 def test_exit_2_on_bad_input(argv: list[str], said: str) -> None:
-    proc = netgraph(*argv)
+    # A real process for a usage mistake and a file that is no plan; the rest in this process.
+    real = said in (
+        "give BEFORE and AFTER snapshots, or a SNAPSHOT and --plan",
+        "not a Terraform plan",
+    )
+    proc = (netgraph if real else run_main)(*argv)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert proc.stdout == ""
     assert said in proc.stderr
@@ -242,7 +249,7 @@ def test_exit_2_on_snapshots_of_two_regions(tmp_path: Path) -> None:
     other["Region"] = "eu-west-1"
     path = tmp_path / "eu.json"
     path.write_text(json.dumps(other))
-    proc = netgraph("diff", str(HEALTHY), str(path))
+    proc = run_main("diff", str(HEALTHY), str(path))
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "ap-northeast-1" in proc.stderr and "eu-west-1" in proc.stderr
     assert proc.stdout == ""
@@ -302,7 +309,7 @@ def test_a_plan_that_deletes_an_endpoint_breaks_ecr_dkr_and_names_its_address() 
             "action": "deleted",
             "address": 'aws_vpc_endpoint.interface["ecr.dkr"]',
         } in change["touched"]
-    text = netgraph("diff", str(snapshot), "--plan", str(plan))
+    text = run_main("diff", str(snapshot), "--plan", str(plan))
     assert text.returncode == 1, text.stderr
     subnet = sorted(worse)[0][0]
     assert (
@@ -313,7 +320,7 @@ def test_a_plan_that_deletes_an_endpoint_breaks_ecr_dkr_and_names_its_address() 
 
 
 def test_a_plan_alone_is_not_a_before() -> None:
-    proc = netgraph("diff", str(GREENFIELD_S3_ONLY), "--plan", str(GREENFIELD_S3_ONLY))
+    proc = run_main("diff", str(GREENFIELD_S3_ONLY), "--plan", str(GREENFIELD_S3_ONLY))
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert proc.stdout == "" and len(proc.stderr.splitlines()) == 1
     assert "plan" in proc.stderr
@@ -337,7 +344,7 @@ def test_an_after_that_does_not_list_the_services_is_unknown_not_a_pass(tmp_path
     del data["services"]
     path = tmp_path / "no-services.json"
     path.write_text(json.dumps(data))
-    proc = netgraph("diff", str(HEALTHY), str(path), "--format", "json")
+    proc = run_main("diff", str(HEALTHY), str(path), "--format", "json")
     assert proc.returncode == 1, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["summary"]["regressions"] == 12
@@ -346,7 +353,7 @@ def test_an_after_that_does_not_list_the_services_is_unknown_not_a_pass(tmp_path
     assert change["unlisted"].startswith("services is not in the snapshot")
     assert "unknown" in change["message"]
     for fmt in ("sarif", "junit", "text"):
-        assert netgraph("diff", str(HEALTHY), str(path), "--format", fmt).returncode == 1
+        assert run_main("diff", str(HEALTHY), str(path), "--format", fmt).returncode == 1
 
 
 def test_an_unknown_no_hop_decides_is_explained_by_the_checks_reason() -> None:
@@ -384,7 +391,7 @@ def test_every_overlay_fixture_gets_worse_where_its_expected_json_says(fixture: 
     before = {key(c): c["verdict"] for c in expected["before_checks"]}
     after = {key(c): c for c in expected["checks"]}
     worse = {k for k, c in after.items() if diff.rank(c["verdict"]) > diff.rank(before[k])}
-    proc = netgraph(
+    proc = run_main(
         "diff", str(fixture / "snapshot.json"), "--plan", str(fixture / "tfplan.json"),
         "--format", "json",
     )  # fmt: skip
