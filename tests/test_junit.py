@@ -13,7 +13,7 @@ from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
 
 from netgraph import cli
 
-from .conftest import SAMPLES, sample_data
+from .conftest import SAMPLES, run_main, sample_data
 from .test_exit_codes import netgraph
 
 HEALTHY = SAMPLES / "healthy-endpoints.json"
@@ -31,8 +31,10 @@ def _suite(xml: str) -> TestSuite:
     return suites[0]
 
 
-def junit(*argv: str, code: int) -> tuple[TestSuite, list[TestCase]]:
-    proc = netgraph(*argv, "--format", "junit")
+def junit(*argv: str, code: int, real: bool = False) -> tuple[TestSuite, list[TestCase]]:
+    """The report of ``netgraph ARGV --format junit``: in a real process if ``real``, else
+    through main() in this one (tests/conftest.py: run_main)."""
+    proc = (netgraph if real else run_main)(*argv, "--format", "junit")
     assert proc.returncode == code, proc.stderr
     suite = _suite(proc.stdout)
     return suite, list(suite)
@@ -46,7 +48,7 @@ def _outcome(case: TestCase) -> str:
 
 
 def test_one_case_per_check_blocked_is_a_failure_at_the_hop_with_the_fix() -> None:
-    suite, cases = junit("check", str(SG_NO_443), code=1)
+    suite, cases = junit("check", str(SG_NO_443), code=1, real=True)
     assert (suite.tests, suite.failures, suite.skipped, suite.errors) == (12, 8, 0, 0)
     assert len(cases) == 12
     assert {(c.classname, c.name) for c in cases} >= {(WEB_1, "ecr.api"), (WEB_1, "s3")}

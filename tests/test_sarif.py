@@ -25,7 +25,7 @@ from netgraph.render.sarif import BLOCKED, NOT_CHECKED, UNKNOWN, SarifFormat
 from netgraph.scan import scan
 from netgraph.sources.snapshot import load_snapshot
 
-from .conftest import ROOT, SAMPLES, sample_data
+from .conftest import ROOT, SAMPLES, run_main, sample_data
 from .test_exit_codes import netgraph
 
 SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
@@ -47,8 +47,10 @@ def valid(doc: Any) -> Any:
     return doc
 
 
-def sarif(*argv: str, code: int) -> dict[str, Any]:
-    proc = netgraph(*argv, "--format", "sarif")
+def sarif(*argv: str, code: int, real: bool = False) -> dict[str, Any]:
+    """The log of ``netgraph ARGV --format sarif``: in a real process if ``real``, else
+    through main() in this one (tests/conftest.py: run_main)."""
+    proc = (netgraph if real else run_main)(*argv, "--format", "sarif")
     assert proc.returncode == code, proc.stderr
     return valid(json.loads(proc.stdout))  # type: ignore[no-any-return]
 
@@ -71,7 +73,7 @@ def test_the_schema_is_the_official_one_and_rejects_what_is_not_sarif() -> None:
 
 
 def test_a_blocked_check_is_an_error_at_the_security_group_with_its_fix() -> None:
-    doc = sarif("check", str(SG_NO_443), code=1)
+    doc = sarif("check", str(SG_NO_443), code=1, real=True)
     run = doc["runs"][0]
     assert run["tool"]["driver"]["name"] == "netgraph"
     results = run["results"]
