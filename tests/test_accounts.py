@@ -24,6 +24,8 @@ from netgraph.model import Snapshot
 from netgraph.sources.accounts import read_snapshot
 from netgraph.sources.snapshot import load_snapshot
 
+from .conftest import run_main
+
 HUB_SPOKE = Path(__file__).parent / "data" / "accounts" / "hub-spoke"
 WORKLOAD, NETWORK = "111122223333", "444455556666"
 SPOKE, HUB = "vpc-0a1b2c3d4e5f60718", "vpc-0c0ffee0c0ffee001"
@@ -35,6 +37,11 @@ def netgraph(*argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "netgraph", *argv], capture_output=True, text=True, check=False
     )
+
+
+def in_process(*argv: str) -> subprocess.CompletedProcess[str]:
+    """What netgraph() gives, through main() in this process (tests/conftest.py: run_main)."""
+    return run_main(*argv)
 
 
 def copy(tmp_path: Path) -> Path:
@@ -101,7 +108,7 @@ def test_without_files_of_its_own_the_account_holding_the_services_is_the_primar
 def test_account_ids_that_disagree_within_an_account_exit_2(tmp_path: Path) -> None:
     snap = copy(tmp_path)
     edit(snap / "network" / "tgw.json", lambda d: d.update(AccountId=WORKLOAD))
-    proc = netgraph("check", str(snap))
+    proc = netgraph("check", str(snap))  # a real process: exit 2 of a folder
     assert proc.returncode == 2
     (line,) = proc.stderr.splitlines()
     assert str(snap / "network" / "tgw.json") in line
@@ -128,7 +135,7 @@ def test_an_account_folder_of_another_region_is_left_out(tmp_path: Path) -> None
 def test_a_folder_without_region_needs_region(tmp_path: Path) -> None:
     snap = copy(tmp_path)
     edit(snap / "network" / "meta.json", lambda d: d.pop("Region"))
-    proc = netgraph("check", str(snap))
+    proc = in_process("check", str(snap))
     assert proc.returncode == 2
     (line,) = proc.stderr.splitlines()
     assert "network: no Region in its files (account 444455556666" in line and "--region" in line
@@ -148,7 +155,7 @@ def test_a_key_one_account_lacks_is_unknown_in_its_vpcs_never_blocked(tmp_path: 
     assert {v for v, _ in got} == {"unknown"}
     for _, reason in got:
         assert f"account {WORKLOAD} ({snap}): VpcEndpoints is not in the snapshot" in reason
-    proc = netgraph("check", str(snap))
+    proc = in_process("check", str(snap))
     assert proc.returncode == 3, proc.stdout
 
 

@@ -19,6 +19,8 @@ from netgraph.flows import service_sources
 from netgraph.sources.plan import input_record, load_input
 from netgraph.sources.plan_map import AFTER_APPLY
 
+from .conftest import run_main
+
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
 PLANS = (
     sorted(
@@ -196,9 +198,15 @@ def _plan(**extra: Any) -> dict[str, Any]:
 
 
 def _cli(args: list[str]) -> subprocess.CompletedProcess[str]:
+    """``python -m netgraph ARGS`` as a real process."""
     return subprocess.run(
         [sys.executable, "-m", "netgraph", *args], capture_output=True, text=True, timeout=120
     )
+
+
+def _in_process(args: list[str]) -> subprocess.CompletedProcess[str]:
+    """What _cli gives, through main() in this process (tests/conftest.py: run_main)."""
+    return run_main(*args)
 
 
 @pytest.mark.parametrize(
@@ -215,7 +223,8 @@ def _cli(args: list[str]) -> subprocess.CompletedProcess[str]:
 def test_bad_plans_exit_2_with_one_line(doc: dict[str, Any], words: str, tmp_path: Path) -> None:
     f = tmp_path / "tfplan.json"
     f.write_text(json.dumps(doc))
-    p = _cli(["check", str(f)])
+    # A real process for the first (exit 2 of a plan), the others in this process.
+    p = (_cli if words == "a Terraform state, not a plan" else _in_process)(["check", str(f)])
     assert p.returncode == 2
     lines = p.stderr.strip().splitlines()
     assert len(lines) == 1 and words in lines[0] and "Traceback" not in p.stderr
@@ -224,7 +233,7 @@ def test_bad_plans_exit_2_with_one_line(doc: dict[str, Any], words: str, tmp_pat
 def test_plan_option_with_a_non_plan_exits_2(tmp_path: Path) -> None:
     snap = tmp_path / "snap.json"
     snap.write_text(json.dumps({"Region": "ap-northeast-1", "Vpcs": []}))
-    p = _cli(["check", str(snap), "--plan", str(snap), "--subnet", "subnet-1"])
+    p = _in_process(["check", str(snap), "--plan", str(snap), "--subnet", "subnet-1"])
     assert p.returncode == 2
     assert "not a Terraform plan" in p.stderr and len(p.stderr.strip().splitlines()) == 1
 
@@ -234,7 +243,7 @@ def test_plan_region_differs_from_the_snapshot_exits_2(tmp_path: Path) -> None:
     snap.write_text(json.dumps({"Region": "eu-west-1", "Vpcs": []}))
     plan = tmp_path / "tfplan.json"
     plan.write_text(json.dumps(_plan()))
-    p = _cli(["check", str(snap), "--plan", str(plan)])
+    p = _in_process(["check", str(snap), "--plan", str(plan)])
     assert p.returncode == 2
     assert "ap-northeast-1" in p.stderr and "eu-west-1" in p.stderr
     assert len(p.stderr.strip().splitlines()) == 1
@@ -245,7 +254,7 @@ def test_a_plan_without_region_exits_2(tmp_path: Path) -> None:
     doc["configuration"]["provider_config"] = {}
     plan = tmp_path / "tfplan.json"
     plan.write_text(json.dumps(doc))
-    p = _cli(["check", str(plan)])
+    p = _in_process(["check", str(plan)])
     assert p.returncode == 2 and "region" in p.stderr
 
 
@@ -324,7 +333,7 @@ def test_resources_of_another_region_are_ignored_with_a_warning(tmp_path: Path) 
     assert fork.endswith(": aws_vpc.fork")
     assert not any("random" in w for w in warnings)  # not an AWS resource: nothing to say
     assert record["changes"]["create"] == 3  # AWS-provider instances, the ignored one too
-    p = _cli(["draw", str(plan), "--dot", str(tmp_path / "t.dot")])
+    p = _in_process(["draw", str(plan), "--dot", str(tmp_path / "t.dot")])
     assert p.returncode == 0, p.stderr
     said = [line for line in p.stderr.splitlines() if "aws.west" in line]
     assert said and said[0].startswith("netgraph: warning: ") and "aws_vpc.dr" in said[0]
