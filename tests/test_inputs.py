@@ -1,10 +1,14 @@
 """Honest inputs (issue 14, part 4): each input mistake is exit code 2 with one line that
-names the file or the option, what is wrong and the fix, from the real console script; and
-what is not a mistake (YAML, a byte order mark) reads as its JSON would."""
+names the file or the option, what is wrong and the fix; and what is not a mistake (YAML, a
+byte order mark) reads as its JSON would. The real console script runs for a mistake of each
+kind (a file's value, JSON, YAML nested too deep, bytes that are not UTF-8, an option, a live
+Region) and for a warning; the other command lines run netgraph.cli.main in this process
+(tests/conftest.py: run_main), read back as the process would be."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +24,7 @@ from netgraph.sources.regions import (
 )
 from netgraph.sources.snapshot import load_snapshot
 
-from .conftest import SAMPLES, sample_data
+from .conftest import SAMPLES, run_main, sample_data
 from .test_exit_codes import netgraph
 
 HEALTHY = SAMPLES / "healthy-endpoints.json"
@@ -28,9 +32,15 @@ SUBNET = "subnet-0a11c0ffee0000011"
 ENI = "eni-0e1c2a3b4d5e6f711"
 
 
-def refused(*argv: str) -> str:
-    """Exit code 2, nothing on stdout, one line on stderr (returned, without its prefix)."""
-    proc = netgraph(*argv)
+def in_process(*argv: str) -> subprocess.CompletedProcess[str]:
+    """What netgraph() gives, without a process (a second each)."""
+    return run_main(*argv)
+
+
+def refused(*argv: str, real: bool = False) -> str:
+    """Exit code 2, nothing on stdout, one line on stderr (returned, without its prefix);
+    from the console script if ``real``, else through main() in this process."""
+    proc = (netgraph if real else in_process)(*argv)
     assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
     assert proc.stdout == ""
     lines = proc.stderr.splitlines()
@@ -54,7 +64,7 @@ def test_an_unknown_region_in_the_snapshot(tmp_path: Path) -> None:
     data = sample_data("healthy-endpoints")
     data["Region"] = "tokyo"
     path = write(tmp_path, data)
-    line = refused("check", path)
+    line = refused("check", path, real=True)
     assert line.startswith(f"{path}: $.Region: 'tokyo' is not an AWS region")
     assert "(did you mean ap-northeast-1?)" in line
 
@@ -74,7 +84,7 @@ def test_the_wrong_region_from_the_command_line() -> None:
         "$.Subnets[0].AvailabilityZone is 'ap-northeast-1a', in ap-northeast-1: "
         "pass --region ap-northeast-1, or leave --region out"
     )
-    assert netgraph("check", str(HEALTHY), "--region", "ap-northeast-1").returncode == 0
+    assert in_process("check", str(HEALTHY), "--region", "ap-northeast-1").returncode == 0
 
 
 def test_the_wrong_region_in_the_snapshot(tmp_path: Path) -> None:
@@ -115,7 +125,7 @@ def test_what_may_be_in_another_region(tmp_path: Path) -> None:
     endpoint = data["VpcEndpoints"][0]
     endpoint["ServiceName"] = "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0"
     endpoint["ServiceRegion"] = "eu-west-1"
-    proc = netgraph("check", write(tmp_path, data))
+    proc = in_process("check", write(tmp_path, data))
     assert proc.returncode in (0, 1, 3), proc.stderr
     assert "internet" in proc.stdout  # the image from another region: over the internet
 
@@ -133,7 +143,7 @@ def test_region_names() -> None:
 def test_no_region_key_stays_the_known_error(tmp_path: Path) -> None:
     data = sample_data("healthy-endpoints")
     del data["Subnets"][0]["AvailabilityZone"]  # absent: nothing to compare, no error
-    assert netgraph("check", write(tmp_path, data)).returncode == 0
+    assert in_process("check", write(tmp_path, data)).returncode == 0
 
 
 # ---- files that are not JSON --------------------------------------------------------------
@@ -196,7 +206,7 @@ def test_yaml_scalars_read_as_json_would(tmp_path: Path) -> None:
 def test_yaml_output_saved_as_json(tmp_path: Path) -> None:
     """`aws ... --output yaml > ec2.json`: read as the YAML it is."""
     path = write(tmp_path, aws_cli_yaml(sample_data("healthy-endpoints")))
-    assert netgraph("check", path).returncode == 0
+    assert in_process("check", path).returncode == 0
 
 
 @pytest.mark.parametrize(
@@ -213,7 +223,8 @@ def test_yaml_output_saved_as_json(tmp_path: Path) -> None:
 )
 def test_bad_yaml(tmp_path: Path, text: str, expected: str) -> None:
     path = write(tmp_path, text, "snap.yaml")
-    line = refused("check", path)
+    # A real process for the deepest: its stack is not pytest's.
+    line = refused("check", path, real=expected == "nested too deeply")
     assert line.startswith(f"{path}: ") and expected in line
 
 
@@ -240,16 +251,16 @@ def test_table_and_text_output(tmp_path: Path, text: str, output: str) -> None:
 def test_a_byte_order_mark(tmp_path: Path, mark: bytes, encoding: str) -> None:
     """PowerShell: `Out-File -Encoding utf8` writes UTF-8 with a BOM, `>` UTF-16 with one."""
     data = mark + HEALTHY.read_text(encoding="utf-8").encode(encoding)
-    proc = netgraph("check", write(tmp_path, data))
+    proc = in_process("check", write(tmp_path, data))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == netgraph("check", str(HEALTHY)).stdout.replace(
+    assert proc.stdout == in_process("check", str(HEALTHY)).stdout.replace(
         str(HEALTHY), str(tmp_path / "snap.json")
     )
 
 
 def test_not_utf8(tmp_path: Path) -> None:
     path = write(tmp_path, b'{"Region": "\xff"}')
-    assert refused("check", path) == (
+    assert refused("check", path, real=True) == (
         f"{path}: not UTF-8 text: save the AWS CLI's output as UTF-8 "
         "(PowerShell: `| Out-File -Encoding utf8`)"
     )
@@ -257,7 +268,7 @@ def test_not_utf8(tmp_path: Path) -> None:
 
 def test_a_trailing_comma(tmp_path: Path) -> None:
     path = write(tmp_path, '{\n  "Region": "ap-northeast-1",\n  "Vpcs": [],\n}\n')
-    assert refused("check", path) == (
+    assert refused("check", path, real=True) == (
         f"{path}: invalid JSON at line 4 column 1: Expecting property name enclosed in double "
         "quotes, in '}' (a trailing comma after the last item? JSON allows none: remove it)"
     )
@@ -315,7 +326,9 @@ def test_a_folder_of_nothing_readable(tmp_path: Path) -> None:
 
 def test_an_unknown_security_group() -> None:
     """Was exit code 3 (the hop unknown), while a bad --subnet was 2."""
-    line = refused("check", str(HEALTHY), "--subnet", SUBNET, "--security-group", "sg-typo")
+    line = refused(
+        "check", str(HEALTHY), "--subnet", SUBNET, "--security-group", "sg-typo", real=True
+    )
     assert line.startswith(
         "--security-group sg-typo: no such security group in the snapshot (SecurityGroups: sg-"
     )
@@ -333,7 +346,7 @@ def test_a_security_group_of_another_vpc(tmp_path: Path) -> None:
 def test_security_groups_not_collected_stay_unknown(tmp_path: Path) -> None:
     data = sample_data("healthy-endpoints")
     del data["SecurityGroups"]
-    proc = netgraph(
+    proc = in_process(
         "check", write(tmp_path, data), "--subnet", SUBNET, "--security-group", "sg-any"
     )
     assert proc.returncode == 3, proc.stderr
@@ -369,7 +382,7 @@ def test_an_invalid_ip_address(text: str) -> None:
 
 def test_valid_destinations_still_read() -> None:
     for to in ("8.8.8.8", "2001:db8::5", "api.ecr.ap-northeast-1.amazonaws.com", "ecr.api"):
-        proc = netgraph("path", str(HEALTHY), "--from", ENI, "--to", to)
+        proc = in_process("path", str(HEALTHY), "--from", ENI, "--to", to)
         assert proc.returncode in (0, 1, 3), (to, proc.stderr)
 
 
@@ -387,7 +400,10 @@ def test_a_live_region_that_is_no_aws_region_is_refused_before_any_call(
     out = tmp_path / "snap.json"
     # The endpoint is a closed port on loopback: a call would fail otherwise, and slowly.
     message = refused(
-        *[str(out) if a == "OUT" else a for a in argv], "--endpoint-url", "http://127.0.0.1:9"
+        *[str(out) if a == "OUT" else a for a in argv],
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        real=argv[0] == "collect",
     )
     assert message.startswith("--region: 'tokyo' is not an AWS region (did you mean")
     assert not out.exists()
@@ -400,7 +416,7 @@ def test_a_warning_is_said_once_whatever_the_format(tmp_path: Path) -> None:
     snapshot["Bogus"] = 1
     path = write(tmp_path, json.dumps(snapshot))
     for fmt in ("text", "json"):
-        proc = netgraph("check", path, "--format", fmt)
+        proc = in_process("check", path, "--format", fmt)
         assert proc.returncode == 0, proc.stderr
         assert proc.stderr == (
             "netgraph: warning: keys outside the snapshot format, ignored: Bogus\n"
