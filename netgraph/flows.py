@@ -225,6 +225,15 @@ def hypothetical_source(
         raise SourceError(f"--subnet {subnet_id}: {snapshot.missing_reason('Subnets')}")
     subnet = snapshot.subnets.get(subnet_id)
     if subnet is None:
+        unread = snapshot.uncollected.get("Subnets", {})
+        if unread:
+            # Several accounts: the subnet may be of one whose subnets were not collected.
+            vpc_id, why = sorted(unread.items())[0]
+            more = f" and {len(unread) - 1} more" if len(unread) > 1 else ""
+            raise SourceError(
+                f"--subnet {subnet_id}: not in the snapshot, whose subnets of {vpc_id}{more} "
+                f"were not collected ({why}): collect them, or check the id"
+            )
         raise SourceError(
             f"--subnet {subnet_id}: no such subnet in the snapshot "
             f"({known(snapshot.subnets, 'Subnets')}): check the id"

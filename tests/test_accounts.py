@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from netgraph.check import check_source
-from netgraph.flows import service_sources
+from netgraph.flows import SourceError, hypothetical_source, service_sources
 from netgraph.model import Snapshot
 from netgraph.sources.accounts import read_snapshot
 from netgraph.sources.snapshot import load_snapshot
@@ -193,6 +193,24 @@ def test_an_address_in_the_vpc_of_an_account_without_interfaces_is_unknown(
     assert s.network_interfaces is not None and not s.collected("NetworkInterfaces", HUB)
     assert s.collected("NetworkInterfaces", SPOKE)
     assert "account 444455556666" in s.missing_reason("NetworkInterfaces", HUB)
+
+
+def test_a_subnet_of_an_account_whose_subnets_were_not_collected_is_not_called_a_typo(
+    tmp_path: Path,
+) -> None:
+    """--subnet of the network account, whose files lack Subnets: the message names the VPC
+    whose subnets are missing and why, rather than "no such subnet: check the id"."""
+    snap = copy(tmp_path)
+    edit(snap / "network" / "ec2.json", lambda d: d.pop("Subnets"))
+    s = load_snapshot(snap)
+    with pytest.raises(SourceError) as caught:
+        hypothetical_source(s, "subnet-0c0ffee0c0ffee011", ("sg-1",), public_ip=False)
+    said = str(caught.value)
+    assert said.startswith("--subnet subnet-0c0ffee0c0ffee011: not in the snapshot, whose ")
+    assert f"subnets of {HUB} were not collected (" in said and "account 444455556666" in said
+    assert "check the id" in said
+    proc = in_process("check", str(snap), "--subnet", "x", "--security-group", "sg-1")
+    assert proc.returncode == 2 and f"subnets of {HUB} were not collected" in proc.stderr
 
 
 @pytest.mark.parametrize("where", ["root", "network"])
