@@ -35,18 +35,21 @@ demo: $(DEMO_STAMP)
 
 # On every core (pytest-xdist). The absent-data oracle runs a fixed part of its cases here
 # (every key of every sample once, and a seeded twentieth of the rest); `make fuzz` runs them all.
+# The property tests try half the examples they name (tests/conftest.py: NETGRAPH_HYPOTHESIS).
 test: $(STAMP)
-	NETGRAPH_ABSENT_FRACTION=0.05 $(BIN)/python -m pytest -n auto --dist worksteal
+	NETGRAPH_ABSENT_FRACTION=0.05 NETGRAPH_HYPOTHESIS=test $(BIN)/python -m pytest -n auto --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check netgraph tests samples cli.py
 	$(BIN)/ruff format --check netgraph tests samples cli.py
 	$(BIN)/mypy
 
-# The random-damage fuzz with 20 times the examples make test runs, and the absent-data
-# oracle over every case of every sample (make test runs a fixed part of them).
+# The random-damage fuzz with 20 times the examples make test runs, every other property test
+# with five times the examples it names (ten times make test's), and the absent-data oracle over
+# every case of every sample (make test runs a fixed part of them).
 fuzz: $(STAMP)
-	NETGRAPH_FUZZ_EXAMPLES=5000 NETGRAPH_ABSENT_FRACTION=1 $(BIN)/python -m pytest tests/test_fuzz.py tests/test_absent_data.py
+	NETGRAPH_FUZZ_EXAMPLES=5000 NETGRAPH_HYPOTHESIS=fuzz $(BIN)/python -m pytest -m hypothesis tests
+	NETGRAPH_ABSENT_FRACTION=1 $(BIN)/python -m pytest tests/test_absent_data.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

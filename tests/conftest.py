@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from hypothesis import settings
 
 from netgraph.model import Snapshot
 from netgraph.sources.snapshot import snapshot_from_data
@@ -49,6 +50,27 @@ def snap(data: dict[str, Any], region: str | None = None) -> Snapshot:
 @pytest.fixture
 def healthy() -> dict[str, Any]:
     return sample_data("healthy-endpoints")
+
+
+# ---- hypothesis: how many examples a property test tries -----------------------------------
+
+# Each property test names its examples (examples(300)); the profile NETGRAPH_HYPOTHESIS
+# names scales them: `make test` runs "test" (half), `make fuzz` "fuzz" (five times), a bare
+# pytest "full" (as named). Every property runs in every profile; only the count changes.
+HYPOTHESIS_SCALE = {"test": 0.5, "full": 1.0, "fuzz": 5.0}
+HYPOTHESIS_PROFILE = os.environ.get("NETGRAPH_HYPOTHESIS", "full")
+if HYPOTHESIS_PROFILE not in HYPOTHESIS_SCALE:
+    raise pytest.UsageError(
+        f"NETGRAPH_HYPOTHESIS={HYPOTHESIS_PROFILE!r}: one of {', '.join(HYPOTHESIS_SCALE)}"
+    )
+for _name, _scale in HYPOTHESIS_SCALE.items():
+    settings.register_profile(_name, max_examples=max(1, round(100 * _scale)))
+settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def examples(named: int) -> int:
+    """The examples a property test that names ``named`` tries under the loaded profile."""
+    return max(1, round(named * HYPOTHESIS_SCALE[HYPOTHESIS_PROFILE]))
 
 
 # ---- the command line, in this process ----------------------------------------------------

@@ -22,6 +22,8 @@ from netgraph.evaluate.iam import (
 from netgraph.model import Policy
 from netgraph.sources.policies import parse_policy
 
+from .conftest import examples
+
 ROLE = "arn:aws:iam::111122223333:role/exec"
 ME = Principal(arn=ROLE, account="111122223333")
 
@@ -251,7 +253,7 @@ def brute_match(pattern: str, value: str) -> bool:
     return (head == "?" or head == value[0]) and brute_match(rest, value[1:])
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.text(ALPHABET, max_size=6), st.text("ab", max_size=6))
 def test_wildcard_matches_brute_force(pattern: str, value: str) -> None:
     assert wildcard_match(pattern, value) == brute_match(pattern, value)
@@ -279,7 +281,7 @@ def oracle(stmts: list[dict[str, Any]], action: str) -> str:
     return "allow" if hits else "implicit-deny"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(statements, max_size=5), actions)
 def test_evaluation_matches_brute_force(stmts: list[dict[str, Any]], action: str) -> None:
     docs = [

@@ -22,7 +22,7 @@ from netgraph.sources.ec2 import (
 from netgraph.sources.firewalls import _sg_rules_fast, _sg_rules_read
 from netgraph.sources.reader import Obj, SnapshotError
 
-from .conftest import ROOT, build, load_script
+from .conftest import ROOT, build, examples, load_script
 from .test_fuzz import json_values, paths
 
 generate = load_script("bench_generate", ROOT / "bench" / "generate.py").generate
@@ -133,7 +133,7 @@ def damaged(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     return kind, record
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(damaged())
 def test_fast_path_never_reads_differently(case: tuple[str, dict[str, Any]]) -> None:
     kind, record = case

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from netgraph.evaluate.network_acls import DEFAULT_DENY_RULE, acl_allows, evaluate_acl
 from netgraph.model import NetworkAcl, NetworkAclEntry
 
-from .conftest import snap
+from .conftest import examples, snap
 
 net = ipaddress.ip_network
 
@@ -178,7 +178,7 @@ def oracle(a: NetworkAcl, protocol: str, port: int, address: ipaddress.IPv4Addre
     return False
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(entries, max_size=6, unique_by=lambda e: e.rule_number),
     st.sampled_from(["6", "17"]),

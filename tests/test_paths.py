@@ -14,7 +14,7 @@ from netgraph.check import check_path, check_source
 from netgraph.flows import hypothetical_source, service_sources
 from netgraph.reach import Trace
 
-from .conftest import build, sample_data, snap
+from .conftest import build, examples, sample_data, snap
 
 TASK_SUBNET = "subnet-0a11c0ffee0000001"
 SG_TASK = "sg-0b0b0b0b0b0b0b0b1"
@@ -268,7 +268,7 @@ def verdicts(data: dict[str, Any]) -> dict[tuple[str, str], str]:
     }
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.sampled_from(sorted(build.SAMPLES)), st.sets(st.sampled_from(KEYS), min_size=1, max_size=3)
 )

@@ -22,7 +22,7 @@ from netgraph.model import PrefixList, Route, RouteTable
 from netgraph.scan import scan
 from netgraph.sources.snapshot import snapshot_from_data
 
-from .conftest import ROOT, load_script, sample_data, snap
+from .conftest import ROOT, examples, load_script, sample_data, snap
 
 generate = load_script("bench_generate", ROOT / "bench" / "generate.py").generate
 
@@ -165,7 +165,7 @@ route_sets = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(route_sets, st.integers(0, 2**32 - 1))
 def test_lpm_matches_oracle(routes: list[tuple[ipaddress.IPv4Network, str]], raw: int) -> None:
     address = ipaddress.IPv4Address(raw)
@@ -299,7 +299,7 @@ def _check_against_oracle(
         assert (m.route is expected) if expected else (m.status == "no-route")
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     st.integers(0, 2**32 - 1),
     st.integers(0, 40),

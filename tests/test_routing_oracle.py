@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from netgraph.evaluate.routing import lookup
 from netgraph.model import Route, RouteTable
 
+from .conftest import examples
+
 net = ipaddress.ip_network
 SPACE = net("10.0.0.0/26")  # 64 addresses: small enough to check one by one
 
@@ -36,7 +38,7 @@ def oracle(networks: list[ipaddress.IPv4Network], address: ipaddress.IPv4Address
     return f"igw-{max(holding)[1]:04d}" if holding else None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(cidrs, min_size=0, max_size=40, unique=True),
     st.integers(0, 63),
@@ -110,7 +112,7 @@ def oracle_with_local(
     return best[1] if best else "no-route"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(
         st.tuples(cidrs.filter(lambda n: n != LOCAL), st.booleans()),

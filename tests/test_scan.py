@@ -20,7 +20,7 @@ from netgraph.flows import eni_source, service_sources
 from netgraph.scan import MANAGED_INTERFACE_TYPES, scan, summary
 from netgraph.sources.snapshot import snapshot_from_data
 
-from .conftest import ROOT, SAMPLES, load_script, sample_data
+from .conftest import ROOT, SAMPLES, examples, load_script, sample_data
 
 generate = load_script("bench_generate", ROOT / "bench" / "generate.py").generate
 
@@ -57,7 +57,7 @@ def outcome(t: Any) -> tuple[object, ...]:
 
 
 @settings(
-    max_examples=12,
+    max_examples=examples(12),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -83,7 +83,7 @@ def test_scan_equals_checking_each_source_alone(
 
 
 @settings(
-    max_examples=12,
+    max_examples=examples(12),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -21,7 +21,7 @@ from netgraph.reach import Trace
 from netgraph.scan import MANAGED_INTERFACE_TYPES, scan
 from netgraph.sources.snapshot import snapshot_from_data
 
-from .conftest import ROOT
+from .conftest import ROOT, examples
 
 sys.path.insert(0, str(ROOT / "bench"))
 from hub_and_spoke import SHARED_CIDR, SPOKES_CIDR, generate_hub_and_spoke
@@ -136,7 +136,7 @@ def alone(snap: Any, source: Source) -> dict[str, Trace]:
 
 
 @settings(
-    max_examples=25,
+    max_examples=examples(25),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -17,6 +17,8 @@ from netgraph.evaluate.security_groups import (
 )
 from netgraph.model import PrefixList, SecurityGroup, SecurityGroupRule
 
+from .conftest import examples
+
 net = ipaddress.ip_network
 
 
@@ -130,7 +132,7 @@ def oracle_admits(rule: SecurityGroupRule, address: ipaddress.IPv4Address, port:
     return rule.from_port <= port <= rule.to_port
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.lists(rules, max_size=4), min_size=1, max_size=3), small, st.integers(0, 9))
 def test_union_matches_per_address_oracle(
     groups_rules: list[list[SecurityGroupRule]], peer_net: ipaddress.IPv4Network, port: int
