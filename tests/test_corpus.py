@@ -1,17 +1,20 @@
 """The Batfish peer corpus (../shared/corpus/batfish): every query agrees, every snapshot
 loads. An outside check of the engine that nobody here tuned.
 
-The snapshots load through the runner as it is, a process per command; the 18 queries go
-through the runner's own code (its command line, exit-code, traceback and JSON checks, its
-comparison) with each command run by netgraph.cli.main in this process instead of a process
-of its own (tests/conftest.py: run_main). `make corpus` runs both with real processes."""
+The 18 queries and the 9 snapshots go through the runner's own code (its command line,
+exit-code, traceback and JSON checks, its comparison) with each command run by
+netgraph.cli.main in this process instead of a process of its own (tests/conftest.py:
+run_main); the runner as it is, a process running netgraph processes, loads one snapshot.
+`make corpus` runs all of it with real processes."""
 
 from __future__ import annotations
 
+import io
 import os
 import shlex
 import subprocess
 import sys
+from contextlib import redirect_stdout
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -56,23 +59,34 @@ def _in_process(argv: list[str], **_: Any) -> subprocess.CompletedProcess[str]:
     return run_main(*argv[len(COMMAND) :])
 
 
-def test_every_corpus_query_agrees(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def run_in_process(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
+    """The runner's main(), its netgraph commands in this process: exit code and stdout."""
     _corpus_present()
     runner = load_script("batfish_corpus_run", RUNNER)
     shim = SimpleNamespace(
         run=_in_process, DEVNULL=subprocess.DEVNULL, TimeoutExpired=subprocess.TimeoutExpired
     )
     monkeypatch.setattr(runner, "subprocess", shim)  # the runner's name only, not the module
-    code = runner.main(["--cli", CLI])
-    stdout = capsys.readouterr().out
+    stdout = io.StringIO()
+    with redirect_stdout(stdout):
+        code = runner.main(["--cli", CLI, *args])
+    return code, stdout.getvalue()
+
+
+def test_every_corpus_query_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, stdout = run_in_process(monkeypatch)
     last = stdout.strip().splitlines()[-1]
     assert code == 0, stdout
     assert last.startswith("batfish-corpus: 18/18 queries agree (0 errors)"), stdout
 
 
-def test_every_corpus_snapshot_loads() -> None:
-    proc = run("--load-only")
+def test_every_corpus_snapshot_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, stdout = run_in_process(monkeypatch, "--load-only")
+    assert code == 0, stdout
+    assert "9/9 snapshots load (0 errors)" in stdout
+
+
+def test_the_runner_as_a_process_loads_a_snapshot_with_netgraph_processes() -> None:
+    proc = run("--load-only", "test-transit-gateway")
     assert proc.returncode == 0, proc.stdout
-    assert "9/9 snapshots load (0 errors)" in proc.stdout
+    assert "1/1 snapshots load (0 errors)" in proc.stdout
