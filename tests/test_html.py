@@ -4,6 +4,7 @@ test_html_browser.py."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -17,7 +18,7 @@ from netgraph.cli import main
 from netgraph.render import html as html_format
 from netgraph.render.diagram import BLOCKED_RGB, PALETTE
 
-from .conftest import SAMPLES, build, sample_data
+from .conftest import SAMPLES, build, run_main, sample_data
 
 SG_BROKEN = str(SAMPLES / "broken-endpoint-sg-no-443.json")
 # Names that are markup, or that close what they sit in (an attribute, a <title>, a comment).
@@ -85,6 +86,24 @@ def report(
     return code, path.read_text(encoding="utf-8"), json.loads(out)
 
 
+@pytest.fixture(scope="module")
+def _sg_broken_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, Any]:
+    path = tmp_path_factory.mktemp("page") / "r.html"
+    page = run_main("check", SG_BROKEN, "--html", str(path))
+    assert path.is_file(), page.stderr
+    as_json = run_main("check", SG_BROKEN, "--format", "json")
+    assert as_json.returncode == page.returncode
+    return page.returncode, path.read_text(encoding="utf-8"), json.loads(as_json.stdout)
+
+
+@pytest.fixture
+def sg_broken_report(_sg_broken_report: tuple[int, str, Any]) -> tuple[int, str, Any]:
+    """report(..., "check", SG_BROKEN), made once for the tests that only read it (each gets
+    its own copy of the JSON)."""
+    code, page, doc = _sg_broken_report
+    return code, page, copy.deepcopy(doc)
+
+
 def evil_snapshot(tmp_path: Path, name: str) -> str:
     """broken-endpoint-sg-no-443 with ``name`` in the service's name and in the id of the
     security group that blocks (so in blocked_at, the fix, the diagram's boxes)."""
@@ -115,9 +134,9 @@ def local_names(root: ET.Element) -> ET.Element:
 
 
 def test_check_page_summary_table_and_fixes_match_the_json(
-    capfd: pytest.CaptureFixture[str], tmp_path: Path
+    sg_broken_report: tuple[int, str, Any],
 ) -> None:
-    code, page, doc = report(capfd, tmp_path, "check", SG_BROKEN)
+    code, page, doc = sg_broken_report
     assert code == 1
     p = Page(page)
     rows = p.all("tr")
@@ -140,9 +159,9 @@ def test_check_page_summary_table_and_fixes_match_the_json(
 
 
 def test_search_text_is_source_target_and_blocking_hop(
-    capfd: pytest.CaptureFixture[str], tmp_path: Path
+    sg_broken_report: tuple[int, str, Any],
 ) -> None:
-    _, page, doc = report(capfd, tmp_path, "check", SG_BROKEN)
+    _, page, doc = sg_broken_report
     rows = [a for t, a in Page(page).tags if t == "tr" and "data-search" in a]
     for row, check in zip(rows, doc["checks"], strict=True):
         search = str(row["data-search"])
@@ -152,8 +171,8 @@ def test_search_text_is_source_target_and_blocking_hop(
         assert (blocked is not None) == ("sg-0e0e0e0e0e0e0e0e2" in search)
 
 
-def test_page_is_self_contained(capfd: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    _, page, _ = report(capfd, tmp_path, "check", SG_BROKEN)
+def test_page_is_self_contained(sg_broken_report: tuple[int, str, Any]) -> None:
+    _, page, _ = sg_broken_report
     p = Page(page)
     for tag, attrs in p.tags:
         for name in ("src", "href"):
@@ -175,9 +194,9 @@ def test_page_is_self_contained(capfd: pytest.CaptureFixture[str], tmp_path: Pat
 
 
 def test_diagram_boxes_carry_their_hop_and_reason(
-    capfd: pytest.CaptureFixture[str], tmp_path: Path
+    sg_broken_report: tuple[int, str, Any],
 ) -> None:
-    _, page, doc = report(capfd, tmp_path, "check", SG_BROKEN)
+    _, page, doc = sg_broken_report
     svg = svg_of(page)
     hops = [g for g in svg.iter("g") if "hop" in (g.get("class") or "").split()]
     assert len(hops) > 10
