@@ -248,15 +248,20 @@ def answer(
 
 def _deciding_rule(rules: list[_Rule], name: str) -> _Rule | None:
     """The most specific rule covering the name; on a tie, a forwarding one (the cautious
-    reading: the rule that may forward)."""
-    found = [r for r in rules if r.domain is None or covers(r.domain, name)]
+    reading: the rule that may forward). A SYSTEM rule whose association is not COMPLETE is
+    left out: it may not be in effect, and then a less specific forwarding rule takes the name."""
+    found = [
+        r
+        for r in rules
+        if (r.forwards or r.certain) and (r.domain is None or covers(r.domain, name))
+    ]
     if not found:
         return None
     if any(r.domain is None for r in found):
         return next(r for r in found if r.domain is None)
     top = max(depth(r.domain or "") for r in found)
     tied = [r for r in found if depth(r.domain or "") == top]
-    forwarding = [r for r in tied if r.forwards or not r.certain]
+    forwarding = [r for r in tied if r.forwards]
     return forwarding[0] if forwarding else tied[0]
 
 
