@@ -4,6 +4,8 @@ part 1). Each test names the AWS page its example comes from."""
 from __future__ import annotations
 
 import json
+import os
+import time
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ from netgraph.evaluate.iam import (
     Principal,
     Request,
     arn_matches,
+    combine_all,
     combine_any,
     evaluate,
     evaluate_condition,
@@ -361,3 +364,177 @@ def test_keys_known_on_the_path_decide_conditions(condition: dict[str, Any], ver
 
 def test_build_has_the_sample_the_tests_use() -> None:
     assert "broken-role-without-ecr" in build.SAMPLES
+
+
+# ---- what the evaluator reads in condition values (CONDITIONS, VARIABLES) ---------------
+# Found by mutation testing (issue 11): each test pins a rule a surviving mutant broke.
+
+
+@pytest.fixture
+def machine_in_tokyo() -> Any:
+    """The machine's local zone nine hours east of UTC: a date without a zone must still be
+    read as UTC, as AWS reads it, not as the machine's local time."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "JST-9"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+@pytest.mark.parametrize(
+    "policy_date",
+    [
+        "2026-01-01T09:00:00+09:00",  # another zone: the same instant
+        "2026-01-01T00:00:00",  # no zone: UTC
+        "2026-01-01",  # a day: its midnight, UTC
+        # A day with the zone designator: Python 3.11 reads "...T00:00:00Z" itself but not
+        # this form, which the evaluator still takes as midnight UTC.
+        "2026-01-01Z",
+    ],
+)
+def test_dates_are_instants_in_utc_whatever_their_zone_or_the_machines(
+    policy_date: str, machine_in_tokyo: None
+) -> None:
+    for now in ("2026-01-01T00:00:00Z", "1767225600"):
+        ctx = {"aws:currenttime": (now,)}
+        equal = evaluate_condition("DateEquals", "aws:CurrentTime", [policy_date], ctx)
+        before = evaluate_condition("DateLessThan", "aws:CurrentTime", [policy_date], ctx)
+        assert (equal.truth, before.truth) == ("yes", "no"), (policy_date, now)
+
+
+@pytest.mark.parametrize(
+    ("operator", "cidr", "address", "truth"),
+    [
+        # A CIDR written with host bits stands for its network (10.0.1.0/24).
+        ("IpAddress", "10.0.1.7/24", "10.0.1.200", "yes"),
+        ("NotIpAddress", "10.0.1.7/24", "10.0.1.200", "no"),
+        # An address given with its subnet's prefix (simulate --context aws:SourceIp=...).
+        ("IpAddress", "10.0.0.0/16", "10.0.1.5/24", "yes"),
+        ("IpAddress", "10.0.0.0/8", "2001:db8::1", "no"),  # another IP version: outside
+        ("NotIpAddress", "10.0.0.0/8", "2001:db8::1", "yes"),
+        ("NotIpAddress", "10.0.0.0/16", "192.168.0.1", "yes"),
+        ("IpAddress", "not-a-cidr", "10.0.0.1", "no"),  # unreadable: matches nothing
+        ("NotIpAddress", "not-a-cidr", "10.0.0.1", "yes"),
+    ],
+)
+def test_ip_address_conditions(operator: str, cidr: str, address: str, truth: str) -> None:
+    ctx = {"aws:sourceip": (address,)}
+    assert evaluate_condition(operator, "aws:SourceIp", [cidr], ctx).truth == truth
+
+
+TAGGED = {"aws:principaltag/team": ("a*b",), "aws:principaltag/role": ("*",)}
+
+
+@pytest.mark.parametrize(
+    ("operator", "value", "actual", "truth"),
+    [
+        # StringEquals has no wildcards: a variable's or an escape's * is just a character.
+        ("StringEquals", "${aws:PrincipalTag/team}", "a*b", "yes"),
+        ("StringEquals", "a${*}b", "a*b", "yes"),
+        ("StringEqualsIgnoreCase", "${aws:PrincipalTag/team}", "A*B", "yes"),
+        # In ArnEquals and ArnLike (wildcards allowed), a * a variable puts in matches only
+        # itself, not any role.
+        ("ArnLike", f"arn:aws:iam::{ACCOUNT}:role/${{aws:PrincipalTag/role}}", ROLE, "no"),
+        ("ArnEquals", f"arn:aws:iam::{ACCOUNT}:role/${{aws:PrincipalTag/role}}", ROLE, "no"),
+        ("ArnLike", f"arn:aws:iam::{ACCOUNT}:role/*", ROLE, "yes"),
+        # An empty default ('') is a value: the rest of the pattern still has to match.
+        ("StringLike", "team-${aws:PrincipalTag/absent, ''}*", "team-blue", "yes"),
+        ("StringLike", "team-${aws:PrincipalTag/absent, ''}*", "squad-blue", "no"),
+        # Numeric operators take no policy variables: the text never reads as a number.
+        ("NumericLessThan", "${aws:PrincipalTag/maxage}", "10", "no"),
+    ],
+)
+def test_policy_variables_in_condition_values_by_operator(
+    operator: str, value: str, actual: str, truth: str
+) -> None:
+    ctx = {**TAGGED, "aws:principaltag/absent": None, "aws:principaltag/maxage": ("3600",)}
+    ctx["aws:x"] = (actual,)
+    assert evaluate_condition(operator, "aws:x", [value], ctx).truth == truth
+
+
+def test_a_variable_netgraph_cannot_know_in_a_condition_makes_the_allow_unknown() -> None:
+    p = policy(
+        {
+            "Effect": "Allow",
+            "Action": "ecr:BatchGetImage",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceVpce": "${aws:PrincipalTag/vpce}"}},
+        }
+    )
+    ctx = request_context(ME, aws_SourceVpce="vpce-0123")
+    d = evaluate([p], Request("ecr:BatchGetImage", REPO, ME, ctx))
+    assert d.decision == "unknown"
+    assert d.unknown_keys == ("aws:PrincipalTag/vpce",)
+    assert "depending on aws:PrincipalTag/vpce, which netgraph cannot know" in d.reason
+
+
+def test_an_open_answer_names_every_key_netgraph_cannot_know() -> None:
+    p = policy(
+        {
+            "Effect": "Allow",
+            "Action": "ecr:BatchGetImage",
+            "Resource": "*",
+            "Condition": {
+                "IpAddress": {"aws:SourceIp": "203.0.113.0/24"},
+                "StringEquals": {"aws:PrincipalTag/team": "web"},
+            },
+        }
+    )
+    d = evaluate([p], Request("ecr:BatchGetImage", REPO, ME, request_context(ME)))
+    assert d.decision == "unknown"
+    assert "depending on aws:SourceIp, aws:PrincipalTag/team, which netgraph cannot know" in (
+        d.reason
+    )
+
+
+@pytest.mark.parametrize(
+    ("actual", "truth"),
+    [(("web", "api"), "yes"), (("web",), "yes"), (("web", "db"), "no")],
+)
+def test_for_all_values_holds_when_every_value_of_the_request_is_listed(
+    actual: tuple[str, ...], truth: str
+) -> None:
+    ctx = {"aws:tagkeys": actual}
+    result = evaluate_condition("ForAllValues:StringEquals", "aws:TagKeys", ["web", "api"], ctx)
+    assert result.truth == truth
+
+
+@pytest.mark.parametrize(("actual", "truth"), [(None, "yes"), (("x",), "no")])
+def test_a_null_condition_without_a_value_asks_for_the_key_to_be_absent(
+    actual: tuple[str, ...] | None, truth: str
+) -> None:
+    assert evaluate_condition("Null", "aws:x", [], {"aws:x": actual}).truth == truth
+
+
+@pytest.mark.parametrize(
+    "operator", ["ForAllValues:ForAnyValue:StringEquals", "ForAnyValue:StringEquals:Extra"]
+)
+def test_an_operator_with_two_qualifiers_is_unknown_and_named(operator: str) -> None:
+    result = evaluate_condition(operator, "aws:x", ["a"], {"aws:x": ("a",)})
+    assert result.truth == "unknown"
+    assert result.unknown_keys == (f"aws:x (operator {operator})",)
+
+
+def _decision(effect: str, condition: dict[str, Any] | None = None) -> PolicyDecision:
+    st: dict[str, Any] = {"Effect": effect, "Action": "ecr:BatchGetImage", "Resource": "*"}
+    if condition:
+        st["Condition"] = condition
+    return evaluate([policy(st)], Request("ecr:BatchGetImage", REPO, ME, request_context(ME)))
+
+
+def test_every_policy_kind_must_allow_a_deny_then_an_open_answer_wins_over_an_allow() -> None:
+    # EVALUATION: identity AND boundary (or endpoint policy): an explicit Deny in either
+    # denies; an answer netgraph cannot decide in either stays open.
+    allow = _decision("Allow")
+    deny = _decision("Deny")
+    open_ = _decision("Allow", {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}})
+    assert (allow.decision, deny.decision, open_.decision) == ("allow", "deny", "unknown")
+    assert combine_all(allow, deny) is deny
+    assert "is explicitly denied by" in combine_all(allow, deny).reason
+    assert combine_all(allow, open_) is open_
+    assert combine_all(open_, allow) is open_
+    assert combine_all(allow, allow).decision == "allow"
