@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from netgraph.evaluate import dns
+from netgraph.evaluate import dns, hosted_zones
 from netgraph.model import (
     HostedZone,
     ResolverRule,
@@ -19,7 +19,7 @@ from netgraph.model import (
     Vpc,
 )
 
-from .rule_snapshots import VPC, snapshot
+from .rule_snapshots import VPC, endpoint, snapshot
 
 REGION = "ap-northeast-1"
 LOGS = f"logs.{REGION}.amazonaws.com"
@@ -115,3 +115,220 @@ def test_a_complete_system_rule_takes_a_name_back(status: str) -> None:
         resolver_rule_associations=(link(FORWARD_ALL), link("rslvr-rr-0system", status=status)),
     )
     assert only(resolve(s)).outcome == "public"
+
+
+EP = "vpce-0logs"
+EP_NAME = f"{EP}-abcd.logs.{REGION}.vpce.amazonaws.com"
+
+
+def logs_endpoint(private_dns: bool = False) -> Any:
+    return endpoint(
+        EP, service_name=LOGS_SERVICE, private_dns_enabled=private_dns, dns_names=(EP_NAME,)
+    )
+
+
+def logs_zone(zone_id: str = "Z0LOGS", vpcs: tuple[str, ...] | None = (VPC,)) -> HostedZone:
+    """A private zone of the logs name whose alias points at the endpoint."""
+    return zone(zone_id, LOGS, vpcs, (record(LOGS, alias_to=EP_NAME),))
+
+
+def through_zone(zone_id: str = "Z0LOGS") -> str:
+    return (
+        f"the private hosted zone {zone_id} ({LOGS}) associated with {VPC} answers with the "
+        f"alias A record {LOGS} -> {EP_NAME}: the ENIs of {EP} in {VPC}"
+    )
+
+
+# ---- which keys switch the Route 53 reading on ----------------------------------------------
+
+
+def test_hosted_zones_alone_are_read() -> None:
+    s = world(vpc_endpoints={EP: logs_endpoint()}, hosted_zones={"Z0LOGS": logs_zone()})
+    r = only(resolve(s))
+    assert (r.outcome, r.endpoint, r.reason) == ("endpoint", logs_endpoint(), through_zone())
+
+
+def test_resolver_rules_alone_may_forward() -> None:
+    s = world(resolver_rules={FORWARD_ALL: rule(FORWARD_ALL, "amazonaws.com")})
+    r = only(resolve(s))
+    assert (r.outcome, r.reason) == (
+        "unknown",
+        f"{LOGS}: the Resolver rule {FORWARD_ALL} (FORWARD amazonaws.com.) associated with "
+        f"{VPC} forwards it to DNS servers outside the snapshot",
+    )
+
+
+@pytest.mark.parametrize(
+    ("rules", "where"),
+    [(None, "ResolverRules is not in the snapshot"), ({}, "it is not in ResolverRules")],
+)
+def test_an_association_of_an_unknown_rule_says_what_is_missing(
+    rules: dict[str, ResolverRule] | None, where: str
+) -> None:
+    s = world(resolver_rules=rules, resolver_rule_associations=(link("rslvr-rr-0gone"),))
+    r = only(resolve(s))
+    assert (r.outcome, r.reason) == (
+        "unknown",
+        f"{LOGS}: Resolver rule rslvr-rr-0gone is associated with {VPC} "
+        f"(ResolverRuleAssociations) but {where}: which names it forwards is unknown",
+    )
+
+
+# ---- Resolver rules: which apply -------------------------------------------------------------
+
+
+def test_an_unassociated_rule_for_another_domain_forwards_nothing_here() -> None:
+    s = world(resolver_rules={"rslvr-rr-0corp": rule("rslvr-rr-0corp", "corp.example.com")})
+    assert only(resolve(s)).outcome == "public"
+
+
+def test_an_unassociated_system_rule_is_no_forwarding_rule() -> None:
+    s = world(resolver_rules={"rslvr-rr-0system": rule("rslvr-rr-0system", LOGS, "SYSTEM")})
+    assert only(resolve(s)).outcome == "public"
+
+
+def test_an_association_of_another_vpc_listed_first_does_not_hide_the_vpcs_own() -> None:
+    s = world(
+        resolver_rules={FORWARD_ALL: rule(FORWARD_ALL, "amazonaws.com")},
+        resolver_rule_associations=(link(FORWARD_ALL, OTHER), link(FORWARD_ALL)),
+    )
+    r = only(resolve(s))
+    assert (r.outcome, r.reason) == ("unknown", FORWARDED)
+
+
+def test_a_rule_without_type_or_domain_may_forward_anything() -> None:
+    s = world(
+        resolver_rules={"rslvr-rr-0bare": rule("rslvr-rr-0bare", None, None)},
+        resolver_rule_associations=(link("rslvr-rr-0bare"),),
+    )
+    r = only(resolve(s))
+    assert (r.outcome, r.reason) == (
+        "unknown",
+        f"{LOGS}: the Resolver rule rslvr-rr-0bare (type unknown (domain unknown)) associated "
+        f"with {VPC} forwards it to DNS servers outside the snapshot",
+    )
+
+
+def test_a_rule_for_the_root_forwards_a_name_no_zone_takes() -> None:
+    s = world(
+        resolver_rules={"rslvr-rr-0root": rule("rslvr-rr-0root", "")},
+        resolver_rule_associations=(link("rslvr-rr-0root"),),
+    )
+    assert only(resolve(s)).outcome == "unknown"
+
+
+def test_a_private_zone_of_a_top_level_domain_beats_a_rule_for_the_root() -> None:
+    s = world(
+        hosted_zones={"Z0CORP": zone("Z0CORP", "corp")},
+        hosted_zones_by_vpc={VPC: ("Z0CORP",)},
+        resolver_rules={"rslvr-rr-0root": rule("rslvr-rr-0root", "")},
+        resolver_rule_associations=(link("rslvr-rr-0root"),),
+    )
+    found = hosted_zones.answer(s, vpc(), "db.corp", None)
+    assert (found.kind, found.code) == ("fail", "PHZ_NO_RECORD")
+
+
+def test_the_endpoints_own_private_dns_beats_a_less_specific_forwarding_rule() -> None:
+    s = world(
+        vpc_endpoints={EP: logs_endpoint(private_dns=True)},
+        resolver_rules={FORWARD_ALL: rule(FORWARD_ALL, "amazonaws.com")},
+        resolver_rule_associations=(link(FORWARD_ALL),),
+    )
+    r = only(resolve(s))
+    assert (r.outcome, r.endpoint) == ("endpoint", logs_endpoint(private_dns=True))
+
+
+# ---- which zones serve the VPC -----------------------------------------------------------
+
+
+def test_a_public_zone_of_the_name_does_not_answer_from_the_vpc() -> None:
+    s = world(hosted_zones={"Z0PUB": zone("Z0PUB", LOGS, (), private=False)})
+    r = only(resolve(s))
+    assert (r.outcome, r.fix) == ("public", None)
+
+
+def test_a_zone_hosted_zones_by_vpc_does_not_list_for_the_vpc_does_not_answer() -> None:
+    s = world(
+        hosted_zones={"Z0ELSE": zone("Z0ELSE", LOGS, None, None)},
+        hosted_zones_by_vpc={VPC: ()},
+    )
+    assert only(resolve(s)).outcome == "public"
+
+
+def test_a_zone_of_another_account_listed_for_the_vpc_answers_unseen() -> None:
+    s = world(
+        hosted_zones={"Z0ELSE": zone("Z0ELSE", LOGS, None, None)},
+        hosted_zones_by_vpc={VPC: ("Z0ELSE",)},
+    )
+    r = only(resolve(s))
+    assert (r.outcome, r.reason) == (
+        "unknown",
+        f"{LOGS}: the private hosted zone Z0ELSE ({LOGS}) associated with {VPC} answers it, "
+        "but its details are not in the snapshot (HostedZoneDetails: a zone of another "
+        "account, or not collected)",
+    )
+
+
+def test_a_zone_of_other_vpcs_only_is_the_fix_of_the_public_answer() -> None:
+    s = world(hosted_zones={"Z0LOGS": logs_zone(vpcs=(OTHER,))})
+    r = only(resolve(s))
+    assert r.outcome == "public" and r.endpoint is None
+    assert r.fix is not None
+    assert r.fix.startswith(f"associate the private hosted zone Z0LOGS ({LOGS}) with {VPC}: ")
+    assert f"--hosted-zone-id Z0LOGS --vpc VPCRegion={REGION},VPCId={VPC}" in r.fix
+
+
+def test_a_vpc_hosted_zones_by_vpc_has_no_entry_for_is_unknown_and_says_so() -> None:
+    s = world(hosted_zones={}, hosted_zones_by_vpc={OTHER: ()})
+    r = only(resolve(s))
+    assert (r.outcome, r.reason) == (
+        "unknown",
+        f"{LOGS}: HostedZonesByVpc has no entry for {VPC}, so the private hosted zones "
+        "associated with it are not known",
+    )
+
+
+# ---- the most specific zone, and zones that may be associated -----------------------------
+
+
+def test_the_most_specific_zone_wins_whatever_their_order() -> None:
+    parent = zone("Z0PARENT", "amazonaws.com")  # no record: it alone would say NXDOMAIN
+    s = world(
+        vpc_endpoints={EP: logs_endpoint()},
+        hosted_zones={"Z0PARENT": parent, "Z0LOGS": logs_zone()},
+    )
+    r = only(resolve(s))
+    assert (r.outcome, r.reason) == ("endpoint", through_zone())
+
+
+def test_a_zone_that_may_be_associated_and_covers_nothing_asked_is_ignored() -> None:
+    s = world(hosted_zones={"Z0CORP": zone("Z0CORP", "corp.internal", None, None)})
+    assert only(resolve(s)).outcome == "public"
+
+
+def test_a_zone_without_its_name_may_answer_anything() -> None:
+    s = world(hosted_zones={"Z0NONAME": zone("Z0NONAME", None, None, None)})
+    r = only(resolve(s))
+    assert (r.outcome, r.reason) == (
+        "unknown",
+        f"{LOGS}: the private hosted zone Z0NONAME may answer it from {VPC}: its name is not "
+        "in the snapshot",
+    )
+
+
+@pytest.mark.parametrize("certain_name", ["amazonaws.com", LOGS])
+def test_a_zone_that_may_be_associated_and_as_specific_is_unknown(certain_name: str) -> None:
+    # A certain zone of the parent (or of the name itself) and a zone of the name whose
+    # association is not in the snapshot: that one may answer instead.
+    certain = zone("Z0CERTAIN", certain_name, records=(record(LOGS, alias_to=EP_NAME),))
+    s = world(
+        vpc_endpoints={EP: logs_endpoint()},
+        hosted_zones={"Z0CERTAIN": certain, "Z0MAYBE": zone("Z0MAYBE", LOGS, None, None)},
+    )
+    r = only(resolve(s))
+    assert (r.outcome, r.reason) == (
+        "unknown",
+        f"{LOGS}: the private hosted zone Z0MAYBE ({LOGS}) may answer it from {VPC}: whether "
+        "it is associated with the VPC is not in the snapshot (HostedZoneDetails has no entry "
+        "for it)",
+    )
