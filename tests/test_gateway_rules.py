@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from netgraph.check import check_path
-from netgraph.flows import hypothetical_source
+from netgraph.flows import eni_source, hypothetical_source, service_sources
 from netgraph.hop import HopKind
 from netgraph.reach import Trace
 
@@ -65,3 +65,319 @@ def test_an_interface_endpoint_with_no_eni_and_no_subnet_blocks_with_its_fix() -
     assert (hop.id, hop.kind, hop.code) == (ECR_API, HopKind.INTERFACE_ENDPOINT, "VPCE_NO_ENI")
     assert hop.reason == f"{ECR_API} has no network interface in any subnet"
     assert t.fix == hop.fix == f"add a subnet of each Availability Zone the tasks use to {ECR_API}"
+
+
+# --- NAT gateways (healthy-nat: the task's subnet routes 0.0.0.0/0 to NAT; NAT's subnet to IGW)
+
+NAT = "nat-0a0a0a0a0a0a0a0a1"
+NAT_SUBNET = "subnet-0a11c0ffee0000101"
+IGW = "igw-0a0a0a0a0a0a0a0a0"
+RTB_PRIVATE = "rtb-0f0f0f0f0f0f0f0f1"
+RTB_PUBLIC = "rtb-0f0f0f0f0f0f0f0f2"
+VPC_ID = "vpc-0a1b2c3d4e5f60718"
+
+
+def _nat(data: dict[str, Any]) -> dict[str, Any]:
+    nat: dict[str, Any] = data["NatGateways"][0]
+    return nat
+
+
+def _internet_route(data: dict[str, Any]) -> dict[str, Any]:
+    table = next(t for t in data["RouteTables"] if t["RouteTableId"] == RTB_PUBLIC)
+    route: dict[str, Any] = table["Routes"][1]
+    assert route["DestinationCidrBlock"] == "0.0.0.0/0"
+    return route
+
+
+def _drop_nat_subnet(data: dict[str, Any]) -> None:
+    data["Subnets"] = [s for s in data["Subnets"] if s["SubnetId"] != NAT_SUBNET]
+
+
+def _drop_internet_route(data: dict[str, Any]) -> None:
+    table = next(t for t in data["RouteTables"] if t["RouteTableId"] == RTB_PUBLIC)
+    table["Routes"].remove(_internet_route(data))
+
+
+def _route_to_tgw(data: dict[str, Any]) -> None:
+    route = _internet_route(data)
+    del route["GatewayId"]
+    route["TransitGatewayId"] = "tgw-0abc"
+
+
+NO_INTERNET_FIX = (
+    f"add a route 0.0.0.0/0 -> an attached internet gateway to {RTB_PUBLIC} (the route "
+    f"table of {NAT_SUBNET}, where {NAT} lives)"
+)
+
+NAT_CASES: dict[str, tuple[Any, str, str, HopKind, str | None, str, str | None]] = {
+    # name: (change, verdict, hop id, hop kind, code, reason, fix)
+    "deleted NAT: the route is blamed": (
+        lambda d: _nat(d).update(State="deleted"),
+        "blocked",
+        RTB_PRIVATE,
+        HopKind.ROUTE_TABLE,
+        "BAD_STATE_ROUTE",
+        f"route 0.0.0.0/0 -> {NAT} leads to a NAT gateway that is deleted",
+        f"replace the route 0.0.0.0/0 in {RTB_PRIVATE}: its target {NAT} is deleted",
+    ),
+    "NAT state not collected": (
+        lambda d: _nat(d).pop("State"),
+        "unknown",
+        NAT,
+        HopKind.NAT_GATEWAY,
+        None,
+        f"the State of {NAT} is not in the snapshot (NatGateways)",
+        None,
+    ),
+    "NAT not in NatGateways": (
+        lambda d: _nat(d).update(NatGatewayId="nat-other"),
+        "unknown",
+        NAT,
+        HopKind.NAT_GATEWAY,
+        None,
+        f"{RTB_PRIVATE} routes to {NAT}, which is not in NatGateways",
+        None,
+    ),
+    "private NAT to the internet": (
+        lambda d: _nat(d).update(ConnectivityType="private"),
+        "blocked",
+        NAT,
+        HopKind.NAT_GATEWAY,
+        "NGW_PRIVATE_CONNECTIVITY",
+        f"{NAT} is a private NAT gateway: it cannot reach the internet",
+        f"route to a public NAT gateway instead of {NAT}",
+    ),
+    "NAT's subnet not collected": (
+        _drop_nat_subnet,
+        "unknown",
+        NAT_SUBNET,
+        HopKind.SUBNET,
+        None,
+        f"the subnet {NAT_SUBNET} of {NAT} is not in Subnets",
+        None,
+    ),
+    "NAT's subnet has no internet route": (
+        _drop_internet_route,
+        "blocked",
+        RTB_PUBLIC,
+        HopKind.ROUTE_TABLE,
+        "NGW_SUBNET_NO_INTERNET_ROUTE",
+        f"{NAT} lives in {NAT_SUBNET}, whose route table {RTB_PUBLIC} has no route for "
+        "8.8.8.8, not an internet gateway",
+        NO_INTERNET_FIX,
+    ),
+    "NAT's subnet routes to a blackhole": (
+        lambda d: _internet_route(d).update(State="blackhole"),
+        "blocked",
+        RTB_PUBLIC,
+        HopKind.ROUTE_TABLE,
+        "NGW_SUBNET_NO_INTERNET_ROUTE",
+        f"{NAT} lives in {NAT_SUBNET}, whose route table {RTB_PUBLIC} has route "
+        f"0.0.0.0/0 -> {IGW} (blackhole) for 8.8.8.8, not an internet gateway",
+        NO_INTERNET_FIX,
+    ),
+    "NAT's subnet route state not collected": (
+        lambda d: _internet_route(d).pop("State"),
+        "unknown",
+        RTB_PUBLIC,
+        HopKind.ROUTE_TABLE,
+        None,
+        f"route 0.0.0.0/0 -> {IGW} has no State in the snapshot (RouteTables): it may be a "
+        "blackhole",
+        None,
+    ),
+    "NAT's subnet routes to a transit gateway": (
+        _route_to_tgw,
+        "unknown",
+        "tgw-0abc",
+        HopKind.TRANSIT_GATEWAY,
+        None,
+        f"{RTB_PUBLIC} sends 8.8.8.8 from {NAT} to tgw-0abc; netgraph cannot follow it",
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(NAT_CASES))
+def test_a_nat_gateway_path_ends_at_the_hop_a_user_can_act_on(case: str) -> None:
+    change, verdict, hop_id, kind, code, reason, fix = NAT_CASES[case]
+    data = sample_data("healthy-nat")
+    change(data)
+    t = path(data, "8.8.8.8")
+    last = t.hops[-1]
+    assert t.verdict == verdict
+    assert (last.id, last.kind, last.status, last.code) == (
+        hop_id,
+        kind,
+        "fail" if verdict == "blocked" else "unknown",
+        code,
+    )
+    assert (t.reason, last.reason) == (reason, reason)
+    assert (t.fix, last.fix) == (fix, fix)
+
+
+def test_through_a_nat_gateway_each_hop_says_where_the_packet_goes() -> None:
+    t = path(sample_data("healthy-nat"), "8.8.8.8")
+    assert t.verdict == "reachable"
+    reasons = {(h.id, h.kind): h.reason for h in t.hops}
+    assert reasons[(NAT, HopKind.NAT_GATEWAY)] == f"{NAT} is available (public) in {NAT_SUBNET}"
+    assert (
+        reasons[(RTB_PUBLIC, HopKind.ROUTE_TABLE)]
+        == f"from {NAT}, 8.8.8.8 takes route 0.0.0.0/0 -> {IGW}"
+    )
+    assert (
+        reasons[(IGW, HopKind.INTERNET_GATEWAY)]
+        == f"{IGW} is attached to {VPC_ID}; {NAT} sends it out with its Elastic IP"
+    )
+
+
+def test_a_private_nat_gateway_forwards_to_a_private_address() -> None:
+    """Only a public destination is refused at a private NAT gateway; a private one goes on
+    (here through the NAT subnet's 0.0.0.0/0 route to the internet gateway, which drops it)."""
+    data = sample_data("healthy-nat")
+    _nat(data).update(ConnectivityType="private")
+    t = path(data, "192.168.1.5")
+    assert t.verdict == "blocked" and t.blocked_at is not None
+    assert (t.blocked_at.id, t.blocked_at.code) == (IGW, "IGW_DESTINATION_ADDRESS_NOT_PUBLIC")
+    nat = next(h for h in t.hops if h.id == NAT)
+    assert nat.reason == f"{NAT} is available (private) in {NAT_SUBNET}"
+
+
+# --- Internet gateways (healthy-public: the public subnets route 0.0.0.0/0 to the IGW)
+
+PUBLIC_SUBNET = "subnet-0a11c0ffee0000101"
+
+
+def public_path(data: dict[str, Any], to: str = "8.8.8.8", public_ip: bool = True) -> Trace:
+    s = snap(data)
+    source = hypothetical_source(s, PUBLIC_SUBNET, (SG_TASK,), public_ip)
+    return check_path(s, source, to, protocol="6", port=443)
+
+
+def _igw(data: dict[str, Any]) -> dict[str, Any]:
+    igw: dict[str, Any] = data["InternetGateways"][0]
+    return igw
+
+
+IGW_CASES: dict[str, tuple[Any, str, bool, str, str | None, str, str | None]] = {
+    # name: (change, to, public IP, status, code, reason, fix)
+    "detached": (
+        lambda d: _igw(d).update(Attachments=[]),
+        "8.8.8.8",
+        True,
+        "fail",
+        "IGW_NOT_ATTACHED",
+        f"{IGW} is not attached to {VPC_ID}",
+        f"attach {IGW} to {VPC_ID}, or route to an internet gateway that is attached",
+    ),
+    "attachment state not collected": (
+        lambda d: _igw(d)["Attachments"][0].pop("State"),
+        "8.8.8.8",
+        True,
+        "unknown",
+        None,
+        f"the State of the attachment of {IGW} to {VPC_ID} is not in the snapshot "
+        "(InternetGateways)",
+        None,
+    ),
+    "not in InternetGateways": (
+        lambda d: _igw(d).update(InternetGatewayId="igw-other"),
+        "8.8.8.8",
+        True,
+        "unknown",
+        None,
+        f"{RTB_PUBLIC} routes to {IGW}, which is not in InternetGateways",
+        None,
+    ),
+    "private destination": (
+        lambda d: None,
+        "192.168.1.5",
+        True,
+        "fail",
+        "IGW_DESTINATION_ADDRESS_NOT_PUBLIC",
+        f"{IGW} drops traffic to non-public addresses (192.168.1.5/32)",
+        f"route 192.168.1.5/32 to where it lives (peering, transit gateway, VPN), not to {IGW}",
+    ),
+    "shared address space (100.64.0.0/10) is not public": (
+        lambda d: None,
+        "100.64.0.1",
+        True,
+        "fail",
+        "IGW_DESTINATION_ADDRESS_NOT_PUBLIC",
+        f"{IGW} drops traffic to non-public addresses (100.64.0.1/32)",
+        f"route 100.64.0.1/32 to where it lives (peering, transit gateway, VPN), not to {IGW}",
+    ),
+    "task without a public IP": (
+        lambda d: None,
+        "8.8.8.8",
+        False,
+        "fail",
+        "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+        f"the task's ENI has no public IP, and {IGW} translates only for ENIs with a "
+        "public address",
+        "run the task with --public-ip (assignPublicIp=ENABLED), or route 0.0.0.0/0 in "
+        f"{RTB_PUBLIC} to a NAT gateway",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(IGW_CASES))
+def test_an_internet_gateway_path_ends_at_the_gateway_with_its_reason_and_fix(case: str) -> None:
+    change, to, public_ip, status, code, reason, fix = IGW_CASES[case]
+    data = sample_data("healthy-public")
+    change(data)
+    t = public_path(data, to, public_ip)
+    last = t.hops[-1]
+    assert t.verdict == ("blocked" if status == "fail" else "unknown")
+    assert (last.id, last.kind, last.status, last.code) == (
+        IGW,
+        HopKind.INTERNET_GATEWAY,
+        status,
+        code,
+    )
+    assert (t.reason, last.reason) == (reason, reason)
+    assert (t.fix, last.fix) == (fix, fix)
+
+
+def test_an_internet_gateway_passes_a_task_with_a_public_ip_saying_so() -> None:
+    t = public_path(sample_data("healthy-public"))
+    assert t.verdict == "reachable"
+    igw = next(h for h in t.hops if h.kind == HopKind.INTERNET_GATEWAY)
+    assert (igw.id, igw.status) == (IGW, "pass")
+    assert igw.reason == f"{IGW} is attached to {VPC_ID}; the source has a public IP"
+
+
+def test_the_public_ip_fix_is_worded_for_a_service_and_for_an_eni() -> None:
+    data = sample_data("healthy-public")
+    network = data["services"][0]["networkConfiguration"]["awsvpcConfiguration"]
+    network["assignPublicIp"] = "DISABLED"
+    eni = {
+        "NetworkInterfaceId": "eni-0pub",
+        "SubnetId": PUBLIC_SUBNET,
+        "VpcId": VPC_ID,
+        "InterfaceType": "interface",
+        "Groups": [{"GroupId": SG_TASK, "GroupName": "task"}],
+        "PrivateIpAddress": "10.0.101.50",
+        "PrivateIpAddresses": [{"Primary": True, "PrivateIpAddress": "10.0.101.50"}],
+        "Status": "in-use",
+    }
+    data["NetworkInterfaces"] = [eni]
+    s = snap(data)
+    services = [x for x in service_sources(s) if x.subnet_id == PUBLIC_SUBNET]
+    for source, fix in (
+        (
+            services[0],
+            "set assignPublicIp=ENABLED in the service's network configuration, or move it "
+            "to subnets whose route table sends 0.0.0.0/0 to a NAT gateway (or add VPC "
+            "endpoints)",
+        ),
+        (
+            eni_source(s, "eni-0pub"),
+            f"associate an Elastic IP with the ENI, or route 0.0.0.0/0 in {RTB_PUBLIC} to a "
+            "NAT gateway",
+        ),
+    ):
+        t = check_path(s, source, "8.8.8.8", protocol="6", port=443)
+        assert t.verdict == "blocked" and t.blocked_at is not None
+        assert (t.blocked_at.id, t.blocked_at.code) == (IGW, "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS")
+        assert t.fix == fix
