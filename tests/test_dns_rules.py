@@ -332,3 +332,47 @@ def test_a_zone_that_may_be_associated_and_as_specific_is_unknown(certain_name: 
         "it is associated with the VPC is not in the snapshot (HostedZoneDetails has no entry "
         "for it)",
     )
+
+
+def test_a_zone_of_the_endpoints_own_name_is_reported_as_a_contradiction() -> None:
+    s = world(
+        vpc_endpoints={EP: logs_endpoint(private_dns=True)}, hosted_zones={"Z0LOGS": logs_zone()}
+    )
+    r = only(resolve(s))
+    assert (r.outcome, r.reason) == (
+        "unknown",
+        f"{LOGS}: both the private hosted zone Z0LOGS ({LOGS}) and the private DNS of an "
+        f"interface endpoint in {VPC} claim {LOGS}; AWS refuses the second "
+        "(ConflictingDomainExists), so the snapshot is not of one moment",
+    )
+
+
+def test_a_zone_of_one_registry_name_beats_the_endpoints_registry_wildcard() -> None:
+    # The ecr.dkr endpoint's private DNS claims dkr.ecr.REGION.amazonaws.com; a zone of the
+    # account's own registry name is more specific and answers (here: with the endpoint).
+    dkr_name = f"vpce-0dkr-abcd.dkr.ecr.{REGION}.vpce.amazonaws.com"
+    registry = f"111122223333.dkr.ecr.{REGION}.amazonaws.com"
+    dkr = endpoint(
+        "vpce-0dkr", service_name=f"com.amazonaws.{REGION}.ecr.dkr", dns_names=(dkr_name,)
+    )
+    s = world(
+        vpc_endpoints={"vpce-0dkr": dkr},
+        hosted_zones={
+            "Z0REG": zone("Z0REG", registry, records=(record(registry, alias_to=dkr_name),))
+        },
+    )
+    r = only(resolve(s, "ecr.dkr"))
+    assert (r.outcome, r.endpoint) == ("endpoint", dkr)
+    assert r.reason.startswith(f"the private hosted zone Z0REG ({registry}) associated with {VPC}")
+
+
+def test_on_a_tie_a_forwarding_rule_beats_a_system_rule_listed_first() -> None:
+    s = world(
+        resolver_rules={
+            "rslvr-rr-0system": rule("rslvr-rr-0system", LOGS, "SYSTEM"),
+            "rslvr-rr-0fwdlogs": rule("rslvr-rr-0fwdlogs", LOGS),
+        },
+        resolver_rule_associations=(link("rslvr-rr-0system"), link("rslvr-rr-0fwdlogs")),
+    )
+    r = only(resolve(s))
+    assert r.outcome == "unknown" and "rslvr-rr-0fwdlogs (FORWARD " in r.reason
