@@ -1120,3 +1120,22 @@ def test_a_failing_part_of_a_reply_decides_after_one_not_known_or_routed_elsewhe
         hop = _matches(first, lost)
         assert (hop.status, hop.code) == ("fail", "RESPONSE_RTB_HAS_NO_ROUTE_TO_TRANSIT_GATEWAY")
         assert "has no route for 10.1.1.128/25" in hop.reason
+
+
+def test_an_attachment_whose_vpc_is_not_said_leads_to_no_vpc_even_one_with_an_empty_id() -> None:
+    """Was a pass into the VPC whose VpcId is "" (the loader takes an empty id) when the
+    attachment had neither ResourceId nor VpcId: absent data must stay unknown."""
+    s = _with_att(egress(), EGRESS_ATT, resource_id=None)
+    blank = replace((s.vpcs or {})[EGRESS], id="")
+    s = replace(s, vpcs={**(s.vpcs or {}), "": blank})
+    hops, ex = _exit(s)
+    assert ex is None
+    assert hops == (
+        Hop(
+            EGRESS_ATT,
+            ATT,
+            "unknown",
+            f"{EGRESS_ATT} leads to None, which is not in Vpcs (owned by {build.ACCOUNT} that "
+            "was not collected?)",
+        ),
+    )

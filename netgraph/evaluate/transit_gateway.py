@@ -373,7 +373,8 @@ def exit_to(snapshot: Snapshot, attachment_id: str, az: str | None) -> Judged[Ex
     bad = _attachment_state(att, "forward")
     if bad is not None:
         return Judged((bad,))
-    vpc = (snapshot.vpcs or {}).get(att.resource_id or "")
+    # No ResourceId (nor VpcId) in the snapshot: not known, whatever VPC an empty id names.
+    vpc = None if att.resource_id is None else (snapshot.vpcs or {}).get(att.resource_id)
     if vpc is None:
         reason = (
             f"{att.id} leads to {att.resource_id}, which is not in Vpcs (owned by "
