@@ -376,3 +376,63 @@ def test_on_a_tie_a_forwarding_rule_beats_a_system_rule_listed_first() -> None:
     )
     r = only(resolve(s))
     assert r.outcome == "unknown" and "rslvr-rr-0fwdlogs (FORWARD " in r.reason
+
+
+# ---- the fix of a public answer: a zone that serves other VPCs -----------------------------
+
+
+def test_a_zone_of_another_name_serving_other_vpcs_is_no_fix() -> None:
+    s = world(hosted_zones={"Z0CORP": zone("Z0CORP", "corp.internal", (OTHER,))})
+    r = only(resolve(s))
+    assert (r.outcome, r.fix) == ("public", None)
+
+
+def test_the_fix_names_the_most_specific_unassociated_zone_whatever_their_order() -> None:
+    s = world(
+        hosted_zones={
+            "Z0PARENT": zone("Z0PARENT", "amazonaws.com", (OTHER,)),
+            "Z0LOGS": logs_zone(vpcs=(OTHER,)),
+        }
+    )
+    r = only(resolve(s))
+    assert r.fix is not None and "--hosted-zone-id Z0LOGS " in r.fix
+
+
+def test_a_zone_associated_with_the_vpc_is_no_association_fix() -> None:
+    # The VPC's own endpoint private DNS (local) is more specific than a zone the VPC is
+    # associated with: nothing to associate.
+    s = world(hosted_zones={"Z0PARENT": zone("Z0PARENT", "amazonaws.com")})
+    found = hosted_zones.answer(s, vpc(), LOGS, LOGS)
+    assert (found.kind, found.fix) == ("local", None)
+
+
+# ---- records: empty non-terminals and wildcards (RFC 4592) -------------------------------
+
+
+def apex(name: str) -> tuple[ResourceRecordSet, ...]:
+    return (
+        ResourceRecordSet(
+            name, "SOA", False, None, ("ns-1.awsdns-1.org. admin. 1 7200 900 1209600 86400",)
+        ),
+        ResourceRecordSet(name, "NS", False, None, ("ns-1.awsdns-1.org.",)),
+    )
+
+
+def test_a_single_label_zone_answers_nxdomain_for_a_name_it_lacks() -> None:
+    s = world(
+        hosted_zones={"Z0CORP": zone("Z0CORP", "corp", records=apex("corp"))},
+        hosted_zones_by_vpc={VPC: ("Z0CORP",)},
+    )
+    found = hosted_zones.answer(s, vpc(), "db.corp", None)
+    assert (found.kind, found.code) == ("fail", "PHZ_NO_RECORD")
+
+
+def test_a_wildcard_does_not_answer_below_an_empty_non_terminal() -> None:
+    zone_name = "corp.internal"
+    records = (
+        *apex(zone_name),
+        record(f"*.{zone_name}", alias_to=EP_NAME),
+        record(f"a.b.{zone_name}"),
+    )
+    assert hosted_zones.lookup(zone_name, records, f"x.b.{zone_name}") is None
+    assert hosted_zones.lookup(zone_name, records, f"x.{zone_name}") == [records[2]]
