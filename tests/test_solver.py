@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from netgraph.check import check_source
-from netgraph.flows import hypothetical_source
-from netgraph.hop import Hop, HopKind
-from netgraph.reach import Trace
+from netgraph.flow_graph import FlowGraph
+from netgraph.flows import Source, hypothetical_source
+from netgraph.hop import Destination, Hop, HopKind
+from netgraph.reach import Trace, trace
 
 from .conftest import build, sample_data, snap
 
@@ -170,3 +171,55 @@ def test_a_hop_with_a_status_the_solver_does_not_know_is_refused(status: str) ->
 def test_a_hop_with_a_leg_that_is_neither_way_is_refused() -> None:
     with pytest.raises(ValueError, match="is not forward or return"):
         Hop("acl-1", HopKind.NETWORK_ACL_INBOUND, "pass", "r", leg="back")  # type: ignore[arg-type]
+
+
+def _solved(hops: list[Hop], combine: list[str], children: list[list[int]]) -> Trace:
+    """The solver on a flow graph written by hand (node i is hops[i], the root node 0)."""
+    source = Source("hypothetical", "subnet-1", "subnet-1", ("sg-1",), False)
+    flow = FlowGraph(
+        hops, combine, children, 0, source, Destination("address", "10.0.0.9"), "6", 443
+    )
+    return trace(flow, "10.0.0.9")
+
+
+def _hop(hop_id: str, status: str = "pass", **fields: Any) -> Hop:
+    return Hop(hop_id, HopKind.NETWORK_ACL_INBOUND, status, f"reason of {hop_id}", **fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("partial_at", [None, 1, 2])
+def test_a_check_is_partial_exactly_when_a_hop_of_its_path_admitted_part(
+    partial_at: int | None,
+) -> None:
+    """The scan re-checks single ENIs of a subnet only for a partial answer (reach.trace's
+    `partial`, once dropped to None by a mutant)."""
+    hops = [_hop(f"h{i}", partial=i == partial_at) for i in range(3)]
+    t = _solved(hops, ["all"] * 3, [[1], [2], []])
+    assert t.verdict == "reachable"
+    assert t.partial is (partial_at is not None)
+
+
+def test_an_undecided_fork_words_each_outcome_by_its_own_first_hop() -> None:
+    """A DNS fork whose answers disagree: each outcome is worded by the first hop of its
+    branch (its summary, else its reason), not by a later hop of that branch."""
+    hops = [
+        _hop("fork"),
+        _hop("a1"),  # no summary: worded by its reason
+        _hop("a2", "fail", code="X"),
+        _hop("b1", summary="the second answer"),
+        _hop("b2"),
+    ]
+    t = _solved(hops, ["any", "all", "all", "all", "all"], [[1, 3], [2], [], [4], []])
+    assert t.verdict == "unknown"
+    assert t.reason == (
+        "reason of fork. Outcomes: blocked at a2 if reason of a1; reachable if the second answer"
+    )
+
+
+@pytest.mark.parametrize("leg", ["forward", "return"])
+def test_an_undecided_fork_keeps_its_leg(leg: str) -> None:
+    """The doubt hop made of an undecided fork is on the fork's leg (a fork on the reply's
+    way is drawn and listed as return traffic)."""
+    hops = [_hop("fork", leg=leg), _hop("a", "fail", code="X"), _hop("b")]
+    t = _solved(hops, ["any", "all", "all"], [[1, 2], [], []])
+    assert t.verdict == "unknown"
+    assert t.hops[0].id == "fork" and t.hops[0].leg == leg
