@@ -19,6 +19,17 @@ from netgraph.evaluate.addresses import (
     split_ports,
     within,
 )
+from netgraph.evaluate.routing import (
+    RouteMatch,
+    TableChoice,
+    network_acl_for_subnet,
+    route_hop,
+    route_table_for_subnet,
+    route_target,
+)
+from netgraph.hop import Hop, HopKind
+from netgraph.model import NetworkAcl
+from tests.rule_snapshots import VPC, route, snapshot, subnet, table
 
 NET = ipaddress.ip_network
 IP = ipaddress.ip_address
@@ -130,4 +141,167 @@ def test_a_peer_at_one_address_is_labelled_by_it_unless_named() -> None:
         (NET("10.0.0.5/32"),),
         "the task",
         "vpc-1",
+    )
+
+
+# ---- routing: which table and which NACL a subnet uses, and why not ------------------------
+
+RTB_MAIN = table("rtb-main")
+RTB_OWN = table("rtb-own")
+ACL_1 = NetworkAcl("acl-1", VPC, False, (), ("subnet-a",))
+SUBNET_A = subnet("subnet-a", "10.0.1.0/24")
+THEIRS = "RouteTables of vpc-1's account are not in the files of 222233334444"
+
+
+def test_a_subnet_uses_its_own_table_else_the_main_one_and_says_which() -> None:
+    tables = {"rtb-main": RTB_MAIN, "rtb-own": RTB_OWN}
+    both = snapshot(
+        route_tables=tables,
+        route_table_by_subnet={"subnet-a": "rtb-own"},
+        main_route_table_by_vpc={VPC: "rtb-main"},
+    )
+    assert route_table_for_subnet(both, SUBNET_A) == TableChoice(
+        RTB_OWN, True, "subnet-a is explicitly associated with rtb-own"
+    )
+    main = snapshot(route_tables=tables, main_route_table_by_vpc={VPC: "rtb-main"})
+    assert route_table_for_subnet(main, SUBNET_A) == TableChoice(
+        RTB_MAIN,
+        False,
+        "subnet-a has no explicit association; it uses the main table rtb-main of vpc-1",
+    )
+    neither = snapshot(route_tables=tables)
+    assert route_table_for_subnet(neither, SUBNET_A) == TableChoice(
+        None,
+        False,
+        "no route table of vpc-1 is associated with subnet-a and none is marked main in "
+        "RouteTables",
+    )
+
+
+def test_route_tables_absent_for_the_subnets_account_leave_its_table_unknown() -> None:
+    absent = snapshot(route_tables=None)
+    assert route_table_for_subnet(absent, SUBNET_A) == TableChoice(
+        None, False, "RouteTables is not in the snapshot (not collected)"
+    )
+    # Another account's files have tables (even this subnet's association): not this one's.
+    other_account = snapshot(
+        route_tables={"rtb-own": RTB_OWN},
+        route_table_by_subnet={"subnet-a": "rtb-own"},
+        uncollected={"RouteTables": {VPC: THEIRS}},
+    )
+    assert route_table_for_subnet(other_account, SUBNET_A) == TableChoice(None, False, THEIRS)
+    elsewhere = snapshot(
+        route_tables={"rtb-own": RTB_OWN},
+        route_table_by_subnet={"subnet-a": "rtb-own"},
+        uncollected={"RouteTables": {"vpc-2": THEIRS}},
+    )
+    assert route_table_for_subnet(elsewhere, SUBNET_A).table is RTB_OWN
+
+
+def test_a_subnets_nacl_or_why_it_is_not_known() -> None:
+    known = snapshot(network_acls={"acl-1": ACL_1}, network_acl_by_subnet={"subnet-a": "acl-1"})
+    assert network_acl_for_subnet(known, SUBNET_A) is ACL_1
+    assert network_acl_for_subnet(snapshot(network_acls={"acl-1": ACL_1}), SUBNET_A) == (
+        "no network ACL in the snapshot is associated with subnet-a (AWS associates every "
+        "subnet with one; NetworkAcls of vpc-1 are incomplete)"
+    )
+    assert network_acl_for_subnet(snapshot(network_acls=None), SUBNET_A) == (
+        "NetworkAcls is not in the snapshot (not collected)"
+    )
+    why = "NetworkAcls of vpc-1's account are not in the files of 222233334444"
+    other_account = snapshot(
+        network_acls={"acl-1": ACL_1},
+        network_acl_by_subnet={"subnet-a": "acl-1"},
+        uncollected={"NetworkAcls": {VPC: why}},
+    )
+    assert network_acl_for_subnet(other_account, SUBNET_A) == why
+    elsewhere = snapshot(
+        network_acls={"acl-1": ACL_1},
+        network_acl_by_subnet={"subnet-a": "acl-1"},
+        uncollected={"NetworkAcls": {"vpc-2": why}},
+    )
+    assert network_acl_for_subnet(elsewhere, SUBNET_A) is ACL_1
+
+
+def test_a_routes_target_or_the_unknown_hop_that_says_why() -> None:
+    t = table("rtb-1")
+    nats = {"nat-1": "the NAT gateway"}
+    s = snapshot()
+    assert route_target(s, t, nats, "nat-1", HopKind.NAT_GATEWAY, "NatGateways") == (
+        "the NAT gateway"
+    )
+    assert route_target(s, t, nats, "nat-9", HopKind.NAT_GATEWAY, "NatGateways") == Hop(
+        "nat-9",
+        HopKind.NAT_GATEWAY,
+        "unknown",
+        "rtb-1 routes to nat-9, which is not in NatGateways",
+    )
+    assert route_target(s, t, None, "nat-1", HopKind.NAT_GATEWAY, "NatGateways") == Hop(
+        "nat-1",
+        HopKind.NAT_GATEWAY,
+        "unknown",
+        "NatGateways is not in the snapshot (not collected)",
+    )
+    why = "NatGateways of vpc-1's account are not in the files of 222233334444"
+    theirs = snapshot(uncollected={"NatGateways": {VPC: why}})
+    assert route_target(theirs, t, nats, "nat-1", HopKind.NAT_GATEWAY, "NatGateways") == Hop(
+        "nat-1", HopKind.NAT_GATEWAY, "unknown", why
+    )
+
+
+# ---- routing: the route table's hop for each answer of the lookup ---------------------------
+
+NETS = (NET("0.0.0.0/0"),)
+
+
+def test_a_table_without_a_route_fails_with_the_plain_fix_or_the_callers() -> None:
+    t = table("rtb-1")
+    expected = Hop(
+        "rtb-1",
+        HopKind.ROUTE_TABLE,
+        "fail",
+        "rtb-1 has no route for the internet",
+        code="NO_ROUTE_TO_DESTINATION",
+        fix="add a route for 0.0.0.0/0 to rtb-1",
+    )
+    assert route_hop(t, RouteMatch("no-route", NETS), "the internet", None) == expected
+    hinted = route_hop(t, RouteMatch("no-route", NETS), "S3", "route {dest} via {table}")
+    assert (hinted.reason, hinted.fix) == ("rtb-1 has no route for S3", "route 0.0.0.0/0 via rtb-1")
+
+
+def test_a_table_whose_answer_is_not_one_route_is_unknown_with_its_reason() -> None:
+    t = table("rtb-1")
+    for match in (
+        RouteMatch("ambiguous", NETS, reason="two lists overlap"),
+        RouteMatch("unknown", NETS, reason="two lists overlap"),
+        # a "route" answer without its route is no pass either
+        RouteMatch("route", NETS, None, reason="two lists overlap"),
+    ):
+        assert route_hop(t, match, "x", None) == Hop(
+            "rtb-1", HopKind.ROUTE_TABLE, "unknown", "two lists overlap"
+        )
+
+
+def test_a_route_passes_only_when_active_and_says_which() -> None:
+    t = table("rtb-1")
+    active = route("nat-1", "nat", "52.0.0.0/8")
+    assert route_hop(t, RouteMatch("route", NETS, active), "S3", None) == Hop(
+        "rtb-1", HopKind.ROUTE_TABLE, "pass", "S3 takes route 52.0.0.0/8 -> nat-1"
+    )
+    unsure = route("nat-1", "nat", "52.0.0.0/8", state="unknown")
+    assert route_hop(t, RouteMatch("route", NETS, unsure), "S3", None) == Hop(
+        "rtb-1",
+        HopKind.ROUTE_TABLE,
+        "unknown",
+        "route 52.0.0.0/8 -> nat-1 has no State in the snapshot (RouteTables): it may be a "
+        "blackhole",
+    )
+    gone = route("nat-1", "nat", "52.0.0.0/8", state="blackhole")
+    assert route_hop(t, RouteMatch("route", NETS, gone), "S3", None) == Hop(
+        "rtb-1",
+        HopKind.ROUTE_TABLE,
+        "fail",
+        "route 52.0.0.0/8 -> nat-1 is a blackhole: its target no longer exists",
+        code="BAD_STATE_ROUTE",
+        fix="replace the route 52.0.0.0/8 in rtb-1: its target nat-1 is gone (blackhole)",
     )
