@@ -538,3 +538,20 @@ def test_every_policy_kind_must_allow_a_deny_then_an_open_answer_wins_over_an_al
     assert combine_all(allow, open_) is open_
     assert combine_all(open_, allow) is open_
     assert combine_all(allow, allow).decision == "allow"
+
+
+def test_a_variables_text_matches_as_if_written_in_place_colons_included() -> None:
+    # VARIABLES: the value replaces the variable before the ARN is matched, so a colon it
+    # brings separates segments as a written one does (the * before it ends a segment and
+    # may span colons: an S3 key may hold some). Only its * and ? stay literal.
+    obj = "arn:aws:s3:::reports/2026:q1:final"
+    for resource in (
+        "arn:aws:s3:::reports/*:final",
+        "arn:aws:s3:::reports/*${aws:PrincipalTag/suffix}",
+    ):
+        p = policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": resource})
+        ctx = {"aws_PrincipalTag/suffix": ":final"}
+        assert decide(p, "s3:GetObject", obj, **ctx) == "allow", resource
+        assert decide(p, "s3:GetObject", "arn:aws:s3:::reports/2026:q1:draft", **ctx) == (
+            "implicit-deny"
+        )
