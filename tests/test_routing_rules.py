@@ -22,13 +22,14 @@ from netgraph.evaluate.addresses import (
 from netgraph.evaluate.routing import (
     RouteMatch,
     TableChoice,
+    lookup,
     network_acl_for_subnet,
     route_hop,
     route_table_for_subnet,
     route_target,
 )
 from netgraph.hop import Hop, HopKind
-from netgraph.model import NetworkAcl
+from netgraph.model import NetworkAcl, PrefixList, Route, RouteTable
 from tests.rule_snapshots import VPC, route, snapshot, subnet, table
 
 NET = ipaddress.ip_network
@@ -305,3 +306,25 @@ def test_a_route_passes_only_when_active_and_says_which() -> None:
         code="BAD_STATE_ROUTE",
         fix="replace the route 52.0.0.0/8 in rtb-1: its target nat-1 is gone (blackhole)",
     )
+
+
+# ---- routing: precedence at equal prefix length ------------------------------------------
+
+
+def _route(dest: str, target: str, kind: str, origin: str = "CreateRoute") -> Route:
+    if dest.startswith("pl-"):
+        return Route(None, dest, kind, target, "active", origin)  # type: ignore[arg-type]
+    return Route(NET(dest), None, kind, target, "active", origin)  # type: ignore[arg-type]
+
+
+def _takes(routes: list[Route], address: str, lists: dict[str, PrefixList] | None = None) -> str:
+    t = RouteTable("rtb-1", VPC, tuple(routes), (), False)
+    (match,) = lookup(t, (NET(address),), lists)
+    return match.route.target_id if match.route else match.status
+
+
+def test_local_beats_a_static_route_of_the_same_cidr_listed_before_it() -> None:
+    local = _route("10.0.0.0/16", "local", "local", "CreateRouteTable")
+    static = _route("10.0.0.0/16", "eni-fw", "eni")
+    assert _takes([static, local], "10.0.3.4/32") == "local"
+    assert _takes([local, static], "10.0.3.4/32") == "local"
