@@ -436,3 +436,73 @@ def test_a_wildcard_does_not_answer_below_an_empty_non_terminal() -> None:
     )
     assert hosted_zones.lookup(zone_name, records, f"x.b.{zone_name}") is None
     assert hosted_zones.lookup(zone_name, records, f"x.{zone_name}") == [records[2]]
+
+
+def test_a_root_zone_has_its_wildcard_and_empty_non_terminals_too() -> None:
+    records = (record("*", alias_to=EP_NAME), record("a.b"))
+    assert hosted_zones.lookup("", records, "corp") == [records[0]]
+    assert hosted_zones.lookup("", records, "x.b") is None
+
+
+# ---- what a zone that answers does not show ---------------------------------------------
+
+
+def test_a_zone_whose_records_are_missing_says_so() -> None:
+    s = world(hosted_zones={"Z0LOGS": zone("Z0LOGS", LOGS, records=None)})
+    r = only(resolve(s))
+    assert (r.outcome, r.reason) == (
+        "unknown",
+        f"{LOGS}: the private hosted zone Z0LOGS ({LOGS}) associated with {VPC} answers it, "
+        "but its ResourceRecordSets are not in the snapshot",
+    )
+
+
+def test_a_zone_of_another_account_names_its_owner() -> None:
+    other = HostedZone("Z0ELSE", LOGS, True, None, None, owner="444455556666")
+    s = world(hosted_zones={"Z0ELSE": other}, hosted_zones_by_vpc={VPC: ("Z0ELSE",)})
+    assert only(resolve(s)).reason.endswith(
+        "(HostedZoneDetails: a zone of another account, 444455556666, or not collected)"
+    )
+
+
+DKR_EP_NAME = f"vpce-0dkr-abcd.dkr.ecr.{REGION}.vpce.amazonaws.com"
+REGION_ZONE = f"{REGION}.amazonaws.com"
+
+
+def registry_world(*extra: ResourceRecordSet) -> Snapshot:
+    """No account anywhere (the registry name asked is ``*.dkr.ecr…``), and a zone of the
+    Region's names: the registry wildcard aliased to the ecr.dkr endpoint, and logs."""
+    dkr = endpoint(
+        "vpce-0dkr",
+        service_name=f"com.amazonaws.{REGION}.ecr.dkr",
+        private_dns_enabled=False,
+        dns_names=(DKR_EP_NAME,),
+    )
+    records = (
+        *apex(REGION_ZONE),
+        record(LOGS, alias_to=EP_NAME),
+        record(f"*.dkr.ecr.{REGION_ZONE}", alias_to=DKR_EP_NAME),
+        *extra,
+    )
+    return world(
+        account_id=None,
+        vpc_endpoints={"vpce-0dkr": dkr, EP: logs_endpoint()},
+        hosted_zones={"Z0REGION": zone("Z0REGION", REGION_ZONE, records=records)},
+    )
+
+
+def test_an_unknown_account_still_gets_the_registry_wildcard_beside_other_names() -> None:
+    r = only(resolve(registry_world(), "ecr.dkr"))
+    assert r.outcome == "endpoint" and r.endpoint is not None and r.endpoint.id == "vpce-0dkr"
+    assert r.reason.startswith(f"the private hosted zone Z0REGION ({REGION_ZONE})")
+
+
+def test_an_unknown_account_and_one_registrys_own_record_is_unknown() -> None:
+    own = f"999999999999.dkr.ecr.{REGION_ZONE}"
+    r = only(resolve(registry_world(record(own)), "ecr.dkr"))
+    assert (r.outcome, r.reason) == (
+        "unknown",
+        f"*.dkr.ecr.{REGION_ZONE}: the private hosted zone Z0REGION ({REGION_ZONE}) associated "
+        f"with {VPC} holds {own}, and which account's registry name is asked is not in the "
+        "snapshot (AccountId)",
+    )
