@@ -5,12 +5,14 @@ walk on changed samples."""
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 import pytest
 
 from netgraph.check import check_path
-from netgraph.flows import eni_source, hypothetical_source, service_sources
+from netgraph.evaluate.internet_gateway import non_public
+from netgraph.flows import eni_source, hypothetical_source, instance_source, service_sources
 from netgraph.hop import HopKind
 from netgraph.reach import Trace
 
@@ -347,7 +349,7 @@ def test_an_internet_gateway_passes_a_task_with_a_public_ip_saying_so() -> None:
     assert igw.reason == f"{IGW} is attached to {VPC_ID}; the source has a public IP"
 
 
-def test_the_public_ip_fix_is_worded_for_a_service_and_for_an_eni() -> None:
+def test_the_public_ip_fix_is_worded_for_a_service_an_eni_and_an_instance() -> None:
     data = sample_data("healthy-public")
     network = data["services"][0]["networkConfiguration"]["awsvpcConfiguration"]
     network["assignPublicIp"] = "DISABLED"
@@ -362,6 +364,15 @@ def test_the_public_ip_fix_is_worded_for_a_service_and_for_an_eni() -> None:
         "Status": "in-use",
     }
     data["NetworkInterfaces"] = [eni]
+    instance = {
+        "InstanceId": "i-0pub",
+        "State": {"Name": "running"},
+        "SubnetId": PUBLIC_SUBNET,
+        "VpcId": VPC_ID,
+        "PrivateIpAddress": "10.0.101.51",
+        "SecurityGroups": [{"GroupId": SG_TASK, "GroupName": "task"}],
+    }
+    data["Reservations"] = [{"ReservationId": "r-0pub", "Instances": [instance]}]
     s = snap(data)
     services = [x for x in service_sources(s) if x.subnet_id == PUBLIC_SUBNET]
     for source, fix in (
@@ -376,8 +387,107 @@ def test_the_public_ip_fix_is_worded_for_a_service_and_for_an_eni() -> None:
             f"associate an Elastic IP with the ENI, or route 0.0.0.0/0 in {RTB_PUBLIC} to a "
             "NAT gateway",
         ),
+        (
+            instance_source(s, "i-0pub"),
+            f"associate an Elastic IP with the ENI, or route 0.0.0.0/0 in {RTB_PUBLIC} to a "
+            "NAT gateway",
+        ),
     ):
         t = check_path(s, source, "8.8.8.8", protocol="6", port=443)
         assert t.verdict == "blocked" and t.blocked_at is not None
         assert (t.blocked_at.id, t.blocked_at.code) == (IGW, "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS")
         assert t.fix == fix
+
+
+def test_a_network_is_public_to_an_internet_gateway_only_if_wholly_public() -> None:
+    """The walk asks ``non_public`` of the destination's networks: one that starts or ends
+    in private space is dropped by the gateway, whatever its other end."""
+    starts_private = ipaddress.ip_network("10.0.0.0/7")  # 10.0.0.0-11.255.255.255
+    ends_private = ipaddress.ip_network("100.0.0.0/9")  # ends in 100.64.0.0/10
+    public = ipaddress.ip_network("52.0.0.0/8")
+    assert non_public([starts_private, ends_private, public]) == [starts_private, ends_private]
+
+
+def _nat_table_route(data: dict[str, Any], route: dict[str, Any]) -> None:
+    table = next(t for t in data["RouteTables"] if t["RouteTableId"] == RTB_PUBLIC)
+    table["Routes"].append(route)
+
+
+def _ambiguous_lists(data: dict[str, Any]) -> None:
+    for pl in ("pl-0aaa", "pl-0bbb"):
+        data["PrefixLists"].append(
+            {"PrefixListId": pl, "PrefixListName": pl, "Cidrs": ["8.8.8.0/24"]}
+        )
+    _nat_table_route(
+        data, {"DestinationPrefixListId": "pl-0aaa", "GatewayId": IGW, "State": "active"}
+    )
+    _nat_table_route(
+        data, {"DestinationPrefixListId": "pl-0bbb", "NatGatewayId": NAT, "State": "active"}
+    )
+
+
+SUBNET_ROUTE_CASES: dict[str, tuple[Any, str, str, HopKind, str | None, str]] = {
+    # name: (change, verdict, hop id, hop kind, code, reason)
+    "a prefix list whose entries were not collected": (
+        lambda d: _nat_table_route(
+            d, {"DestinationPrefixListId": "pl-0zzz", "GatewayId": IGW, "State": "active"}
+        ),
+        "unknown",
+        RTB_PUBLIC,
+        HopKind.ROUTE_TABLE,
+        None,
+        f"{RTB_PUBLIC} routes to prefix list pl-0zzz, whose entries are not in the snapshot "
+        "(add PrefixLists or PrefixListEntries)",
+    ),
+    "two prefix lists overlap": (
+        _ambiguous_lists,
+        "unknown",
+        RTB_PUBLIC,
+        HopKind.ROUTE_TABLE,
+        None,
+        f"{RTB_PUBLIC}: prefix lists pl-0aaa, pl-0bbb overlap on 8.8.8.8/32; AWS picks one "
+        "of them and sticks with it",
+    ),
+    "a route back to a NAT gateway": (
+        lambda d: _internet_route(d).update(GatewayId=None, NatGatewayId="nat-0other"),
+        "blocked",
+        RTB_PUBLIC,
+        HopKind.ROUTE_TABLE,
+        "NGW_SUBNET_NO_INTERNET_ROUTE",
+        f"{NAT} lives in {NAT_SUBNET}, whose route table {RTB_PUBLIC} has route 0.0.0.0/0 "
+        "-> nat-0other for 8.8.8.8, not an internet gateway",
+    ),
+    # Not a State AWS reports, but the loader keeps any: only an active route carries.
+    "a route to the internet gateway that is not active": (
+        lambda d: _internet_route(d).update(State="pending"),
+        "blocked",
+        RTB_PUBLIC,
+        HopKind.ROUTE_TABLE,
+        "NGW_SUBNET_NO_INTERNET_ROUTE",
+        f"{NAT} lives in {NAT_SUBNET}, whose route table {RTB_PUBLIC} has route 0.0.0.0/0 "
+        f"-> {IGW} for 8.8.8.8, not an internet gateway",
+    ),
+    "a blackhole route to a transit gateway": (
+        lambda d: (_route_to_tgw(d), _internet_route(d).update(State="blackhole")),
+        "blocked",
+        RTB_PUBLIC,
+        HopKind.ROUTE_TABLE,
+        "NGW_SUBNET_NO_INTERNET_ROUTE",
+        f"{NAT} lives in {NAT_SUBNET}, whose route table {RTB_PUBLIC} has route 0.0.0.0/0 "
+        "-> tgw-0abc (blackhole) for 8.8.8.8, not an internet gateway",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(SUBNET_ROUTE_CASES))
+def test_the_nat_subnets_route_decides_with_the_words_of_its_route_table(case: str) -> None:
+    change, verdict, hop_id, kind, code, reason = SUBNET_ROUTE_CASES[case]
+    data = sample_data("healthy-nat")
+    change(data)
+    t = path(data, "8.8.8.8")
+    last = t.hops[-1]
+    assert t.verdict == verdict
+    assert (last.id, last.kind, last.code) == (hop_id, kind, code)
+    assert (t.reason, last.reason) == (reason, reason)
+    if code:
+        assert t.fix == NO_INTERNET_FIX
