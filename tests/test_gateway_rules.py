@@ -426,6 +426,11 @@ def _ambiguous_lists(data: dict[str, Any]) -> None:
     )
 
 
+def _blackhole_to_tgw(data: dict[str, Any]) -> None:
+    _route_to_tgw(data)
+    _internet_route(data)["State"] = "blackhole"
+
+
 SUBNET_ROUTE_CASES: dict[str, tuple[Any, str, str, HopKind, str | None, str]] = {
     # name: (change, verdict, hop id, hop kind, code, reason)
     "a prefix list whose entries were not collected": (
@@ -468,7 +473,7 @@ SUBNET_ROUTE_CASES: dict[str, tuple[Any, str, str, HopKind, str | None, str]] = 
         f"-> {IGW} for 8.8.8.8, not an internet gateway",
     ),
     "a blackhole route to a transit gateway": (
-        lambda d: (_route_to_tgw(d), _internet_route(d).update(State="blackhole")),
+        _blackhole_to_tgw,
         "blocked",
         RTB_PUBLIC,
         HopKind.ROUTE_TABLE,
