@@ -28,8 +28,10 @@ from netgraph.evaluate.routing import (
     route_table_for_subnet,
     route_target,
 )
+from netgraph.evaluate.security_groups import SgDecision, groups_by_id, sg_judged, source_groups
+from netgraph.flows import Source
 from netgraph.hop import Hop, HopKind
-from netgraph.model import NetworkAcl, PrefixList, Route, RouteTable
+from netgraph.model import TCP, NetworkAcl, PrefixList, Route, RouteTable, SecurityGroup, Vpc
 from tests.rule_snapshots import VPC, route, snapshot, subnet, table
 
 NET = ipaddress.ip_network
@@ -328,3 +330,123 @@ def test_local_beats_a_static_route_of_the_same_cidr_listed_before_it() -> None:
     static = _route("10.0.0.0/16", "eni-fw", "eni")
     assert _takes([static, local], "10.0.3.4/32") == "local"
     assert _takes([local, static], "10.0.3.4/32") == "local"
+
+
+def test_a_prefix_list_of_unknown_entries_leaves_addresses_inside_the_vpc_to_local() -> None:
+    local = _route("10.0.0.0/16", "local", "local", "CreateRouteTable")
+    unknown_list = _route("pl-x", "vpce-1", "gateway-endpoint")
+    default = _route("0.0.0.0/0", "nat-1", "nat")
+    assert _takes([local, unknown_list, default], "10.0.3.4/32", {}) == "local"
+    assert _takes([local, unknown_list, default], "52.1.1.1/32", {}) == "unknown"
+
+
+# ---- security groups: the hop a user reads, and the fix it names --------------------------
+
+SG_A = SecurityGroup("sg-a", VPC, "a", (), ())
+SG_B = SecurityGroup("sg-b", VPC, "b", (), ())
+
+
+def _sg_fail(
+    *,
+    egress: bool,
+    peer: Peer,
+    matched: tuple[str, ...] = (),
+    sources: tuple[str, ...] = ("sg-src",),
+) -> Hop:
+    decision = SgDecision("fail", "no rule", matched, (NET("10.0.2.0/24"), NET("10.0.3.0/24")))
+    return sg_judged(
+        decision,
+        [SG_A, SG_B],
+        egress=egress,
+        peer=peer,
+        protocol=TCP,
+        port=443,
+        source_group_ids=sources,
+        source_label="a task in subnet-a",
+    )
+
+
+@pytest.mark.parametrize(
+    ("peer", "target"),
+    [
+        (
+            Peer((NET("10.0.2.0/23"),), "the endpoint", group_ids=frozenset({"sg-e2", "sg-e1"})),
+            "sg-e1 (the destination's security group)",
+        ),
+        (Peer((NET("52.219.0.0/20"),), "S3", prefix_list_id="pl-s3"), "the prefix list pl-s3"),
+        (Peer((NET("0.0.0.0/0"),), "the service (public)", approximate=True), "0.0.0.0/0"),
+        (Peer((NET("10.0.2.0/23"),), "the endpoint"), "10.0.2.0/24, 10.0.3.0/24"),
+    ],
+)
+def test_an_egress_fix_names_the_destination_as_a_rule_can(peer: Peer, target: str) -> None:
+    assert _sg_fail(egress=True, peer=peer) == Hop(
+        "sg-a",
+        HopKind.SECURITY_GROUP_EGRESS,
+        "fail",
+        "no rule",
+        code="ENI_SG_RULES_MISMATCH",
+        fix=f"add an outbound rule to sg-a allowing TCP 443 to {target}",
+    )
+
+
+def test_an_ingress_fix_names_the_source_and_a_partial_admission_says_so() -> None:
+    peer = Peer((NET("10.0.1.0/24"),), "a task in subnet-a", group_ids=frozenset({"sg-src"}))
+    assert _sg_fail(egress=False, peer=peer, matched=("sg-a: tcp 443 from 10.0.1.0/25",)) == Hop(
+        "sg-a",
+        HopKind.SECURITY_GROUP_INGRESS,
+        "fail",
+        "no rule",
+        code="ENI_SG_RULES_MISMATCH",
+        fix="add an inbound rule to sg-a allowing TCP 443 from sg-src (the source's security "
+        "group)",
+        partial=True,
+    )
+    by_address = _sg_fail(egress=False, peer=peer, sources=())
+    assert by_address.fix == "add an inbound rule to sg-a allowing TCP 443 from a task in subnet-a"
+
+
+@pytest.mark.parametrize("status", ["pass", "unknown"])
+def test_a_passing_or_unknown_group_hop_keeps_the_decisions_reason(status: str) -> None:
+    decision = SgDecision(status, "why", ("sg-b: tcp 443 to 0.0.0.0/0",))  # type: ignore[arg-type]
+    for egress, kind in (
+        (True, HopKind.SECURITY_GROUP_EGRESS),
+        (False, HopKind.SECURITY_GROUP_INGRESS),
+    ):
+        hop = sg_judged(
+            decision,
+            [SG_A, SG_B],
+            egress=egress,
+            peer=Peer((NET("10.0.2.0/24"),), "x"),
+            protocol=TCP,
+            port=443,
+            source_group_ids=(),
+            source_label="x",
+        )
+        assert hop == Hop("sg-a", kind, status, "why")  # type: ignore[arg-type]
+
+
+def test_the_sources_groups_or_why_they_are_not_known() -> None:
+    snap = snapshot(security_groups={"sg-a": SG_A, "sg-b": SG_B})
+    listed = Source("hypothetical", "subnet-a", "subnet-a", ("sg-b", "sg-a"), False)
+    assert source_groups(snap, listed, None) == [SG_B, SG_A]
+    unknown = Source("hypothetical", "subnet-a", "subnet-a", ("sg-a",), False, groups_unknown="w")
+    assert source_groups(snap, unknown, None) == "w"
+    default = Source("hypothetical", "subnet-a", "subnet-a", (), False, uses_default_group=True)
+    vpc = Vpc(VPC, (NET("10.0.0.0/16"),), "dopt-1", True, True)
+    assert source_groups(snap, default, vpc) == (
+        "the service names no security group, so Fargate uses the default group of vpc-1, "
+        "which is not in the snapshot"
+    )
+    # the default group named among the service's groups: those groups are the answer
+    named = Source(
+        "hypothetical", "subnet-a", "subnet-a", ("sg-a",), False, uses_default_group=True
+    )
+    assert source_groups(snap, named, vpc) == [SG_A]
+    assert source_groups(snap, default, None) == (
+        "the service names no security group, so Fargate uses the default group of the VPC, "
+        "which is not in the snapshot"
+    )
+    assert groups_by_id(snap, ["sg-a", "sg-x", "sg-y"]) == "sg-x, sg-y not in SecurityGroups"
+    assert groups_by_id(snapshot(security_groups=None), ["sg-a"]) == (
+        "SecurityGroups is not in the snapshot (not collected)"
+    )
