@@ -555,3 +555,18 @@ def test_a_variables_text_matches_as_if_written_in_place_colons_included() -> No
         assert decide(p, "s3:GetObject", "arn:aws:s3:::reports/2026:q1:draft", **ctx) == (
             "implicit-deny"
         )
+
+
+@pytest.mark.parametrize(
+    ("operator", "value", "actual"),
+    [
+        ("NumericLessThan", "10", "ten"),
+        ("NumericGreaterThan", "ten", "10"),
+        ("DateGreaterThan", "2020-01-01T00:00:00Z", "yesterday"),
+        ("DateLessThan", "someday", "2026-01-01T00:00:00Z"),
+    ],
+)
+def test_a_number_or_date_that_does_not_read_as_one_matches_nothing(
+    operator: str, value: str, actual: str
+) -> None:
+    assert evaluate_condition(operator, "aws:x", [value], {"aws:x": (actual,)}).truth == "no"
