@@ -30,21 +30,45 @@ def path(data: dict[str, Any], to: str, port: int = 443, public_ip: bool = False
     return check_path(s, source, to, protocol="6", port=port)
 
 
+def _eni(data: dict[str, Any]) -> dict[str, Any]:
+    eni: dict[str, Any] = next(
+        e for e in data["NetworkInterfaces"] if e["NetworkInterfaceId"] == ENI
+    )
+    return eni
+
+
+def _task_egress_to_group(data: dict[str, Any], group_id: str) -> None:
+    task = next(g for g in data["SecurityGroups"] if g["GroupId"] == SG_TASK)
+    task["IpPermissionsEgress"] = [
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 443,
+            "ToPort": 443,
+            "IpRanges": [],
+            "Ipv6Ranges": [],
+            "PrefixListIds": [],
+            "UserIdGroupPairs": [{"GroupId": group_id}],
+        }
+    ]
+
+
 @pytest.mark.parametrize(
-    ("to", "dropped", "collection"),
+    ("to", "change", "collection"),
     [
         # The ENI list was not collected: the ENI the user names cannot be placed.
-        (ENI, "NetworkInterfaces", "NetworkInterfaces"),
+        (ENI, lambda d: d.pop("NetworkInterfaces"), "NetworkInterfaces"),
+        # The ENI is listed but its subnet is not.
+        (ENI, lambda d: _eni(d).update(SubnetId="subnet-0gone"), "NetworkInterfaces"),
         # No Reservations in the sample: an instance id is not a typo, only not collected.
-        ("i-0123456789abcdef0", None, "Reservations"),
+        ("i-0123456789abcdef0", lambda d: None, "Reservations"),
     ],
+    ids=["enis-not-collected", "eni-subnet-not-collected", "instances-not-collected"],
 )
 def test_an_interface_not_in_the_snapshot_ends_the_path_unknown_naming_what_to_collect(
-    to: str, dropped: str | None, collection: str
+    to: str, change: Any, collection: str
 ) -> None:
     data = sample_data("healthy-endpoints")
-    if dropped:
-        del data[dropped]
+    change(data)
     t = path(data, to)
     assert t.verdict == "unknown"
     last = t.hops[-1]
@@ -53,6 +77,40 @@ def test_an_interface_not_in_the_snapshot_ends_the_path_unknown_naming_what_to_c
         t.reason
         == last.reason
         == (f"{to} or its subnet is not in the snapshot ({collection}, Subnets)")
+    )
+
+
+def test_an_eni_whose_groups_were_not_collected_is_unknown_not_unfiltered() -> None:
+    """An ENI without Groups in the snapshot is not an ENI without security groups (NLB,
+    NAT): its ingress is unknown, never passed."""
+    data = sample_data("healthy-endpoints")
+    del _eni(data)["Groups"]
+    t = path(data, ENI)
+    assert t.verdict == "unknown"
+    [ingress] = [h for h in t.hops if h.kind == HopKind.SECURITY_GROUP_INGRESS]
+    assert ingress.status == "unknown"
+    assert (
+        t.reason
+        == ingress.reason
+        == (f"the security groups of {ENI} (Groups) are not in the snapshot")
+    )
+
+
+def test_an_egress_rule_naming_the_enis_security_group_admits_the_path_to_it() -> None:
+    data = sample_data("healthy-endpoints")
+    _task_egress_to_group(data, "sg-0e0e0e0e0e0e0e0e2")  # the ENI's group
+    t = path(data, ENI)
+    assert t.verdict == "reachable"
+    egress = next(h for h in t.hops if h.kind == HopKind.SECURITY_GROUP_EGRESS)
+    assert egress.reason.endswith("(sg-0b0b0b0b0b0b0b0b1: tcp 443 to sg-0e0e0e0e0e0e0e0e2)")
+    # Naming another group does not: the fix names the ENI's group as the one to allow.
+    _task_egress_to_group(data, "sg-0d0d0d0d0d0d0d0d0")
+    t = path(data, ENI)
+    assert t.verdict == "blocked" and t.blocked_at is not None
+    assert (t.blocked_at.id, t.blocked_at.code) == (SG_TASK, "ENI_SG_RULES_MISMATCH")
+    assert t.fix == (
+        f"add an outbound rule to {SG_TASK} allowing TCP 443 to sg-0e0e0e0e0e0e0e0e2 "
+        "(the destination's security group)"
     )
 
 
