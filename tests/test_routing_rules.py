@@ -31,7 +31,16 @@ from netgraph.evaluate.routing import (
 from netgraph.evaluate.security_groups import SgDecision, groups_by_id, sg_judged, source_groups
 from netgraph.flows import Source
 from netgraph.hop import Hop, HopKind
-from netgraph.model import TCP, NetworkAcl, PrefixList, Route, RouteTable, SecurityGroup, Vpc
+from netgraph.model import (
+    TCP,
+    IPNetwork,
+    NetworkAcl,
+    PrefixList,
+    Route,
+    RouteTable,
+    SecurityGroup,
+    Vpc,
+)
 from tests.rule_snapshots import VPC, route, snapshot, subnet, table
 
 NET = ipaddress.ip_network
@@ -450,3 +459,31 @@ def test_the_sources_groups_or_why_they_are_not_known() -> None:
     assert groups_by_id(snapshot(security_groups=None), ["sg-a"]) == (
         "SecurityGroups is not in the snapshot (not collected)"
     )
+
+
+def test_ipv6_destinations_take_the_longest_ipv6_route_and_never_an_ipv4_one() -> None:
+    routes = [
+        _route("10.0.0.0/16", "local", "local", "CreateRouteTable"),
+        _route("2600:1f18:1::/56", "local", "local", "CreateRouteTable"),
+        _route("0.0.0.0/0", "nat-1", "nat"),
+        _route("::/0", "eigw-1", "egress-only-igw"),
+        _route("2600:1f18:2::/48", "pcx-1", "peering"),
+        _route("2600:1f18:1:5::/64", "vgw-1", "vgw", "EnableVgwRoutePropagation"),
+    ]
+    assert _takes(routes, "2600:1f18:1::5/128") == "local"
+    assert _takes(routes, "2600:1f18:1:5::9/128") == "local"  # propagated never beats local
+    assert _takes(routes, "2600:1f18:2:7::1/128") == "pcx-1"
+    assert _takes(routes, "2001:db8::1/128") == "eigw-1"
+    assert _takes(routes[:1] + routes[2:3], "2001:db8::1/128") == "no-route"
+    t = RouteTable("rtb-1", VPC, tuple(routes), (), False)
+    wide = NET("2600:1f18::/40")
+    got: dict[str, tuple[IPNetwork, ...]] = {}
+    for m in lookup(t, (NET("10.0.0.0/8"), wide), None):
+        target = m.route.target_id if m.route else m.status
+        got[target] = got.get(target, ()) + m.networks
+    assert got["local"] == (NET("10.0.0.0/16"), NET("2600:1f18:1::/56"))
+    assert got["pcx-1"] == (NET("2600:1f18:2::/48"),)
+    eigw = got["eigw-1"]
+    assert sum(n.num_addresses for n in eigw) == wide.num_addresses - 2**72 - 2**80
+    assert all(n.version == 6 and n.subnet_of(wide) for n in eigw)  # type: ignore[arg-type]
+    assert sum(n.num_addresses for n in got["nat-1"]) == 2**24 - 2**16
