@@ -192,7 +192,7 @@ def test_a_variable_absent_from_the_request_takes_its_default() -> None:
             "Resource": "arn:aws:s3:::bucket/${aws:username, 'shared'}/*",
         }
     )
-    ctx = {"aws_username": None}
+    ctx: dict[str, Any] = {"aws_username": None}
     assert decide(p, "s3:GetObject", "arn:aws:s3:::bucket/shared/x", **ctx) == "allow"
     assert decide(p, "s3:GetObject", "arn:aws:s3:::bucket/alice/x", **ctx) == "implicit-deny"
     no_default = policy(
@@ -550,7 +550,7 @@ def test_a_variables_text_matches_as_if_written_in_place_colons_included() -> No
         "arn:aws:s3:::reports/*${aws:PrincipalTag/suffix}",
     ):
         p = policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": resource})
-        ctx = {"aws_PrincipalTag/suffix": ":final"}
+        ctx: dict[str, Any] = {"aws_PrincipalTag/suffix": ":final"}
         assert decide(p, "s3:GetObject", obj, **ctx) == "allow", resource
         assert decide(p, "s3:GetObject", "arn:aws:s3:::reports/2026:q1:draft", **ctx) == (
             "implicit-deny"
