@@ -487,3 +487,69 @@ def test_ipv6_destinations_take_the_longest_ipv6_route_and_never_an_ipv4_one() -
     assert sum(n.num_addresses for n in eigw) == wide.num_addresses - 2**72 - 2**80
     assert all(n.version == 6 and n.subnet_of(wide) for n in eigw)  # type: ignore[arg-type]
     assert sum(n.num_addresses for n in got["nat-1"]) == 2**24 - 2**16
+
+
+# ---- routing: the reasons a lookup gives when it cannot name one route ----------------------
+
+
+def _lookup(
+    routes: list[Route], dest: str, lists: dict[str, PrefixList] | None, **kw: object
+) -> list[RouteMatch]:
+    t = RouteTable("rtb-1", VPC, tuple(routes), (), False)
+    return lookup(t, (NET(dest),), lists, **kw)  # type: ignore[arg-type]
+
+
+def test_prefix_lists_of_unknown_entries_are_named_with_the_fix() -> None:
+    routes = [
+        _route("0.0.0.0/0", "nat-1", "nat"),
+        _route("pl-b", "vpce-2", "gateway-endpoint"),
+        _route("pl-a", "vpce-1", "gateway-endpoint"),
+        _route("pl-c", "vpce-3", "gateway-endpoint"),
+    ]
+    (m,) = _lookup(routes, "52.1.1.1/32", {}, foreign_prefix_lists=frozenset({"pl-c"}))
+    assert (m.status, m.route, m.networks) == ("unknown", None, (NET("52.1.1.1/32"),))
+    assert m.reason == (
+        "rtb-1 routes to prefix list pl-a, pl-b, whose entries are not in the snapshot "
+        "(add PrefixLists or PrefixListEntries)"
+    )
+
+
+def test_overlapping_prefix_lists_name_both_and_the_overlap() -> None:
+    lists = {
+        "pl-b": PrefixList("pl-b", "b", (NET("52.0.0.0/8"),)),
+        "pl-a": PrefixList("pl-a", "a", (NET("52.0.0.0/8"),)),
+    }
+    routes = [
+        _route("pl-b", "vpce-2", "gateway-endpoint"),
+        _route("pl-a", "vpce-1", "gateway-endpoint"),
+    ]
+    (m,) = _lookup(routes, "52.1.0.0/16", lists)
+    assert (m.status, m.route) == ("ambiguous", None)
+    assert m.reason == (
+        "rtb-1: prefix lists pl-a, pl-b overlap on 52.1.0.0/16; AWS picks one of them and "
+        "sticks with it"
+    )
+
+
+def test_one_prefix_list_that_repeats_a_cidr_is_no_ambiguity() -> None:
+    lists = {"pl-a": PrefixList("pl-a", "a", (NET("52.0.0.0/8"), NET("52.0.0.0/8")))}
+    (m,) = _lookup([_route("pl-a", "vpce-1", "gateway-endpoint")], "52.1.1.1/32", lists)
+    assert (m.status, m.route and m.route.target_id) == ("route", "vpce-1")
+
+
+def test_no_route_says_so() -> None:
+    (m,) = _lookup([_route("10.0.0.0/16", "local", "local")], "8.8.8.8/32", None)
+    assert (m.status, m.route, m.reason) == ("no-route", None, "rtb-1 has no route for them")
+
+
+def test_a_destination_that_is_a_prefix_list_of_unknown_entries_names_the_rival() -> None:
+    routes = [
+        _route("pl-s3", "vpce-s3", "gateway-endpoint"),
+        _route("52.219.0.0/16", "nat-1", "nat"),
+    ]
+    (m,) = _lookup(routes, "52.219.0.0/20", {}, destination_prefix_list="pl-s3")
+    assert (m.status, m.route, m.networks) == ("unknown", None, (NET("52.219.0.0/20"),))
+    assert m.reason == (
+        "the entries of pl-s3 are not in the snapshot, so it is unknown whether route "
+        "52.219.0.0/16 is more specific"
+    )
