@@ -554,3 +554,106 @@ def test_the_nat_subnets_route_decides_with_the_words_of_its_route_table(case: s
     assert (t.reason, last.reason) == (reason, reason)
     if code:
         assert t.fix == NO_INTERNET_FIX
+
+
+# --- The source: its first hop, and how the far end's rules see it (healthy-endpoints)
+
+
+def _service_network(data: dict[str, Any]) -> dict[str, Any]:
+    network: dict[str, Any] = data["services"][0]["networkConfiguration"]["awsvpcConfiguration"]
+    return network
+
+
+def _no_vpcs(data: dict[str, Any]) -> None:
+    del data["Vpcs"], data["VpcAttributes"]
+
+
+@pytest.mark.parametrize(
+    ("change", "make_source", "status", "reason"),
+    [
+        (
+            None,
+            lambda s: hypothetical_source(s, TASK_SUBNET, (SG_TASK, "sg-0d0d0d0d0d0d0d0d0"), True),
+            "pass",
+            f"a task in {TASK_SUBNET}, security groups {SG_TASK}, sg-0d0d0d0d0d0d0d0d0, public IP",
+        ),
+        (
+            lambda d: _eni(d).update(Groups=[]),
+            lambda s: eni_source(s, ENI),
+            "pass",
+            f"{ENI}, security groups none, no public IP",
+        ),
+        (
+            lambda d: _service_network(d).update(subnets=["subnet-0gone"]),
+            lambda s: service_sources(s)[0],
+            "unknown",
+            f"service web in subnet-0gone, security groups {SG_TASK}, no public IP: "
+            "subnet-0gone is not in Subnets; nothing can be checked",
+        ),
+        (
+            _no_vpcs,
+            lambda s: service_sources(s)[0],
+            "unknown",
+            f"service web in {TASK_SUBNET}, security groups {SG_TASK}, no public IP: its VPC "
+            "is not in Vpcs; nothing can be checked",
+        ),
+    ],
+    ids=["task", "eni-without-groups", "subnet-not-collected", "vpc-not-collected"],
+)
+def test_the_first_hop_names_the_source_its_groups_and_public_ip(
+    change: Any, make_source: Any, status: str, reason: str
+) -> None:
+    data = sample_data("healthy-endpoints")
+    if change:
+        change(data)
+    s = snap(data)
+    source = make_source(s)
+    t = check_path(s, source, "eni-0e1c2a3b4d5e6f721", protocol="6", port=443)
+    first = t.hops[0]
+    assert (first.id, first.kind, first.status, first.reason) == (
+        source.subnet_id if source.kind != "eni" else source.id,
+        HopKind.SOURCE,
+        status,
+        reason,
+    )
+    if status == "unknown":
+        assert (t.verdict, t.reason) == ("unknown", reason)
+
+
+def test_the_far_sides_return_rules_see_the_source_as_its_address_or_its_subnet() -> None:
+    data = sample_data("healthy-endpoints")
+    s = snap(data)
+    sources = (
+        (eni_source(s, "eni-0e1c2a3b4d5e6f712"), "to 10.0.12.10 (return traffic)"),
+        (
+            hypothetical_source(s, TASK_SUBNET, (SG_TASK,), False),
+            f"to {TASK_SUBNET} (10.0.1.0/24) (return traffic)",
+        ),
+    )
+    for source, words in sources:
+        t = check_path(s, source, "eni-0e1c2a3b4d5e6f721", protocol="6", port=443)
+        assert t.verdict == "reachable"
+        back = [h for h in t.hops if h.kind == HopKind.NETWORK_ACL_OUTBOUND and h.leg == "return"]
+        assert [h.reason.endswith(words) for h in back] == [True]
+
+
+def test_a_source_subnet_without_its_cidr_makes_the_nacls_unknown_saying_why() -> None:
+    data = sample_data("healthy-endpoints")
+    next(x for x in data["Subnets"] if x["SubnetId"] == TASK_SUBNET).pop("CidrBlock")
+    t = path(data, ENI)
+    assert t.verdict == "unknown"
+    assert t.reason == (
+        f"the addresses of {TASK_SUBNET} (its CidrBlock is not in the snapshot) are not known, "
+        "so acl-0c0c0c0c0c0c0c0c0 cannot be judged"
+    )
+
+
+def test_a_path_to_an_address_ends_at_the_eni_that_holds_it() -> None:
+    t = path(sample_data("healthy-endpoints"), "10.0.11.10")
+    assert t.verdict == "reachable"
+    last = t.hops[-1]
+    assert (last.id, last.kind, last.reason) == (
+        ENI,
+        HopKind.NETWORK_INTERFACE,
+        f"{ENI} (10.0.11.10)",
+    )
