@@ -570,3 +570,22 @@ def test_a_number_or_date_that_does_not_read_as_one_matches_nothing(
     operator: str, value: str, actual: str
 ) -> None:
     assert evaluate_condition(operator, "aws:x", [value], {"aws:x": (actual,)}).truth == "no"
+
+
+def test_an_identity_allow_suffices_whatever_an_open_resource_policy_allow_would_say() -> None:
+    # EVALUATION, same account: an Allow in the identity policies suffices; a resource
+    # policy's Allow that depends on a key netgraph cannot know does not make it open.
+    request = Request("ecr:BatchGetImage", REPO, ME, request_context(ME))
+    identity = _decision("Allow")
+    open_grant = policy(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": ROLE},
+            "Action": "ecr:BatchGetImage",
+            "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+        },
+        resource_based=True,
+    )
+    resource = evaluate([open_grant], request)
+    assert resource.decision == "unknown"
+    assert combine_any(identity, resource) is identity
