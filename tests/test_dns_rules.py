@@ -506,3 +506,51 @@ def test_an_unknown_account_and_one_registrys_own_record_is_unknown() -> None:
         f"with {VPC} holds {own}, and which account's registry name is asked is not in the "
         "snapshot (AccountId)",
     )
+
+
+def test_a_zone_without_the_name_answers_nxdomain_and_says_what_to_add() -> None:
+    s = world(hosted_zones={"Z0REGION": zone("Z0REGION", REGION_ZONE, records=apex(REGION_ZONE))})
+    r = only(resolve(s))
+    assert (r.outcome, r.blame, r.code) == ("fail", "Z0REGION", "PHZ_NO_RECORD")
+    assert r.reason == (
+        f"the private hosted zone Z0REGION ({REGION_ZONE}) associated with {VPC} holds no "
+        f"record for {LOGS}: the Resolver answers NXDOMAIN and does not ask public DNS"
+    )
+    assert r.fix is not None
+    assert r.fix.startswith(f"add an alias A record {LOGS} to Z0REGION ({REGION_ZONE}) ")
+    assert r.fix.endswith(f"or remove the association of Z0REGION with {VPC}")
+
+
+def test_a_record_without_its_type_is_unknown() -> None:
+    s = world(hosted_zones={"Z0LOGS": zone("Z0LOGS", LOGS, records=(record(LOGS, None),))})
+    r = only(resolve(s))
+    assert (r.outcome, r.reason) == (
+        "unknown",
+        f"{LOGS}: the private hosted zone Z0LOGS ({LOGS}) associated with {VPC} holds a record "
+        "for it whose Type is not in the snapshot",
+    )
+
+
+def test_a_cname_to_the_endpoints_name_answers_with_the_endpoint() -> None:
+    cname = ResourceRecordSet(LOGS, "CNAME", False, None, (EP_NAME,))
+    s = world(
+        vpc_endpoints={EP: logs_endpoint()},
+        hosted_zones={"Z0LOGS": zone("Z0LOGS", LOGS, records=(cname,))},
+    )
+    r = only(resolve(s))
+    assert (r.outcome, r.endpoint) == ("endpoint", logs_endpoint())
+    assert r.reason.endswith(f"the CNAME record {LOGS} -> {EP_NAME}: the ENIs of {EP} in {VPC}")
+
+
+def test_a_name_with_only_other_types_resolves_to_no_address() -> None:
+    records = (record(LOGS, "AAAA"), record(LOGS, "TXT"))
+    s = world(hosted_zones={"Z0LOGS": zone("Z0LOGS", LOGS, records=records)})
+    r = only(resolve(s))
+    assert (r.outcome, r.blame, r.code) == ("fail", "Z0LOGS", "PHZ_NO_RECORD")
+    assert r.reason == (
+        f"the private hosted zone Z0LOGS ({LOGS}) associated with {VPC} holds no A record for "
+        f"{LOGS} (only AAAA, TXT): it resolves to no IPv4 address"
+    )
+    assert r.fix is not None
+    assert r.fix.startswith(f"add an alias A record {LOGS} to Z0LOGS ({LOGS}) ")
+    assert r.fix.endswith(f"or remove the association of Z0LOGS with {VPC}")
