@@ -657,3 +657,68 @@ def test_a_path_to_an_address_ends_at_the_eni_that_holds_it() -> None:
         HopKind.NETWORK_INTERFACE,
         f"{ENI} (10.0.11.10)",
     )
+
+
+# --- The S3 gateway endpoint (healthy-endpoints: the task's route table names it)
+
+S3_ENDPOINT = "vpce-0e1c2a3b4d5e6f7s3"
+
+
+def _without_s3_endpoint(data: dict[str, Any]) -> None:
+    data["VpcEndpoints"] = [e for e in data["VpcEndpoints"] if e["VpcEndpointId"] != S3_ENDPOINT]
+
+
+@pytest.mark.parametrize(
+    ("change", "protocol", "status", "code", "reason", "fix"),
+    [
+        (
+            lambda d: d.pop("VpcEndpoints"),
+            "6",
+            "unknown",
+            None,
+            "VpcEndpoints is not in the snapshot (not collected)",
+            None,
+        ),
+        (
+            _without_s3_endpoint,
+            "6",
+            "unknown",
+            None,
+            f"{RTB_PRIVATE} routes to {S3_ENDPOINT}, which is not in VpcEndpoints",
+            None,
+        ),
+        (
+            lambda d: None,
+            "17",
+            "fail",
+            "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
+            f"{S3_ENDPOINT} is a gateway endpoint: it carries TCP and ICMP only",
+            f"use TCP to reach {S3_ENDPOINT}",
+        ),
+    ],
+    ids=["endpoints-not-collected", "endpoint-not-listed", "udp"],
+)
+def test_a_path_through_the_s3_gateway_endpoint_ends_there_when_it_cannot_be_judged_or_used(
+    change: Any, protocol: str, status: str, code: str | None, reason: str, fix: str | None
+) -> None:
+    data = sample_data("healthy-endpoints")
+    change(data)
+    s = snap(data)
+    source = hypothetical_source(s, TASK_SUBNET, (SG_TASK,), False)
+    t = check_path(s, source, "s3", protocol=protocol, port=443)
+    last = t.hops[-1]
+    assert (last.id, last.kind, last.status, last.code) == (
+        S3_ENDPOINT,
+        HopKind.GATEWAY_ENDPOINT,
+        status,
+        code,
+    )
+    assert (t.reason, last.reason, t.fix) == (reason, reason, fix)
+
+
+def test_icmp_goes_through_the_s3_gateway_endpoint() -> None:
+    s = snap(sample_data("healthy-endpoints"))
+    source = hypothetical_source(s, TASK_SUBNET, (SG_TASK,), False)
+    t = check_path(s, source, "s3", protocol="1", port=None)
+    assert t.verdict == "reachable"
+    assert any(h.id == S3_ENDPOINT and h.status == "pass" for h in t.hops)
