@@ -554,3 +554,27 @@ def test_a_name_with_only_other_types_resolves_to_no_address() -> None:
     assert r.fix is not None
     assert r.fix.startswith(f"add an alias A record {LOGS} to Z0LOGS ({LOGS}) ")
     assert r.fix.endswith(f"or remove the association of Z0LOGS with {VPC}")
+
+
+def test_records_of_two_endpoints_for_one_name_are_unknown() -> None:
+    other_name = f"vpce-0logs2-abcd.logs.{REGION}.vpce.amazonaws.com"
+    second = endpoint(
+        "vpce-0logs2",
+        service_name=LOGS_SERVICE,
+        private_dns_enabled=False,
+        dns_names=(other_name,),
+    )
+    records = (
+        ResourceRecordSet(LOGS, "A", True, EP_NAME, None, "one"),
+        ResourceRecordSet(LOGS, "A", True, other_name, None, "two"),
+    )
+    s = world(
+        vpc_endpoints={EP: logs_endpoint(), "vpce-0logs2": second},
+        hosted_zones={"Z0LOGS": zone("Z0LOGS", LOGS, records=records)},
+    )
+    r = only(resolve(s))
+    assert (r.outcome, r.reason) == (
+        "unknown",
+        f"{LOGS}: the private hosted zone Z0LOGS ({LOGS}) associated with {VPC} holds several "
+        f"records for it ({EP}, vpce-0logs2): which one answers depends on their routing policy",
+    )
