@@ -11,11 +11,13 @@ import pytest
 
 from netgraph.evaluate import dns, hosted_zones
 from netgraph.model import (
+    ContainerDefinition,
     HostedZone,
     ResolverRule,
     ResolverRuleAssociation,
     ResourceRecordSet,
     Snapshot,
+    TaskDefinition,
     Vpc,
 )
 
@@ -578,3 +580,35 @@ def test_records_of_two_endpoints_for_one_name_are_unknown() -> None:
         f"{LOGS}: the private hosted zone Z0LOGS ({LOGS}) associated with {VPC} holds several "
         f"records for it ({EP}, vpce-0logs2): which one answers depends on their routing policy",
     )
+
+
+# ---- the account in the registry name ------------------------------------------------------
+
+
+def task_definition(arn: str, *images: str) -> TaskDefinition:
+    containers = tuple(
+        ContainerDefinition(f"c{i}", im, None, (), (), None) for i, im in enumerate(images)
+    )
+    return TaskDefinition(arn, "app", 1, "awsvpc", None, containers)
+
+
+TD_ARN = f"arn:aws:ecs:{REGION}:555566667777:task-definition/app:1"
+
+
+def test_the_registry_account_is_that_of_an_image_in_the_region() -> None:
+    td = task_definition(
+        TD_ARN,
+        "public.ecr.aws/nginx/nginx:1",
+        "222233334444.dkr.ecr.us-east-1.amazonaws.com/app:1",
+        f"111100001111.dkr.ecr.{REGION}.amazonaws.com/app:1",
+    )
+    s = world(account_id=None, task_definitions={TD_ARN: td})
+    assert dns.host_account(s) == "111100001111"
+    assert dns.host_account(s) == "111100001111"  # and again, from the memo
+
+
+def test_without_an_image_in_the_region_the_account_of_an_arn_is_taken() -> None:
+    td = task_definition(TD_ARN, "public.ecr.aws/nginx/nginx:1")
+    s = world(account_id=None, task_definitions={TD_ARN: td})
+    assert dns.host_account(s) == "555566667777"
+    assert dns.host_account(s) == "555566667777"
