@@ -589,3 +589,15 @@ def test_an_identity_allow_suffices_whatever_an_open_resource_policy_allow_would
     resource = evaluate([open_grant], request)
     assert resource.decision == "unknown"
     assert combine_any(identity, resource) is identity
+
+
+def test_a_grant_to_the_role_within_its_boundary_is_decided_by_the_resource_policy() -> None:
+    # BOUNDARIES: the role's boundary allows too, so the statement that allowed (shown to the
+    # user) is the resource policy's grant, not the boundary's.
+    request = Request("ecr:BatchGetImage", REPO, ME, request_context(ME))
+    resource = evaluate([pull({"AWS": ROLE})], request)
+    boundary = _decision("Allow")
+    identity = PolicyDecision("implicit-deny", None, "nothing in the role's policies allows it")
+    found = combine_any(identity, resource, boundary)
+    assert found is resource
+    assert found.grant == "direct"
