@@ -722,3 +722,43 @@ def test_icmp_goes_through_the_s3_gateway_endpoint() -> None:
     t = check_path(s, source, "s3", protocol="1", port=None)
     assert t.verdict == "reachable"
     assert any(h.id == S3_ENDPOINT and h.status == "pass" for h in t.hops)
+
+
+@pytest.mark.parametrize(
+    ("state", "status", "code", "reason", "fix"),
+    [
+        (
+            "pendingAcceptance",
+            "fail",
+            "VPCE_BAD_STATE",
+            f"{ECR_API} (com.amazonaws.ap-northeast-1.ecr.api) is pendingacceptance",
+            f"{ECR_API} is pendingacceptance: wait for it to become available, or recreate it",
+        ),
+        (
+            None,
+            "unknown",
+            None,
+            f"the State of {ECR_API} is not in the snapshot (VpcEndpoints)",
+            None,
+        ),
+    ],
+    ids=["pending", "state-not-collected"],
+)
+def test_an_interface_endpoint_that_is_not_available_ends_the_path_there(
+    state: str | None, status: str, code: str | None, reason: str, fix: str | None
+) -> None:
+    data = sample_data("healthy-endpoints")
+    ep = next(e for e in data["VpcEndpoints"] if e["VpcEndpointId"] == ECR_API)
+    if state is None:
+        del ep["State"]
+    else:
+        ep["State"] = state
+    t = path(data, "ecr.api")
+    last = t.hops[-1]
+    assert (last.id, last.kind, last.status, last.code) == (
+        ECR_API,
+        HopKind.INTERFACE_ENDPOINT,
+        status,
+        code,
+    )
+    assert (t.reason, last.reason, t.fix) == (reason, reason, fix)
