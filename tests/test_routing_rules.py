@@ -553,3 +553,15 @@ def test_a_destination_that_is_a_prefix_list_of_unknown_entries_names_the_rival(
         "the entries of pl-s3 are not in the snapshot, so it is unknown whether route "
         "52.219.0.0/16 is more specific"
     )
+
+
+def test_a_local_route_recorded_as_propagated_does_not_rule_out_an_unknown_prefix_list() -> None:
+    # Propagated routes never count inside the VPC, whatever their target says: the prefix
+    # list of unknown entries may hold the address, so the answer is unknown, not the NAT.
+    odd_local = _route("10.0.0.0/16", "local", "local", "EnableVgwRoutePropagation")
+    routes = [
+        odd_local,
+        _route("pl-x", "vpce-1", "gateway-endpoint"),
+        _route("0.0.0.0/0", "nat-1", "nat"),
+    ]
+    assert _takes(routes, "10.0.3.4/32", {}) == "unknown"
