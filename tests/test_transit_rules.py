@@ -24,6 +24,8 @@ from netgraph.evaluate.transit_gateway import (
     entry,
     entry_subnet,
     exit_to,
+    referencing_assumed,
+    referencing_unknown,
     reply_route_hop,
     return_route_hop,
     route_hop,
@@ -1139,3 +1141,31 @@ def test_an_attachment_whose_vpc_is_not_said_leads_to_no_vpc_even_one_with_an_em
             "was not collected?)",
         ),
     )
+
+
+def test_the_fork_of_an_unknown_referencing_names_the_resources_that_do_not_say() -> None:
+    s = egress()
+    atts = s.transit_gateway_attachments or {}
+    tgw = replace((s.transit_gateways or {})[TGW], security_group_referencing=None)
+    spoke = replace(atts[SPOKE_ATT], security_group_referencing=True)
+    hub = replace(atts[EGRESS_ATT], security_group_referencing=None)
+    assert referencing_unknown(tgw, spoke, hub) == Hop(
+        TGW,
+        HopKind.TRANSIT_GATEWAY,
+        "pass",
+        f"whether a security group can name one of another VPC across {TGW} is not known: "
+        f"SecurityGroupReferencingSupport of {TGW}, {EGRESS_ATT} is not in the snapshot (add "
+        "the Options of describe-transit-gateways and describe-transit-gateway-vpc-attachments)",
+    )
+    said = replace(tgw, security_group_referencing=True)
+    assert f"SecurityGroupReferencingSupport of {EGRESS_ATT} is not" in (
+        referencing_unknown(said, spoke, hub).reason
+    )
+    for on, state in ((True, "on"), (False, "off")):
+        assert referencing_assumed(TGW, on) == Hop(
+            TGW,
+            HopKind.TRANSIT_GATEWAY,
+            "pass",
+            f"if security-group referencing is {state} across {TGW}",
+            summary=f"security-group referencing is {state}",
+        )
