@@ -565,3 +565,35 @@ def test_a_local_route_recorded_as_propagated_does_not_rule_out_an_unknown_prefi
         _route("0.0.0.0/0", "nat-1", "nat"),
     ]
     assert _takes(routes, "10.0.3.4/32", {}) == "unknown"
+
+
+def test_an_unknown_part_of_a_destination_does_not_hide_the_parts_after_it() -> None:
+    routes = [
+        _route("10.0.0.0/16", "local", "local", "CreateRouteTable"),
+        _route("pl-x", "vpce-1", "gateway-endpoint"),
+    ]
+    t = RouteTable("rtb-1", VPC, tuple(routes), (), False)
+    got = lookup(t, (NET("52.1.1.1/32"), NET("10.0.3.4/32"), NET("8.8.8.8/32")), {})
+    assert [(m.status, m.route and m.route.target_id, m.networks) for m in got] == [
+        ("unknown", None, (NET("52.1.1.1/32"), NET("8.8.8.8/32"))),
+        ("route", "local", (NET("10.0.3.4/32"),)),
+    ]
+
+
+def test_an_ambiguous_or_unrouted_part_does_not_hide_the_parts_after_it() -> None:
+    lists = {
+        "pl-a": PrefixList("pl-a", "a", (NET("52.0.0.0/8"),)),
+        "pl-b": PrefixList("pl-b", "b", (NET("52.0.0.0/8"),)),
+    }
+    routes = [
+        _route("10.0.0.0/16", "local", "local", "CreateRouteTable"),
+        _route("pl-a", "vpce-1", "gateway-endpoint"),
+        _route("pl-b", "vpce-2", "gateway-endpoint"),
+    ]
+    t = RouteTable("rtb-1", VPC, tuple(routes), (), False)
+    got = lookup(t, (NET("52.1.1.1/32"), NET("8.8.8.8/32"), NET("10.0.3.4/32")), lists)
+    assert [(m.status, m.route and m.route.target_id, m.networks) for m in got] == [
+        ("ambiguous", None, (NET("52.1.1.1/32"),)),
+        ("no-route", None, (NET("8.8.8.8/32"),)),
+        ("route", "local", (NET("10.0.3.4/32"),)),
+    ]
