@@ -646,3 +646,32 @@ def test_a_snapshot_without_roles_names_the_key_and_the_fix() -> None:
     del data["RoleDetailList"]
     with pytest.raises(SimulateError, match=r"RoleDetailList.*--policy-file"):
         simulate(snap(data), principal="ecsTaskExecutionRole", actions=["s3:GetObject"])
+
+
+def test_a_deny_whose_date_netgraph_cannot_read_is_not_dropped(tmp_path: Path) -> None:
+    """A Deny whose condition value netgraph cannot read as a date ("2020-06", a W3C form
+    Python does not read) once answered "no", so the Deny vanished and the Allow decided:
+    a wrong "allowed". It is open now."""
+    allow = {"Effect": "Allow", "Action": "iam:*AccessKey*", "Resource": "*"}
+    deny = {
+        "Effect": "Deny",
+        "Action": "iam:*AccessKey*",
+        "Resource": "*",
+        "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2020-06"}},
+    }
+    policy = write_policy(tmp_path, "dated.json", allow, deny)
+    proc = in_process(
+        str(NO_ECR),
+        "--policy-file",
+        policy,
+        "--action",
+        "iam:CreateAccessKey",
+        "--resource",
+        USER,
+        "--context",
+        "aws:CurrentTime=2026-06-01T00:00:00Z",
+        "--format",
+        "json",
+    )
+    assert proc.returncode == 3, proc.stderr
+    assert one(proc)["decision"] == "unknown"

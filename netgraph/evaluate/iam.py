@@ -241,7 +241,11 @@ Matcher = Callable[[str, str], Truth]
 def _compare(parse: Callable[[str], float | None], op: Callable[[float, float], bool]) -> Matcher:
     def test(pattern: str, value: str) -> Truth:
         p, v = parse(pattern), parse(value)
-        return "no" if p is None or v is None else ("yes" if op(v, p) else "no")
+        if p is None or v is None:
+            # A value netgraph cannot read as a number or date: "no" would drop a Deny that
+            # AWS may apply (a wrong "allowed"), so the answer is open.
+            return "unknown"
+        return "yes" if op(v, p) else "no"
 
     return test
 
@@ -254,7 +258,8 @@ def _in_network(pattern: str, value: str) -> Truth:
         want = ipaddress.ip_network(pattern, strict=False)
         got = ipaddress.ip_network(value, strict=False)
     except ValueError:
-        return "no"
+        # Not an address or CIDR netgraph can read: open, as for numbers and dates.
+        return "unknown"
     if want.version != got.version:
         return "no"
     if got.subnet_of(want):  # type: ignore[arg-type]
