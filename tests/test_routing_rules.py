@@ -346,6 +346,7 @@ def test_a_prefix_list_of_unknown_entries_leaves_addresses_inside_the_vpc_to_loc
     unknown_list = _route("pl-x", "vpce-1", "gateway-endpoint")
     default = _route("0.0.0.0/0", "nat-1", "nat")
     assert _takes([local, unknown_list, default], "10.0.3.4/32", {}) == "local"
+    assert _takes([local, unknown_list], "10.0.3.4/32", {}) == "local"
     assert _takes([local, unknown_list, default], "52.1.1.1/32", {}) == "unknown"
 
 
