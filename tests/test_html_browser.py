@@ -160,6 +160,12 @@ def _box_on_screen(browser: WebDriver, selector: str) -> tuple[int, int, int, in
     browser.execute_script(
         "arguments[0].scrollIntoView({block: 'center', inline: 'center'});", element
     )
+    # Two animation frames: the page is painted at its new scroll position before the
+    # screenshot (on a loaded machine the screenshot once showed the page before it).
+    browser.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "requestAnimationFrame(function () { requestAnimationFrame(function () { done(); }); });"
+    )
     rect = browser.execute_script(
         "var r = arguments[0].getBoundingClientRect();"
         "return [r.left, r.top, r.right, r.bottom, window.innerWidth, window.innerHeight];",
