@@ -599,11 +599,12 @@ def _item(shape: Any) -> Any:
     return {"boolean": False, "integer": 1, "long": 1, "map": {}}.get(shape.type_name, "x")
 
 
+# One botocore session reads the paginator models (a new session reads its files again).
+MODELS = botocore.session.get_session()
 PAGED = sorted(
     op
     for op in OPERATIONS
-    if botocore.session.get_session()
-    .get_paginator_model(op.split(":")[0])
+    if MODELS.get_paginator_model(op.split(":")[0])
     .__dict__["_paginator_config"]
     .get(op.split(":")[1])
 )
@@ -633,7 +634,7 @@ def test_every_paginated_call_follows_every_page() -> None:
         service, name = op.split(":")
         collector, c, stub = stubbed(service, session)
         method = botocore.xform_name(name)
-        config = botocore.session.get_session().get_paginator_model(service).get_paginator(name)
+        config = MODELS.get_paginator_model(service).get_paginator(name)
         keys = (
             config["result_key"]
             if isinstance(config["result_key"], list)
