@@ -58,7 +58,7 @@ bench: $(STAMP)
 # MUTANTS= narrows the run, e.g. MUTANTS='netgraph.evaluate.network_acls*'.
 mutate: $(STAMP)
 	$(BIN)/pip install -q -e ".[mutate]"
-	nice -n 10 $(BIN)/mutmut run $(MUTANTS)
+	NETGRAPH_ABSENT_FRACTION=0.05 NETGRAPH_HYPOTHESIS=mutate nice -n 10 $(BIN)/mutmut run $(MUTANTS)
 	@$(BIN)/mutmut results | grep -v 'not checked' || true
 	@$(BIN)/mutmut export-cicd-stats >/dev/null && cat mutants/mutmut-cicd-stats.json
 

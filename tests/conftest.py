@@ -57,20 +57,44 @@ def healthy() -> dict[str, Any]:
 # Each property test names its examples (examples(300)); the profile NETGRAPH_HYPOTHESIS
 # names scales them: `make test` runs "test" (half), `make fuzz` "fuzz" (five times), a bare
 # pytest "full" (as named). Every property runs in every profile; only the count changes.
-HYPOTHESIS_SCALE = {"test": 0.5, "full": 1.0, "fuzz": 5.0}
+# `make mutate` runs "mutate": the count of "test", derandomized, so that a mutant killed (or
+# not) by a property is so on every run and mutmut's cached verdicts can be trusted.
+HYPOTHESIS_SCALE = {"test": 0.5, "full": 1.0, "fuzz": 5.0, "mutate": 0.5}
 HYPOTHESIS_PROFILE = os.environ.get("NETGRAPH_HYPOTHESIS", "full")
 if HYPOTHESIS_PROFILE not in HYPOTHESIS_SCALE:
     raise pytest.UsageError(
         f"NETGRAPH_HYPOTHESIS={HYPOTHESIS_PROFILE!r}: one of {', '.join(HYPOTHESIS_SCALE)}"
     )
 for _name, _scale in HYPOTHESIS_SCALE.items():
-    settings.register_profile(_name, max_examples=max(1, round(100 * _scale)))
+    settings.register_profile(
+        _name, max_examples=max(1, round(100 * _scale)), derandomize=_name == "mutate"
+    )
 settings.load_profile(HYPOTHESIS_PROFILE)
 
 
 def examples(named: int) -> int:
     """The examples a property test that names ``named`` tries under the loaded profile."""
     return max(1, round(named * HYPOTHESIS_SCALE[HYPOTHESIS_PROFILE]))
+
+
+# ---- under mutmut ---------------------------------------------------------------------------
+
+
+# mutmut runs the tests that cover a mutated function once per mutant, and sets
+# MUTANT_UNDER_TEST in every phase of its run. A test that starts a real netgraph process
+# costs about a second a start and judges the exit code and stderr, not a rule: the in-process
+# tests of the same lines kill the same mutants. Under mutmut such a test is skipped.
+@pytest.fixture(autouse=True)
+def _no_child_process_under_mutmut(monkeypatch: pytest.MonkeyPatch) -> None:
+    if "MUTANT_UNDER_TEST" not in os.environ:
+        return
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        pytest.skip("starts a real process: not run under mutmut")
+
+    monkeypatch.setattr(subprocess, "run", refuse)
+    monkeypatch.setattr(subprocess, "Popen", refuse)
+    monkeypatch.setattr(subprocess, "check_output", refuse)
 
 
 # ---- the command line, in this process ----------------------------------------------------
