@@ -495,7 +495,38 @@ def forward(
 ) -> None:
     """Source SG egress -> source NACL out -> route table -> whatever the route leads to."""
     assert w.subnet is not None
-    node = w.sg_hop(parent, source_groups(w.snapshot, w.source, w.vpc), egress=True, peer=peer)
+    choice = route_table_for_subnet(w.snapshot, w.subnet)
+    table = choice.table
+    matches = (
+        None
+        if table is None
+        else w.memo(
+            ("route", table.id, w.netkey(peer.networks), peer.prefix_list_id, foreign),
+            lambda: lookup(
+                table,
+                peer.networks,
+                w.snapshot.prefix_lists,
+                destination_prefix_list=peer.prefix_list_id,
+                foreign_prefix_lists=foreign,
+            ),
+        )
+    )
+    egress_peer = peer
+    if (
+        far is not None
+        and peer.vpc_id is not None
+        and peer.vpc_id != w.subnet.vpc_id
+        and matches
+        and all(m.route is not None and m.route.target_kind == "pcx" for m in matches)
+    ):
+        # Across a same-Region peering a rule may name a group of the peer VPC, outbound as
+        # inbound (aws-semantics.md 12.2); across a transit gateway only inbound rules may.
+        # Every way on is that peering, and the walk reaches the far ENI only if the peering
+        # is active, in this Region and leads to the ENI's VPC (to_peering), so judging the
+        # egress as if any VPC's group could be named widens nothing else.
+        egress_peer = replace(peer, vpc_id=None)
+    groups = source_groups(w.snapshot, w.source, w.vpc)
+    node = w.sg_hop(parent, groups, egress=True, peer=egress_peer)
     if node is None:
         return
     same_subnet = far is not None and far.subnet.id == w.subnet.id
@@ -503,21 +534,9 @@ def forward(
         node = w.acl_hop(node, w.subnet, egress=True, ports=None, peer=peer)
         if node is None:
             return
-    choice = route_table_for_subnet(w.snapshot, w.subnet)
-    if choice.table is None:
+    if table is None or matches is None:
         w.add(node, Hop(w.subnet.id, HopKind.ROUTE_TABLE, "unknown", choice.reason))
         return
-    table = choice.table
-    matches = w.memo(
-        ("route", table.id, w.netkey(peer.networks), peer.prefix_list_id, foreign),
-        lambda: lookup(
-            table,
-            peer.networks,
-            w.snapshot.prefix_lists,
-            destination_prefix_list=peer.prefix_list_id,
-            foreign_prefix_lists=foreign,
-        ),
-    )
     for match in matches:
         part = replace(peer, networks=match.networks) if len(matches) > 1 else peer
         follow_route(w, node, table, match, part, terminal, far, hint)

@@ -182,3 +182,38 @@ def test_the_peers_interface_endpoint_is_usable() -> None:
     assert trace.verdict == "reachable", trace.reason
     assert eni in [h.id for h in trace.hops]
     assert build.HUB_ENDPOINTS["logs"][0] in [h.id for h in trace.hops]
+
+
+def _task_egress_only(data: dict[str, Any], rule: dict[str, Any]) -> None:
+    task = next(g for g in data["SecurityGroups"] if g["GroupId"] == build.SG_SPOKE_TASK)
+    task["IpPermissionsEgress"] = [rule]
+
+
+def test_an_egress_rule_may_name_the_peers_group_across_a_same_region_peering() -> None:
+    # AWS lets a rule of either direction name a group of a VPC peered in the same Region;
+    # it was judged as a group of the source's own VPC and the check said "blocked".
+    data = peered()
+    _hub_eni_behind(data, build.sg_rule("tcp", 443, 443, cidrs=("10.0.0.0/8",)))
+    _task_egress_only(data, build.sg_rule("tcp", 443, 443, groups=(HUB_SG,)))
+    assert to_peer(data).verdict == "reachable"
+    # A group the peer ENI does not carry still admits nothing.
+    other = peered()
+    _hub_eni_behind(other, build.sg_rule("tcp", 443, 443, cidrs=("10.0.0.0/8",)))
+    _task_egress_only(other, build.sg_rule("tcp", 443, 443, groups=("sg-0000000000000dead",)))
+    trace = to_peer(other)
+    assert trace.verdict == "blocked"
+    assert trace.blocked_at is not None
+    assert trace.blocked_at.id == build.SG_SPOKE_TASK
+
+
+def test_an_egress_rule_naming_the_peers_group_needs_the_peering_to_carry_it() -> None:
+    # The reference holds only across the peering: a peering not active still blocks, and
+    # the blame is the peering's, whose fix is the one to make.
+    data = peered()
+    _hub_eni_behind(data, build.sg_rule("tcp", 443, 443, cidrs=("10.0.0.0/8",)))
+    _task_egress_only(data, build.sg_rule("tcp", 443, 443, groups=(HUB_SG,)))
+    _pcx(data)["Status"] = {"Code": "pending-acceptance"}
+    trace = to_peer(data)
+    assert trace.verdict == "blocked"
+    assert trace.blocked_at is not None
+    assert trace.blocked_at.id == _pcx(data)["VpcPeeringConnectionId"]

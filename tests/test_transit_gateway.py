@@ -266,6 +266,20 @@ def test_a_security_group_reference_crosses_where_referencing_is_on_everywhere()
     assert build.TGW not in [h.id for h in trace.hops if "referencing" in h.reason]
 
 
+def test_an_egress_rule_naming_a_far_group_does_not_cross_even_with_referencing_on() -> None:
+    # AWS: across a transit gateway only inbound rules may name another VPC's group [S64];
+    # across a same-Region peering both may (tests/test_peering.py).
+    data = egress()
+    hub_sg = _referencing_far_group(data)
+    _referencing(data, "enable", "enable", "enable")
+    task = next(g for g in data["SecurityGroups"] if g["GroupId"] == build.SG_SPOKE_TASK)
+    task["IpPermissionsEgress"] = [build.sg_rule("tcp", 443, 443, groups=(hub_sg,))]
+    trace = to_nat(data)
+    assert trace.verdict == "blocked"
+    assert trace.blocked_at is not None
+    assert trace.blocked_at.id == build.SG_SPOKE_TASK
+
+
 @pytest.mark.parametrize(
     ("tgw", "spoke", "hub", "silent"),
     [
