@@ -51,6 +51,26 @@ def public_ipv4() -> tuple[IPNetwork, ...]:
 _NOT_PUBLIC_INTS = tuple((int(n.network_address), int(n.broadcast_address)) for n in _NOT_PUBLIC)
 
 
+def is_wholly_public(network: IPNetwork) -> bool:
+    """Every address of ``network`` is public IPv4: it overlaps none of the blocks above (its
+    two ends are not enough: 8.0.0.0/5 starts and ends public and holds 10.0.0.0/8)."""
+    return network.version == 4 and not any(
+        network.overlaps(block)  # type: ignore[arg-type]
+        for block in _NOT_PUBLIC
+    )
+
+
+def has_public_part(network: IPNetwork) -> bool:
+    """Some address of ``network`` is public IPv4 (224.0.0.0/3 is wholly non-public though
+    no one block above holds it)."""
+    if network.version != 4:
+        return False
+    rest: list[IPNetwork] = [network]
+    for block in _NOT_PUBLIC:
+        rest = split(rest, block)[1]
+    return bool(rest)
+
+
 def is_public(address: IPAddress) -> bool:
     if address.version != 4:
         return False

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from netgraph.evaluate.addresses import describe_networks, is_public
+from netgraph.evaluate.addresses import describe_networks, is_wholly_public
 from netgraph.evaluate.routing import route_target
 from netgraph.flows import Source
 from netgraph.hop import Hop, HopKind, blocking
@@ -19,12 +19,9 @@ NO_PUBLIC_IP = "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"
 
 
 def non_public(networks: Sequence[IPNetwork]) -> list[IPNetwork]:
-    """The networks an internet gateway will not carry: any not wholly public IPv4."""
-    return [
-        n
-        for n in networks
-        if not (n.version == 4 and is_public(n.network_address) and is_public(n.broadcast_address))
-    ]
+    """The networks an internet gateway will not carry: any not wholly public IPv4 (an IPv6
+    destination too: the ENI's IPv6 address and egress-only gateways are not followed)."""
+    return [n for n in networks if not is_wholly_public(n)]
 
 
 def internet_gateway_hop(

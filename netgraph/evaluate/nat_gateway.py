@@ -6,7 +6,7 @@ https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html
 
 from __future__ import annotations
 
-from netgraph.evaluate.addresses import Peer, is_public
+from netgraph.evaluate.addresses import Peer, has_public_part
 from netgraph.evaluate.routing import RouteMatch, route_target
 from netgraph.hop import Hop, HopKind, Judged, blocking
 from netgraph.model import NatGateway, Route, RouteTable, Snapshot, Subnet
@@ -43,9 +43,7 @@ def nat_gateway_hops(
             state=nat.state,
         )
         return Judged((hop,))
-    if nat.connectivity_type == "private" and any(
-        n.version == 4 and is_public(n.network_address) for n in peer.networks
-    ):
+    if nat.connectivity_type == "private" and any(has_public_part(n) for n in peer.networks):
         hop = blocking(
             nat_id,
             HopKind.NAT_GATEWAY,
