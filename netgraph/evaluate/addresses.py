@@ -54,10 +54,7 @@ _NOT_PUBLIC_INTS = tuple((int(n.network_address), int(n.broadcast_address)) for 
 def is_wholly_public(network: IPNetwork) -> bool:
     """Every address of ``network`` is public IPv4: it overlaps none of the blocks above (its
     two ends are not enough: 8.0.0.0/5 starts and ends public and holds 10.0.0.0/8)."""
-    return network.version == 4 and not any(
-        network.overlaps(block)  # type: ignore[arg-type]
-        for block in _NOT_PUBLIC
-    )
+    return network.version == 4 and not any(network.overlaps(block) for block in _NOT_PUBLIC)
 
 
 def has_public_part(network: IPNetwork) -> bool:
