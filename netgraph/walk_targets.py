@@ -100,6 +100,10 @@ def arrival_steps(
     if groups is None:
         no_group = Hop(far.terminal.id, HopKind.SECURITY_GROUP_INGRESS, "pass", far.no_group_reason)
         steps.append(lambda n: w.add(n, no_group))
+    elif isinstance(groups, str):
+        # Not known whoever sends: the hop is the destination's, not the source's subnet's.
+        unknown = Hop(far.terminal.id, HopKind.SECURITY_GROUP_INGRESS, "unknown", groups)
+        steps.append(lambda n: w.add(n, unknown))
     else:
         steps.append(lambda n: w.sg_hop(n, groups, egress=False, peer=w.src_peer))
     endpoint = far.endpoint

@@ -89,6 +89,8 @@ def test_an_eni_whose_groups_were_not_collected_is_unknown_not_unfiltered() -> N
     assert t.verdict == "unknown"
     [ingress] = [h for h in t.hops if h.kind == HopKind.SECURITY_GROUP_INGRESS]
     assert ingress.status == "unknown"
+    # The hop is the ENI's: the source's subnet is not what lacks data.
+    assert ingress.id == ENI
     assert (
         t.reason
         == ingress.reason
