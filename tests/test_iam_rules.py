@@ -603,3 +603,22 @@ def test_a_grant_to_the_role_within_its_boundary_is_decided_by_the_resource_poli
     found = combine_any(identity, resource, boundary)
     assert found is resource
     assert found.grant == "direct"
+
+
+@pytest.mark.parametrize(
+    ("operator", "value", "now", "truth"),
+    [
+        # W3C's shorter ISO 8601 forms (IAM takes "one of the W3C implementations"): a month,
+        ("DateGreaterThan", "2026-01", "2026-12-02T00:00:00Z", "yes"),
+        ("DateLessThan", "2026-01", "2025-12-31T23:59:59Z", "yes"),
+        ("DateLessThan", "2026-01", "2026-01-01T00:00:00Z", "no"),
+        ("DateEquals", "2026-13", "2026-12-02T00:00:00Z", "unknown"),  # no thirteenth month
+        # and a year, which reads as epoch seconds too: certain only when both readings agree.
+        ("DateGreaterThan", "2020", "2026-12-02T00:00:00Z", "yes"),  # after both
+        ("DateLessThan", "2030", "2026-12-02T00:00:00Z", "unknown"),  # before 2030, after 1970
+        ("DateLessThan", "2030", "1970-01-01T00:00:00Z", "yes"),  # before both
+    ],
+)
+def test_a_w3c_month_or_year_is_a_date(operator: str, value: str, now: str, truth: str) -> None:
+    got = evaluate_condition(operator, "aws:CurrentTime", [value], {"aws:currenttime": (now,)})
+    assert got.truth == truth

@@ -215,37 +215,54 @@ def _principal_matches(
     return "no", None
 
 
-def _number(text: str) -> float | None:
+def _number(text: str) -> tuple[float, ...] | None:
     try:
-        return float(text)
+        return (float(text),)
     except ValueError:
         return None
 
 
-def _date(text: str) -> float | None:
-    """An ISO 8601 date/time (``2026-01-01``, ``2026-01-01T00:00:00Z``) or epoch seconds."""
+def _date(text: str) -> tuple[float, ...] | None:
+    """The instants ``text`` may mean: IAM takes "one of the W3C implementations of the ISO
+    8601 date formats" (a year, a month, a day, a time with its zone) or epoch seconds. A
+    bare year reads both ways ("2020": the year, or 2,020 seconds after 1970), so it gives
+    both and a comparison is certain only where both agree."""
+    found: list[float] = []
     if re.fullmatch(r"-?\d+(\.\d+)?", text):
-        return float(text)
+        found.append(float(text))
+    short = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", text)
+    if short:
+        month = int(short.group(2) or 1)
+        if 1 <= month <= 12:
+            found.append(datetime(int(short.group(1)), month, 1, tzinfo=UTC).timestamp())
+        return tuple(found) or None
+    if found:
+        return tuple(found)
     try:
         when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return when.timestamp()
+    return (when.timestamp(),)
 
 
 Matcher = Callable[[str, str], Truth]
 
 
-def _compare(parse: Callable[[str], float | None], op: Callable[[float, float], bool]) -> Matcher:
+def _compare(
+    parse: Callable[[str], tuple[float, ...] | None], op: Callable[[float, float], bool]
+) -> Matcher:
     def test(pattern: str, value: str) -> Truth:
-        p, v = parse(pattern), parse(value)
-        if p is None or v is None:
+        ps, vs = parse(pattern), parse(value)
+        if ps is None or vs is None:
             # A value netgraph cannot read as a number or date: "no" would drop a Deny that
             # AWS may apply (a wrong "allowed"), so the answer is open.
             return "unknown"
-        return "yes" if op(v, p) else "no"
+        answers = {op(v, p) for v in vs for p in ps}
+        if len(answers) > 1:
+            return "unknown"  # the readings of a value disagree
+        return "yes" if answers.pop() else "no"
 
     return test
 
