@@ -101,9 +101,8 @@ def route_target(
 MatchStatus = Literal["route", "no-route", "ambiguous", "unknown"]
 
 
-# A part of a destination and how it was decided: status, route, the route's network that
-# matched, reason, the part.
-_Part = tuple[MatchStatus, Route | None, IPNetwork | None, str, IPNetwork]
+# A part of a destination and how it was decided: status, route, reason, the part.
+_Part = tuple[MatchStatus, Route | None, str, IPNetwork]
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,6 @@ class RouteMatch:
     status: MatchStatus
     networks: tuple[IPNetwork, ...]
     route: Route | None = None
-    matched: IPNetwork | None = None  # the route's CIDR (or prefix-list entry) that matched
     reason: str = ""
 
 
@@ -136,9 +134,7 @@ class _Entry:
     plen: int = -1
 
 
-def _entry(route: Route, net: IPNetwork | None) -> _Entry:
-    if net is None:
-        return _Entry(route, None)
+def _entry(route: Route, net: IPNetwork) -> _Entry:
     lo, plen = int(net.network_address), net.prefixlen
     # The last address as an int, without making it an address object first.
     hi = lo | ((1 << (net.max_prefixlen - plen)) - 1)
@@ -359,7 +355,6 @@ def lookup(
                 (
                     "unknown",
                     None,
-                    None,
                     f"{table.id} routes to prefix list {', '.join(unknown_lists)}, whose "
                     "entries are not in the snapshot (add PrefixLists or PrefixListEntries)",
                     net,
@@ -367,7 +362,7 @@ def lookup(
             )
             continue
         if not candidates:
-            results.append(("no-route", None, None, f"{table.id} has no route for them", net))
+            results.append(("no-route", None, f"{table.id} has no route for them", net))
             continue
         # The longest, then the highest priority, then the first in the table.
         top = max(level[i] for i in candidates)
@@ -383,7 +378,6 @@ def lookup(
                     (
                         "ambiguous",
                         None,
-                        None,
                         f"{table.id}: prefix lists "
                         f"{', '.join(sorted({w.route.destination_text for w in winners}))} "
                         f"overlap on {net}; AWS picks one of them and sticks with it",
@@ -391,7 +385,7 @@ def lookup(
                     )
                 )
                 continue
-        results.append(("route", winner.route, winner.net, "", net))
+        results.append(("route", winner.route, "", net))
     return _merge(results)
 
 
@@ -430,7 +424,7 @@ def _match_by_identity(
             reason=f"the entries of {route.prefix_list_id} are not in the snapshot, so it is "
             f"unknown whether route {rivals[0].route.destination_text} is more specific",
         )
-    return RouteMatch("route", destination, route, None)
+    return RouteMatch("route", destination, route)
 
 
 def _merge(
@@ -438,20 +432,18 @@ def _merge(
 ) -> list[RouteMatch]:
     """Group the parts of the destination that end in the same decision, in the order of
     their first part."""
-    merged: dict[tuple[object, ...], tuple[list[IPNetwork], list[IPNetwork | None]]] = {}
+    merged: dict[tuple[object, ...], list[IPNetwork]] = {}
     first: dict[tuple[object, ...], tuple[MatchStatus, Route | None, str]] = {}
-    for status, route, matched, reason, net in results:
+    for status, route, reason, net in results:
         key = (status, id(route) if route else None, reason)
         found = merged.get(key)
         if found is None:
-            merged[key] = ([net], [matched])
+            merged[key] = [net]
             first[key] = (status, route, reason)
         else:
-            found[0].append(net)
-            if found[1][0] is None:
-                found[1][0] = matched
+            found.append(net)
     return [
-        RouteMatch(status, tuple(merged[key][0]), route, merged[key][1][0], reason)
+        RouteMatch(status, tuple(merged[key]), route, reason)
         for key, (status, route, reason) in first.items()
     ]
 
