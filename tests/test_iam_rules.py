@@ -622,3 +622,24 @@ def test_a_grant_to_the_role_within_its_boundary_is_decided_by_the_resource_poli
 def test_a_w3c_month_or_year_is_a_date(operator: str, value: str, now: str, truth: str) -> None:
     got = evaluate_condition(operator, "aws:CurrentTime", [value], {"aws:currenttime": (now,)})
     assert got.truth == truth
+
+
+@pytest.mark.parametrize(
+    ("operator", "value", "now", "truth"),
+    [
+        # A month or a year starts at its first midnight, UTC, whatever the machine's zone:
+        ("DateEquals", "2026-01", "2026-01-01T00:00:00Z", "yes"),
+        ("DateLessThan", "2026-01", "2025-12-31T23:59:59Z", "yes"),
+        # December is a month too,
+        ("DateGreaterThan", "2026-12", "2026-12-02T00:00:00Z", "yes"),
+        ("DateLessThan", "2026-12", "2026-11-30T23:59:59Z", "yes"),
+        # and a bare year is its 1 January (read as epoch seconds too, both agree here).
+        ("DateLessThan", "2027", "2027-01-15T00:00:00Z", "no"),
+        ("DateGreaterThanEquals", "2027", "2027-01-01T00:00:00Z", "yes"),
+    ],
+)
+def test_a_w3c_month_or_year_begins_at_its_first_midnight_utc(
+    operator: str, value: str, now: str, truth: str, machine_in_tokyo: None
+) -> None:
+    got = evaluate_condition(operator, "aws:CurrentTime", [value], {"aws:currenttime": (now,)})
+    assert got.truth == truth
