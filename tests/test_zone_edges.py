@@ -1,15 +1,20 @@
 """The edges of a private hosted zone's answer (evaluate/hosted_zones.py through evaluate/dns.py):
 the exact words a user reads when a record does not lead to an interface endpoint, a zone the
 VPC's DNS attributes silence, the domain an endpoint's private DNS claims, and a zone of the
-root ("." in the snapshot)."""
+root ("." in the snapshot); and the words naming the ENI a path ends at, as such a zone's
+answer leads there (evaluate/interfaces.py)."""
 
 from __future__ import annotations
 
 import pytest
 
+from netgraph.check import check_path
 from netgraph.evaluate import dns
+from netgraph.flows import hypothetical_source
+from netgraph.hop import HopKind
 from netgraph.model import ResourceRecordSet, Snapshot, VpcEndpoint
 
+from .conftest import sample_data, snap
 from .rule_snapshots import VPC, endpoint
 from .test_dns_rules import (
     EP,
@@ -267,3 +272,41 @@ def test_the_association_fix_prefers_a_zone_of_the_name_to_a_root_zone_listed_fi
     r = ask(s)
     assert r.outcome == "public"
     assert r.fix is not None and "Z0CORP" in r.fix and "Z0ROOT" not in r.fix
+
+
+# ---- the ENI a path ends at (healthy-endpoints: the ecr.api endpoint's ENI) -----------------
+
+TASK_SUBNET = "subnet-0a11c0ffee0000001"
+SG_TASK = "sg-0b0b0b0b0b0b0b0b1"
+API_ENI = "eni-0e1c2a3b4d5e6f711"
+
+
+def path_to_api_eni(groups: list[str] | None) -> list[tuple[HopKind, str, str, str]]:
+    data = sample_data("healthy-endpoints")
+    eni = next(e for e in data["NetworkInterfaces"] if e["NetworkInterfaceId"] == API_ENI)
+    if groups is not None:
+        eni["Groups"] = [{"GroupId": g, "GroupName": g} for g in groups]
+    s = snap(data)
+    source = hypothetical_source(s, TASK_SUBNET, (SG_TASK,), False)
+    t = check_path(s, source, API_ENI, protocol="6", port=443)
+    assert t.verdict == "reachable", t.reason
+    return [(h.kind, h.id, h.status, h.reason) for h in t.hops if h.leg == "forward"]
+
+
+def test_the_hops_toward_an_eni_name_it_by_id_and_address() -> None:
+    hops = path_to_api_eni(None)
+    route = next(h for h in hops if h[0] == HopKind.ROUTE_TABLE)
+    assert route[3] == f"{API_ENI} (10.0.11.10) takes route 10.0.0.0/16 -> local"
+    egress = next(h for h in hops if h[0] == HopKind.SECURITY_GROUP_EGRESS)
+    assert f"admits TCP 443 to {API_ENI} (10.0.11.10) (" in egress[3]
+
+
+def test_an_eni_without_security_groups_passes_ingress_saying_none_filters_it() -> None:
+    hops = path_to_api_eni([])
+    [ingress] = [h for h in hops if h[0] == HopKind.SECURITY_GROUP_INGRESS]
+    assert ingress == (
+        HopKind.SECURITY_GROUP_INGRESS,
+        API_ENI,
+        "pass",
+        f"{API_ENI} (vpc_endpoint) carries no security group, so none filters what reaches it",
+    )
