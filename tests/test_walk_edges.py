@@ -179,3 +179,166 @@ def test_a_route_netgraph_cannot_follow_is_unknown_at_its_target(
         f"the path leaves {build.VPC} through {what} {target}; "
         "netgraph cannot follow it from this snapshot"
     )
+
+
+# ---- across a transit gateway or a peering (walk_across) ---------------------------------
+
+SPOKE_A = build.VPC_SUBNETS[build.SPOKE]["private-a"][0]
+HUB_PUBLIC_A = build.VPC_SUBNETS[build.EGRESS]["public-a"][0]
+HUB_PUBLIC_C = build.VPC_SUBNETS[build.EGRESS]["public-c"][0]
+HUB_TGW_A = build.VPC_SUBNETS[build.EGRESS]["tgw-a"][0]
+HUB_TGW_RTB = f"rtb-{build.EGRESS[4:]}1"
+HUB_PUBLIC_RTB = f"rtb-{build.EGRESS[4:]}2"
+HUB_MAIN_RTB = f"rtb-{build.EGRESS[4:]}0"
+NAT_ENI = "eni-0e9e5500000000n01"
+NAT_ENI_IP = "10.100.101.25"
+PUBLIC = "8.8.8.8"
+
+SAMPLES_ACROSS = {
+    "tgw": build.healthy_hub_centralized_egress,
+    "pcx": build.broken_peering_edge_to_edge,
+}
+
+
+def from_spoke(s: Snapshot, to: str) -> Trace:
+    source = hypothetical_source(s, SPOKE_A, (build.SG_SPOKE_TASK,), False)
+    return check_path(s, source, to, protocol="6", port=443)
+
+
+def hub_egress() -> dict[str, Any]:
+    data: dict[str, Any] = build.healthy_hub_centralized_egress()
+    return data
+
+
+def table_of(data: dict[str, Any], rtb: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(t for t in data["RouteTables"] if t["RouteTableId"] == rtb)
+    return found
+
+
+@pytest.mark.parametrize("way", sorted(SAMPLES_ACROSS))
+@pytest.mark.parametrize(
+    ("address", "hop_id", "kind", "code", "reason"),
+    [
+        (
+            "10.100.200.1",
+            build.EGRESS,
+            "vpc",
+            "ADDRESS_NOT_IN_SUBNET",
+            f"10.100.200.1 is in {build.EGRESS}'s CIDR but in none of its subnets: "
+            "nothing receives it",
+        ),
+        (
+            "10.100.102.9",
+            HUB_PUBLIC_C,
+            "subnet",
+            "NO_INTERFACE_AT_ADDRESS",
+            f"no network interface in the snapshot holds 10.100.102.9 in {HUB_PUBLIC_C}",
+        ),
+    ],
+)
+def test_an_address_of_the_far_vpc_that_nothing_holds_is_blocked_in_that_vpc(
+    way: str, address: str, hop_id: str, kind: str, code: str, reason: str
+) -> None:
+    t = from_spoke(snap(SAMPLES_ACROSS[way]()), address)
+    assert t.verdict == "blocked" and t.blocked_at is not None
+    assert (t.blocked_at.id, t.blocked_at.kind, t.blocked_at.code) == (hop_id, kind, code)
+    assert t.blocked_at.reason == reason
+    assert t.fix == f"check the destination address {address}"
+    # It crossed first: the way across is on the path before the far VPC's verdict.
+    assert (build.TGW if way == "tgw" else build.PCX) in [h.id for h in t.hops]
+
+
+@pytest.mark.parametrize("way", sorted(SAMPLES_ACROSS))
+def test_a_far_interface_without_security_groups_is_not_filtered_and_says_so(way: str) -> None:
+    # The hub's NAT gateway ENI carries no group (AWS: none filters what reaches it).
+    t = from_spoke(snap(SAMPLES_ACROSS[way]()), NAT_ENI_IP)
+    assert t.verdict == "reachable", t.reason
+    ingress = [h for h in t.hops if h.kind == "security-group-ingress"]
+    assert [(h.id, h.status, h.reason) for h in ingress] == [
+        (
+            NAT_ENI,
+            "pass",
+            f"{NAT_ENI} (nat_gateway) carries no security group, so none filters what reaches it",
+        )
+    ]
+    assert t.hops[-1].id == NAT_ENI
+
+
+def test_through_the_hubs_nat_gateway_a_public_address_is_reached_and_named_at_the_end() -> None:
+    t = from_spoke(snap(hub_egress()), PUBLIC)
+    assert t.verdict == "reachable", t.reason
+    ids = [h.id for h in t.hops]
+    assert ids.index(build.TGW) < ids.index(build.HUB_NAT) < ids.index(build.HUB_IGW)
+    assert HUB_PUBLIC_RTB in ids
+    end = t.hops[-1]
+    assert (end.id, end.kind, end.status, end.reason) == (PUBLIC, "address", "pass", PUBLIC)
+
+
+def test_the_hubs_nat_subnet_without_an_internet_route_is_blamed_on_its_table() -> None:
+    data = hub_egress()
+    table = table_of(data, HUB_PUBLIC_RTB)
+    table["Routes"] = [r for r in table["Routes"] if r.get("GatewayId") != build.HUB_IGW]
+    t = from_spoke(snap(data), PUBLIC)
+    assert t.verdict == "blocked" and t.blocked_at is not None
+    assert (t.blocked_at.id, t.blocked_at.code) == (HUB_PUBLIC_RTB, "NGW_SUBNET_NO_INTERNET_ROUTE")
+    assert t.blocked_at.reason == (
+        f"{build.HUB_NAT} lives in {HUB_PUBLIC_A}, whose route table {HUB_PUBLIC_RTB} has "
+        f"no route for {PUBLIC}, not an internet gateway"
+    )
+    assert t.hops[-1] == t.blocked_at
+
+
+def test_a_nat_gateway_in_the_attachment_subnet_needs_that_subnets_table_to_reach_an_igw() -> None:
+    # The attachment subnet's table sends everything to the NAT gateway: so does the NAT's
+    # own traffic, which never reaches an internet gateway.
+    data = hub_egress()
+    data["NatGateways"][0]["SubnetId"] = HUB_TGW_A
+    eni = next(e for e in data["NetworkInterfaces"] if e["NetworkInterfaceId"] == NAT_ENI)
+    eni["SubnetId"] = HUB_TGW_A
+    t = from_spoke(snap(data), PUBLIC)
+    assert t.verdict == "blocked" and t.blocked_at is not None
+    assert (t.blocked_at.id, t.blocked_at.code) == (HUB_TGW_RTB, "NGW_SUBNET_NO_INTERNET_ROUTE")
+    assert HUB_TGW_A in t.blocked_at.reason
+
+
+def test_the_hubs_nat_subnet_with_no_route_table_is_unknown_there() -> None:
+    data = hub_egress()
+    public = table_of(data, HUB_PUBLIC_RTB)
+    public["Associations"] = [
+        a for a in public["Associations"] if a.get("SubnetId") != HUB_PUBLIC_A
+    ]
+    data["RouteTables"].remove(table_of(data, HUB_MAIN_RTB))
+    t = from_spoke(snap(data), PUBLIC)
+    assert t.verdict == "unknown"
+    hop = decider(t)
+    assert (hop.id, hop.kind, hop.status) == (HUB_PUBLIC_A, "route-table", "unknown")
+    assert hop.reason == (
+        f"no route table of {build.EGRESS} is associated with {HUB_PUBLIC_A} and "
+        "none is marked main in RouteTables"
+    )
+    assert t.hops[-1] == hop
+
+
+def test_the_hubs_nat_subnet_routes_by_a_prefix_list_it_knows() -> None:
+    data = hub_egress()
+    table = table_of(data, HUB_PUBLIC_RTB)
+    for r in table["Routes"]:
+        if r.get("GatewayId") == build.HUB_IGW:
+            del r["DestinationCidrBlock"]
+            r["DestinationPrefixListId"] = "pl-0aaa"
+    data.setdefault("PrefixLists", []).append(
+        {"PrefixListId": "pl-0aaa", "PrefixListName": "dns", "Cidrs": ["8.8.8.0/24"]}
+    )
+    t = from_spoke(snap(data), PUBLIC)
+    assert t.verdict == "reachable", t.reason
+    assert build.HUB_IGW in [h.id for h in t.hops]
+
+
+def test_checks_on_one_snapshot_do_not_share_the_hubs_nat_route_for_other_addresses() -> None:
+    # Hops are kept per snapshot for many checks: each destination gets its own look-up.
+    s = snap(hub_egress())
+    assert from_spoke(s, PUBLIC).verdict == "reachable"
+    private = from_spoke(s, "172.20.0.5")
+    fresh = from_spoke(snap(hub_egress()), "172.20.0.5")
+    assert (private.verdict, private.hops) == (fresh.verdict, fresh.hops)
+    assert private.blocked_at is not None and private.blocked_at.id == build.HUB_IGW
