@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from netgraph.check import check_path
-from netgraph.evaluate import dns
+from netgraph.evaluate import dns, hosted_zones
 from netgraph.flows import hypothetical_source
 from netgraph.hop import HopKind
 from netgraph.model import ResourceRecordSet, Snapshot, VpcEndpoint
@@ -272,6 +272,23 @@ def test_the_association_fix_prefers_a_zone_of_the_name_to_a_root_zone_listed_fi
     r = ask(s)
     assert r.outcome == "public"
     assert r.fix is not None and "Z0CORP" in r.fix and "Z0ROOT" not in r.fix
+
+
+# ---- the answer as evaluate/dns.py receives it -----------------------------------------------
+
+
+def test_a_zone_answering_with_an_endpoint_is_an_endpoint_answer_naming_both() -> None:
+    s = world(vpc_endpoints={EP: logs_endpoint()}, hosted_zones={"Z0LOGS": logs_zone()})
+    found = hosted_zones.answer(s, vpc(), LOGS, None, f"com.amazonaws.{REGION}.logs")
+    assert (found.kind, found.endpoint, found.zone) == ("endpoint", logs_endpoint(), logs_zone())
+
+
+def test_a_record_outside_the_zones_own_name_never_answers_for_it() -> None:
+    # Route 53 refuses such a record (InvalidChangeBatch); a hand-made snapshot may hold one.
+    # The zone's apex bounds the search for a wildcard: x.corp has no record in corp.
+    star = ResourceRecordSet("*", "A", True, EP_NAME, None)
+    r = ask(corp(star), "x.corp")
+    assert (r.outcome, r.blame, r.code) == ("fail", "Z0CORP", "PHZ_NO_RECORD")
 
 
 # ---- the ENI a path ends at (healthy-endpoints: the ecr.api endpoint's ENI) -----------------
