@@ -281,6 +281,9 @@ def test_a_zone_answering_with_an_endpoint_is_an_endpoint_answer_naming_both() -
     s = world(vpc_endpoints={EP: logs_endpoint()}, hosted_zones={"Z0LOGS": logs_zone()})
     found = hosted_zones.answer(s, vpc(), LOGS, None, f"com.amazonaws.{REGION}.logs")
     assert (found.kind, found.endpoint, found.zone) == ("endpoint", logs_endpoint(), logs_zone())
+    # Resolution.blame is the resource that makes a name fail: an answer that works has none.
+    r = only(resolve(s))
+    assert (r.outcome, r.blame, r.code, r.fix) == ("endpoint", None, None, None)
 
 
 def test_a_record_outside_the_zones_own_name_never_answers_for_it() -> None:
