@@ -342,3 +342,179 @@ def test_checks_on_one_snapshot_do_not_share_the_hubs_nat_route_for_other_addres
     fresh = from_spoke(snap(hub_egress()), "172.20.0.5")
     assert (private.verdict, private.hops) == (fresh.verdict, fresh.hops)
     assert private.blocked_at is not None and private.blocked_at.id == build.HUB_IGW
+
+
+def test_a_private_nat_gateway_in_the_hub_cannot_reach_the_internet() -> None:
+    data = hub_egress()
+    data["NatGateways"][0]["ConnectivityType"] = "private"
+    t = from_spoke(snap(data), PUBLIC)
+    assert t.verdict == "blocked" and t.blocked_at is not None
+    assert (t.blocked_at.id, t.blocked_at.code) == (build.HUB_NAT, "NGW_PRIVATE_CONNECTIVITY")
+
+
+def test_every_part_of_the_internet_the_hubs_nat_subnet_routes_counts() -> None:
+    # The NAT's subnet sends 1.0.0.0/8 by a route without State (unknown) and 9.0.0.0/8 to
+    # a blackhole: the blackhole after the unknown part still decides.
+    data = hub_egress()
+    table = table_of(data, HUB_PUBLIC_RTB)
+    table["Routes"] += [
+        {"DestinationCidrBlock": "1.0.0.0/8", "GatewayId": build.HUB_IGW},
+        {"DestinationCidrBlock": "9.0.0.0/8", "GatewayId": build.HUB_IGW, "State": "blackhole"},
+    ]
+    t = from_spoke(snap(data), "internet")
+    assert t.verdict == "blocked" and t.blocked_at is not None
+    assert (t.blocked_at.id, t.blocked_at.code) == (HUB_PUBLIC_RTB, "NGW_SUBNET_NO_INTERNET_ROUTE")
+    assert "9.0.0.0/8 -> " in t.blocked_at.reason
+
+
+def _referencing_unsaid(data: dict[str, Any], value: str | None) -> None:
+    """SecurityGroupReferencingSupport of the transit gateway and its attachments: all
+    ``value`` ("enable", "disable"), or left out (None)."""
+    options = [data["TransitGateways"][0]["Options"]] + [
+        a["Options"] for a in data["TransitGatewayVpcAttachments"]
+    ]
+    for o in options:
+        o.pop("SecurityGroupReferencingSupport", None)
+        if value is not None:
+            o["SecurityGroupReferencingSupport"] = value
+
+
+def _nat_eni_group(data: dict[str, Any], rules: list[dict[str, Any]]) -> None:
+    data["SecurityGroups"].append(
+        {
+            "GroupId": "sg-0e9e5500000000077",
+            "GroupName": "hub",
+            "VpcId": build.EGRESS,
+            "OwnerId": build.ACCOUNT,
+            "Description": "hub",
+            "IpPermissions": rules,
+            "IpPermissionsEgress": [],
+        }
+    )
+    eni = next(e for e in data["NetworkInterfaces"] if e["NetworkInterfaceId"] == NAT_ENI)
+    eni["Groups"] = [{"GroupId": "sg-0e9e5500000000077", "GroupName": "hub"}]
+
+
+def _no_nat_eni_groups(data: dict[str, Any]) -> None:
+    eni = next(e for e in data["NetworkInterfaces"] if e["NetworkInterfaceId"] == NAT_ENI)
+    del eni["Groups"]
+
+
+@pytest.mark.parametrize(
+    "far_groups",
+    [
+        # By address, and by a group of the hub's own VPC (its default group): no rule
+        # names a group of another VPC.
+        lambda d: _nat_eni_group(
+            d,
+            [
+                build.sg_rule("tcp", 443, 443, cidrs=("10.0.0.0/8",)),
+                build.sg_rule("tcp", 443, 443, groups=(f"sg-{build.EGRESS[4:]}0",)),
+            ],
+        ),
+        # The ENI's groups are not in the snapshot: unknown, whatever referencing does.
+        _no_nat_eni_groups,
+    ],
+    ids=["own-vpc-group", "groups-unknown"],
+)
+def test_referencing_not_said_changes_nothing_where_no_far_rule_names_another_vpcs_group(
+    far_groups: Any,
+) -> None:
+    said, unsaid = hub_egress(), hub_egress()
+    for data, value in ((said, "disable"), (unsaid, None)):
+        far_groups(data)
+        _referencing_unsaid(data, value)
+    off, unknown = from_spoke(snap(said), NAT_ENI_IP), from_spoke(snap(unsaid), NAT_ENI_IP)
+    assert (unknown.verdict, unknown.reason, unknown.hops) == (off.verdict, off.reason, off.hops)
+    assert not any("referencing" in h.reason for h in unknown.hops)
+
+
+def test_the_hubs_nat_subnet_nacl_judges_each_part_of_the_internet_by_its_own_route() -> None:
+    # The NAT's subnet routes 9.0.0.0/8 by a route without State (unknown) and the rest to
+    # the internet gateway; its NACL denies 9.0.0.0/8 outbound. The rest passes that NACL,
+    # so the answer is the unknown route's, not a NACL block.
+    data = hub_egress()
+    table_of(data, HUB_PUBLIC_RTB)["Routes"].append(
+        {"DestinationCidrBlock": "9.0.0.0/8", "GatewayId": build.HUB_IGW}
+    )
+    open_acl = next(a for a in data["NetworkAcls"] if a["VpcId"] == build.EGRESS)
+    open_acl["Associations"] = [
+        a for a in open_acl["Associations"] if a["SubnetId"] != HUB_PUBLIC_A
+    ]
+    data["NetworkAcls"].append(
+        {
+            "NetworkAclId": "acl-0e9e55000000000n1",
+            "VpcId": build.EGRESS,
+            "IsDefault": False,
+            "OwnerId": build.ACCOUNT,
+            "Associations": [{"NetworkAclId": "acl-0e9e55000000000n1", "SubnetId": HUB_PUBLIC_A}],
+            "Entries": [
+                build.acl_entry(50, True, "-1", "deny", "9.0.0.0/8"),
+                build.acl_entry(100, True, "-1", "allow", "0.0.0.0/0"),
+                build.acl_entry(100, False, "-1", "allow", "0.0.0.0/0"),
+            ],
+        }
+    )
+    t = from_spoke(snap(data), "internet")
+    assert t.verdict == "unknown", t.reason
+    hop = decider(t)
+    assert (hop.id, hop.kind) == (HUB_PUBLIC_RTB, "route-table")
+    assert "9.0.0.0/8" in hop.reason
+
+
+# ---- the destination an address or an interface names (graph.to_address, to_interface) --
+
+
+def _endpoint_eni(data: dict[str, Any]) -> tuple[str, str]:
+    """An interface endpoint's ENI in the task's VPC: its id and address."""
+    eni = next(e for e in data["NetworkInterfaces"] if e.get("InterfaceType") == "vpc_endpoint")
+    return eni["NetworkInterfaceId"], eni["PrivateIpAddress"]
+
+
+def test_checks_on_one_snapshot_find_each_addresss_own_interface() -> None:
+    data = sample_data("healthy-endpoints")
+    _, held = _endpoint_eni(data)
+    s = snap(data)
+    assert check(s, NOT_HELD).blocked_at is not None
+    again = check(s, held)
+    assert (again.verdict, again.hops) == (
+        check(snap(data), held).verdict,
+        check(snap(data), held).hops,
+    )
+    assert again.blocked_at is None or again.blocked_at.code != "NO_INTERFACE_AT_ADDRESS"
+
+
+def _unresolved_prefix_list_route(data: dict[str, Any]) -> None:
+    """The task's route table has a route to a prefix list whose entries are not in the
+    snapshot."""
+    table = next(t for t in data["RouteTables"] if t["RouteTableId"] == RTB_PRIVATE)
+    table["Routes"].append(
+        {"DestinationPrefixListId": "pl-0zzz", "GatewayId": build.IGW, "State": "active"}
+    )
+
+
+@pytest.mark.parametrize(
+    ("to", "verdict", "code"),
+    [
+        ("address-held", "reachable", None),
+        ("interface", "reachable", None),
+        ("address-not-held", "blocked", "NO_INTERFACE_AT_ADDRESS"),
+    ],
+)
+def test_a_route_to_a_prefix_list_not_in_the_snapshot_does_not_beat_the_local_route(
+    to: str, verdict: str, code: str | None
+) -> None:
+    data = sample_data("healthy-endpoints")
+    eni, held = _endpoint_eni(data)
+    _unresolved_prefix_list_route(data)
+    target = {"address-held": held, "interface": eni, "address-not-held": NOT_HELD}[to]
+    t = check(snap(data), target)
+    assert (t.verdict, t.blocked_at.code if t.blocked_at else None) == (verdict, code)
+
+
+def test_a_route_to_a_prefix_list_not_in_the_snapshot_leaves_an_outside_address_unknown() -> None:
+    data = sample_data("healthy-endpoints")
+    _unresolved_prefix_list_route(data)
+    t = check(snap(data), PUBLIC)
+    assert t.verdict == "unknown"
+    assert "pl-0zzz" in t.reason
