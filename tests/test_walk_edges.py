@@ -518,3 +518,39 @@ def test_a_route_to_a_prefix_list_not_in_the_snapshot_leaves_an_outside_address_
     t = check(snap(data), PUBLIC)
     assert t.verdict == "unknown"
     assert "pl-0zzz" in t.reason
+
+
+def test_a_peer_vpc_with_two_public_range_blocks_receives_its_part_of_the_internet() -> None:
+    # The spoke routes 44.0.0.0/15 to the peering, whose peer holds 44.0.0.0/16 and
+    # 44.1.0.0/16 (publicly routable VPC CIDR blocks); the rest of the internet goes to a
+    # gateway netgraph cannot follow. The peer VPC receives its part in two blocks, and no
+    # subnet of it holds them.
+    data: dict[str, Any] = build.broken_peering_edge_to_edge()
+    accepter = data["VpcPeeringConnections"][0]["AccepterVpcInfo"]
+    accepter["CidrBlockSet"] += [{"CidrBlock": "44.0.0.0/16"}, {"CidrBlock": "44.1.0.0/16"}]
+    spoke = next(
+        t
+        for t in data["RouteTables"]
+        if any(r.get("VpcPeeringConnectionId") == build.PCX for r in t["Routes"])
+        and t["VpcId"] == build.SPOKE
+    )
+    for r in spoke["Routes"]:
+        if r.get("VpcPeeringConnectionId") == build.PCX:
+            del r["VpcPeeringConnectionId"]
+            r["GatewayId"] = "vgw-05b0ke00000000001"
+    spoke["Routes"].append(
+        {
+            "DestinationCidrBlock": "44.0.0.0/15",
+            "VpcPeeringConnectionId": build.PCX,
+            "State": "active",
+        }
+    )
+    t = from_spoke(snap(data), "internet")
+    assert t.verdict == "blocked" and t.blocked_at is not None, t.reason
+    assert (t.blocked_at.id, t.blocked_at.code) == (build.EGRESS, "ADDRESS_NOT_IN_SUBNET")
+    assert t.blocked_at.reason == (
+        f"the internet (public) is in {build.EGRESS}'s CIDR but in none of its subnets: "
+        "nothing receives it"
+    )
+    crossed = next(h for h in t.hops if h.id == build.PCX)
+    assert crossed.status == "pass"
