@@ -462,8 +462,11 @@ def to_interface(w: Walk, parent: int, interface_id: str) -> None:
         return
     # In another VPC, the route decides how (a transit gateway, a peering) and the far
     # side's rules apply on arrival.
-    hint = None if side.subnet.vpc_id == (w.vpc.id if w.vpc else None) else _ROUTE_HINT
-    forward(w, parent, side.peer, side.terminal, side, hint, frozenset())
+    same_vpc = side.subnet.vpc_id == (w.vpc.id if w.vpc else None)
+    hint = None if same_vpc else _ROUTE_HINT
+    forward(
+        w, parent, side.peer, side.terminal if same_vpc else _beyond(side), side, hint, frozenset()
+    )
 
 
 def to_address(w: Walk, parent: int, address: IPAddress) -> None:
@@ -474,7 +477,8 @@ def to_address(w: Walk, parent: int, address: IPAddress) -> None:
     side = w.memo(("interface-at", address), find_interface, w.snapshot, address)
     if side is not None and (in_vpc or side.subnet.vpc_id != w.vpc.id):
         hint = None if in_vpc else _ROUTE_HINT
-        forward(w, parent, side.peer, side.terminal, side, hint, frozenset())
+        terminal = side.terminal if in_vpc else _beyond(side)
+        forward(w, parent, side.peer, terminal, side, hint, frozenset())
         return
     peer = Peer.address(address)
     terminal = Hop(str(address), HopKind.ADDRESS, "pass", f"{address}")
@@ -482,6 +486,24 @@ def to_address(w: Walk, parent: int, address: IPAddress) -> None:
 
 
 _ROUTE_HINT = "add a route for {dest} to {table}"
+
+
+def _beyond(side: FarSide) -> Hop:
+    """Where a path to an ENI of another VPC ends if a route takes it to the internet (an
+    internet gateway, a NAT gateway; across a transit gateway or a peering the far side's
+    own hops end it): the internet does not carry a VPC's private address into that VPC,
+    and the ENI's security groups and NACL are never met, so it is not known to be reached
+    (never "reachable")."""
+    end = side.terminal
+    return Hop(
+        end.id,
+        end.kind,
+        "unknown",
+        f"{end.reason} is in {side.subnet.vpc_id}, but the route leads to the internet, which "
+        f"does not carry its private address into {side.subnet.vpc_id}, and its security "
+        "groups and NACL are not met on this way: reach it through a transit gateway or a "
+        "VPC peering connection",
+    )
 
 
 def forward(

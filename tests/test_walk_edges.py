@@ -554,3 +554,59 @@ def test_a_peer_vpc_with_two_public_range_blocks_receives_its_part_of_the_intern
     )
     crossed = next(h for h in t.hops if h.id == build.PCX)
     assert crossed.status == "pass"
+
+
+# ---- an interface of another VPC that a route sends to the internet ----------------------
+
+FAR_VPC = "vpc-0f4e00000000000001"
+FAR_SUBNET = "subnet-0f4e000000000001"
+FAR_ENI = "eni-0f4e000000000001"
+FAR_ENI_IP = "44.5.0.10"
+
+
+def _far_vpc_with_public_range_cidr() -> dict[str, Any]:
+    """healthy-public, and another VPC (connected by nothing) whose CIDR is publicly
+    routable (44.5.0.0/16, AWS allows it): an ENI there whose group admits nothing."""
+    data = sample_data("healthy-public")
+    vpc = dict(data["Vpcs"][0])
+    vpc.update(
+        VpcId=FAR_VPC,
+        CidrBlock="44.5.0.0/16",
+        CidrBlockAssociationSet=[
+            {"CidrBlock": "44.5.0.0/16", "CidrBlockState": {"State": "associated"}}
+        ],
+    )
+    data["Vpcs"].append(vpc)
+    subnet = dict(data["Subnets"][0])
+    subnet.update(SubnetId=FAR_SUBNET, VpcId=FAR_VPC, CidrBlock="44.5.0.0/24")
+    data["Subnets"].append(subnet)
+    data["SecurityGroups"].append(
+        {
+            "GroupId": "sg-0f4e000000000001",
+            "GroupName": "closed",
+            "VpcId": FAR_VPC,
+            "OwnerId": build.ACCOUNT,
+            "Description": "admits nothing",
+            "IpPermissions": [],
+            "IpPermissionsEgress": [],
+        }
+    )
+    eni = build.eni(FAR_ENI, "public-a", FAR_ENI_IP, ["sg-0f4e000000000001"], "far", "interface")
+    eni.update(SubnetId=FAR_SUBNET, VpcId=FAR_VPC)
+    data["NetworkInterfaces"].append(eni)
+    return data
+
+
+@pytest.mark.parametrize("to", [FAR_ENI, FAR_ENI_IP])
+def test_an_interface_of_another_vpc_is_not_reached_over_the_internet(to: str) -> None:
+    # The public subnet's route 0.0.0.0/0 leads to the internet gateway: the packet goes to
+    # the internet, which does not carry a VPC's private address to that VPC, and the ENI's
+    # group (which admits nothing) is never met. Not "reachable".
+    s = snap(_far_vpc_with_public_range_cidr())
+    source = hypothetical_source(s, build.SUBNETS["public-a"][0], (build.SG_TASK,), True)
+    t = check_path(s, source, to, protocol="6", port=443)
+    assert t.verdict == "unknown", t.reason
+    hop = decider(t)
+    assert (hop.id, hop.kind, hop.status) == (FAR_ENI, "network-interface", "unknown")
+    assert build.IGW in [h.id for h in t.hops]
+    assert FAR_VPC in hop.reason and "internet" in hop.reason
