@@ -1,7 +1,9 @@
 """Where the walk ends at the edges of what it knows: an address in a VPC that nothing holds
 (in no subnet, or in a subnet where no interface holds it, or where the account did not
-collect the subnets or the interfaces), a route to a target netgraph cannot follow, and
-the words and fixes the user reads there."""
+collect the subnets or the interfaces), in this VPC or across a transit gateway or a
+peering; a route to a target netgraph cannot follow; the hub's NAT gateway behind a transit
+gateway; security-group referencing not said; an interface of another VPC that a route
+sends to the internet. Each asserts what the user reads: verdict, deciding hop, words, fix."""
 
 from __future__ import annotations
 
