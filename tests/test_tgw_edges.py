@@ -1,0 +1,257 @@
+"""The forward leg across a transit gateway at its edges (walk_across.to_transit_gateway and
+_into_far_vpc): where the far attachment subnet's route table sends the packet (an internet
+gateway, a gateway endpoint, a gateway netgraph does not follow), a far attachment subnet
+whose route table is not known, an exit attachment without a subnet in the entry's AZ, a
+destination split by the transit gateway's or the far table's routes, and a snapshot that
+lacks one transit gateway key. Each asserts what the user reads: verdict, deciding hop,
+words, fix."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from typing import Any
+
+from netgraph.reach import Trace
+
+from .conftest import build, snap
+from .test_walk_edges import decider, from_spoke
+
+EGRESS_ATTACH = build.ATTACH[build.EGRESS]
+HUB_TGW_A = build.VPC_SUBNETS[build.EGRESS]["tgw-a"][0]
+HUB_TGW_C = build.VPC_SUBNETS[build.EGRESS]["tgw-c"][0]
+HUB_PUBLIC_C = build.VPC_SUBNETS[build.EGRESS]["public-c"][0]
+HUB_TGW_TABLE = f"rtb-{build.EGRESS[4:]}1"  # the hub attachment subnets' table (-> NAT)
+ENDPOINT = "vpce-0e9e5500000000g01"
+VGW = "vgw-0e9e5500000000001"
+WHY = "the account 444455556666 was not collected (AccessDenied)"
+INTERNET_WORDS = "1.0.0.0/8, 2.0.0.0/7, 4.0.0.0/6 and 48 more"
+
+
+def hub() -> dict[str, Any]:
+    return copy.deepcopy(build.healthy_hub_centralized_egress())
+
+
+def _table(data: dict[str, Any], rtb: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(t for t in data["RouteTables"] if t["RouteTableId"] == rtb)
+    return found
+
+
+def _hub_default_to(data: dict[str, Any], target: str) -> None:
+    """The hub attachment subnets' default route goes to ``target`` instead of the NAT."""
+    default = next(
+        r for r in _table(data, HUB_TGW_TABLE)["Routes"] if r.get("NatGatewayId") == build.HUB_NAT
+    )
+    del default["NatGatewayId"]
+    default["GatewayId"] = target
+
+
+def _to_internet(data: dict[str, Any]) -> Trace:
+    return from_spoke(snap(data), "internet")
+
+
+def _came_through_the_hub(t: Trace) -> None:
+    # The packet crossed the transit gateway into the hub through the attachment subnet in
+    # the source's AZ, and the hub's table decided.
+    ids = [h.id for h in t.hops]
+    assert ids.index(build.TGW_RTB_SPOKES) < ids.index(EGRESS_ATTACH) < ids.index(HUB_TGW_TABLE)
+    assert next(h for h in t.hops if h.id == EGRESS_ATTACH).reason == (
+        f"{EGRESS_ATTACH} delivers into {build.EGRESS} through {HUB_TGW_A}"
+    )
+
+
+# ---- where the far attachment subnet's route table sends the packet ---------------------
+
+
+def test_the_far_table_sending_it_straight_to_an_internet_gateway_is_blocked_there() -> None:
+    data = hub()
+    _hub_default_to(data, build.HUB_IGW)
+    t = _to_internet(data)
+    assert t.verdict == "blocked" and t.blocked_at is not None, t.reason
+    hop = t.blocked_at
+    assert (hop.id, hop.kind, hop.status, hop.code) == (
+        build.HUB_IGW,
+        "internet-gateway",
+        "fail",
+        "TGW_IGW_REQUIRES_NAT",
+    )
+    assert hop.reason == (
+        f"{HUB_TGW_TABLE} sends the internet (public), arriving from {build.TGW}, straight to "
+        f"{build.HUB_IGW}: an internet gateway translates only the addresses of public ENIs "
+        f"of {build.EGRESS}, so it drops this"
+    )
+    assert t.reason == hop.reason
+    assert t.fix == (
+        f"route {INTERNET_WORDS} in {HUB_TGW_TABLE} (the route table of {HUB_TGW_A}) to a NAT "
+        f"gateway, not to {build.HUB_IGW}: traffic that arrives from a transit gateway needs "
+        "a NAT"
+    )
+    _came_through_the_hub(t)
+    assert t.hops[-1] == hop
+
+
+def test_the_far_table_sending_it_to_a_gateway_endpoint_is_blocked_there() -> None:
+    data = hub()
+    _hub_default_to(data, ENDPOINT)
+    t = _to_internet(data)
+    assert t.verdict == "blocked" and t.blocked_at is not None, t.reason
+    hop = t.blocked_at
+    assert (hop.id, hop.kind, hop.status, hop.code) == (
+        ENDPOINT,
+        "gateway-endpoint",
+        "fail",
+        "VPCE_GATEWAY_NOT_ACROSS_VPC",
+    )
+    assert hop.reason == (
+        f"{ENDPOINT} is a gateway endpoint of {build.EGRESS}: it serves only its own VPC, not "
+        f"traffic arriving from {build.TGW}"
+    )
+    # The fix: a gateway endpoint in the source's own VPC.
+    assert t.fix == (
+        f"create a gateway endpoint for the service in {build.SPOKE}, or use an interface endpoint"
+    )
+    _came_through_the_hub(t)
+    assert t.hops[-1] == hop
+
+
+def test_the_far_table_sending_it_to_another_gateway_is_unknown_there() -> None:
+    data = hub()
+    _hub_default_to(data, VGW)
+    t = _to_internet(data)
+    assert t.verdict == "unknown" and t.fix is None, t.reason
+    hop = decider(t)
+    assert (hop.id, hop.kind, hop.status) == (VGW, "vgw", "unknown")
+    assert hop.reason == (
+        f"{HUB_TGW_TABLE} sends the internet (public), arriving from {build.TGW}, on to {VGW}; "
+        f"netgraph does not follow a second way out of {build.EGRESS}"
+    )
+    assert t.reason == hop.reason
+    _came_through_the_hub(t)
+    assert t.hops[-1] == hop
+
+
+def test_a_far_attachment_subnet_whose_route_tables_were_not_collected_is_unknown() -> None:
+    s = replace(snap(hub()), uncollected={"RouteTables": {build.EGRESS: WHY}})
+    t = from_spoke(s, "internet")
+    assert t.verdict == "unknown" and t.fix is None, t.reason
+    hop = decider(t)
+    assert (hop.id, hop.kind, hop.status, hop.reason) == (HUB_TGW_A, "route-table", "unknown", WHY)
+    assert t.reason == WHY
+    assert t.hops[-1] == hop
+    assert t.hops[-2].id == EGRESS_ATTACH and t.hops[-2].status == "pass"
+
+
+# ---- an exit attachment without a subnet in the entry's AZ ------------------------------
+
+
+def test_an_exit_attachment_without_a_subnet_in_the_entrys_az_says_each_way_in() -> None:
+    # The hub's attachment has subnets only in AZ c: its attachment subnet (table -> NAT,
+    # reachable) and a public subnet (table -> internet gateway, blocked). The transit
+    # gateway picks one; the snapshot cannot say which.
+    data = hub()
+    att = next(
+        a
+        for a in data["TransitGatewayVpcAttachments"]
+        if a["TransitGatewayAttachmentId"] == EGRESS_ATTACH
+    )
+    att["SubnetIds"] = [HUB_TGW_C, HUB_PUBLIC_C]
+    t = _to_internet(data)
+    assert t.verdict == "unknown" and t.fix is None, t.reason
+    said = (
+        f"{EGRESS_ATTACH} has no subnet in ap-northeast-1a: the transit gateway leaves "
+        f"through one of {HUB_TGW_C}, {HUB_PUBLIC_C}"
+    )
+    assert t.reason == (
+        f"{said}. Outcomes: reachable if it enters {build.EGRESS} through {HUB_TGW_C}; "
+        f"blocked at {build.HUB_IGW} if it enters {build.EGRESS} through {HUB_PUBLIC_C}"
+    )
+    hop = decider(t)
+    assert (hop.id, hop.kind, hop.status) == (
+        EGRESS_ATTACH,
+        "transit-gateway-attachment",
+        "unknown",
+    )
+    assert hop.reason.startswith(said + ". Outcomes: ")
+    # The branch shown is the one that gets through: into the hub through its attachment
+    # subnet, on through the NAT gateway to the internet.
+    ids = [h.id for h in t.hops]
+    assert ids[ids.index(EGRESS_ATTACH, ids.index(EGRESS_ATTACH) + 1) + 1] == HUB_TGW_C
+    entered = next(h for h in t.hops if h.id == HUB_TGW_C)
+    assert (entered.kind, entered.status, entered.reason, entered.summary) == (
+        "subnet",
+        "pass",
+        f"into {build.EGRESS} through {HUB_TGW_C} (ap-northeast-1c)",
+        f"it enters {build.EGRESS} through {HUB_TGW_C}",
+    )
+    assert build.HUB_NAT in ids and t.hops[-1].id == "internet"
+
+
+# ---- a destination split by routes --------------------------------------------------------
+
+
+def test_each_half_of_the_internet_split_by_the_far_table_meets_its_own_route() -> None:
+    # The hub's attachment table sends the lower half of the internet to the NAT gateway
+    # and the upper half straight to the internet gateway: only the upper half is blocked,
+    # and the fix names only it.
+    data = hub()
+    routes = _table(data, HUB_TGW_TABLE)["Routes"]
+    default = next(r for r in routes if r.get("NatGatewayId") == build.HUB_NAT)
+    default["DestinationCidrBlock"] = "0.0.0.0/1"
+    routes.append({**default, "DestinationCidrBlock": "128.0.0.0/1"})
+    del routes[-1]["NatGatewayId"]
+    routes[-1]["GatewayId"] = build.HUB_IGW
+    t = _to_internet(data)
+    assert t.verdict == "blocked" and t.blocked_at is not None, t.reason
+    assert (t.blocked_at.id, t.blocked_at.code) == (build.HUB_IGW, "TGW_IGW_REQUIRES_NAT")
+    assert t.fix is not None and t.fix.startswith(
+        "route 128.0.0.0/3, 160.0.0.0/5, 168.0.0.0/8 and 29 more in"
+    )
+    assert t.fix.endswith(
+        f"in {HUB_TGW_TABLE} (the route table of {HUB_TGW_A}) to a NAT gateway, not to "
+        f"{build.HUB_IGW}: traffic that arrives from a transit gateway needs a NAT"
+    )
+
+
+def test_each_half_of_the_internet_split_by_the_transit_gateways_routes_is_judged() -> None:
+    # The spokes' transit gateway table sends each half of the internet to the hub by its
+    # own route; the hub sends it straight to its internet gateway: each half is blocked
+    # there, the fix naming the half it routes.
+    data = hub()
+    routes = data["TransitGatewayRouteTableRoutes"][build.TGW_RTB_SPOKES]["Routes"]
+    default = next(r for r in routes if r["DestinationCidrBlock"] == "0.0.0.0/0")
+    default["DestinationCidrBlock"] = "0.0.0.0/1"
+    routes.append({**default, "DestinationCidrBlock": "128.0.0.0/1"})
+    _hub_default_to(data, build.HUB_IGW)
+    t = _to_internet(data)
+    assert t.verdict == "blocked" and t.blocked_at is not None, t.reason
+    assert (t.blocked_at.id, t.blocked_at.code) == (build.HUB_IGW, "TGW_IGW_REQUIRES_NAT")
+    assert t.fix is not None
+    assert t.fix.startswith(
+        f"route 1.0.0.0/8, 2.0.0.0/7, 4.0.0.0/6 and 16 more in {HUB_TGW_TABLE} "
+    )
+    crossed = next(h for h in t.hops if h.id == build.TGW_RTB_SPOKES)
+    assert crossed.reason == (
+        f"the internet (public) takes static route 0.0.0.0/1 -> {EGRESS_ATTACH}"
+    )
+
+
+# ---- a snapshot that lacks one transit gateway key ----------------------------------------
+
+
+def test_without_the_transit_gateway_route_tables_the_crossing_is_unknown_at_its_table() -> None:
+    # The transit gateway and its attachments are known: the walk enters it, and only the
+    # route table it cannot read is unknown (not the old "cannot follow" of a snapshot
+    # without any transit gateway key).
+    data = hub()
+    del data["TransitGatewayRouteTables"]
+    del data["TransitGatewayRouteTableRoutes"]
+    t = _to_internet(data)
+    assert t.verdict == "unknown" and t.fix is None, t.reason
+    hop = decider(t)
+    assert (hop.id, hop.kind, hop.status) == (
+        build.TGW_RTB_SPOKES,
+        "transit-gateway-route-table",
+        "unknown",
+    )
+    assert "TransitGatewayRouteTableRoutes" in hop.reason
+    assert "cannot follow" not in t.reason
