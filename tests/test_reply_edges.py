@@ -54,11 +54,25 @@ def _last(trace: Trace) -> tuple[str, str, str]:
     return (h.id, h.status, h.leg)
 
 
-@pytest.mark.parametrize("half", [0, 1])
-def test_a_reply_blackholed_for_part_of_the_source_subnet_is_blocked_there(half: int) -> None:
+@pytest.mark.parametrize(
+    ("blackholed", "routed"),
+    [(1, None), (0, None), (None, 0)],
+    ids=["upper-half-blackholed", "lower-half-blackholed", "subnet-blackholed-but-lower-half"],
+)
+def test_a_reply_blackholed_for_part_of_the_source_subnet_is_blocked_there(
+    blackholed: int | None, routed: int | None
+) -> None:
+    """The transit gateway lists the most specific route first: the blackholed part decides
+    wherever it comes in that order."""
     data = egress()
-    part = _halves(_subnet_cidr(data, SPOKE_A))[half]
-    _tgw_routes(data, build.TGW_RTB_HUB).append(_tgw_route(part, blackhole=True))
+    cidr = _subnet_cidr(data, SPOKE_A)
+    routes = _tgw_routes(data, build.TGW_RTB_HUB)
+    if blackholed is None:
+        routes.append(_tgw_route(cidr, blackhole=True))
+    else:
+        routes.append(_tgw_route(_halves(cidr)[blackholed], blackhole=True))
+    if routed is not None:
+        routes.append(_tgw_route(_halves(cidr)[routed]))
     trace = to_nat(data)
     assert trace.verdict == "blocked"
     assert _last(trace) == (build.TGW_RTB_HUB, "fail", "return")
@@ -92,3 +106,83 @@ def test_checks_on_one_snapshot_look_up_each_sources_own_reply_route() -> None:
     blocked = from_(SPOKE_C)
     assert blocked.verdict == "blocked"
     assert _last(blocked) == (build.TGW_RTB_HUB, "fail", "return")
+
+
+HUB_PUBLIC_A = "subnet-0e9e5500000001a"  # the NAT gateway's subnet: it sends the reply
+HUB_PUBLIC_RTB = "rtb-0e9e55000000000022"
+HUB_MAIN_RTB = "rtb-0e9e55000000000020"
+
+
+def _table(data: dict[str, Any], rtb: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(t for t in data["RouteTables"] if t["RouteTableId"] == rtb)
+    return found
+
+
+def test_a_replying_subnet_with_no_route_table_is_unknown_at_that_subnet_on_the_return() -> None:
+    data = egress()
+    for rtb in (HUB_PUBLIC_RTB, HUB_MAIN_RTB):
+        t = _table(data, rtb)
+        t["Associations"] = [a for a in t["Associations"] if a.get("SubnetId") != HUB_PUBLIC_A]
+        t["Associations"] = [a for a in t["Associations"] if not a.get("Main")]
+    trace = to_nat(data)
+    assert trace.verdict == "unknown"
+    hop = next(h for h in trace.hops if h.status != "pass")
+    assert (hop.id, hop.kind, hop.status, hop.leg) == (
+        HUB_PUBLIC_A,
+        "route-table",
+        "unknown",
+        "return",
+    )
+    assert hop.reason
+    assert hop.reason in trace.reason
+
+
+def test_a_replying_subnet_routes_the_source_back_by_a_prefix_list_it_knows() -> None:
+    data = egress()
+    for r in _table(data, HUB_PUBLIC_RTB)["Routes"]:
+        if r.get("DestinationCidrBlock") == "10.0.0.0/8":
+            del r["DestinationCidrBlock"]
+            r["DestinationPrefixListId"] = "pl-0bbb"
+    data.setdefault("PrefixLists", []).append(
+        {"PrefixListId": "pl-0bbb", "PrefixListName": "spokes", "Cidrs": [build.SPOKE_CIDR]}
+    )
+    trace = to_nat(data)
+    assert trace.verdict == "reachable", trace.reason
+
+
+def test_the_transit_gateway_routes_the_reply_by_a_prefix_list_it_knows() -> None:
+    data = egress()
+    for r in _tgw_routes(data, build.TGW_RTB_HUB):
+        if r.get("DestinationCidrBlock") == build.SPOKE_CIDR:
+            del r["DestinationCidrBlock"]
+            r["PrefixListId"] = "pl-0ccc"
+    data.setdefault("PrefixLists", []).append(
+        {"PrefixListId": "pl-0ccc", "PrefixListName": "spokes", "Cidrs": [build.SPOKE_CIDR]}
+    )
+    trace = to_nat(data)
+    assert trace.verdict == "reachable", trace.reason
+
+
+SPOKE_ACL = f"acl-{build.SPOKE[4:]}0"
+
+
+def _over_peering(data: dict[str, Any]) -> Trace:
+    s = snap(data)
+    source = hypothetical_source(s, SPOKE_A, (build.SG_SPOKE_TASK,), public_ip=False)
+    return check_path(s, source, NAT_ENI_IP, protocol=TCP, port=443)
+
+
+def test_over_a_peering_the_source_subnets_inbound_rules_must_admit_the_reply_ports() -> None:
+    """The request's port (443) is allowed in, the reply's ephemeral ports are not: the
+    reply is dropped by the source subnet's inbound rules, on the way back."""
+    data = copy.deepcopy(build.broken_peering_edge_to_edge())
+    acl = next(a for a in data["NetworkAcls"] if a["NetworkAclId"] == SPOKE_ACL)
+    acl["Entries"] = [e for e in acl["Entries"] if e["Egress"]] + [
+        build.acl_entry(100, False, "6", "allow", "0.0.0.0/0", (443, 443)),
+        build.acl_entry(32767, False, "-1", "deny", "0.0.0.0/0"),
+    ]
+    trace = _over_peering(data)
+    assert trace.verdict == "blocked", trace.reason
+    assert trace.blocked_at is not None
+    h = trace.blocked_at
+    assert (h.id, h.kind, h.status, h.leg) == (SPOKE_ACL, "network-acl-inbound", "fail", "return")
