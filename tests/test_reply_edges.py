@@ -186,3 +186,37 @@ def test_over_a_peering_the_source_subnets_inbound_rules_must_admit_the_reply_po
     assert trace.blocked_at is not None
     h = trace.blocked_at
     assert (h.id, h.kind, h.status, h.leg) == (SPOKE_ACL, "network-acl-inbound", "fail", "return")
+
+
+def _spoke_vpc_cidr(data: dict[str, Any], cidr: str) -> None:
+    vpc = next(v for v in data["Vpcs"] if v["VpcId"] == build.SPOKE)
+    vpc["CidrBlock"] = cidr
+    vpc["CidrBlockAssociationSet"] = [
+        {"CidrBlock": cidr, "CidrBlockState": {"State": "associated"}}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("vpc_cidr", "routed_back"),
+    [
+        (None, build.SPOKE_CIDR),
+        # The source's subnet is outside every CIDR the snapshot lists for its VPC: the fix
+        # routes back the source's own addresses.
+        ("10.2.0.0/16", "10.1.1.0/24"),
+    ],
+    ids=["whole-source-vpc", "source-subnet-outside-listed-vpc-cidrs"],
+)
+def test_a_replier_without_a_route_back_is_blamed_with_the_route_to_add(
+    vpc_cidr: str | None, routed_back: str
+) -> None:
+    data = egress()
+    for r in _table(data, HUB_PUBLIC_RTB)["Routes"]:
+        if r.get("DestinationCidrBlock") == "10.0.0.0/8":
+            r["DestinationCidrBlock"] = "10.3.0.0/16"
+    if vpc_cidr is not None:
+        _spoke_vpc_cidr(data, vpc_cidr)
+    trace = to_nat(data)
+    assert trace.verdict == "blocked"
+    assert _last(trace) == (HUB_PUBLIC_RTB, "fail", "return")
+    assert trace.fix is not None
+    assert f"--destination-cidr-block {routed_back} --transit-gateway-id" in trace.fix
