@@ -12,15 +12,20 @@ import copy
 from dataclasses import replace
 from typing import Any
 
+from netgraph.check import check_path
+from netgraph.flows import hypothetical_source
 from netgraph.reach import Trace
 
 from .conftest import build, snap
 from .test_walk_edges import decider, from_spoke
 
+SPOKE_A = build.VPC_SUBNETS[build.SPOKE]["private-a"][0]
 EGRESS_ATTACH = build.ATTACH[build.EGRESS]
 HUB_TGW_A = build.VPC_SUBNETS[build.EGRESS]["tgw-a"][0]
 HUB_TGW_C = build.VPC_SUBNETS[build.EGRESS]["tgw-c"][0]
 HUB_PUBLIC_C = build.VPC_SUBNETS[build.EGRESS]["public-c"][0]
+SPOKE_TGW_A = build.VPC_SUBNETS[build.SPOKE]["tgw-a"][0]
+HUB_PUBLIC_A = build.VPC_SUBNETS[build.EGRESS]["public-a"][0]
 HUB_TGW_TABLE = f"rtb-{build.EGRESS[4:]}1"  # the hub attachment subnets' table (-> NAT)
 ENDPOINT = "vpce-0e9e5500000000g01"
 VGW = "vgw-0e9e5500000000001"
@@ -184,6 +189,11 @@ def test_an_exit_attachment_without_a_subnet_in_the_entrys_az_says_each_way_in()
         f"it enters {build.EGRESS} through {HUB_TGW_C}",
     )
     assert build.HUB_NAT in ids and t.hops[-1].id == "internet"
+    # The reply goes back through the transit gateway: its hub table, then out of the
+    # spoke's attachment subnet.
+    back = [h for h in t.hops if h.leg == "return"]
+    assert [h.id for h in back if h.kind == "transit-gateway-route-table"] == [build.TGW_RTB_HUB]
+    assert any(SPOKE_TGW_A in h.reason for h in back if h.kind == "network-acl-outbound")
 
 
 # ---- a destination split by routes --------------------------------------------------------
@@ -255,3 +265,70 @@ def test_without_the_transit_gateway_route_tables_the_crossing_is_unknown_at_its
     )
     assert "TransitGatewayRouteTableRoutes" in hop.reason
     assert "cannot follow" not in t.reason
+
+
+def test_each_half_routed_by_the_transit_gateway_into_the_hub_meets_the_hubs_own_split() -> None:
+    # Both halves of the internet cross by their own transit gateway route into the hub,
+    # whose attachment table sends the lower half to the NAT gateway (reachable) and the
+    # upper half to the internet gateway (blocked): the upper half decides.
+    data = hub()
+    tgw_routes = data["TransitGatewayRouteTableRoutes"][build.TGW_RTB_SPOKES]["Routes"]
+    tgw_routes[0]["DestinationCidrBlock"] = "0.0.0.0/1"
+    tgw_routes.append({**tgw_routes[0], "DestinationCidrBlock": "128.0.0.0/1"})
+    routes = _table(data, HUB_TGW_TABLE)["Routes"]
+    default = next(r for r in routes if r.get("NatGatewayId") == build.HUB_NAT)
+    default["DestinationCidrBlock"] = "0.0.0.0/1"
+    routes.append({"DestinationCidrBlock": "128.0.0.0/1", "GatewayId": build.HUB_IGW})
+    routes[-1]["State"] = "active"
+    t = _to_internet(data)
+    assert t.verdict == "blocked" and t.blocked_at is not None, t.reason
+    assert (t.blocked_at.id, t.blocked_at.code) == (build.HUB_IGW, "TGW_IGW_REQUIRES_NAT")
+    crossed = next(h for h in t.hops if h.id == build.TGW_RTB_SPOKES)
+    assert crossed.reason == (
+        f"the internet (public) takes static route 128.0.0.0/1 -> {EGRESS_ATTACH}"
+    )
+
+
+def test_no_transit_gateway_route_to_the_internet_names_the_attachment_to_add() -> None:
+    # No far VPC holds the destination: the fix says which attachment, in words.
+    data = hub()
+    data["TransitGatewayRouteTableRoutes"][build.TGW_RTB_SPOKES]["Routes"] = []
+    t = _to_internet(data)
+    assert t.verdict == "blocked" and t.blocked_at is not None, t.reason
+    assert (t.blocked_at.id, t.blocked_at.kind) == (
+        build.TGW_RTB_SPOKES,
+        "transit-gateway-route-table",
+    )
+    assert t.fix is not None
+    assert "--transit-gateway-attachment-id <the attachment of the VPC that holds it> (or " in t.fix
+
+
+def test_checks_on_one_snapshot_each_enter_by_their_own_attachments_table() -> None:
+    # From the spoke, the spokes' table sends the internet to the hub; then from the hub,
+    # the hub's table sends a spoke address to the spoke: neither takes the other's table
+    # or route.
+    data = hub()
+    hub_sg = "sg-0e9e5500000000088"
+    data["SecurityGroups"].append(
+        {
+            "GroupId": hub_sg,
+            "GroupName": "hub-tasks",
+            "VpcId": build.EGRESS,
+            "OwnerId": build.ACCOUNT,
+            "Description": "all out",
+            "IpPermissions": [],
+            "IpPermissionsEgress": [build.sg_rule("-1", None, None, cidrs=("0.0.0.0/0",))],
+        }
+    )
+    s = snap(data)
+    first = from_spoke(s, "internet")
+    assert first.verdict == "reachable", first.reason
+    source = hypothetical_source(s, HUB_PUBLIC_A, (hub_sg,), False)
+    t = check_path(s, source, "10.1.1.77", protocol="6", port=443)
+    assert t.verdict == "blocked" and t.blocked_at is not None, t.reason
+    assert (t.blocked_at.id, t.blocked_at.code) == (SPOKE_A, "NO_INTERFACE_AT_ADDRESS")
+    crossed = next(h for h in t.hops if h.kind == "transit-gateway-route-table")
+    assert (crossed.id, crossed.reason) == (
+        build.TGW_RTB_HUB,
+        f"10.1.1.77 takes propagated route 10.1.0.0/16 -> {build.ATTACH[build.SPOKE]}",
+    )
