@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import copy
 import ipaddress
+import itertools
+import json
 from typing import Any
 
 import pytest
@@ -220,3 +222,17 @@ def test_a_replier_without_a_route_back_is_blamed_with_the_route_to_add(
     assert _last(trace) == (HUB_PUBLIC_RTB, "fail", "return")
     assert trace.fix is not None
     assert f"--destination-cidr-block {routed_back} --transit-gateway-id" in trace.fix
+
+
+_FRESH = itertools.count()
+
+
+def test_a_transit_gateway_route_table_met_for_the_first_time_routes_the_reply() -> None:
+    """The shaped copy of each transit gateway route table is kept across snapshots: a
+    table id never met before (each run of this test makes a new one) must be shaped, not
+    read from that store."""
+    new_id = f"tgw-rtb-0f{next(_FRESH):015x}"
+    data = json.loads(json.dumps(egress()).replace(build.TGW_RTB_HUB, new_id))
+    trace = to_nat(data)
+    assert trace.verdict == "reachable", trace.reason
+    assert (new_id, "return") in [(h.id, h.leg) for h in trace.hops]
