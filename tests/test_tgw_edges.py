@@ -17,6 +17,7 @@ from netgraph.flows import hypothetical_source
 from netgraph.reach import Trace
 
 from .conftest import build, snap
+from .test_transit_gateway import NAT_ENI_IP, _referencing, _referencing_far_group
 from .test_walk_edges import decider, from_spoke
 
 SPOKE_A = build.VPC_SUBNETS[build.SPOKE]["private-a"][0]
@@ -49,6 +50,31 @@ def _hub_default_to(data: dict[str, Any], target: str) -> None:
     )
     del default["NatGatewayId"]
     default["GatewayId"] = target
+
+
+def _exit_through(data: dict[str, Any], subnets: list[str]) -> None:
+    att = next(
+        a
+        for a in data["TransitGatewayVpcAttachments"]
+        if a["TransitGatewayAttachmentId"] == EGRESS_ATTACH
+    )
+    att["SubnetIds"] = subnets
+
+
+HUB_SG = "sg-0e9e5500000000088"
+
+
+def _hub_group() -> dict[str, Any]:
+    """A group for sources in the hub: all traffic out."""
+    return {
+        "GroupId": HUB_SG,
+        "GroupName": "hub-tasks",
+        "VpcId": build.EGRESS,
+        "OwnerId": build.ACCOUNT,
+        "Description": "all out",
+        "IpPermissions": [],
+        "IpPermissionsEgress": [build.sg_rule("-1", None, None, cidrs=("0.0.0.0/0",))],
+    }
 
 
 def _to_internet(data: dict[str, Any]) -> Trace:
@@ -332,3 +358,45 @@ def test_checks_on_one_snapshot_each_enter_by_their_own_attachments_table() -> N
         build.TGW_RTB_HUB,
         f"10.1.1.77 takes propagated route 10.1.0.0/16 -> {build.ATTACH[build.SPOKE]}",
     )
+
+
+def test_where_referencing_is_on_each_way_into_the_hub_lets_a_group_reference_cross() -> None:
+    # The hub's attachment has no subnet in the entry's AZ, so it may enter through either
+    # of two subnets; referencing is on everywhere, so the NAT ENI's group that names the
+    # spoke tasks' group admits them whichever way the packet enters.
+    data = hub()
+    _referencing_far_group(data)
+    _referencing(data, "enable", "enable", "enable")
+    _exit_through(data, [HUB_TGW_C, HUB_PUBLIC_C])
+    t = from_spoke(snap(data), NAT_ENI_IP)
+    assert t.verdict == "reachable", t.reason
+    ingress = [h for h in t.hops if h.kind == "security-group-ingress"]
+    assert ingress and all(h.status == "pass" for h in ingress)
+
+
+def test_checks_on_one_snapshot_each_name_the_attachment_of_their_own_destination() -> None:
+    # From the spoke to the hub's NAT ENI first; then, from the hub to an interface of the
+    # spoke whose route the hub's table lacks: its fix names the spoke's attachment.
+    data = hub()
+    data["SecurityGroups"].append(_hub_group())
+    spoke_eni = {
+        **copy.deepcopy(data["NetworkInterfaces"][0]),
+        "NetworkInterfaceId": "eni-05b0ke0000000a001",
+        "VpcId": build.SPOKE,
+        "SubnetId": SPOKE_A,
+        "PrivateIpAddress": "10.1.1.50",
+        "Groups": [{"GroupId": build.SG_SPOKE_TASK, "GroupName": "x"}],
+    }
+    spoke_eni["PrivateIpAddresses"] = [{"PrivateIpAddress": "10.1.1.50", "Primary": True}]
+    spoke_eni.pop("Association", None)
+    data["NetworkInterfaces"].append(spoke_eni)
+    data["TransitGatewayRouteTableRoutes"][build.TGW_RTB_HUB]["Routes"] = []
+    s = snap(data)
+    first = from_spoke(s, NAT_ENI_IP)
+    assert first.verdict == "blocked", first.reason  # no route back in the hub's table
+    source = hypothetical_source(s, HUB_PUBLIC_A, (HUB_SG,), False)
+    t = check_path(s, source, "10.1.1.50", protocol="6", port=8080)
+    assert t.verdict == "blocked" and t.blocked_at is not None, t.reason
+    assert t.blocked_at.id == build.TGW_RTB_HUB
+    assert t.fix is not None
+    assert f"--transit-gateway-attachment-id {build.ATTACH[build.SPOKE]} " in t.fix
