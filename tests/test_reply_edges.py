@@ -13,11 +13,14 @@ from typing import Any
 import pytest
 
 from netgraph.check import check_path
+from netgraph.evaluate import dns
 from netgraph.flows import hypothetical_source
 from netgraph.model import TCP
 from netgraph.reach import Trace
 
 from .conftest import build, snap
+from .rule_snapshots import VPC, endpoint
+from .test_dns_rules import REGION, only, resolve, world, zone
 from .test_transit_gateway import NAT_ENI_IP, SPOKE_A, SPOKE_C, _tgw_routes, egress, to_nat
 
 SPOKE_ATTACH = build.ATTACH[build.SPOKE]
@@ -236,3 +239,40 @@ def test_a_transit_gateway_route_table_met_for_the_first_time_routes_the_reply()
     trace = to_nat(data)
     assert trace.verdict == "reachable", trace.reason
     assert (new_id, "return") in [(h.id, h.leg) for h in trace.hops]
+
+
+# ---- the domain the VPC's own endpoint private DNS claims (evaluate/dns._local_domain) --------
+# (Here, not in a DNS file, because this file is the one this triage owns.)
+
+
+@pytest.mark.parametrize(
+    ("target", "collected", "inbound_only", "outcome"),
+    [
+        # Endpoints not collected: the VPC may have one with private DNS, claiming its domain.
+        ("logs", False, False, "unknown"),
+        ("logs", True, False, "unknown"),
+        # "only for the inbound Resolver endpoint" exempts S3's private DNS only.
+        ("logs", True, True, "unknown"),
+        ("s3", True, False, "unknown"),
+        ("s3", True, True, "fail"),
+    ],
+)
+def test_a_zone_of_the_endpoint_domain_conflicts_only_with_a_private_dns_the_vpc_answers(
+    target: str, collected: bool, inbound_only: bool, outcome: str
+) -> None:
+    service = dns.AWS_SERVICES[target]
+    domain = dns.endpoint_domain(service, REGION)
+    own = endpoint(
+        "vpce-0own",
+        service_name=service.service_name(REGION),
+        dns_names=(),
+        private_dns_only_for_inbound_resolver=inbound_only,
+    )
+    s = world(
+        vpc_endpoints={"vpce-0own": own} if collected else None,
+        hosted_zones={"Z0SAME": zone("Z0SAME", domain, records=())},
+    )
+    r = only(resolve(s, target))
+    assert r.outcome == outcome
+    conflict = f"interface endpoint in {VPC} claim {domain}; AWS refuses the second"
+    assert (conflict in r.reason) == (outcome == "unknown"), r.reason
