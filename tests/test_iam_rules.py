@@ -643,3 +643,34 @@ def test_a_w3c_month_or_year_begins_at_its_first_midnight_utc(
 ) -> None:
     got = evaluate_condition(operator, "aws:CurrentTime", [value], {"aws:currenttime": (now,)})
     assert got.truth == truth
+
+
+_OTHER_ACCOUNT = "444455556666"
+
+
+@pytest.mark.parametrize(
+    ("role", "session", "decision"),
+    [
+        # A session ARN carries the role's name without its path (EVALUATION: role sessions).
+        (
+            f"arn:aws:iam::{ACCOUNT}:role/team/app/exec",
+            f"arn:aws:sts::{ACCOUNT}:assumed-role/exec/s1",
+            "unknown",
+        ),
+        (
+            f"arn:aws:iam::{ACCOUNT}:role/app/exec",
+            f"arn:aws:sts::{ACCOUNT}:assumed-role/exec/s1",
+            "unknown",
+        ),
+        # A session of a same-named role of another account, or of another role: not ours.
+        (ROLE, f"arn:aws:sts::{_OTHER_ACCOUNT}:assumed-role/exec/s1", "implicit-deny"),
+        (ROLE, f"arn:aws:sts::{ACCOUNT}:assumed-role/other/s1", "implicit-deny"),
+        # The caller's role ARN not known: whether the session is its own is not known either.
+        (None, f"arn:aws:sts::{ACCOUNT}:assumed-role/exec/s1", "unknown"),
+    ],
+)
+def test_a_resource_policy_grants_a_session_only_of_the_callers_own_role(
+    role: str | None, session: str, decision: str
+) -> None:
+    who = Principal(arn=role, account=ACCOUNT)
+    assert decide(pull({"AWS": session}), "ecr:BatchGetImage", REPO, who=who) == decision
