@@ -15,12 +15,12 @@ import pytest
 from netgraph.check import check_path
 from netgraph.evaluate import dns
 from netgraph.flows import hypothetical_source
-from netgraph.model import TCP
+from netgraph.model import TCP, ResourceRecordSet, Snapshot
 from netgraph.reach import Trace
 
 from .conftest import build, snap
 from .rule_snapshots import VPC, endpoint
-from .test_dns_rules import REGION, only, resolve, world, zone
+from .test_dns_rules import EP, EP_NAME, REGION, logs_endpoint, only, resolve, vpc, world, zone
 from .test_transit_gateway import NAT_ENI_IP, SPOKE_A, SPOKE_C, _tgw_routes, egress, to_nat
 
 SPOKE_ATTACH = build.ATTACH[build.SPOKE]
@@ -276,3 +276,38 @@ def test_a_zone_of_the_endpoint_domain_conflicts_only_with_a_private_dns_the_vpc
     assert r.outcome == outcome
     conflict = f"interface endpoint in {VPC} claim {domain}; AWS refuses the second"
     assert (conflict in r.reason) == (outcome == "unknown"), r.reason
+
+
+# ---- a zone of the root ("" once read) among the VPC's zones (evaluate/hosted_zones.answer) ---
+
+_DB = "db.corp"
+
+
+def _ask(s: Snapshot) -> dns.Resolution:
+    return only(dns.resolve(s, vpc(), None, _DB))
+
+
+def test_a_one_label_zone_holding_the_name_beats_a_root_zone_listed_first() -> None:
+    record = ResourceRecordSet(_DB, "A", True, EP_NAME, None)
+    s = world(
+        vpc_endpoints={EP: logs_endpoint()},
+        hosted_zones={
+            "Z0ROOT": zone("Z0ROOT", "", records=()),
+            "Z0CORP": zone("Z0CORP", "corp", records=(record,)),
+        },
+    )
+    r = _ask(s)
+    assert (r.outcome, r.endpoint) == ("endpoint", logs_endpoint())
+    assert "Z0CORP" in r.reason
+
+
+def test_a_root_zone_that_may_be_associated_keeps_a_certain_root_zones_answer_unknown() -> None:
+    s = world(
+        hosted_zones={
+            "Z0ROOT": zone("Z0ROOT", "", records=()),
+            "Z0MAYBE": zone("Z0MAYBE", "", vpcs=None, records=()),
+        },
+    )
+    r = _ask(s)
+    assert r.outcome == "unknown"
+    assert r.reason.startswith(f"{_DB}: the private hosted zone Z0MAYBE () may answer it")
