@@ -9,8 +9,11 @@ words, fix."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
+
+import pytest
 
 from netgraph.check import check_path
 from netgraph.flows import hypothetical_source
@@ -400,3 +403,129 @@ def test_checks_on_one_snapshot_each_name_the_attachment_of_their_own_destinatio
     assert t.blocked_at.id == build.TGW_RTB_HUB
     assert t.fix is not None
     assert f"--transit-gateway-attachment-id {build.ATTACH[build.SPOKE]} " in t.fix
+
+
+def _spokes_tgw_routes(data: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = data["TransitGatewayRouteTableRoutes"][build.TGW_RTB_SPOKES]
+    return found
+
+
+def _hub_nat_route(data: dict[str, Any]) -> dict[str, Any]:
+    routes = _table(data, HUB_TGW_TABLE)["Routes"]
+    found: dict[str, Any] = next(r for r in routes if r.get("NatGatewayId") == build.HUB_NAT)
+    return found
+
+
+def _upper_half_only_listed(data: dict[str, Any]) -> None:
+    # The transit gateway's table lists a route for the upper half only, and says more
+    # routes exist: the lower half is unknown there.
+    table = _spokes_tgw_routes(data)
+    table["Routes"][0]["DestinationCidrBlock"] = "128.0.0.0/1"
+    table["AdditionalRoutesAvailable"] = True
+    _hub_default_to(data, build.HUB_IGW)
+
+
+def _lower_half_to_an_unknown_attachment(data: dict[str, Any]) -> None:
+    table = _spokes_tgw_routes(data)
+    upper = table["Routes"][0]
+    upper["DestinationCidrBlock"] = "128.0.0.0/1"
+    lower = copy.deepcopy(upper)
+    lower["DestinationCidrBlock"] = "0.0.0.0/1"
+    lower["TransitGatewayAttachments"][0]["TransitGatewayAttachmentId"] = "tgw-attach-0404"
+    table["Routes"].append(lower)
+    _hub_default_to(data, build.HUB_IGW)
+
+
+def _hub_lower_half_without_state(data: dict[str, Any]) -> None:
+    # The hub's attachment table sends the lower half to the NAT gateway by a route whose
+    # State the snapshot lacks (it may be a blackhole), the upper half straight to the
+    # internet gateway.
+    nat = _hub_nat_route(data)
+    nat["DestinationCidrBlock"] = "0.0.0.0/1"
+    del nat["State"]
+    _table(data, HUB_TGW_TABLE)["Routes"].append(
+        {"DestinationCidrBlock": "128.0.0.0/1", "GatewayId": build.HUB_IGW, "State": "active"}
+    )
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        _upper_half_only_listed,
+        _lower_half_to_an_unknown_attachment,
+        _hub_lower_half_without_state,
+    ],
+)
+def test_a_part_not_known_to_get_through_does_not_hide_a_part_that_is_dropped(
+    damage: Callable[[dict[str, Any]], None],
+) -> None:
+    # The lower half of the internet is unknown on the way; the upper half is dropped at
+    # the hub's internet gateway: the verdict is that drop, its fix naming the upper half.
+    data = hub()
+    damage(data)
+    t = _to_internet(data)
+    assert t.verdict == "blocked" and t.blocked_at is not None, t.reason
+    assert (t.blocked_at.id, t.blocked_at.code) == (build.HUB_IGW, "TGW_IGW_REQUIRES_NAT")
+    assert t.fix is not None
+    assert t.fix.startswith(
+        f"route 128.0.0.0/3, 160.0.0.0/5, 168.0.0.0/8 and 29 more in {HUB_TGW_TABLE} "
+    )
+
+
+def _tgw_blackhole(data: dict[str, Any]) -> str:
+    route = _spokes_tgw_routes(data)["Routes"][0]
+    route["State"] = "blackhole"
+    del route["TransitGatewayAttachments"]
+    return build.TGW_RTB_SPOKES
+
+
+def _hub_blackhole(data: dict[str, Any]) -> str:
+    _hub_nat_route(data)["State"] = "blackhole"
+    return HUB_TGW_TABLE
+
+
+@pytest.mark.parametrize("damage", [_tgw_blackhole, _hub_blackhole])
+def test_a_blackhole_route_on_the_way_is_where_the_path_ends(
+    damage: Callable[[dict[str, Any]], str],
+) -> None:
+    data = hub()
+    table = damage(data)
+    t = _to_internet(data)
+    assert t.verdict == "blocked" and t.blocked_at is not None, t.reason
+    assert t.blocked_at.id == table and "blackhole" in t.blocked_at.reason
+    assert t.hops[-1] == t.blocked_at
+    assert [h for h in t.hops if h.status != "pass"] == [t.blocked_at]
+
+
+def _tgw_route_pending(data: dict[str, Any]) -> tuple[str, str]:
+    _spokes_tgw_routes(data)["Routes"][0]["State"] = "pending"
+    _hub_default_to(data, build.HUB_IGW)
+    return build.TGW_RTB_SPOKES, f"route 0.0.0.0/0 in {build.TGW_RTB_SPOKES} is pending"
+
+
+def _hub_route_without_state(data: dict[str, Any]) -> tuple[str, str]:
+    _hub_default_to(data, build.HUB_IGW)
+    route = next(
+        r for r in _table(data, HUB_TGW_TABLE)["Routes"] if r.get("GatewayId") == build.HUB_IGW
+    )
+    del route["State"]
+    return HUB_TGW_TABLE, (
+        f"route 0.0.0.0/0 -> {build.HUB_IGW} has no State in the snapshot (RouteTables): it "
+        "may be a blackhole"
+    )
+
+
+@pytest.mark.parametrize("damage", [_tgw_route_pending, _hub_route_without_state])
+def test_a_route_whose_state_is_not_active_is_unknown_and_not_followed(
+    damage: Callable[[dict[str, Any]], tuple[str, str]],
+) -> None:
+    # Beyond the route lies a drop (the hub's internet gateway); a route that may not carry
+    # the packet at all leaves the verdict unknown at that route, not blocked beyond it.
+    data = hub()
+    table, reason = damage(data)
+    t = _to_internet(data)
+    assert t.verdict == "unknown" and t.fix is None, t.reason
+    hop = decider(t)
+    assert (hop.id, hop.status, hop.reason) == (table, "unknown", reason)
+    assert t.hops[-1] == hop
+    assert build.HUB_IGW not in [h.id for h in t.hops]
