@@ -476,7 +476,8 @@ def _tgw_blackhole(data: dict[str, Any]) -> str:
     route = _spokes_tgw_routes(data)["Routes"][0]
     route["State"] = "blackhole"
     del route["TransitGatewayAttachments"]
-    return build.TGW_RTB_SPOKES
+    table: str = build.TGW_RTB_SPOKES
+    return table
 
 
 def _hub_blackhole(data: dict[str, Any]) -> str:
@@ -500,7 +501,8 @@ def test_a_blackhole_route_on_the_way_is_where_the_path_ends(
 def _tgw_route_pending(data: dict[str, Any]) -> tuple[str, str]:
     _spokes_tgw_routes(data)["Routes"][0]["State"] = "pending"
     _hub_default_to(data, build.HUB_IGW)
-    return build.TGW_RTB_SPOKES, f"route 0.0.0.0/0 in {build.TGW_RTB_SPOKES} is pending"
+    table: str = build.TGW_RTB_SPOKES
+    return table, f"route 0.0.0.0/0 in {table} is pending"
 
 
 def _hub_route_without_state(data: dict[str, Any]) -> tuple[str, str]:
