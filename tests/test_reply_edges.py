@@ -311,3 +311,18 @@ def test_a_root_zone_that_may_be_associated_keeps_a_certain_root_zones_answer_un
     r = _ask(s)
     assert r.outcome == "unknown"
     assert r.reason.startswith(f"{_DB}: the private hosted zone Z0MAYBE () may answer it")
+
+
+def test_a_source_subnet_without_its_cidr_leaves_the_transit_gateway_reply_unknown() -> None:
+    data = egress()
+    subnet = next(s for s in data["Subnets"] if s["SubnetId"] == SPOKE_A)
+    del subnet["CidrBlock"]
+    trace = to_nat(data)
+    assert trace.verdict == "unknown"
+    label = f"{SPOKE_A} (its CidrBlock is not in the snapshot)"
+    assert (
+        build.TGW_RTB_HUB,
+        "transit-gateway-route-table",
+        "unknown",
+        f"{label}: no address",
+    ) in [(h.id, h.kind, h.status, h.reason) for h in trace.hops]
