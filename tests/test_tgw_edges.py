@@ -531,3 +531,30 @@ def test_a_route_whose_state_is_not_active_is_unknown_and_not_followed(
     assert (hop.id, hop.status, hop.reason) == (table, "unknown", reason)
     assert t.hops[-1] == hop
     assert build.HUB_IGW not in [h.id for h in t.hops]
+
+
+def _hub_routes_by_prefix_list(data: dict[str, Any]) -> None:
+    route = _hub_nat_route(data)
+    del route["DestinationCidrBlock"]
+    route["DestinationPrefixListId"] = "pl-0aaa"
+
+
+def _tgw_routes_by_prefix_list(data: dict[str, Any]) -> None:
+    route = _spokes_tgw_routes(data)["Routes"][0]
+    del route["DestinationCidrBlock"]
+    route["PrefixListId"] = "pl-0aaa"
+
+
+@pytest.mark.parametrize("by_list", [_hub_routes_by_prefix_list, _tgw_routes_by_prefix_list])
+def test_a_route_by_a_prefix_list_in_the_snapshot_carries_its_addresses_across(
+    by_list: Callable[[dict[str, Any]], None],
+) -> None:
+    data = hub()
+    by_list(data)
+    data.setdefault("PrefixLists", []).append(
+        {"PrefixListId": "pl-0aaa", "PrefixListName": "dns", "Cidrs": ["8.8.8.0/24"]}
+    )
+    t = from_spoke(snap(data), "8.8.8.8")
+    assert t.verdict == "reachable", t.reason
+    ids = [h.id for h in t.hops]
+    assert build.HUB_NAT in ids and build.HUB_IGW in ids
