@@ -615,7 +615,13 @@ def _tgw_reply_hop(w: Walk, crossing: Crossing) -> Hop:
         snap.prefix_lists,
     )
     hops = [return_route_hop(rt, m, src.label, crossing.entry.attachment.id) for m in matches] or [
-        Hop(rt.id, HopKind.TRANSIT_GATEWAY_ROUTE_TABLE, "unknown", f"{src.label}: no address")
+        Hop(
+            rt.id,
+            HopKind.TRANSIT_GATEWAY_ROUTE_TABLE,
+            "unknown",
+            f"{src.label}: no address",
+            leg="return",
+        )
     ]
     return next(
         (h for h in hops if h.status == "fail"),

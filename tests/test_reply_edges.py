@@ -320,9 +320,11 @@ def test_a_source_subnet_without_its_cidr_leaves_the_transit_gateway_reply_unkno
     trace = to_nat(data)
     assert trace.verdict == "unknown"
     label = f"{SPOKE_A} (its CidrBlock is not in the snapshot)"
+    # The reply's hop, on the return leg (the text report marks it "(return)").
     assert (
         build.TGW_RTB_HUB,
         "transit-gateway-route-table",
         "unknown",
         f"{label}: no address",
-    ) in [(h.id, h.kind, h.status, h.reason) for h in trace.hops]
+        "return",
+    ) in [(h.id, h.kind, h.status, h.reason, h.leg) for h in trace.hops]
