@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from netgraph.check import check_path
+from netgraph.check import check_path, check_source
 from netgraph.flows import hypothetical_source
 from netgraph.reach import Trace
 
@@ -558,3 +558,48 @@ def test_a_route_by_a_prefix_list_in_the_snapshot_carries_its_addresses_across(
     assert t.verdict == "reachable", t.reason
     ids = [h.id for h in t.hops]
     assert build.HUB_NAT in ids and build.HUB_IGW in ids
+
+
+def test_s3_by_its_unlisted_prefix_list_is_routed_across_to_the_hubs_gateway_endpoint() -> None:
+    # The hub's attachment table routes S3's prefix list to the hub's S3 gateway endpoint;
+    # the list's entries are not in the snapshot, so the route matches S3 by the list's
+    # identity: the endpoint drops what arrives from the transit gateway.
+    data = hub()
+    pl_id = next(
+        p["PrefixListId"]
+        for p in data["PrefixLists"]
+        if p["PrefixListName"] == f"com.amazonaws.{build.REGION}.s3"
+    )
+    data["PrefixLists"] = [p for p in data["PrefixLists"] if p["PrefixListId"] != pl_id]
+    data.setdefault("VpcEndpoints", []).append(
+        {
+            "VpcEndpointId": ENDPOINT,
+            "VpcEndpointType": "Gateway",
+            "VpcId": build.EGRESS,
+            "ServiceName": f"com.amazonaws.{build.REGION}.s3",
+            "State": "available",
+            "PolicyDocument": build.DEFAULT_POLICY,
+            "RouteTableIds": [HUB_TGW_TABLE],
+            "SubnetIds": [],
+            "Groups": [],
+            "PrivateDnsEnabled": False,
+            "RequesterManaged": False,
+            "NetworkInterfaceIds": [],
+            "OwnerId": build.ACCOUNT,
+        }
+    )
+    _table(data, HUB_TGW_TABLE)["Routes"].append(
+        {
+            "DestinationPrefixListId": pl_id,
+            "GatewayId": ENDPOINT,
+            "State": "active",
+            "Origin": "CreateRoute",
+        }
+    )
+    s = snap(data)
+    source = hypothetical_source(s, SPOKE_A, (build.SG_SPOKE_TASK,), False)
+    t = check_source(s, source, ["s3"])[0]
+    assert t.verdict == "blocked" and t.blocked_at is not None, t.reason
+    assert (t.blocked_at.id, t.blocked_at.code) == (ENDPOINT, "VPCE_GATEWAY_NOT_ACROSS_VPC")
+    routed = next(h for h in t.hops if h.id == HUB_TGW_TABLE)
+    assert routed.reason == f"S3 ({pl_id}) takes route {pl_id} -> {ENDPOINT}"
