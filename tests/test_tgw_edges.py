@@ -603,3 +603,39 @@ def test_s3_by_its_unlisted_prefix_list_is_routed_across_to_the_hubs_gateway_end
     assert (t.blocked_at.id, t.blocked_at.code) == (ENDPOINT, "VPCE_GATEWAY_NOT_ACROSS_VPC")
     routed = next(h for h in t.hops if h.id == HUB_TGW_TABLE)
     assert routed.reason == f"S3 ({pl_id}) takes route {pl_id} -> {ENDPOINT}"
+
+
+def _hub_to_igw_by_nested_list(data: dict[str, Any]) -> None:
+    route = _hub_nat_route(data)
+    del route["DestinationCidrBlock"], route["NatGatewayId"]
+    route["DestinationPrefixListId"] = "pl-0bbb"
+    route["GatewayId"] = build.HUB_IGW
+
+
+def _tgw_by_nested_list_hub_to_igw(data: dict[str, Any]) -> None:
+    route = _spokes_tgw_routes(data)["Routes"][0]
+    del route["DestinationCidrBlock"]
+    route["PrefixListId"] = "pl-0bbb"
+    _hub_default_to(data, build.HUB_IGW)
+
+
+@pytest.mark.parametrize("by_list", [_hub_to_igw_by_nested_list, _tgw_by_nested_list_hub_to_igw])
+def test_one_route_by_a_list_of_nested_blocks_keeps_the_destination_whole_in_the_fix(
+    by_list: Callable[[dict[str, Any]], None],
+) -> None:
+    # One route whose prefix list holds blocks inside one another takes the whole internet:
+    # the fix names the internet in its own blocks, not cut where the list's blocks nest.
+    data = hub()
+    by_list(data)
+    data.setdefault("PrefixLists", []).append(
+        {
+            "PrefixListId": "pl-0bbb",
+            "PrefixListName": "everything",
+            "Cidrs": ["0.0.0.0/1", "128.0.0.0/1", "8.8.8.0/24"],
+        }
+    )
+    t = _to_internet(data)
+    assert t.verdict == "blocked" and t.blocked_at is not None, t.reason
+    assert (t.blocked_at.id, t.blocked_at.code) == (build.HUB_IGW, "TGW_IGW_REQUIRES_NAT")
+    assert t.fix is not None
+    assert t.fix.startswith(f"route {INTERNET_WORDS} in {HUB_TGW_TABLE} ")
