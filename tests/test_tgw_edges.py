@@ -1,10 +1,12 @@
-"""The forward leg across a transit gateway at its edges (walk_across.to_transit_gateway and
-_into_far_vpc): where the far attachment subnet's route table sends the packet (an internet
-gateway, a gateway endpoint, a gateway netgraph does not follow), a far attachment subnet
-whose route table is not known, an exit attachment without a subnet in the entry's AZ, a
-destination split by the transit gateway's or the far table's routes, and a snapshot that
-lacks one transit gateway key. Each asserts what the user reads: verdict, deciding hop,
-words, fix."""
+"""The forward leg across a transit gateway at its edges (walk_across.to_transit_gateway,
+_tgw_forward, _into_far_vpc, _far_routes): where the far attachment subnet's route table
+sends the packet (an internet gateway, a gateway endpoint, a gateway netgraph does not
+follow), a far attachment subnet whose route table is not known, an exit attachment without
+a subnet in the entry's AZ, a destination split by the transit gateway's or the far table's
+routes (a part unknown or dropped), blackhole and not-active routes, routes by prefix lists
+(listed, nested, or S3's unlisted), a snapshot without the transit gateway route tables, and
+checks on one snapshot that must not share each other's tables. Each asserts what the user
+reads: verdict, deciding hop, words, fix."""
 
 from __future__ import annotations
 
