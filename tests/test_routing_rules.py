@@ -598,3 +598,12 @@ def test_an_ambiguous_or_unrouted_part_does_not_hide_the_parts_after_it() -> Non
         ("no-route", None, (NET("8.8.8.8/32"),)),
         ("route", "local", (NET("10.0.3.4/32"),)),
     ]
+
+
+def test_a_route_whose_state_is_neither_active_nor_blackhole_is_not_a_way_on() -> None:
+    # AWS returns only "active" and "blackhole"; an odd value was read as active (reachable).
+    t = table("rtb-1", route("nat-1", "nat", state="weird"))
+    [match] = lookup(t, NETS, None)
+    hop = route_hop(t, match, "S3", None)
+    assert (hop.id, hop.status) == ("rtb-1", "unknown")
+    assert "'weird'" in hop.reason

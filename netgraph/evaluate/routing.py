@@ -486,4 +486,12 @@ def route_hop(table: RouteTable, match: RouteMatch, label: str, hint: str | None
             target=route.target_id,
             state="gone (blackhole)",
         )
+    if route.state != "active":
+        # AWS returns only active and blackhole: anything else is not read as a way on.
+        return Hop(
+            table.id,
+            HopKind.ROUTE_TABLE,
+            "unknown",
+            f"route {route_text} has State {route.state!r}, neither active nor blackhole",
+        )
     return Hop(table.id, HopKind.ROUTE_TABLE, "pass", f"{label} takes route {route_text}")
