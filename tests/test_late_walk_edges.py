@@ -146,3 +146,32 @@ def test_each_side_of_the_referencing_fork_names_the_transit_gateway() -> None:
     [side] = [h for h in t.hops if h.reason.startswith("if security-group referencing")]
     assert (side.id, side.kind, side.status) == (build.TGW, "tgw", "pass")
     assert side.reason == f"if security-group referencing is on across {build.TGW}"
+
+
+def test_the_walk_stops_at_an_internet_gateway_the_snapshot_does_not_hold() -> None:
+    # The NAT's subnet routes to an internet gateway missing from InternetGateways, and its
+    # NACL would refuse the answer coming back: nothing past the unknown gateway is judged,
+    # so the answer is unknown there, not blocked at that NACL.
+    data = sample_data("healthy-nat")
+    data["InternetGateways"] = []
+    default = data["NetworkAcls"][0]
+    default["Associations"] = [a for a in default["Associations"] if a["SubnetId"] != NAT_SUBNET]
+    data["NetworkAcls"].append(
+        {
+            "NetworkAclId": "acl-0c0c0c0c0c0c0c0d3",
+            "VpcId": build.VPC,
+            "IsDefault": False,
+            "OwnerId": build.ACCOUNT,
+            "Associations": [{"NetworkAclId": "acl-0c0c0c0c0c0c0c0d3", "SubnetId": NAT_SUBNET}],
+            "Entries": [
+                build.acl_entry(50, False, "-1", "deny", "8.0.0.0/8"),
+                build.acl_entry(100, False, "-1", "allow", "0.0.0.0/0"),
+                build.acl_entry(100, True, "-1", "allow", "0.0.0.0/0"),
+            ],
+        }
+    )
+    t = check(snap(data), "8.8.8.8")
+    assert t.verdict == "unknown", t.reason
+    assert t.hops[-1] == decider(t)
+    assert (t.hops[-1].id, t.hops[-1].kind) == (build.IGW, "internet-gateway")
+    assert t.reason == f"{PUBLIC_RTB} routes to {build.IGW}, which is not in InternetGateways"
