@@ -13,8 +13,15 @@ import pytest
 
 from netgraph.evaluate import dns
 from netgraph.evaluate.routing import lookup
+from netgraph.flows import service_sources
+from netgraph.graph import build_flow_graph
+from netgraph.hop import Destination
 from netgraph.model import DhcpOptions, Route, RouteTable, Snapshot, Vpc
+from netgraph.reach import trace
+from netgraph.sources.snapshot import snapshot_from_data
+from netgraph.templates import fill, template
 
+from .conftest import sample_data
 from .rule_snapshots import VPC
 from .test_dns_rules import EP, logs_endpoint, record, resolve, world, zone
 
@@ -103,3 +110,29 @@ def test_a_destination_a_route_lies_inside_comes_back_as_that_route_and_the_rest
     whole: Any = ipaddress.ip_network(destination)
     rest = whole.address_exclude(ipaddress.ip_network(inner))
     assert _collapsed(by_target["igw-1"]) == _collapsed(sorted(rest))
+
+
+# ---- the scan's templates, filled for one source --------------------------------------------
+
+
+@pytest.mark.parametrize("sample", ["healthy-endpoints", "broken-endpoint-sg-no-443"])
+@pytest.mark.parametrize("service", ["ecr.api", "logs"])
+def test_a_template_filled_without_a_head_is_the_sources_own_flow_graph(
+    sample: str, service: str
+) -> None:
+    snap = snapshot_from_data(sample_data(sample))
+    dest = Destination("service", service, service=dns.AWS_SERVICES[service])
+    for source in service_sources(snap):
+        own = build_flow_graph(snap, source, dest)
+        filled = fill(snap, template(snap, source, dest), source)
+        assert filled.port == own.port == 443
+        # Past a failing hop the template's hops are never read, so the traces are compared.
+        got, want = trace(filled, service), trace(own, service)
+        assert got.hops[0] == want.hops[0] == filled.hops[filled.root]
+        assert (got.hops, got.verdict, got.blocked_at, got.reason, got.fix) == (
+            want.hops,
+            want.verdict,
+            want.blocked_at,
+            want.reason,
+            want.fix,
+        )
