@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -135,4 +136,19 @@ def test_a_template_filled_without_a_head_is_the_sources_own_flow_graph(
             want.blocked_at,
             want.reason,
             want.fix,
+        )
+
+
+def test_a_filled_source_on_a_default_group_not_in_the_snapshot_names_its_vpc() -> None:
+    snap = snapshot_from_data(sample_data("healthy-endpoints"))
+    dest = Destination("service", "logs", service=dns.AWS_SERVICES["logs"])
+    for placed in service_sources(snap):
+        source = replace(placed, security_group_ids=(), uses_default_group=True)
+        vpc_id = (snap.subnets or {})[source.subnet_id].vpc_id
+        # The template is shared with the service's own groups, as the scan shares it.
+        got = trace(fill(snap, template(snap, placed, dest), source), "logs")
+        assert (got.verdict, got.reason) == (
+            "unknown",
+            "the service names no security group, so Fargate uses the default group of "
+            f"{vpc_id}, which is not in the snapshot",
         )
