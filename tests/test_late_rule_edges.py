@@ -152,3 +152,15 @@ def test_a_filled_source_on_a_default_group_not_in_the_snapshot_names_its_vpc() 
             "the service names no security group, so Fargate uses the default group of "
             f"{vpc_id}, which is not in the snapshot",
         )
+
+
+def test_the_custom_servers_public_answer_is_kept_beside_an_endpoints_public_one() -> None:
+    # The Amazon answer is public because of the endpoint (its fix is the endpoint's); the
+    # custom servers' own public answer is another alternative, not a duplicate of it.
+    s = custom_world(vpc_endpoints={EP: logs_endpoint(private_dns=False)})
+    a = resolve(s, v=custom_vpc())
+    assert [(r.outcome, r.endpoint.id if r.endpoint else None) for r in a.resolutions] == [
+        ("public", EP),
+        ("public", None),
+        ("unknown", None),
+    ]
