@@ -97,6 +97,29 @@ def _no_child_process_under_mutmut(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(subprocess, "check_output", refuse)
 
 
+# Tests of the readers and writers that go through the whole engine on every sample: a mutant
+# of a rule that survives runs each of them (about 25 of the ~100 seconds a survivor costs),
+# yet they judge a loader, a picture or redaction, never a rule; the rule tests of the same
+# samples kill what they would. Under mutmut they are skipped, as the picture files are left out.
+_NOT_UNDER_MUTMUT = (
+    "tests/test_scan.py::test_heatmap_groups_rows_beyond_2000",
+    "tests/test_fuzz.py::test_damaged_snapshots_load_or_fail_cleanly",
+    "tests/test_output_safety.py::test_surrogates_in_dot_svg_png",
+    "tests/test_output_safety.py::test_dollar_names_draw_png_and_svg",
+    "tests/test_output_safety.py::test_every_drawn_text_is_plain",
+    "tests/test_formats.py::test_png_and_svg_are_one_drawing",
+    "tests/test_plan_sensitive.py::test_no_file_format_writes_the_value",
+    "tests/test_loader_fast.py::test_fast_path_never_reads_differently",
+    "tests/test_inputs.py::test_yaml_reads_as_its_json",
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_reader_or_writer_test_under_mutmut(request: pytest.FixtureRequest) -> None:
+    if "MUTANT_UNDER_TEST" in os.environ and request.node.nodeid.startswith(_NOT_UNDER_MUTMUT):
+        pytest.skip("judges a reader or writer, not a rule: not run under mutmut")
+
+
 # ---- the command line, in this process ----------------------------------------------------
 
 # Warnings Python does not print by default (the rest it prints on stderr, once a process).
