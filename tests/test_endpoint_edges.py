@@ -1,0 +1,266 @@
+"""Edges of the VPC endpoint rules (evaluate/endpoints.py) and of the public side
+(evaluate/public.py): what the endpoint policy says of each request and as whom, the
+per-account collection of VpcEndpoints, the ENIs an interface endpoint stands for, and the
+fix of a path to the internet. Rules are called directly on small model objects; the
+security-group and public-space cases go through the walk on a changed sample."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from netgraph.check import check_path
+from netgraph.evaluate import dns
+from netgraph.evaluate.endpoints import endpoint_sides, gateway_endpoint, policy_verdict
+from netgraph.flows import hypothetical_source
+from netgraph.hop import Destination, Hop, HopKind
+from netgraph.model import Subnet
+from netgraph.reach import Trace
+from netgraph.requirements import ApiCall
+from netgraph.sources.policies import parse_policy
+from tests.rule_snapshots import endpoint, route, snapshot, subnet, table
+
+from .conftest import sample_data, snap
+
+REGION = "ap-northeast-1"
+ROLE = "arn:aws:iam::111122223333:role/exec"
+KIND = HopKind.INTERFACE_ENDPOINT
+ECR_API = Destination("service", "api.ecr", service=dns.AWS_SERVICES["ecr.api"], role_arn=ROLE)
+ECR_DKR = Destination("service", "dkr.ecr", service=dns.AWS_SERVICES["ecr.dkr"], role_arn=ROLE)
+S3 = Destination("service", "s3", service=dns.AWS_SERVICES["s3"], role_arn=ROLE)
+AVAILABLE = "vpce-1 (com.amazonaws.ap-northeast-1.ecr.api) is available"
+LABEL = "vpce-1 policy (statement #0)"
+LAYERS = f"arn:aws:s3:::prod-{REGION}-starport-layer-bucket/*"
+
+
+def _policy(*statements: dict[str, Any]) -> Any:
+    return parse_policy("vpce-1 policy", {"Statement": list(statements)})
+
+
+def _allow(action: str, resource: str = "*", **extra: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", "Principal": "*", "Action": action, "Resource": resource, **extra}
+
+
+def _verdict(dest: Destination, *statements: dict[str, Any]) -> Hop:
+    return policy_verdict(endpoint(policy=_policy(*statements)), KIND, dest, REGION)
+
+
+def _hop(hop: Hop) -> tuple[str, HopKind, str, str]:
+    return (hop.id, hop.kind, hop.status, hop.reason)
+
+
+# --- the endpoint policy ------------------------------------------------------------
+
+
+def test_an_endpoint_policy_not_collected_or_unreadable_is_the_endpoints_unknown_hop() -> None:
+    missing = policy_verdict(endpoint(), KIND, ECR_API, REGION)
+    assert _hop(missing) == (
+        "vpce-1",
+        KIND,
+        "unknown",
+        "the PolicyDocument of vpce-1 (com.amazonaws.ap-northeast-1.ecr.api) is not in the "
+        "snapshot; its endpoint policy may deny the request",
+    )
+    unreadable = _policy({"Effect": "Maybe", "Action": "*", "Resource": "*"})
+    assert unreadable.error
+    hop = policy_verdict(endpoint(policy=unreadable), HopKind.GATEWAY_ENDPOINT, S3, REGION)
+    assert _hop(hop) == ("vpce-1", HopKind.GATEWAY_ENDPOINT, "unknown", unreadable.error)
+
+
+def test_a_path_to_an_address_through_an_endpoint_does_not_judge_its_policy() -> None:
+    # The policy would deny every request: it filters API calls, and an address has none.
+    to = Destination("address", "10.0.9.9")
+    hop = _verdict(to, {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"})
+    assert _hop(hop) == (
+        "vpce-1",
+        KIND,
+        "pass",
+        f"{AVAILABLE}; its endpoint policy filters API requests, not packets, and is not "
+        "judged for a path to 10.0.9.9",
+    )
+
+
+@pytest.mark.parametrize(
+    ("dest", "allowed"),
+    [
+        (ECR_API, f"ecr:GetAuthorizationToken by {LABEL}"),
+        (ECR_DKR, f"ecr:BatchGetImage by {LABEL}; ecr:GetDownloadUrlForLayer by {LABEL}"),
+    ],
+    ids=["one-call", "two-calls"],
+)
+def test_the_endpoint_policy_names_each_call_it_allows_and_the_statement(
+    dest: Destination, allowed: str
+) -> None:
+    hop = _verdict(dest, _allow("ecr:*"))
+    assert _hop(hop) == ("vpce-1", KIND, "pass", f"{AVAILABLE}; its policy allows {allowed}")
+
+
+def test_a_call_the_agent_can_do_without_is_not_named_among_the_allowed() -> None:
+    # ecr:BatchCheckLayerAvailability is listed by AWS, but a pull works without it: its
+    # explicit deny neither blocks nor appears as "allowed by" the deny statement.
+    dest = Destination(
+        "service",
+        "api.ecr",
+        service=dns.AWS_SERVICES["ecr.api"],
+        calls=(
+            ApiCall("ecr.api", "ecr:GetAuthorizationToken", "*", "an ECR pull"),
+            ApiCall("ecr.api", "ecr:BatchCheckLayerAvailability", "*", "x", required=False),
+        ),
+        role_arn=ROLE,
+    )
+    deny = {
+        "Sid": "NoCheck",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "ecr:BatchCheckLayerAvailability",
+        "Resource": "*",
+    }
+    hop = _verdict(dest, _allow("ecr:GetAuthorizationToken"), deny)
+    assert _hop(hop) == (
+        "vpce-1",
+        KIND,
+        "pass",
+        f"{AVAILABLE}; its policy allows ecr:GetAuthorizationToken by {LABEL}",
+    )
+
+
+def test_a_deny_names_the_statement_and_the_fix_any_resource() -> None:
+    deny = {"Sid": "NoEcr", "Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Resource": "*"}
+    hop = _verdict(ECR_DKR, deny, _allow("*"))
+    assert (hop.id, hop.kind, hop.status, hop.code) == ("vpce-1", KIND, "fail", "VPCE_POLICY_DENIES")
+    assert hop.reason == (
+        "the endpoint policy of vpce-1 denies ecr:BatchGetImage on its resource: "
+        "vpce-1 policy (Sid NoEcr) denies it"
+    )
+    assert hop.fix == "allow ecr:BatchGetImage on * in the policy of vpce-1"
+
+
+def test_an_allow_that_hangs_on_an_unknown_key_is_the_endpoints_unknown_hop() -> None:
+    tagged = _allow("ecr:*", Condition={"StringEquals": {"aws:PrincipalTag/team": "web"}})
+    assert _hop(_verdict(ECR_API, tagged)) == (
+        "vpce-1",
+        KIND,
+        "unknown",
+        f"endpoint policy of vpce-1: {LABEL} allows ecr:GetAuthorizationToken on * only "
+        "depending on aws:PrincipalTag/team, which netgraph cannot know",
+    )
+
+
+def test_the_ecr_layer_download_is_judged_on_the_bucket_of_the_region() -> None:
+    # Without a task definition, the S3 call is the layer bucket of the snapshot's region.
+    hop = _verdict(S3, _allow("s3:GetObject", LAYERS))
+    assert _hop(hop) == (
+        "vpce-1",
+        KIND,
+        "pass",
+        f"{AVAILABLE}; its policy allows s3:GetObject by {LABEL}",
+    )
+
+
+def test_the_roles_calls_are_made_as_the_role_and_a_layer_download_is_not() -> None:
+    # ECR calls carry the execution role's credentials: a policy naming the role allows
+    # them, by Principal or by aws:PrincipalArn.
+    by_principal = {**_allow("ecr:*"), "Principal": {"AWS": ROLE}}
+    assert _verdict(ECR_API, by_principal).status == "pass"
+    by_arn = _allow("ecr:*", Condition={"StringEquals": {"aws:PrincipalArn": ROLE}})
+    assert _verdict(ECR_API, by_arn).status == "pass"
+    # The layer download is a presigned URL: not the role's request, so a policy that
+    # allows only the role leaves it unknown (never allowed on the role's account).
+    only_role = {**_allow("s3:*"), "Principal": {"AWS": ROLE}}
+    hop = _verdict(S3, only_role)
+    assert _hop(hop) == (
+        "vpce-1",
+        KIND,
+        "unknown",
+        f"endpoint policy of vpce-1: {LABEL} allows s3:GetObject on {LAYERS} only depending "
+        "on the principal, which netgraph cannot know",
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "status"),
+    [
+        ("aws:SourceVpce", "vpce-1", "pass"),
+        ("aws:SourceVpce", "vpce-other", "fail"),
+        ("aws:SourceVpc", "vpc-1", "pass"),
+        ("aws:SourceVpc", "vpc-other", "fail"),
+    ],
+)
+def test_the_policy_sees_the_request_come_through_this_endpoint_and_its_vpc(
+    key: str, value: str, status: str
+) -> None:
+    conditioned = _allow("ecr:*", Condition={"StringEquals": {key: value}})
+    assert _verdict(ECR_API, conditioned).status == status
+
+
+# --- the gateway endpoint a route names ---------------------------------------------------
+
+
+def test_a_gateway_endpoint_in_an_account_whose_endpoints_were_not_collected_is_unknown() -> (
+    None
+):
+    # VpcEndpoints was collected, but not for the account of vpc-1 (several accounts): the
+    # endpoint listed under its id must not be judged, and the reason is that account's.
+    ep = endpoint("vpce-gw", endpoint_type="Gateway")
+    why = "VpcEndpoints of account 111122223333 was not collected (AccessDenied)"
+    gw_route = route("vpce-gw", "gateway-endpoint")
+    s = snapshot(vpc_endpoints={"vpce-gw": ep}, uncollected={"VpcEndpoints": {"vpc-1": why}})
+    hop = gateway_endpoint(s, table("rtb-1", gw_route), gw_route, "6")
+    assert isinstance(hop, Hop)
+    assert _hop(hop) == ("vpce-gw", HopKind.GATEWAY_ENDPOINT, "unknown", why)
+    # Another VPC's account was not collected: this one's endpoint is judged.
+    other = snapshot(vpc_endpoints={"vpce-gw": ep}, uncollected={"VpcEndpoints": {"vpc-2": why}})
+    assert gateway_endpoint(other, table("rtb-1", gw_route), gw_route, "6") is ep
+
+
+# --- the ENIs of an interface endpoint ----------------------------------------------------
+
+
+def test_without_its_enis_each_listed_subnet_of_an_endpoint_stands_for_one() -> None:
+    # The first subnet is not in the snapshot: skipped, the next still counts.
+    sub = subnet("subnet-e", "10.0.5.0/24")
+    ep = endpoint(subnet_ids=("subnet-gone", "subnet-e"))
+    terminal = Hop("com.amazonaws.ap-northeast-1.ecr.api", HopKind.AWS_SERVICE, "pass", "ecr")
+    sides = endpoint_sides(snapshot(subnets={"subnet-e": sub}), ep, terminal)
+    assert [(s.peer.label, s.subnet.id) for s in sides] == [("vpce-1 ENI in subnet-e", "subnet-e")]
+    assert isinstance(sides[0].subnet, Subnet)
+
+
+# --- the public side ---------------------------------------------------------------------
+
+TASK_SUBNET = "subnet-0a11c0ffee0000001"
+SG_TASK = "sg-0b0b0b0b0b0b0b0b1"
+TASK_TABLE = "rtb-0f0f0f0f0f0f0f0f1"
+
+
+def _path(data: dict[str, Any], to: str) -> Trace:
+    s = snap(data)
+    source = hypothetical_source(s, TASK_SUBNET, (SG_TASK,), False)
+    return check_path(s, source, to, protocol="6", port=443)
+
+
+def test_a_path_to_the_internet_with_no_route_says_to_route_it_to_a_nat_or_internet_gateway() -> (
+    None
+):
+    t = _path(sample_data("healthy-endpoints"), "internet")
+    assert t.verdict == "blocked" and t.blocked_at is not None
+    assert (t.blocked_at.id, t.blocked_at.code) == (TASK_TABLE, "NO_ROUTE_TO_DESTINATION")
+    assert t.blocked_at.fix == (
+        f"route 0.0.0.0/0 in {TASK_TABLE} to a NAT gateway (private subnet) or an internet "
+        "gateway (with a public IP)"
+    )
+
+
+def test_another_services_public_addresses_leave_out_s3s_so_its_gateway_endpoint_is_not_taken() -> (
+    None
+):
+    # STS does not answer from S3's prefix list: the task's only route there (to the S3
+    # gateway endpoint) is not a way to STS, and the path ends for want of a route.
+    t = _path(sample_data("healthy-endpoints"), "sts")
+    assert t.verdict == "blocked" and t.blocked_at is not None
+    assert (t.blocked_at.id, t.blocked_at.reason) == (
+        TASK_TABLE,
+        f"{TASK_TABLE} has no route for sts.ap-northeast-1.amazonaws.com (public)",
+    )
+    assert all(h.kind != HopKind.GATEWAY_ENDPOINT for h in t.hops)
