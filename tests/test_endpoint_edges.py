@@ -6,14 +6,15 @@ security-group and public-space cases go through the walk on a changed sample.""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
 
-from netgraph.check import check_path
+from netgraph.check import check_path, check_source
 from netgraph.evaluate import dns
 from netgraph.evaluate.endpoints import endpoint_sides, gateway_endpoint, policy_verdict
-from netgraph.flows import hypothetical_source
+from netgraph.flows import hypothetical_source, service_sources
 from netgraph.hop import Destination, Hop, HopKind
 from netgraph.model import Subnet
 from netgraph.reach import Trace
@@ -21,7 +22,7 @@ from netgraph.requirements import ApiCall
 from netgraph.sources.policies import parse_policy
 from tests.rule_snapshots import endpoint, route, snapshot, subnet, table
 
-from .conftest import sample_data, snap
+from .conftest import build, sample_data, snap
 
 REGION = "ap-northeast-1"
 ROLE = "arn:aws:iam::111122223333:role/exec"
@@ -128,7 +129,12 @@ def test_a_call_the_agent_can_do_without_is_not_named_among_the_allowed() -> Non
 def test_a_deny_names_the_statement_and_the_fix_any_resource() -> None:
     deny = {"Sid": "NoEcr", "Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Resource": "*"}
     hop = _verdict(ECR_DKR, deny, _allow("*"))
-    assert (hop.id, hop.kind, hop.status, hop.code) == ("vpce-1", KIND, "fail", "VPCE_POLICY_DENIES")
+    assert (hop.id, hop.kind, hop.status, hop.code) == (
+        "vpce-1",
+        KIND,
+        "fail",
+        "VPCE_POLICY_DENIES",
+    )
     assert hop.reason == (
         "the endpoint policy of vpce-1 denies ecr:BatchGetImage on its resource: "
         "vpce-1 policy (Sid NoEcr) denies it"
@@ -197,9 +203,7 @@ def test_the_policy_sees_the_request_come_through_this_endpoint_and_its_vpc(
 # --- the gateway endpoint a route names ---------------------------------------------------
 
 
-def test_a_gateway_endpoint_in_an_account_whose_endpoints_were_not_collected_is_unknown() -> (
-    None
-):
+def test_a_gateway_endpoint_in_an_account_whose_endpoints_were_not_collected_is_unknown() -> None:
     # VpcEndpoints was collected, but not for the account of vpc-1 (several accounts): the
     # endpoint listed under its id must not be judged, and the reason is that account's.
     ep = endpoint("vpce-gw", endpoint_type="Gateway")
@@ -252,15 +256,82 @@ def test_a_path_to_the_internet_with_no_route_says_to_route_it_to_a_nat_or_inter
     )
 
 
-def test_another_services_public_addresses_leave_out_s3s_so_its_gateway_endpoint_is_not_taken() -> (
+def test_a_nacl_that_denies_s3s_addresses_does_not_stand_between_a_task_and_another_service() -> (
     None
 ):
-    # STS does not answer from S3's prefix list: the task's only route there (to the S3
-    # gateway endpoint) is not a way to STS, and the path ends for want of a route.
-    t = _path(sample_data("healthy-endpoints"), "sts")
+    # STS's public addresses leave out S3's prefix list (pl-61a54008 in the sample), so a
+    # NACL rule denying exactly those CIDRs does not touch the path: it still ends for want
+    # of a route, not at the NACL.
+    data = sample_data("healthy-endpoints")
+    [s3_list] = data["PrefixLists"]
+    [acl] = data["NetworkAcls"]
+    acl["Entries"] += [
+        {
+            "CidrBlock": cidr,
+            "Egress": True,
+            "Protocol": "-1",
+            "RuleAction": "deny",
+            "RuleNumber": 10 + i,
+        }
+        for i, cidr in enumerate(s3_list["Cidrs"])
+    ]
+    t = _path(data, "sts")
     assert t.verdict == "blocked" and t.blocked_at is not None
-    assert (t.blocked_at.id, t.blocked_at.reason) == (
-        TASK_TABLE,
-        f"{TASK_TABLE} has no route for sts.ap-northeast-1.amazonaws.com (public)",
+    assert (t.blocked_at.id, t.blocked_at.code) == (TASK_TABLE, "NO_ROUTE_TO_DESTINATION")
+    assert t.blocked_at.reason == (
+        f"{TASK_TABLE} has no route for sts.ap-northeast-1.amazonaws.com (public)"
     )
     assert all(h.kind != HopKind.GATEWAY_ENDPOINT for h in t.hops)
+    [acl_hop] = [h for h in t.hops if h.kind == HopKind.NETWORK_ACL_OUTBOUND]
+    assert (acl_hop.id, acl_hop.status) == ("acl-0c0c0c0c0c0c0c0c0", "pass")
+
+
+# --- the security groups of an interface endpoint's ENIs -----------------------------------
+
+
+def _ecr_api_with_task_egress_only_to(name: str, task_sg: str, to_sg: str, enis: bool) -> Trace:
+    """ecr.api for the sample's first service, its task's only egress rule naming ``to_sg``;
+    without ``enis``, the endpoint's ENIs are not in NetworkInterfaces (its subnets stand
+    for them)."""
+    data = copy.deepcopy((build.SAMPLES.get(name) or build.MULTI_VPC_SAMPLES[name])())
+    task = next(g for g in data["SecurityGroups"] if g["GroupId"] == task_sg)
+    task["IpPermissionsEgress"] = [build.sg_rule("tcp", 443, 443, groups=(to_sg,))]
+    if not enis:
+        api = next(e for e in data["VpcEndpoints"] if e["ServiceName"].endswith(".ecr.api"))
+        listed = set(api["NetworkInterfaceIds"])
+        data["NetworkInterfaces"] = [
+            n for n in data["NetworkInterfaces"] if n["NetworkInterfaceId"] not in listed
+        ]
+    s = snap(data)
+    return check_source(s, service_sources(s)[0], ["ecr.api"])[0]
+
+
+@pytest.mark.parametrize("enis", [True, False], ids=["enis", "subnets-for-enis"])
+def test_a_task_egress_rule_naming_the_endpoints_group_admits_the_path_to_it(enis: bool) -> None:
+    t = _ecr_api_with_task_egress_only_to(
+        "healthy-endpoints", build.SG_TASK, build.SG_ENDPOINTS, enis
+    )
+    assert (t.verdict, t.blocked_at) == ("reachable", None), t.reason
+
+
+@pytest.mark.parametrize(
+    ("enis", "far"),
+    [
+        (True, "eni-05a4ed00000e0101 (10.50.11.10)"),
+        (False, "vpce-05a4ed0000000e01 ENI in subnet-05a4ed0000001a"),
+    ],
+    ids=["enis", "subnets-for-enis"],
+)
+def test_a_task_egress_rule_naming_a_hub_endpoints_group_does_not_cross_a_transit_gateway(
+    enis: bool, far: str
+) -> None:
+    # Across a transit gateway no egress rule may name the other VPC's group: the task's
+    # only rule admits nothing, whatever the endpoint's ENIs are known as.
+    t = _ecr_api_with_task_egress_only_to(
+        "healthy-hub-centralized-endpoints", build.SG_SPOKE_TASK, build.SG_HUB_ENDPOINTS, enis
+    )
+    assert t.verdict == "blocked" and t.blocked_at is not None
+    assert (t.blocked_at.id, t.blocked_at.reason) == (
+        build.SG_SPOKE_TASK,
+        f"no egress rule of {build.SG_SPOKE_TASK} admits TCP 443 to {far}",
+    )
