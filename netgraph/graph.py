@@ -452,7 +452,11 @@ def to_interface_endpoint(
         w.add(parent, no_interface_hop(ep))
         return
     for side in sides:
-        forward(w, parent, side.peer, terminal, side, None, frozenset())
+        # An endpoint of another VPC (a private hosted zone's alias may name one) is as any
+        # ENI there: a route to the internet does not reach it (_beyond).
+        same_vpc = side.subnet.vpc_id == (w.vpc.id if w.vpc else None)
+        end = terminal if same_vpc else _beyond(side)
+        forward(w, parent, side.peer, end, side, None, frozenset())
 
 
 def to_interface(w: Walk, parent: int, interface_id: str) -> None:
