@@ -453,10 +453,9 @@ def to_interface_endpoint(
         return
     for side in sides:
         # An endpoint of another VPC (a private hosted zone's alias may name one) is as any
-        # ENI there: a route to the internet does not reach it (_beyond).
+        # ENI: a route to the internet does not reach it (_beyond).
         same_vpc = side.subnet.vpc_id == (w.vpc.id if w.vpc else None)
-        end = terminal if same_vpc else _beyond(side)
-        forward(w, parent, side.peer, end, side, None, frozenset())
+        forward(w, parent, side.peer, _beyond(side, same_vpc), side, None, frozenset())
 
 
 def to_interface(w: Walk, parent: int, interface_id: str) -> None:
@@ -468,9 +467,7 @@ def to_interface(w: Walk, parent: int, interface_id: str) -> None:
     # side's rules apply on arrival.
     same_vpc = side.subnet.vpc_id == (w.vpc.id if w.vpc else None)
     hint = None if same_vpc else _ROUTE_HINT
-    forward(
-        w, parent, side.peer, side.terminal if same_vpc else _beyond(side), side, hint, frozenset()
-    )
+    forward(w, parent, side.peer, _beyond(side, same_vpc), side, hint, frozenset())
 
 
 def to_address(w: Walk, parent: int, address: IPAddress) -> None:
@@ -481,7 +478,7 @@ def to_address(w: Walk, parent: int, address: IPAddress) -> None:
     side = w.memo(("interface-at", address), find_interface, w.snapshot, address)
     if side is not None and (in_vpc or side.subnet.vpc_id != w.vpc.id):
         hint = None if in_vpc else _ROUTE_HINT
-        terminal = side.terminal if in_vpc else _beyond(side)
+        terminal = _beyond(side, side.subnet.vpc_id == w.vpc.id)
         forward(w, parent, side.peer, terminal, side, hint, frozenset())
         return
     peer = Peer.address(address)
@@ -492,21 +489,29 @@ def to_address(w: Walk, parent: int, address: IPAddress) -> None:
 _ROUTE_HINT = "add a route for {dest} to {table}"
 
 
-def _beyond(side: FarSide) -> Hop:
-    """Where a path to an ENI of another VPC ends if a route takes it to the internet (an
-    internet gateway, a NAT gateway; across a transit gateway or a peering the far side's
-    own hops end it): the internet does not carry a VPC's private address into that VPC,
-    and the ENI's security groups and NACL are never met, so it is not known to be reached
-    (never "reachable")."""
+def _beyond(side: FarSide, same_vpc: bool = False) -> Hop:
+    """Where a path to an ENI ends if a route takes it to the internet (an internet gateway,
+    a NAT gateway; the local route, a transit gateway or a peering reach the far side, whose
+    own hops end the path): the internet does not carry a VPC's private address into that
+    VPC, and the ENI's security groups and NACL are never met, so it is not known to be
+    reached (never "reachable"). In the source's own VPC only a route more specific than
+    local does this (AWS refuses one to an internet gateway; a snapshot or a plan may hold
+    it)."""
     end = side.terminal
+    vpc = side.subnet.vpc_id
+    fix = (
+        f"let the local route of {vpc} carry it (remove the more specific route that sends "
+        "it to the internet)"
+        if same_vpc
+        else "reach it through a transit gateway or a VPC peering connection"
+    )
     return Hop(
         end.id,
         end.kind,
         "unknown",
-        f"{end.reason} is in {side.subnet.vpc_id}, but the route leads to the internet, which "
-        f"does not carry its private address into {side.subnet.vpc_id}, and its security "
-        "groups and NACL are not met on this way: reach it through a transit gateway or a "
-        "VPC peering connection",
+        f"{end.reason} is in {vpc}, but the route leads to the internet, which does not carry "
+        f"its private address into {vpc}, and its security groups and NACL are not met on "
+        f"this way: {fix}",
     )
 
 
