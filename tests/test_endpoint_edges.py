@@ -335,3 +335,36 @@ def test_a_task_egress_rule_naming_a_hub_endpoints_group_does_not_cross_a_transi
         build.SG_SPOKE_TASK,
         f"no egress rule of {build.SG_SPOKE_TASK} admits TCP 443 to {far}",
     )
+
+
+# --- a NAT gateway as a middlebox inside its VPC -------------------------------------------
+
+
+def test_a_vpc_address_routed_through_a_nat_gateway_is_not_blamed_on_a_missing_internet_route() -> (
+    None
+):
+    # AWS lets a subnet's whole CIDR be routed to a NAT gateway ahead of local (middlebox
+    # routing, aws-semantics.md section 3.3); the NAT's subnet then delivers it by its local
+    # route. netgraph does not follow that delivery: the path is unknown, named after the
+    # NAT's route table, not blocked for want of an internet gateway.
+    data = sample_data("healthy-nat")
+    task_table = next(t for t in data["RouteTables"] if t["RouteTableId"] == build.RTB_PRIVATE)
+    task_table["Routes"].append(
+        {
+            "DestinationCidrBlock": "10.0.12.0/24",
+            "NatGatewayId": build.NAT,
+            "State": "active",
+            "Origin": "CreateRoute",
+        }
+    )
+    s = snap(data)
+    source = hypothetical_source(s, TASK_SUBNET, (SG_TASK,), False)
+    t = check_path(s, source, "10.0.12.5", protocol="6", port=443)
+    assert (t.verdict, t.blocked_at) == ("unknown", None), t.reason
+    last = t.hops[-1]
+    assert (last.id, last.kind, last.status) == (build.RTB_PUBLIC, HopKind.ROUTE_TABLE, "unknown")
+    assert last.reason == (
+        f"{build.RTB_PUBLIC} sends 10.0.12.5 from {build.NAT} by route 10.0.0.0/16 -> local "
+        f"back into {build.VPC}; netgraph does not follow a NAT gateway's traffic inside "
+        "its VPC"
+    )

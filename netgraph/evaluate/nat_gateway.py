@@ -106,6 +106,18 @@ def nat_subnet_route(
             f"{nat_table.id} sends {part.label} from {nat_id} to {route.target_id}; "
             "netgraph cannot follow it",
         )
+    if route is not None and route.state != "blackhole" and route.target_kind == "local":
+        # Only a route ahead of local (a subnet's CIDR sent to the NAT gateway: middlebox
+        # routing) brings a VPC address here; the NAT's subnet then delivers it inside the
+        # VPC, which is not "no internet route" but a delivery the walk does not follow.
+        return Hop(
+            nat_table.id,
+            HopKind.ROUTE_TABLE,
+            "unknown",
+            f"{nat_table.id} sends {part.label} from {nat_id} by route "
+            f"{route.destination_text} -> local back into {nat_table.vpc_id}; netgraph does "
+            "not follow a NAT gateway's traffic inside its VPC",
+        )
     found = (
         "no route"
         if route is None
