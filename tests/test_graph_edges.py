@@ -1,7 +1,8 @@
 """The walk's dispatch on what a destination is (graph.to_interface_endpoint, to_interface,
-to_address, _beyond) and the solver's fold at a fork (reach._above): an interface endpoint
-of another VPC that a route sends to the internet, a name a private hosted zone answers
-with an endpoint, a fork that is itself unknown. Each asserts what the user reads."""
+to_address, _beyond) and the solver's fold at a fork (reach._above): an ENI or an interface
+endpoint, of this VPC or another, that a route sends to the internet; a name a private
+hosted zone answers with an endpoint; a fork that is itself unknown. Each asserts what the
+user reads: verdict, deciding hop, words."""
 
 from __future__ import annotations
 
@@ -10,20 +11,42 @@ from typing import Any
 import pytest
 
 from netgraph.check import check_path, check_source
-from netgraph.flows import hypothetical_source
-from netgraph.hop import Hop
-from netgraph.reach import Trace
+from netgraph.flow_graph import FlowGraph
+from netgraph.flows import Source, hypothetical_source
+from netgraph.hop import Destination, Hop, HopKind
+from netgraph.reach import Trace, trace
 
 from .conftest import build, sample_data, snap
-from .hosted_zone_fixtures import load, one_vpc
+from .hosted_zone_fixtures import add_zone, load, one_vpc, phz
 
 PUBLIC_SUBNET = build.SUBNETS["public-a"][0]
 PRIVATE_SUBNET = build.SUBNETS["private-a"][0]
 FAR_VPC = "vpc-0f4e00000000000001"
 FAR_SUBNET = "subnet-0f4e000000000001"
-FAR_SG = "sg-0f4e000000000001"
+OWN_SUBNET = "subnet-0f4e000000000002"  # 44.5.1.0/24, a second CIDR of build.VPC
+CLOSED_SG = "sg-0f4e000000000001"
+OWN_ENI = "eni-0f4e000000000002"
+OWN_ENI_IP = "44.5.1.10"
 ECR_API = "com.amazonaws.ap-northeast-1.ecr.api"
 ECR_API_HOST = "api.ecr.ap-northeast-1.amazonaws.com"
+PUBLIC_RANGE = {"CidrBlock": "44.5.0.0/16", "CidrBlockState": {"State": "associated"}}
+OTHER_VPC_FIX = "reach it through a transit gateway or a VPC peering connection"
+
+
+def own_vpc_fix(vpc: str) -> str:
+    return (
+        f"let the local route of {vpc} carry it (remove the more specific route that sends "
+        "it to the internet)"
+    )
+
+
+def beyond_reason(what: str, vpc: str, fix: str) -> str:
+    """graph._beyond's words: the internet does not carry a private address into a VPC."""
+    return (
+        f"{what} is in {vpc}, but the route leads to the internet, which does not carry its "
+        f"private address into {vpc}, and its security groups and NACL are not met on this "
+        f"way: {fix}"
+    )
 
 
 def decider(t: Trace) -> Hop:
@@ -35,45 +58,64 @@ def _endpoint(data: dict[str, Any], service: str) -> dict[str, Any]:
     return next(e for e in data["VpcEndpoints"] if e["ServiceName"].endswith(f".{service}"))
 
 
-def _endpoint_in_far_public_range_vpc() -> dict[str, Any]:
-    """hosted_zone_fixtures.one_vpc (a private zone per service answers with an alias to the
-    VPC's endpoint), with the ecr.api endpoint and its ENIs moved into another VPC, connected
-    by nothing, whose CIDR is publicly routable (44.5.0.0/16, AWS allows it); the endpoint's
-    group there admits nothing."""
-    data = one_vpc()
-    vpc = dict(data["Vpcs"][0])
-    vpc.update(
-        VpcId=FAR_VPC,
-        CidrBlock="44.5.0.0/16",
-        CidrBlockAssociationSet=[
-            {"CidrBlock": "44.5.0.0/16", "CidrBlockState": {"State": "associated"}}
-        ],
-    )
-    data["Vpcs"].append(vpc)
-    subnet = dict(data["Subnets"][0])
-    subnet.update(SubnetId=FAR_SUBNET, VpcId=FAR_VPC, CidrBlock="44.5.0.0/24")
-    data["Subnets"].append(subnet)
+def _closed_group(data: dict[str, Any], vpc_id: str) -> None:
     data["SecurityGroups"].append(
         {
-            "GroupId": FAR_SG,
+            "GroupId": CLOSED_SG,
             "GroupName": "closed",
-            "VpcId": FAR_VPC,
+            "VpcId": vpc_id,
             "OwnerId": build.ACCOUNT,
             "Description": "admits nothing",
             "IpPermissions": [],
             "IpPermissionsEgress": [],
         }
     )
-    closed = [{"GroupId": FAR_SG, "GroupName": "closed"}]
+
+
+def _own_public_range(data: dict[str, Any]) -> None:
+    """A second, publicly routable CIDR of build.VPC (44.5.0.0/16) with a subnet
+    44.5.1.0/24 that the public route table sends to the internet gateway by a route more
+    specific than local (AWS refuses one to an internet gateway; a hand-written snapshot or
+    a plan may hold it)."""
+    data["Vpcs"][0]["CidrBlockAssociationSet"].append(PUBLIC_RANGE)
+    subnet = dict(data["Subnets"][0])
+    subnet.update(SubnetId=OWN_SUBNET, CidrBlock="44.5.1.0/24")
+    data["Subnets"].append(subnet)
+    public = next(r for r in data["RouteTables"] if r["RouteTableId"] == build.RTB_PUBLIC)
+    public["Routes"] += [
+        build.route("44.5.0.0/16", "GatewayId", "local", "CreateRouteTable"),
+        build.route("44.5.1.0/24", "GatewayId", build.IGW),
+    ]
+
+
+def _closed_endpoint_in_public_range(own: bool) -> dict[str, Any]:
+    """hosted_zone_fixtures.one_vpc (a private zone per service answers with an alias to its
+    endpoint), with the ecr.api endpoint and its ENIs moved into a publicly routable CIDR
+    (AWS allows one) where a group admits nothing: another VPC, 44.5.0.0/16, connected by
+    nothing; or (``own``) the source VPC's second CIDR of ``_own_public_range``."""
+    data = one_vpc()
+    if own:
+        vpc_id, subnet_id, prefix = build.VPC, OWN_SUBNET, "44.5.1"
+        _own_public_range(data)
+    else:
+        vpc_id, subnet_id, prefix = FAR_VPC, FAR_SUBNET, "44.5.0"
+        vpc = dict(data["Vpcs"][0])
+        vpc.update(VpcId=FAR_VPC, CidrBlock="44.5.0.0/16", CidrBlockAssociationSet=[PUBLIC_RANGE])
+        data["Vpcs"].append(vpc)
+        subnet = dict(data["Subnets"][0])
+        subnet.update(SubnetId=FAR_SUBNET, VpcId=FAR_VPC, CidrBlock="44.5.0.0/24")
+        data["Subnets"].append(subnet)
+    _closed_group(data, vpc_id)
+    closed = [{"GroupId": CLOSED_SG, "GroupName": "closed"}]
     ep = _endpoint(data, "ecr.api")
-    ep.update(VpcId=FAR_VPC, SubnetIds=[FAR_SUBNET], Groups=closed)
+    ep.update(VpcId=vpc_id, SubnetIds=[subnet_id], Groups=closed)
     held = ep["NetworkInterfaceIds"]
     enis = [e for e in data["NetworkInterfaces"] if e["NetworkInterfaceId"] in held]
     for i, eni in enumerate(enis):
-        ip = f"44.5.0.{10 + i}"
+        ip = f"{prefix}.{10 + i}"
         eni.update(
-            SubnetId=FAR_SUBNET,
-            VpcId=FAR_VPC,
+            SubnetId=subnet_id,
+            VpcId=vpc_id,
             PrivateIpAddress=ip,
             PrivateIpAddresses=[{"Primary": True, "PrivateIpAddress": ip}],
             Groups=closed,
@@ -81,92 +123,89 @@ def _endpoint_in_far_public_range_vpc() -> dict[str, Any]:
     return data
 
 
-# ---- an interface endpoint of another VPC is not reached over the internet ---------------
+# ---- what a route sends to the internet is not reached (graph._beyond) --------------------
 
 
-def test_an_endpoint_of_another_vpc_that_a_zone_names_is_not_reached_over_the_internet() -> None:
-    # The public subnet's route 0.0.0.0/0 sends the endpoint's (public-range) addresses to
-    # the internet gateway; the internet does not carry them into the endpoint's VPC, and
-    # its group (which admits nothing) is never met: not "reachable" (was, before the fix).
-    s = load(_endpoint_in_far_public_range_vpc())
+@pytest.mark.parametrize("own", [False, True], ids=["other-vpc", "own-vpc"])
+def test_an_endpoint_that_a_zone_names_is_not_reached_over_the_internet(own: bool) -> None:
+    # The public subnet's route sends the endpoint's (public-range) addresses to the
+    # internet gateway; the internet does not carry them into the endpoint's VPC, and its
+    # group (which admits nothing) is never met: not "reachable" (was, before the fix).
+    s = load(_closed_endpoint_in_public_range(own))
     source = hypothetical_source(s, PUBLIC_SUBNET, (build.SG_TASK,), True)
     t = check_source(s, source, ["ecr.api"])[0]
     assert t.verdict == "unknown", t.reason
     hop = decider(t)
     assert (hop.id, hop.kind, hop.status) == (ECR_API, "aws-service", "unknown")
     assert build.IGW in [h.id for h in t.hops]
-    assert (
-        t.reason
-        == hop.reason
-        == (
-            f"{ECR_API_HOST} is in {FAR_VPC}, but the route leads to the internet, which does not "
-            f"carry its private address into {FAR_VPC}, and its security groups and NACL are not "
-            "met on this way: reach it through a transit gateway or a VPC peering connection"
-        )
-    )
-
-
-# ---- an interface of the source's own VPC that a route sends to the internet --------------
-
-OWN_SUBNET = "subnet-0f4e000000000002"
-OWN_ENI = "eni-0f4e000000000002"
-OWN_ENI_IP = "44.5.1.10"
-
-
-def _own_eni_behind_an_internet_route() -> dict[str, Any]:
-    """healthy-public with a second, publicly routable CIDR (44.5.0.0/16) and an ENI there
-    whose group admits nothing; the public route table sends that ENI's subnet to the
-    internet gateway by a route more specific than local (AWS refuses one to an internet
-    gateway; a hand-written snapshot or a plan may hold it)."""
-    data = sample_data("healthy-public")
-    data["Vpcs"][0]["CidrBlockAssociationSet"].append(
-        {"CidrBlock": "44.5.0.0/16", "CidrBlockState": {"State": "associated"}}
-    )
-    subnet = dict(data["Subnets"][0])
-    subnet.update(SubnetId=OWN_SUBNET, CidrBlock="44.5.1.0/24")
-    data["Subnets"].append(subnet)
-    data["SecurityGroups"].append(
-        {
-            "GroupId": FAR_SG,
-            "GroupName": "closed",
-            "VpcId": build.VPC,
-            "OwnerId": build.ACCOUNT,
-            "Description": "admits nothing",
-            "IpPermissions": [],
-            "IpPermissionsEgress": [],
-        }
-    )
-    eni = build.eni(OWN_ENI, "public-a", OWN_ENI_IP, [FAR_SG], "closed", "interface")
-    eni.update(SubnetId=OWN_SUBNET)
-    data["NetworkInterfaces"].append(eni)
-    public = next(r for r in data["RouteTables"] if r["RouteTableId"] == build.RTB_PUBLIC)
-    public["Routes"] += [
-        build.route("44.5.0.0/16", "GatewayId", "local", "CreateRouteTable"),
-        build.route("44.5.1.0/24", "GatewayId", build.IGW),
-    ]
-    return data
+    vpc = build.VPC if own else FAR_VPC
+    fix = own_vpc_fix(vpc) if own else OTHER_VPC_FIX
+    assert t.reason == hop.reason == beyond_reason(ECR_API_HOST, vpc, fix)
 
 
 @pytest.mark.parametrize("to", [OWN_ENI, OWN_ENI_IP])
 def test_an_interface_of_the_own_vpc_is_not_reached_over_the_internet(to: str) -> None:
-    # The internet does not carry the ENI's private address back into the VPC, and its
-    # group (which admits nothing) is never met: not "reachable" (was, before the fix), and
-    # the fix is the local route, not a transit gateway.
-    s = snap(_own_eni_behind_an_internet_route())
+    # healthy-public, an ENI whose group admits nothing in _own_public_range's subnet: the
+    # internet does not carry its private address back into the VPC, and its group is never
+    # met: not "reachable" (was, before the fix); the fix is the local route, not a transit
+    # gateway.
+    data = sample_data("healthy-public")
+    _own_public_range(data)
+    _closed_group(data, build.VPC)
+    eni = build.eni(OWN_ENI, "public-a", OWN_ENI_IP, [CLOSED_SG], "closed", "interface")
+    eni.update(SubnetId=OWN_SUBNET)
+    data["NetworkInterfaces"].append(eni)
+    s = snap(data)
     source = hypothetical_source(s, PUBLIC_SUBNET, (build.SG_TASK,), True)
     t = check_path(s, source, to, protocol="6", port=443)
     assert t.verdict == "unknown", t.reason
     hop = decider(t)
     assert (hop.id, hop.kind, hop.status) == (OWN_ENI, "network-interface", "unknown")
     assert build.IGW in [h.id for h in t.hops]
-    vpc = build.VPC
-    assert (
-        t.reason
-        == hop.reason
-        == (
-            f"{OWN_ENI} ({OWN_ENI_IP}) is in {vpc}, but the route leads to the internet, which "
-            f"does not carry its private address into {vpc}, and its security groups and NACL "
-            f"are not met on this way: let the local route of {vpc} carry it (remove the more "
-            "specific route that sends it to the internet)"
-        )
-    )
+    what = f"{OWN_ENI} ({OWN_ENI_IP})"
+    assert t.reason == hop.reason == beyond_reason(what, build.VPC, own_vpc_fix(build.VPC))
+
+
+# ---- a name a private hosted zone answers with an interface endpoint -----------------------
+
+
+def test_a_name_a_zone_answers_with_an_endpoint_ends_at_the_name_asked() -> None:
+    # `path --to api.corp.internal`: no AWS service's name, so the walk's last hop is worded
+    # by the name the user gave (service_terminal with the destination's label).
+    data = one_vpc()
+    target = _endpoint(data, "ecr.api")["DnsEntries"][0]["DnsName"]
+    records = [*phz.apex("corp.internal"), phz.alias("api.corp.internal", target)]
+    add_zone(data, "Z0CORP00000000000010", "corp.internal", [build.VPC], records)
+    s = load(data)
+    source = hypothetical_source(s, PRIVATE_SUBNET, (build.SG_TASK,), False)
+    t = check_path(s, source, "api.corp.internal", protocol="6", port=443)
+    assert (t.verdict, t.reason) == ("reachable", "every hop admits TCP 443 to api.corp.internal")
+    assert "interface-endpoint" in [h.kind for h in t.hops]
+    assert t.hops[-1].reason.startswith("api.corp.internal ")
+
+
+# ---- the solver at a fork that is itself unknown (reach._above) ---------------------------
+
+
+def _solved(hops: list[Hop], children: list[list[int]]) -> Trace:
+    """The solver on a flow graph written by hand (node i is hops[i], the root node 0)."""
+    source = Source("hypothetical", "subnet-1", "subnet-1", ("sg-1",), False)
+    destination = Destination("address", "10.0.0.9")
+    flow = FlowGraph(hops, ["all"] * len(hops), children, 0, source, destination, "6", 443)
+    return trace(flow, "10.0.0.9")
+
+
+def _hop(hop_id: str, status: str = "pass") -> Hop:
+    return Hop(hop_id, HopKind.NETWORK_ACL_OUTBOUND, status, f"reason of {hop_id}")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("below", ["pass", "unknown"])
+def test_a_fork_at_an_unknown_hop_is_unknown_there_whatever_its_branches(below: str) -> None:
+    # A hop whose children are all taken (a destination two routes split) and that is
+    # itself unknown: the verdict is unknown, decided by that hop (its reason), even when
+    # every branch below is reachable; and it comes before any unknown hop below it.
+    hops = [_hop("source"), _hop("fork", "unknown"), _hop("a", below), _hop("b", below)]
+    t = _solved(hops, [[1], [2, 3], [], []])
+    assert (t.verdict, t.blocked_at) == ("unknown", None)
+    assert t.reason == "reason of fork"
+    assert [h.id for h in t.hops] == ["source", "fork", "a"]
