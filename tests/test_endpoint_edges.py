@@ -13,10 +13,17 @@ import pytest
 
 from netgraph.check import check_path, check_source
 from netgraph.evaluate import dns
-from netgraph.evaluate.endpoints import endpoint_sides, gateway_endpoint, policy_verdict
+from netgraph.evaluate.addresses import public_ipv4
+from netgraph.evaluate.endpoints import (
+    endpoint_sides,
+    endpoint_verdict,
+    gateway_endpoint,
+    policy_verdict,
+)
+from netgraph.evaluate.public import s3_peer
 from netgraph.flows import hypothetical_source, service_sources
 from netgraph.hop import Destination, Hop, HopKind
-from netgraph.model import Subnet
+from netgraph.model import Route, Subnet
 from netgraph.reach import Trace
 from netgraph.requirements import ApiCall
 from netgraph.sources.policies import parse_policy
@@ -367,4 +374,125 @@ def test_a_vpc_address_routed_through_a_nat_gateway_is_not_blamed_on_a_missing_i
         f"{build.RTB_PUBLIC} sends 10.0.12.5 from {build.NAT} by route 10.0.0.0/16 -> local "
         f"back into {build.VPC}; netgraph does not follow a NAT gateway's traffic inside "
         "its VPC"
+    )
+
+
+# --- batch 2: an available endpoint, calls it may do without, S3's public side ------------
+
+
+def test_an_available_endpoint_judges_the_layer_download_on_its_regions_bucket() -> None:
+    # endpoint_verdict hands the snapshot's region on: the layer bucket is the region's.
+    ep = endpoint(policy=_policy(_allow("s3:GetObject", LAYERS)))
+    hop, goes_on = endpoint_verdict(ep, KIND, S3, REGION)
+    assert goes_on
+    assert _hop(hop) == (
+        "vpce-1",
+        KIND,
+        "pass",
+        f"{AVAILABLE}; its policy allows s3:GetObject by {LABEL}",
+    )
+
+
+def test_an_endpoint_whose_only_calls_are_optional_passes_without_naming_an_allow() -> None:
+    # A pull works without ecr:BatchCheckLayerAvailability: its implicit deny neither blocks
+    # nor is named as an allow, so the reason speaks of the calls as a whole.
+    dest = Destination(
+        "service",
+        "dkr.ecr",
+        service=dns.AWS_SERVICES["ecr.dkr"],
+        calls=(ApiCall("ecr.dkr", "ecr:BatchCheckLayerAvailability", "*", "x", required=False),),
+        role_arn=ROLE,
+    )
+    hop = _verdict(dest, _allow("ecr:GetAuthorizationToken"))
+    assert _hop(hop) == ("vpce-1", KIND, "pass", f"{AVAILABLE}; its policy allows the calls")
+
+
+def _prefix_route(pl_id: str, target: str) -> Route:
+    return Route(None, pl_id, "gateway-endpoint", target, "active", "CreateRoute")
+
+
+def test_s3s_prefix_list_is_the_one_the_s3_gateway_endpoints_own_route_names() -> None:
+    # PrefixLists does not list S3's: the id comes from the route to the S3 gateway endpoint,
+    # not from DynamoDB's endpoint (listed first) nor from its route in the same table; a
+    # route table the endpoint names but the snapshot lacks is skipped.
+    name = "com.amazonaws.ap-northeast-1.{}"
+    ddb = endpoint(
+        "vpce-ddb",
+        endpoint_type="Gateway",
+        service_name=name.format("dynamodb"),
+        route_table_ids=("rtb-1",),
+    )
+    s3 = endpoint(
+        "vpce-s3",
+        endpoint_type="Gateway",
+        service_name=name.format("s3"),
+        route_table_ids=("rtb-gone", "rtb-1"),
+    )
+    rtb = table("rtb-1", _prefix_route("pl-ddb", "vpce-ddb"), _prefix_route("pl-s3", "vpce-s3"))
+    s = snapshot(vpc_endpoints={"vpce-ddb": ddb, "vpce-s3": s3}, route_tables={"rtb-1": rtb})
+    peer = s3_peer(s)
+    assert (peer.label, peer.prefix_list_id, peer.approximate) == ("S3 (pl-s3)", "pl-s3", True)
+    assert peer.networks == public_ipv4()
+
+
+def test_a_task_egress_rule_for_part_of_the_public_space_leaves_s3_unknown_without_its_list() -> (
+    None
+):
+    # No prefix list names S3 and no endpoint route does: S3 is somewhere in the public
+    # space, so a rule that admits 52.0.0.0/8 may or may not cover it.
+    data = sample_data("healthy-nat")
+    data["PrefixLists"] = []
+    task = next(g for g in data["SecurityGroups"] if g["GroupId"] == SG_TASK)
+    task["IpPermissionsEgress"] = [build.sg_rule("tcp", 443, 443, cidrs=("52.0.0.0/8",))]
+    t = _path(data, "s3")
+    assert t.verdict == "unknown" and t.blocked_at is None
+    [sg_hop] = [h for h in t.hops if h.kind == HopKind.SECURITY_GROUP_EGRESS]
+    assert (sg_hop.id, sg_hop.status, sg_hop.reason) == (
+        SG_TASK,
+        "unknown",
+        f"egress of {SG_TASK} admits TCP 443 to S3 (public addresses) only for 52.0.0.0/8; "
+        "whether the service's addresses fall there is not known",
+    )
+
+
+def test_a_path_to_s3_with_no_route_says_to_add_the_gateway_endpoint_or_a_nat_route() -> None:
+    data = sample_data("healthy-nat")
+    task_table = next(t for t in data["RouteTables"] if t["RouteTableId"] == build.RTB_PRIVATE)
+    task_table["Routes"] = [r for r in task_table["Routes"] if "NatGatewayId" not in r]
+    t = _path(data, "s3")
+    assert t.verdict == "blocked" and t.blocked_at is not None
+    assert (t.blocked_at.id, t.blocked_at.code) == (TASK_TABLE, "NO_ROUTE_TO_DESTINATION")
+    assert t.blocked_at.fix == (
+        f"add the S3 gateway endpoint com.amazonaws.{REGION}.s3 to {TASK_TABLE} (aws ec2 "
+        "modify-vpc-endpoint --add-route-table-ids), or route 0.0.0.0/0 to a NAT gateway"
+    )
+
+
+def test_a_blackhole_local_route_of_a_nat_gateways_subnet_blocks_a_vpc_address_sent_to_it() -> None:
+    # A blackhole route drops the packet, local or not (a hand-made snapshot may hold one):
+    # the path ends there, blocked, not unknown as a delivery inside the VPC.
+    data = sample_data("healthy-nat")
+    task_table = next(t for t in data["RouteTables"] if t["RouteTableId"] == build.RTB_PRIVATE)
+    task_table["Routes"].append(
+        {
+            "DestinationCidrBlock": "10.0.12.0/24",
+            "NatGatewayId": build.NAT,
+            "State": "active",
+            "Origin": "CreateRoute",
+        }
+    )
+    nat_table = next(t for t in data["RouteTables"] if t["RouteTableId"] == build.RTB_PUBLIC)
+    [local] = [r for r in nat_table["Routes"] if r.get("GatewayId") == "local"]
+    local["State"] = "blackhole"
+    s = snap(data)
+    source = hypothetical_source(s, TASK_SUBNET, (SG_TASK,), False)
+    t = check_path(s, source, "10.0.12.5", protocol="6", port=443)
+    assert t.verdict == "blocked" and t.blocked_at is not None
+    assert (t.blocked_at.id, t.blocked_at.code) == (
+        build.RTB_PUBLIC,
+        "NGW_SUBNET_NO_INTERNET_ROUTE",
+    )
+    assert t.blocked_at.reason == (
+        f"{build.NAT} lives in subnet-0a11c0ffee0000101, whose route table {build.RTB_PUBLIC} "
+        "has route 10.0.0.0/16 -> local (blackhole) for 10.0.12.5, not an internet gateway"
     )
