@@ -6,6 +6,7 @@ user reads: verdict, deciding hop, words."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -209,3 +210,33 @@ def test_a_fork_at_an_unknown_hop_is_unknown_there_whatever_its_branches(below: 
     assert (t.verdict, t.blocked_at) == ("unknown", None)
     assert t.reason == "reason of fork"
     assert [h.id for h in t.hops] == ["source", "fork", "a"]
+
+
+# ---- an endpoint's policy is asked in the snapshot's Region (Walk.endpoint_hop) ----------
+
+
+def test_an_s3_endpoint_policy_naming_the_regions_layer_bucket_admits_the_layer_download() -> None:
+    # A source with no task definition asks S3 for ECR's layer bucket of the snapshot's
+    # Region (requirements.default_calls): a gateway endpoint policy that allows only that
+    # bucket lets it through (asked in no Region, the bucket would be another, and denied).
+    data = sample_data("healthy-endpoints")
+    s3 = next(e for e in data["VpcEndpoints"] if e["ServiceName"].endswith(".s3"))
+    layers = f"arn:aws:s3:::prod-{build.REGION}-starport-layer-bucket/*"
+    statement = {
+        "Sid": "EcrLayersOnly",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": layers,
+    }
+    s3["PolicyDocument"] = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    s = snap(data)
+    source = hypothetical_source(s, PRIVATE_SUBNET, (build.SG_TASK,), False)
+    t = check_source(s, source, ["s3"])[0]
+    assert (t.verdict, t.blocked_at) == ("reachable", None), t.reason
+    endpoint = next(h for h in t.hops if h.kind == "gateway-endpoint")
+    assert (endpoint.id, endpoint.status) == (s3["VpcEndpointId"], "pass")
+    assert endpoint.reason.endswith(
+        "its policy allows s3:GetObject by endpoint policy of "
+        f"{s3['VpcEndpointId']} (Sid EcrLayersOnly)"
+    )
