@@ -365,27 +365,65 @@ def _endpoint_dns(snapshot: Snapshot, vpc: Vpc, service: AwsService | None) -> D
 
 
 def _s3_resolutions(snapshot: Snapshot, vpc: Vpc, name: str, doubts: list[str]) -> list[Resolution]:
+    public = Resolution(
+        "public",
+        "S3 names resolve to S3's public addresses; a gateway "
+        "endpoint, if any, is reached by route",
+    )
+    # As for any interface endpoint: one the snapshot cannot show may answer, and its
+    # private DNS needs enableDnsHostnames.
+    if snapshot.vpc_endpoints is None or not snapshot.collected("VpcEndpoints", vpc.id):
+        doubts.append(
+            snapshot.missing_reason("VpcEndpoints", vpc.id)
+            + f": an interface endpoint {name} may exist"
+        )
+        return [
+            replace(
+                public, reason=f"if {vpc.id} has no {name} interface endpoint, " + public.reason
+            ),
+            Resolution(
+                "unknown",
+                f"whether {vpc.id} has a {name} interface "
+                "endpoint is unknown: VpcEndpoints not in the snapshot",
+            ),
+        ]
     interface = [
         ep
         for ep in interface_endpoints(snapshot, vpc.id, name)
         if ep.private_dns_enabled and not ep.private_dns_only_for_inbound_resolver
     ]
-    if interface:
-        ep = interface[0]
-        doubts.append(
-            f"{ep.id} is an S3 interface endpoint with private DNS for all traffic: AWS "
-            "documents ECR layer downloads through the S3 gateway endpoint, not this"
-        )
+    if not interface:
+        return [public]
+    ep = interface[0]
+    if vpc.enable_dns_hostnames is False:
         return [
-            Resolution("endpoint", f"private DNS of {ep.id} answers with its ENIs", endpoint=ep)
+            Resolution(
+                "public",
+                f"enableDnsHostnames is off on {vpc.id}, so the private DNS of {ep.id} does "
+                "not apply: S3 names resolve to S3's public addresses",
+                endpoint=ep,
+                blame=vpc.id,
+            )
         ]
-    return [
-        Resolution(
-            "public",
-            "S3 names resolve to S3's public addresses; a gateway "
-            "endpoint, if any, is reached by route",
-        )
-    ]
+    doubts.append(
+        f"{ep.id} is an S3 interface endpoint with private DNS for all traffic: AWS "
+        "documents ECR layer downloads through the S3 gateway endpoint, not this"
+    )
+    if vpc.enable_dns_hostnames is None:
+        doubts.append(f"enableDnsHostnames of {vpc.id} is not in the snapshot (VpcAttributes)")
+        return [
+            Resolution(
+                "endpoint",
+                f"private DNS of {ep.id} answers with its ENIs (if enableDnsHostnames is on)",
+                endpoint=ep,
+            ),
+            Resolution(
+                "public",
+                f"S3's public addresses (if enableDnsHostnames is off on {vpc.id})",
+                endpoint=ep,
+            ),
+        ]
+    return [Resolution("endpoint", f"private DNS of {ep.id} answers with its ENIs", endpoint=ep)]
 
 
 def _answer(alternatives: list[Resolution], doubts: list[str], resolver: str) -> DnsAnswer:
