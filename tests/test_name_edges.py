@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from netgraph.check import check_source
-from netgraph.evaluate import dns, iam
+from netgraph.evaluate import dns
 from netgraph.evaluate.endpoints import endpoint_verdict
 from netgraph.flows import service_sources
 from netgraph.hop import HopKind
@@ -193,97 +193,3 @@ def test_s3_with_vpc_endpoints_not_collected_is_unknown_not_blocked() -> None:
     assert f"an interface endpoint {S3_SERVICE} may exist" in a.doubt
     t = _s3_check(s)
     assert t.verdict == "unknown", t.reason
-
-
-# ---- who a Principal / NotPrincipal names (evaluate/iam._principal_matches) ------------------
-
-ACCOUNT = "111122223333"
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/web-task"
-ECS_TASKS = "ecs-tasks.amazonaws.com"
-ROLE_CALLER = iam.Principal(arn=ROLE, account=ACCOUNT)
-SERVICE_CALLER = iam.Principal(service=ECS_TASKS)
-
-
-def _decide(
-    statements: list[dict[str, Any]], who: iam.Principal, **keys: Any
-) -> iam.PolicyDecision:
-    policy = parse_policy("resource policy", {"Version": "2012-10-17", "Statement": statements})
-    request = iam.Request("sts:AssumeRole", ROLE, who, iam.request_context(who, **keys))
-    return iam.evaluate([policy], request)
-
-
-def _allow(principal: object, **extra: Any) -> dict[str, Any]:
-    return {"Effect": "Allow", "Principal": principal, "Action": "*", **extra}
-
-
-@pytest.mark.parametrize(
-    ("not_principal", "who"),
-    [
-        pytest.param("*", ROLE_CALLER, id="star"),
-        pytest.param({"AWS": "*"}, ROLE_CALLER, id="aws-star"),
-        pytest.param({"Service": ECS_TASKS}, SERVICE_CALLER, id="the-callers-service"),
-    ],
-)
-def test_a_deny_except_the_caller_does_not_deny_it(
-    not_principal: object, who: iam.Principal
-) -> None:
-    deny = {"Effect": "Deny", "NotPrincipal": not_principal, "Action": "*"}
-    d = _decide([deny, _allow("*")], who)
-    assert d.decision == "allow", d.reason
-    assert d.statement is not None and d.statement.index == 1
-
-
-@pytest.mark.parametrize(
-    ("principal", "who"),
-    [
-        pytest.param({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, SERVICE_CALLER, id="service-vs-aws"),
-        pytest.param({"AWS": ROLE}, SERVICE_CALLER, id="service-vs-role"),
-        pytest.param({"Service": ECS_TASKS}, ROLE_CALLER, id="role-vs-service"),
-        pytest.param({"Federated": "cognito-identity.amazonaws.com"}, iam.Principal(), id="nobody"),
-    ],
-)
-def test_a_principal_of_another_kind_does_not_name_the_caller(
-    principal: object, who: iam.Principal
-) -> None:
-    d = _decide([_allow(principal)], who)
-    assert (d.decision, d.statement) == ("implicit-deny", None), d.reason
-
-
-@pytest.mark.parametrize(
-    "principal", [ACCOUNT, f"arn:aws:iam::{ACCOUNT}:root"], ids=["account-id", "root-arn"]
-)
-def test_an_account_principal_is_unknown_for_a_caller_of_unknown_account(principal: str) -> None:
-    d = _decide([_allow({"AWS": principal})], iam.Principal())
-    assert (d.decision, d.unknown_keys) == ("unknown", ("the principal",)), d.reason
-    # Known, it decides: the same account is granted (through its IAM policies), another not.
-    d = _decide([_allow({"AWS": principal})], ROLE_CALLER)
-    assert (d.decision, d.grant) == ("allow", "account"), d.reason
-    other = iam.Principal(arn="arn:aws:iam::444455556666:role/x", account="444455556666")
-    assert _decide([_allow({"AWS": principal})], other).decision == "implicit-deny"
-
-
-# ---- the keys a request carries (evaluate/iam.request_context) -------------------------------
-
-
-def test_a_service_caller_carries_its_service_name() -> None:
-    condition = {"StringEquals": {"aws:PrincipalServiceName": ECS_TASKS}}
-    d = _decide([_allow({"Service": ECS_TASKS}, Condition=condition)], SERVICE_CALLER)
-    assert d.decision == "allow", d.reason
-    assert iam.request_context(SERVICE_CALLER) == {"aws:principalservicename": (ECS_TASKS,)}
-
-
-def test_a_tag_key_with_underscores_keeps_them() -> None:
-    condition = {"StringEquals": {"aws:PrincipalTag/cost_center_id": "42"}}
-    keys = {"aws_PrincipalTag/cost_center_id": "42"}
-    assert _decide([_allow("*", Condition=condition)], ROLE_CALLER, **keys).decision == "allow"
-    ctx = iam.request_context(iam.Principal(), **keys)
-    assert ctx == {"aws:principaltag/cost_center_id": ("42",)}
-
-
-def test_a_multivalued_key_is_given_as_its_values() -> None:
-    via = ["athena.amazonaws.com", "glue.amazonaws.com"]
-    ctx = iam.request_context(iam.Principal(), aws_CalledVia=via, aws_SourceVpce=None)
-    assert ctx == {"aws:calledvia": tuple(via), "aws:sourcevpce": None}
-    condition = {"ForAnyValue:StringEquals": {"aws:CalledVia": "glue.amazonaws.com"}}
-    d = _decide([_allow("*", Condition=condition)], ROLE_CALLER, aws_CalledVia=via)
-    assert d.decision == "allow", d.reason
