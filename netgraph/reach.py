@@ -120,11 +120,14 @@ def _branch(flow: FlowGraph, node: int, hop: Hop, kids: list[int]) -> _Result:
         # One of these happens and the snapshot cannot say which.
         first_unknown = next((r for r in results if r.verdict == "unknown"), None)
         pick = first_unknown or next(r for r in results if r.verdict == "reachable")
+        # Two branches may read alike (two answers nobody can give, say): each once.
         outcomes = "; ".join(
-            r.verdict
-            + (f" at {r.decider.id}" if r.verdict == "blocked" and r.decider else "")
-            + f" if {r.path[0].summary or r.path[0].reason}"
-            for r in results
+            dict.fromkeys(
+                r.verdict
+                + (f" at {r.decider.id}" if r.verdict == "blocked" and r.decider else "")
+                + f" if {r.path[0].summary or r.path[0].reason}"
+                for r in results
+            )
         )
         doubt = Hop(hop.id, hop.kind, "unknown", f"{hop.reason}. Outcomes: {outcomes}", leg=hop.leg)
         return _Result("unknown", (doubt, *pick.path), doubt)

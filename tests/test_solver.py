@@ -215,6 +215,23 @@ def test_an_undecided_fork_words_each_outcome_by_its_own_first_hop() -> None:
     )
 
 
+def test_an_undecided_fork_names_alike_outcomes_once() -> None:
+    """Two answers worded alike (a VPC's endpoints not collected and custom DNS servers: both
+    "not answered, or answered otherwise") are one outcome to the reader, not a repeat."""
+    hops = [
+        _hop("fork"),
+        _hop("a1", "fail", code="X"),
+        _hop("b1", "unknown", summary="nobody can say"),
+        _hop("c1", "unknown", summary="nobody can say"),
+    ]
+    t = _solved(hops, ["any", "all", "all", "all"], [[1, 2, 3], [], [], []])
+    assert t.verdict == "unknown"
+    assert (
+        t.reason
+        == "reason of fork. Outcomes: blocked at a1 if reason of a1; unknown if nobody can say"
+    )
+
+
 @pytest.mark.parametrize("leg", ["forward", "return"])
 def test_an_undecided_fork_keeps_its_leg(leg: str) -> None:
     """The doubt hop made of an undecided fork is on the fork's leg (a fork on the reply's
