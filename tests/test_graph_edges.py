@@ -240,3 +240,48 @@ def test_an_s3_endpoint_policy_naming_the_regions_layer_bucket_admits_the_layer_
         "its policy allows s3:GetObject by endpoint policy of "
         f"{s3['VpcEndpointId']} (Sid EcrLayersOnly)"
     )
+
+
+# ---- the public side of a name (graph.to_public) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("to", "peer", "end"),
+    [
+        ("example.com", "example.com (public)", "example.com on the internet"),
+        # An AWS name is worded as its service's own host, however it was typed.
+        (
+            "LOGS.ap-northeast-1.amazonaws.com.",
+            "logs.ap-northeast-1.amazonaws.com (public)",
+            "logs.ap-northeast-1.amazonaws.com",
+        ),
+    ],
+)
+def test_a_public_name_is_worded_by_the_name_or_its_services_host(
+    to: str, peer: str, end: str
+) -> None:
+    s = snap(sample_data("healthy-nat"))
+    source = hypothetical_source(s, PRIVATE_SUBNET, (build.SG_TASK,), False)
+    t = check_path(s, source, to, protocol="6", port=443)
+    assert (t.verdict, t.reason) == ("reachable", f"every hop admits TCP 443 to {to}")
+    egress = next(h for h in t.hops if h.kind == "security-group-egress")
+    assert egress.reason.startswith(f"egress of {build.SG_TASK} admits TCP 443 to {peer} (")
+    assert t.hops[-1].reason == end
+
+
+def test_a_group_admitting_part_of_the_public_space_leaves_a_public_service_unknown() -> None:
+    # The public side of a service stands for addresses the snapshot cannot list
+    # (approximate): a group that admits only part of the internet may or may not admit
+    # the service's addresses, so the check is unknown at that group, not blocked.
+    data = sample_data("healthy-nat")
+    task = next(g for g in data["SecurityGroups"] if g["GroupId"] == build.SG_TASK)
+    task["IpPermissionsEgress"] = [build.sg_rule("tcp", 443, 443, ("52.0.0.0/8",))]
+    s = snap(data)
+    source = hypothetical_source(s, PRIVATE_SUBNET, (build.SG_TASK,), False)
+    t = check_source(s, source, ["logs"])[0]
+    assert (t.verdict, t.blocked_at) == ("unknown", None), t.reason
+    hop = decider(t)
+    assert (hop.id, hop.kind) == (build.SG_TASK, "security-group-egress")
+    assert t.reason == hop.reason
+    assert "admits TCP 443 to logs.ap-northeast-1.amazonaws.com (public) only for " in hop.reason
+    assert hop.reason.endswith("whether the service's addresses fall there is not known")
