@@ -140,3 +140,27 @@ def test_an_allow_without_principal_and_one_naming_the_role_rank_alike(
     assert decision.statement is not None
     assert decision.statement.sid == ("Mine" if identity_first else "ToRole")
     assert decision.grant == (None if identity_first else "direct")
+
+
+# ---- a date of year 0 ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("policy_date", "now"), [("0000", "2026-06-01T00:00:00Z"), ("2020", "0000-01")]
+)
+def test_a_date_of_year_zero_leaves_a_deny_open_instead_of_crashing(
+    policy_date: str, now: str
+) -> None:
+    # Bug (found triaging statement_applies 89/90): year 0 is no year Python's calendar
+    # holds, and reading it raised ValueError (a traceback through `simulate --context
+    # aws:CurrentTime=...`). A date netgraph cannot read leaves the Deny open.
+    deny = {
+        "Effect": "Deny",
+        "Action": "ecr:*",
+        "Resource": "*",
+        "Condition": {"DateGreaterThan": {"aws:CurrentTime": policy_date}},
+    }
+    allow = {"Effect": "Allow", "Action": "ecr:*", "Resource": "*"}
+    decision = evaluate([identity_policy(deny, allow)], pull_request(aws_CurrentTime=now))
+    assert decision.decision == "unknown"
+    assert decision.maybe_deny

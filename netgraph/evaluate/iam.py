@@ -232,6 +232,8 @@ def _date(text: str) -> tuple[float, ...] | None:
         found.append(float(text))
     short = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", text)
     if short:
+        if int(short.group(1)) < 1:
+            return None  # year 0: no year datetime holds, so that reading is not known
         month = int(short.group(2) or 1)
         if 1 <= month <= 12:
             found.append(datetime(int(short.group(1)), month, 1, tzinfo=UTC).timestamp())
