@@ -605,5 +605,6 @@ def test_a_route_whose_state_is_neither_active_nor_blackhole_is_not_a_way_on() -
     t = table("rtb-1", route("nat-1", "nat", state="weird"))
     [match] = lookup(t, NETS, None)
     hop = route_hop(t, match, "S3", None)
-    assert (hop.id, hop.status) == ("rtb-1", "unknown")
+    # A route table's hop: drawn, listed and fixed as the table's, like any route's.
+    assert (hop.id, hop.kind, hop.status) == ("rtb-1", HopKind.ROUTE_TABLE, "unknown")
     assert "'weird'" in hop.reason
