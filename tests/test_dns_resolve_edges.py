@@ -11,7 +11,7 @@ import pytest
 
 from netgraph.evaluate import dns
 from netgraph.evaluate.iam import evaluate
-from netgraph.model import Vpc
+from netgraph.model import DhcpOptions, Vpc
 
 from .rule_snapshots import VPC
 from .test_dns_rules import EP, logs_endpoint, record, world, zone
@@ -26,15 +26,23 @@ def _vpc(dhcp_options_id: str | None) -> Vpc:
     return Vpc(VPC, (ipaddress.ip_network("10.0.0.0/16"),), dhcp_options_id, True, True)
 
 
-def test_a_vpc_without_its_dhcp_options_id_still_resolves_the_service_asked() -> None:
+# Each way the VPC's DHCP option set can be incomplete: the VPC's id of it, and the world
+# fields that go with it (the set absent, or present without all its servers).
+_INCOMPLETE = {
+    "no-dhcp-options-id": (None, {}),
+    "set-not-listed": (_DOPT, {"dhcp_options": {}}),
+    "servers-not-all-read": (_DOPT, {"dhcp_options": {_DOPT: DhcpOptions(_DOPT, None)}}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_INCOMPLETE))
+def test_a_vpc_with_unknown_dns_servers_still_resolves_the_service_asked(case: str) -> None:
     # The servers are unknown, but were they Amazon's, the logs endpoint's private DNS would
     # answer: that alternative is the endpoint, not the public name of "any service".
-    s = world(vpc_endpoints={EP: logs_endpoint(private_dns=True)})
-    a = dns.resolve(s, _vpc(None), dns.AWS_SERVICES["logs"])
+    dopt, fields = _INCOMPLETE[case]
+    s = world(vpc_endpoints={EP: logs_endpoint(private_dns=True)}, **fields)
+    a = dns.resolve(s, _vpc(dopt), dns.AWS_SERVICES["logs"])
     assert not a.certain and a.resolver == "custom"
-    assert a.doubt == (
-        f"the DhcpOptionsId of {VPC} is not in the snapshot (Vpcs), so its DNS servers are unknown"
-    )
     assert [(r.outcome, r.endpoint.id if r.endpoint else None) for r in a.resolutions] == [
         ("endpoint", EP),
         ("public", None),
@@ -42,15 +50,25 @@ def test_a_vpc_without_its_dhcp_options_id_still_resolves_the_service_asked() ->
     ]
 
 
-def test_a_vpc_without_its_dhcp_options_id_still_asks_the_name_given() -> None:
+def test_a_vpc_without_its_dhcp_options_id_says_so() -> None:
+    a = dns.resolve(world(), _vpc(None), dns.AWS_SERVICES["logs"])
+    assert a.doubt == (
+        f"the DhcpOptionsId of {VPC} is not in the snapshot (Vpcs), so its DNS servers are unknown"
+    )
+
+
+@pytest.mark.parametrize("case", sorted(_INCOMPLETE))
+def test_a_vpc_with_unknown_dns_servers_still_asks_the_name_given(case: str) -> None:
     # `path --to db.corp.internal`: forwarded to the VPC resolver, the private zone answers
     # NXDOMAIN for the name asked (not a public answer for "any public name").
+    dopt, fields = _INCOMPLETE[case]
     s = world(
         hosted_zones={
             "Z0CORP": zone("Z0CORP", "corp.internal", records=(record("web.corp.internal"),))
-        }
+        },
+        **fields,
     )
-    a = dns.resolve(s, _vpc(None), None, _NAME)
+    a = dns.resolve(s, _vpc(dopt), None, _NAME)
     assert a.resolver == "custom"
     first = a.resolutions[0]
     assert (first.outcome, first.blame, first.code) == ("fail", "Z0CORP", "PHZ_NO_RECORD")
@@ -86,3 +104,13 @@ def test_a_date_of_year_one_is_read_and_a_deny_after_it_applies(year: str) -> No
     allow = {"Effect": "Allow", "Action": "ecr:*", "Resource": "*"}
     now = pull_request(aws_CurrentTime="2026-06-01T00:00:00Z")
     assert evaluate([identity_policy(deny, allow)], now).decision == "deny"
+
+
+def test_dhcp_options_without_all_their_servers_say_so() -> None:
+    s = world(dhcp_options={_DOPT: DhcpOptions(_DOPT, None)})
+    a = dns.resolve(s, _vpc(_DOPT), dns.AWS_SERVICES["logs"])
+    assert not a.certain and a.resolver == "custom"
+    assert a.doubt == (
+        f"the DNS servers of {VPC} are unknown: the DhcpConfigurations of {_DOPT} are not all "
+        "in the snapshot (a Key or its Values is missing)"
+    )
