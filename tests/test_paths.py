@@ -87,6 +87,23 @@ def test_blackhole_route_blames_its_table() -> None:
     assert t.verdict == "blocked" and t.blocked_at and t.blocked_at.id == RTB_PRIVATE
 
 
+@pytest.mark.parametrize("state", ["blackhole", "pending", None])
+def test_a_route_that_is_no_way_on_is_where_the_path_ends(state: str | None) -> None:
+    # The NAT gateway behind a blackhole (or not yet active) route is not walked: the route
+    # table's hop is the last one the user is shown, and the only one that does not pass.
+    data = sample_data("healthy-nat")
+    route = find(data["RouteTables"], "RouteTableId", RTB_PRIVATE)["Routes"][1]
+    assert "NatGatewayId" in route
+    if state is None:
+        del route["State"]
+    else:
+        route["State"] = state
+    t = one(data, "ecr.api")
+    assert t.verdict == ("blocked" if state == "blackhole" else "unknown")
+    assert [h.id for h in t.hops if h.status != "pass"] == [RTB_PRIVATE]
+    assert t.hops[-1].id == RTB_PRIVATE
+
+
 def test_route_to_transit_gateway_is_unknown() -> None:
     data = sample_data("healthy-nat")
     private = find(data["RouteTables"], "RouteTableId", RTB_PRIVATE)
