@@ -1,0 +1,41 @@
+"""The NACL hops a path shows when a network ACL cannot be judged (Walk.acl_hop): which
+resource each names, which way (outbound, inbound) and on which leg, so the user sees where
+the doubt sits on the diagram and in the JSON."""
+
+from __future__ import annotations
+
+from netgraph.hop import HopKind
+
+from .conftest import sample_data
+from .test_gateway_rules import ENI, TASK_SUBNET, path
+
+ACL = "acl-0c0c0c0c0c0c0c0c0"
+
+
+def _unknown(hops: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str]]:
+    return [(i, k, leg) for i, k, status, leg in hops if status == "unknown"]
+
+
+def test_a_subnet_no_nacl_is_associated_with_is_unknown_both_ways_by_its_id() -> None:
+    data = sample_data("healthy-endpoints")
+    for acl in data["NetworkAcls"]:
+        acl["Associations"] = [a for a in acl["Associations"] if a["SubnetId"] != TASK_SUBNET]
+    t = path(data, ENI)
+    assert t.verdict == "unknown"
+    hops = [(h.id, h.kind, h.status, h.leg) for h in t.hops]
+    assert _unknown(hops) == [
+        (TASK_SUBNET, HopKind.NETWORK_ACL_OUTBOUND, "forward"),
+        (TASK_SUBNET, HopKind.NETWORK_ACL_INBOUND, "return"),
+    ]
+
+
+def test_a_source_without_addresses_leaves_the_far_nacl_unknown_by_the_nacls_id() -> None:
+    data = sample_data("healthy-endpoints")
+    next(x for x in data["Subnets"] if x["SubnetId"] == TASK_SUBNET).pop("CidrBlock")
+    t = path(data, ENI)
+    assert t.verdict == "unknown"
+    hops = [(h.id, h.kind, h.status, h.leg) for h in t.hops]
+    assert [u for u in _unknown(hops) if u[0].startswith("acl-")] == [
+        (ACL, HopKind.NETWORK_ACL_INBOUND, "forward"),
+        (ACL, HopKind.NETWORK_ACL_OUTBOUND, "return"),
+    ]
