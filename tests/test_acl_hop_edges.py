@@ -4,10 +4,12 @@ the doubt sits on the diagram and in the JSON."""
 
 from __future__ import annotations
 
+from netgraph.check import check_path
+from netgraph.flows import hypothetical_source
 from netgraph.hop import HopKind
 
-from .conftest import sample_data
-from .test_gateway_rules import ENI, TASK_SUBNET, path
+from .conftest import sample_data, snap
+from .test_gateway_rules import ENI, SG_TASK, TASK_SUBNET, path
 
 ACL = "acl-0c0c0c0c0c0c0c0c0"
 
@@ -39,3 +41,20 @@ def test_a_source_without_addresses_leaves_the_far_nacl_unknown_by_the_nacls_id(
         (ACL, HopKind.NETWORK_ACL_INBOUND, "forward"),
         (ACL, HopKind.NETWORK_ACL_OUTBOUND, "return"),
     ]
+
+
+def test_a_flow_of_every_port_is_judged_on_every_port_by_a_port_range_rule() -> None:
+    # `path --protocol 6` with no port: a NACL that lets out only 443 denies part of the flow.
+    data = sample_data("healthy-endpoints")
+    acl = next(a for a in data["NetworkAcls"] if a["NetworkAclId"] == ACL)
+    rule = next(e for e in acl["Entries"] if e["Egress"] and e["RuleNumber"] == 100)
+    rule.update(Protocol="6", PortRange={"From": 443, "To": 443})
+    s = snap(data)
+    source = hypothetical_source(s, TASK_SUBNET, (SG_TASK,), False)
+    t = check_path(s, source, ENI, protocol="6", port=None)
+    assert t.verdict == "blocked" and t.blocked_at is not None
+    assert (t.blocked_at.id, t.blocked_at.kind) == (ACL, HopKind.NETWORK_ACL_OUTBOUND)
+    assert t.blocked_at.reason == (
+        f"the default rule (*) of {ACL} ({TASK_SUBNET}) denies outbound TCP to 10.0.11.10/32 "
+        "for part of the flow"
+    )
