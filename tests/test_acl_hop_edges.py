@@ -4,6 +4,8 @@ the doubt sits on the diagram and in the JSON."""
 
 from __future__ import annotations
 
+import pytest
+
 from netgraph.check import check_path
 from netgraph.flows import hypothetical_source
 from netgraph.hop import HopKind
@@ -43,18 +45,29 @@ def test_a_source_without_addresses_leaves_the_far_nacl_unknown_by_the_nacls_id(
     ]
 
 
-def test_a_flow_of_every_port_is_judged_on_every_port_by_a_port_range_rule() -> None:
-    # `path --protocol 6` with no port: a NACL that lets out only 443 denies part of the flow.
+@pytest.mark.parametrize(
+    ("low", "high", "status"),
+    [(443, 443, "fail"), (1, 65535, "fail"), (0, 65534, "fail"), (0, 65535, "pass")],
+)
+def test_a_flow_of_every_port_is_judged_on_ports_0_to_65535(
+    low: int, high: int, status: str
+) -> None:
+    # `path --protocol 6` with no port: a NACL that lets out only some ports (port 0 is one)
+    # denies part of the flow; one that lets out 0-65535 lets all of it out.
     data = sample_data("healthy-endpoints")
     acl = next(a for a in data["NetworkAcls"] if a["NetworkAclId"] == ACL)
     rule = next(e for e in acl["Entries"] if e["Egress"] and e["RuleNumber"] == 100)
-    rule.update(Protocol="6", PortRange={"From": 443, "To": 443})
+    rule.update(Protocol="6", PortRange={"From": low, "To": high})
     s = snap(data)
     source = hypothetical_source(s, TASK_SUBNET, (SG_TASK,), False)
     t = check_path(s, source, ENI, protocol="6", port=None)
-    assert t.verdict == "blocked" and t.blocked_at is not None
-    assert (t.blocked_at.id, t.blocked_at.kind) == (ACL, HopKind.NETWORK_ACL_OUTBOUND)
-    assert t.blocked_at.reason == (
-        f"the default rule (*) of {ACL} ({TASK_SUBNET}) denies outbound TCP to 10.0.11.10/32 "
-        "for part of the flow"
-    )
+    out = next(h for h in t.hops if h.kind == HopKind.NETWORK_ACL_OUTBOUND and h.id == ACL)
+    assert out.status == status
+    if status == "fail":
+        assert t.blocked_at == out
+        assert out.reason == (
+            f"the default rule (*) of {ACL} ({TASK_SUBNET}) denies outbound TCP to "
+            "10.0.11.10/32 for part of the flow"
+        )
+    else:
+        assert out.reason.startswith(f"outbound rule 100 of {ACL} ({TASK_SUBNET}) allows TCP")
