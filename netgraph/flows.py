@@ -212,9 +212,10 @@ def instance_source(snapshot: Snapshot, instance_id: str) -> Source:
         kind="instance",
         id=inst.id,
         subnet_id=inst.subnet_id,
-        security_group_ids=inst.group_ids,
+        security_group_ids=inst.group_ids or (),
         public_ip=inst.public_ip is not None,
         address=inst.private_ip,
+        groups_unknown=inst.groups_unread,
     )
 
 

@@ -225,9 +225,18 @@ class Instance:
     vpc_id: str | None
     private_ip: IPAddress | None
     public_ip: IPAddress | None
-    group_ids: tuple[str, ...]
+    # None: not in the snapshot. AWS gives every instance at least one group, so an
+    # absent, null or empty SecurityGroups is groups not read, not "no group".
+    group_ids: tuple[str, ...] | None
     network_interface_ids: tuple[str, ...]
     name: str | None = None
+
+    @property
+    def groups_unread(self) -> str:
+        """Why this instance's groups cannot be judged; "" when they can."""
+        if self.group_ids is not None:
+            return ""
+        return f"the security groups of {self.id} (SecurityGroups) are not in the snapshot"
 
 
 # ---- several VPCs: transit gateways and peering (snapshot-format.md "Several VPCs") --------

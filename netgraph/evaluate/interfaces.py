@@ -66,9 +66,10 @@ def side_for_eni(snapshot: Snapshot, interface_id: str) -> FarSide | None:
         subnet_id, ip, groups, vpc_id = (
             inst.subnet_id,
             inst.private_ip,
-            inst.group_ids,
+            inst.group_ids or (),
             inst.vpc_id,
         )
+        unknown = inst.groups_unread
         kind, endpoint, no_group = HopKind.INSTANCE, None, ""
     else:
         eni = (snap.network_interfaces or {}).get(interface_id)

@@ -484,7 +484,7 @@ def instances(items: list[Obj] | None) -> dict[str, Instance] | None:
                 vpc_id=o.opt_str("VpcId"),
                 private_ip=o.address("PrivateIpAddress"),
                 public_ip=o.address("PublicIpAddress"),
-                group_ids=tuple(g.req("GroupId") for g in o.objs("SecurityGroups")),
+                group_ids=tuple(g.req("GroupId") for g in o.objs("SecurityGroups")) or None,
                 network_interface_ids=tuple(
                     n.req("NetworkInterfaceId") for n in o.objs("NetworkInterfaces")
                 ),
