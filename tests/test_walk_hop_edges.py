@@ -20,7 +20,7 @@ from netgraph.hop import HopKind
 from netgraph.reach import Trace, trace
 
 from .conftest import sample_data, snap
-from .test_gateway_rules import ENI, SG_TASK, TASK_SUBNET
+from .test_gateway_rules import ENI, SG_TASK, TASK_SUBNET, VPC_ID
 
 ACL = "acl-0c0c0c0c0c0c0c0c0"
 SG_ENDPOINTS = "sg-0e0e0e0e0e0e0e0e2"
@@ -75,7 +75,10 @@ def test_the_default_group_not_in_the_snapshot_is_an_unknown_hop_of_the_subnet()
     assert t.verdict == "unknown"
     first = next(h for h in t.hops if h.status != "pass")
     assert (first.id, first.kind) == (TASK_SUBNET, HopKind.SECURITY_GROUP_EGRESS)
-    assert first.reason.startswith("the service names no security group, so Fargate uses")
+    assert first.reason == (
+        "the service names no security group, so Fargate uses the default group of "
+        f"{VPC_ID}, which is not in the snapshot"
+    )
 
 
 def test_a_source_without_groups_passes_outbound_and_is_named_in_an_inbound_fix() -> None:
@@ -177,3 +180,40 @@ def test_the_walk_goes_no_further_than_a_hop_that_drops_the_packet(damage: str) 
     failing = [n for n, h in enumerate(flow.hops) if h.status == "fail"]
     assert [flow.hops[n] for n in failing] == [t.blocked_at]
     assert flow.children[failing[0]] == []
+
+
+def test_a_subnet_without_a_route_table_is_an_unknown_route_hop_of_that_subnet() -> None:
+    data = sample_data("healthy-endpoints")
+    for table in data["RouteTables"]:
+        table["Associations"] = [
+            a for a in table["Associations"] if a.get("SubnetId") != TASK_SUBNET and not a["Main"]
+        ]
+    t = _path(data)
+    assert t.verdict == "unknown"
+    assert [(h.id, h.kind) for h in t.hops if h.status != "pass"] == [
+        (TASK_SUBNET, HopKind.ROUTE_TABLE)
+    ]
+    assert t.reason == (
+        f"no route table of {VPC_ID} is associated with {TASK_SUBNET} and none is marked main "
+        "in RouteTables"
+    )
+
+
+def test_an_inbound_fix_names_the_first_group_of_each_source_that_asks() -> None:
+    # Two tasks of one subnet whose groups are the same set, named in another order: each
+    # fix names its own first group (the words are not shared between them).
+    data = sample_data("healthy-endpoints")
+    _group(data, SG_ENDPOINTS)["IpPermissions"][0]["IpRanges"] = [{"CidrIp": "10.9.0.0/16"}]
+    s = snap(data)
+    fixes = []
+    for groups in ((SG_TASK, SG_DEFAULT), (SG_DEFAULT, SG_TASK)):
+        src = hypothetical_source(s, TASK_SUBNET, groups, False)
+        t = check_path(s, src, ENI, protocol="6", port=443)
+        assert t.verdict == "blocked" and t.blocked_at is not None
+        assert t.blocked_at.id == SG_ENDPOINTS
+        fixes.append(t.blocked_at.fix)
+    assert fixes == [
+        f"add an inbound rule to {SG_ENDPOINTS} allowing TCP 443 from {first} (the source's "
+        "security group)"
+        for first in (SG_TASK, SG_DEFAULT)
+    ]
