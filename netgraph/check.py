@@ -23,7 +23,7 @@ from netgraph.evaluate.interfaces import source_hop
 from netgraph.flow_graph import FlowGraph
 from netgraph.flows import Source, SourceError, known
 from netgraph.graph import Destination, build_flow_graph
-from netgraph.hop import Hop, HopKind
+from netgraph.hop import INTERNET_LABEL, Hop, HopKind
 from netgraph.model import TCP, Snapshot
 from netgraph.permissions import execution_role_trace
 from netgraph.reach import Trace, trace
@@ -40,7 +40,7 @@ from netgraph.templates import fill, template
 
 def destination_for_target(target: str, snapshot: Snapshot) -> Destination:
     if target == "internet":
-        return Destination("internet", "the internet")
+        return Destination("internet", INTERNET_LABEL)
     service = dns.AWS_SERVICES.get(target)
     if service is None:
         raise SourceError(f"unknown target '{target}' (targets: {', '.join(ALL_TARGETS)})")

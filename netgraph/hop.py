@@ -104,6 +104,10 @@ class Judged(Generic[T]):
     next: T | None = None
 
 
+# The label of the `internet` target: what the words of its hops call it.
+INTERNET_LABEL = "the internet"
+
+
 @dataclass(frozen=True)
 class Destination:
     """What a flow is aimed at, as the user named it."""

@@ -249,6 +249,8 @@ def test_an_s3_endpoint_policy_naming_the_regions_layer_bucket_admits_the_layer_
     ("to", "peer", "end"),
     [
         ("example.com", "example.com (public)", "example.com on the internet"),
+        # The internet target is the internet, not "the internet on the internet".
+        ("internet", "the internet (public)", "the internet"),
         # An AWS name is worded as its service's own host, however it was typed.
         (
             "LOGS.ap-northeast-1.amazonaws.com.",
@@ -263,7 +265,8 @@ def test_a_public_name_is_worded_by_the_name_or_its_services_host(
     s = snap(sample_data("healthy-nat"))
     source = hypothetical_source(s, PRIVATE_SUBNET, (build.SG_TASK,), False)
     t = check_path(s, source, to, protocol="6", port=443)
-    assert (t.verdict, t.reason) == ("reachable", f"every hop admits TCP 443 to {to}")
+    named = "the internet" if to == "internet" else to
+    assert (t.verdict, t.reason) == ("reachable", f"every hop admits TCP 443 to {named}")
     egress = next(h for h in t.hops if h.kind == "security-group-egress")
     assert egress.reason.startswith(f"egress of {build.SG_TASK} admits TCP 443 to {peer} (")
     assert t.hops[-1].reason == end

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from netgraph.evaluate import dns
 from netgraph.evaluate.addresses import Peer, public_ipv4, split
-from netgraph.hop import Hop, HopKind
+from netgraph.hop import INTERNET_LABEL, Hop, HopKind
 from netgraph.model import IPNetwork, Snapshot
 
 
 def service_terminal(snapshot: Snapshot, service: dns.AwsService | None, label: str) -> Hop:
     """The last hop of a path to a service (or, without one, to ``label`` on the internet)."""
     if service is None:
-        return Hop("internet", HopKind.INTERNET, "pass", f"{label} on the internet")
+        reason = label if label == INTERNET_LABEL else f"{label} on the internet"
+        return Hop("internet", HopKind.INTERNET, "pass", reason)
     name = service.service_name(snapshot.region)
     return Hop(
         name,
