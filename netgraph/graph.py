@@ -38,6 +38,7 @@ from netgraph.evaluate.interfaces import (
 )
 from netgraph.evaluate.network_acls import acl_verdict, evaluate_acl
 from netgraph.evaluate.public import (
+    endpoint_terminal,
     gateway_endpoint_lists,
     public_hint,
     public_label,
@@ -445,7 +446,11 @@ def to_public(
 def to_interface_endpoint(
     w: Walk, parent: int, ep: VpcEndpoint, service: dns.AwsService | None
 ) -> None:
-    terminal = service_terminal(w.snapshot, service, w.destination.label)
+    terminal = (
+        service_terminal(w.snapshot, service, w.destination.label)
+        if service is not None
+        else endpoint_terminal(ep, w.destination.label)
+    )
     # The same endpoint is met by every flow to its service: find its ENIs once.
     sides = w.memo(("endpoint-sides", ep.id, terminal), endpoint_sides, w.snapshot, ep, terminal)
     if not sides:

@@ -170,11 +170,13 @@ def test_an_interface_of_the_own_vpc_is_not_reached_over_the_internet(to: str) -
 # ---- a name a private hosted zone answers with an interface endpoint -----------------------
 
 
-def test_a_name_a_zone_answers_with_an_endpoint_ends_at_the_name_asked() -> None:
-    # `path --to api.corp.internal`: no AWS service's name, so the walk's last hop is worded
-    # by the name the user gave (service_terminal with the destination's label).
+def test_a_name_a_zone_answers_with_an_endpoint_ends_at_the_endpoints_service() -> None:
+    # `path --to api.corp.internal`: no AWS service's name, but the zone's alias leads to the
+    # ecr.api endpoint, so the walk ends at that endpoint's service, worded by the name the
+    # user gave (public.endpoint_terminal), never "on the internet": it never left the VPC.
     data = one_vpc()
-    target = _endpoint(data, "ecr.api")["DnsEntries"][0]["DnsName"]
+    endpoint = _endpoint(data, "ecr.api")
+    target = endpoint["DnsEntries"][0]["DnsName"]
     records = [*phz.apex("corp.internal"), phz.alias("api.corp.internal", target)]
     add_zone(data, "Z0CORP00000000000010", "corp.internal", [build.VPC], records)
     s = load(data)
@@ -182,7 +184,13 @@ def test_a_name_a_zone_answers_with_an_endpoint_ends_at_the_name_asked() -> None
     t = check_path(s, source, "api.corp.internal", protocol="6", port=443)
     assert (t.verdict, t.reason) == ("reachable", "every hop admits TCP 443 to api.corp.internal")
     assert "interface-endpoint" in [h.kind for h in t.hops]
-    assert t.hops[-1].reason.startswith("api.corp.internal ")
+    assert "internet" not in [h.kind for h in t.hops]
+    service = endpoint["ServiceName"]
+    last = t.hops[-1]
+    assert (last.id, last.kind, last.status) == (service, "aws-service", "pass")
+    assert last.reason == (
+        f"api.corp.internal, served by {service} through {endpoint['VpcEndpointId']}"
+    )
 
 
 # ---- the solver at a fork that is itself unknown (reach._above) ---------------------------

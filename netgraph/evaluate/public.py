@@ -10,7 +10,7 @@ from __future__ import annotations
 from netgraph.evaluate import dns
 from netgraph.evaluate.addresses import Peer, public_ipv4, split
 from netgraph.hop import INTERNET_LABEL, Hop, HopKind
-from netgraph.model import IPNetwork, Snapshot
+from netgraph.model import IPNetwork, Snapshot, VpcEndpoint
 
 
 def service_terminal(snapshot: Snapshot, service: dns.AwsService | None, label: str) -> Hop:
@@ -24,6 +24,17 @@ def service_terminal(snapshot: Snapshot, service: dns.AwsService | None, label: 
         HopKind.AWS_SERVICE,
         "pass",
         f"{service.host(snapshot.region, dns.host_account(snapshot))}",
+    )
+
+
+def endpoint_terminal(ep: VpcEndpoint, label: str) -> Hop:
+    """The last hop of a path to a name of the user's own that DNS answers with an interface
+    endpoint (a private hosted zone's alias): the endpoint's service, not the internet."""
+    return Hop(
+        ep.service_name,
+        HopKind.AWS_SERVICE,
+        "pass",
+        f"{label}, served by {ep.service_name} through {ep.id}",
     )
 
 
