@@ -74,7 +74,9 @@ def _run(data: Any) -> Outcome:
         traces.append(check_path(s, task, INSTANCE, protocol="6", port=443))
     except (SnapshotError, SourceError) as exc:
         return Outcome(2, {}, str(exc))
-    verdicts = {(t.source.kind, t.source.id, t.target): t.verdict for t in traces}
+    verdicts: dict[tuple[str, str, str], str] = {
+        (t.source.kind, t.source.id, t.target): t.verdict for t in traces
+    }
     return Outcome(exit_code(traces), verdicts)
 
 
