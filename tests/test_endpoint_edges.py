@@ -451,7 +451,7 @@ def test_a_task_egress_rule_for_part_of_the_public_space_leaves_s3_unknown_witho
         SG_TASK,
         "unknown",
         f"egress of {SG_TASK} admits TCP 443 to S3 (public addresses) only for 52.0.0.0/8; "
-        "whether the service's addresses fall there is not known",
+        "whether its addresses fall there is not known",
     )
 
 

@@ -295,4 +295,4 @@ def test_a_group_admitting_part_of_the_public_space_leaves_a_public_service_unkn
     assert (hop.id, hop.kind) == (build.SG_TASK, "security-group-egress")
     assert t.reason == hop.reason
     assert "admits TCP 443 to logs.ap-northeast-1.amazonaws.com (public) only for " in hop.reason
-    assert hop.reason.endswith("whether the service's addresses fall there is not known")
+    assert hop.reason.endswith("whether its addresses fall there is not known")

@@ -104,7 +104,7 @@ def test_an_egress_rule_for_part_of_the_public_space_is_unknown_not_blocked(
         == hop.reason
         == (
             f"egress of {build.SG_TASK} admits TCP 443 to {label} only for 52.0.0.0/8; whether "
-            "the service's addresses fall there is not known"
+            "its addresses fall there is not known"
         )
     )
 

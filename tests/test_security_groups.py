@@ -239,7 +239,7 @@ def test_partial_cover_of_an_approximate_peer_names_what_is_covered() -> None:
     )
     assert d.status == "unknown"
     assert "admits TCP 443 to logs only for 52.0.0.0/8;" in d.reason
-    assert d.reason.endswith("; whether the service's addresses fall there is not known")
+    assert d.reason.endswith("; whether its addresses fall there is not known")
     assert d.matched == ("sg-a: tcp 443 to 52.0.0.0/8",)
     assert net("52.0.0.0/8") not in d.uncovered and net("0.0.0.0/3") in d.uncovered
 

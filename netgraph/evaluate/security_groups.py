@@ -133,7 +133,7 @@ def evaluate_security_groups(
         return SgDecision(
             "unknown",
             f"{direction} of {ids} admits {what} only for "
-            f"{describe_networks(_covered(peer, remaining))}; whether the service's "
+            f"{describe_networks(_covered(peer, remaining))}; whether its "
             "addresses fall there is not known",
             tuple(matched),
             tuple(remaining),
