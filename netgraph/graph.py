@@ -430,7 +430,7 @@ def to_public(
         hint = resolution.fix or s3_hint(snap.region)  # (a hosted zone to associate)
         forward(w, parent, s3_peer(snap), terminal, None, hint, frozenset())
         return
-    label = public_label(snap, service, w.destination.label)
+    label = public_label(service, w.destination.label)
     foreign = w.memo(("gateway-endpoint-lists",), gateway_endpoint_lists, snap)
     # The same tuple of networks for every flow to the public side: memo keys of it are
     # made once (see cache.netkey).

@@ -259,11 +259,18 @@ def test_an_s3_endpoint_policy_naming_the_regions_layer_bucket_admits_the_layer_
         ("example.com", "example.com (public)", "example.com on the internet"),
         # The internet target is the internet, not "the internet on the internet".
         ("internet", "the internet (public)", "the internet"),
-        # An AWS name is worded as its service's own host, however it was typed.
+        # An AWS name is worded as the name asked, in DNS's own spelling (lower case, no
+        # root dot), however it was typed.
         (
             "LOGS.ap-northeast-1.amazonaws.com.",
             "logs.ap-northeast-1.amazonaws.com (public)",
             "logs.ap-northeast-1.amazonaws.com",
+        ),
+        # Another account's registry is that account's, not the snapshot's own.
+        (
+            "999988887777.dkr.ecr.ap-northeast-1.amazonaws.com",
+            "999988887777.dkr.ecr.ap-northeast-1.amazonaws.com (public)",
+            "999988887777.dkr.ecr.ap-northeast-1.amazonaws.com",
         ),
     ],
 )

@@ -19,12 +19,7 @@ def service_terminal(snapshot: Snapshot, service: dns.AwsService | None, label: 
         reason = label if label == INTERNET_LABEL else f"{label} on the internet"
         return Hop("internet", HopKind.INTERNET, "pass", reason)
     name = service.service_name(snapshot.region)
-    return Hop(
-        name,
-        HopKind.AWS_SERVICE,
-        "pass",
-        f"{service.host(snapshot.region, dns.host_account(snapshot))}",
-    )
+    return Hop(name, HopKind.AWS_SERVICE, "pass", dns_name(label))
 
 
 def endpoint_terminal(ep: VpcEndpoint, label: str) -> Hop:
@@ -98,10 +93,17 @@ def public_outside(snapshot: Snapshot, lists: frozenset[str]) -> tuple[IPNetwork
     return tuple(sorted(nets, key=lambda n: (n.version, int(n.network_address))))
 
 
-def public_label(snapshot: Snapshot, service: dns.AwsService | None, label: str) -> str:
+def dns_name(label: str) -> str:
+    """A destination's name as DNS spells it: lower case, without the root's dot. A target's
+    label is its service's host already; a name the user gave is worded as asked (another
+    account's registry, a bucket's own name), not as the snapshot's own host."""
+    return label.lower().removesuffix(".")
+
+
+def public_label(service: dns.AwsService | None, label: str) -> str:
     if service is None:
         return f"{label} (public)"
-    return f"{service.host(snapshot.region, dns.host_account(snapshot))} (public)"
+    return f"{dns_name(label)} (public)"
 
 
 def public_hint(
