@@ -321,6 +321,26 @@ def _igw(data: dict[str, Any]) -> dict[str, Any]:
     return igw
 
 
+def _ipv6_everywhere(data: dict[str, Any]) -> None:
+    """::/0 to the internet gateway in every table that sends 0.0.0.0/0 there, and opened
+    for IPv6 as for IPv4 in every security group's egress and every NACL."""
+    for rt in data["RouteTables"]:
+        if any(r.get("GatewayId") == IGW for r in rt["Routes"]):
+            rt["Routes"].append(
+                {"DestinationIpv6CidrBlock": "::/0", "GatewayId": IGW, "State": "active"}
+            )
+    for sg in data["SecurityGroups"]:
+        for perm in sg.get("IpPermissionsEgress", []):
+            perm["Ipv6Ranges"] = [{"CidrIpv6": "::/0"}]
+    for acl in data["NetworkAcls"]:
+        for e in list(acl["Entries"]):
+            if e.get("CidrBlock") == "0.0.0.0/0" and e["RuleNumber"] < 32767:
+                v6 = {k: v for k, v in e.items() if k != "CidrBlock"}
+                acl["Entries"].append(
+                    {**v6, "Ipv6CidrBlock": "::/0", "RuleNumber": e["RuleNumber"] + 1}
+                )
+
+
 IGW_CASES: dict[str, tuple[Any, str, bool, str, str | None, str, str | None]] = {
     # name: (change, to, public IP, status, code, reason, fix)
     "detached": (
@@ -368,6 +388,30 @@ IGW_CASES: dict[str, tuple[Any, str, bool, str, str | None, str, str | None]] = 
         "IGW_DESTINATION_ADDRESS_NOT_PUBLIC",
         f"{IGW} drops traffic to non-public addresses (100.64.0.1/32)",
         f"route 100.64.0.1/32 to where it lives (peering, transit gateway, VPN), not to {IGW}",
+    ),
+    # IPv6 leaves untranslated from the ENI's own IPv6 address, which netgraph does not
+    # read: unknown, public IPv4 or not (was "non-public", a wrong blocked).
+    "public IPv6 destination": (
+        _ipv6_everywhere,
+        "2606:4700:4700::1111",
+        True,
+        "unknown",
+        None,
+        f"{IGW} carries IPv6 (2606:4700:4700::1111/128) only from an ENI's own IPv6 address, "
+        "and netgraph does not read the IPv6 addresses of ENIs, so whether it leaves is not "
+        "known",
+        None,
+    ),
+    "public IPv6 destination, no public IPv4": (
+        _ipv6_everywhere,
+        "2600:1f18::10",
+        False,
+        "unknown",
+        None,
+        f"{IGW} carries IPv6 (2600:1f18::10/128) only from an ENI's own IPv6 address, "
+        "and netgraph does not read the IPv6 addresses of ENIs, so whether it leaves is not "
+        "known",
+        None,
     ),
     "task without a public IP": (
         lambda d: None,

@@ -68,3 +68,16 @@ def test_gateway_missing_from_the_snapshot_is_unknown_never_passing() -> None:
         snapshot(internet_gateways=None), RTB, IGW_ROUTE, PUBLIC, source(public_ip=True)
     )
     assert hop.status == "unknown" and "InternetGateways is not in the snapshot" in hop.reason
+
+
+def test_ipv6_is_unknown_but_a_private_ipv4_part_still_drops() -> None:
+    v6 = (ipaddress.ip_network("2600:1f18::/32"),)
+    for public_ip in (True, False):
+        hop = internet_gateway_hop(_snap(VPC), RTB, IGW_ROUTE, v6, source(public_ip=public_ip))
+        assert (hop.status, hop.code) == ("unknown", None)
+        assert "IPv6 (2600:1f18::/32)" in hop.reason
+    assert non_public(v6) == []
+    mixed = (ipaddress.ip_network("10.1.0.0/16"), *v6)
+    hop = internet_gateway_hop(_snap(VPC), RTB, IGW_ROUTE, mixed, source(public_ip=True))
+    assert (hop.status, hop.code) == ("fail", "IGW_DESTINATION_ADDRESS_NOT_PUBLIC")
+    assert "10.1.0.0/16" in hop.reason and "2600" not in hop.reason

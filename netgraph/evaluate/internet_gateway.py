@@ -19,9 +19,9 @@ NO_PUBLIC_IP = "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"
 
 
 def non_public(networks: Sequence[IPNetwork]) -> list[IPNetwork]:
-    """The networks an internet gateway will not carry: any not wholly public IPv4 (an IPv6
-    destination too: the ENI's IPv6 address and egress-only gateways are not followed)."""
-    return [n for n in networks if not is_wholly_public(n)]
+    """The IPv4 networks an internet gateway will not carry: any not wholly public. (IPv6 is
+    judged apart: ``internet_gateway_hop``.)"""
+    return [n for n in networks if n.version == 4 and not is_wholly_public(n)]
 
 
 def internet_gateway_hop(
@@ -74,6 +74,18 @@ def internet_gateway_hop(
             "IGW_DESTINATION_ADDRESS_NOT_PUBLIC",
             destination=describe_networks(outside),
             igw=igw_id,
+        )
+    ipv6 = [n for n in networks if n.version == 6]
+    if ipv6:
+        # An internet gateway carries IPv6 untranslated, from the ENI's own IPv6 address,
+        # which the snapshot model does not hold: neither a pass nor a drop is certain.
+        return Hop(
+            igw_id,
+            HopKind.INTERNET_GATEWAY,
+            "unknown",
+            f"{igw_id} carries IPv6 ({describe_networks(ipv6)}) only from an ENI's own IPv6 "
+            "address, and netgraph does not read the IPv6 addresses of ENIs, so whether "
+            "it leaves is not known",
         )
     if from_nat is None and not source.public_ip:
         return Hop(
