@@ -67,7 +67,7 @@ class HopKind(StrEnum):
     IAM_PERMISSION = "iam-permission"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hop:
     id: str  # the AWS id of the component (or the service name / address at the end)
     kind: HopKind
