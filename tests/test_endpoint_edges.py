@@ -106,7 +106,7 @@ def test_the_endpoint_policy_names_each_call_it_allows_and_the_statement(
 
 def test_a_call_the_agent_can_do_without_is_not_named_among_the_allowed() -> None:
     # ecr:BatchCheckLayerAvailability is listed by AWS, but a pull works without it: its
-    # explicit deny neither blocks nor appears as "allowed by" the deny statement.
+    # explicit deny does not block, and is said as a deny, not as "allowed by" anything.
     dest = Destination(
         "service",
         "api.ecr",
@@ -129,7 +129,8 @@ def test_a_call_the_agent_can_do_without_is_not_named_among_the_allowed() -> Non
         "vpce-1",
         KIND,
         "pass",
-        f"{AVAILABLE}; its policy allows ecr:GetAuthorizationToken by {LABEL}",
+        f"{AVAILABLE}; its policy allows ecr:GetAuthorizationToken by {LABEL} and denies "
+        "ecr:BatchCheckLayerAvailability on *, which the task can do without",
     )
 
 
@@ -394,8 +395,8 @@ def test_an_available_endpoint_judges_the_layer_download_on_its_regions_bucket()
 
 
 def test_an_endpoint_whose_only_calls_are_optional_passes_without_naming_an_allow() -> None:
-    # A pull works without ecr:BatchCheckLayerAvailability: its implicit deny neither blocks
-    # nor is named as an allow, so the reason speaks of the calls as a whole.
+    # A pull works without ecr:BatchCheckLayerAvailability: its implicit deny does not
+    # block, and the reason says it is denied (it once read "allows the calls").
     dest = Destination(
         "service",
         "dkr.ecr",
@@ -404,7 +405,13 @@ def test_an_endpoint_whose_only_calls_are_optional_passes_without_naming_an_allo
         role_arn=ROLE,
     )
     hop = _verdict(dest, _allow("ecr:GetAuthorizationToken"))
-    assert _hop(hop) == ("vpce-1", KIND, "pass", f"{AVAILABLE}; its policy allows the calls")
+    assert _hop(hop) == (
+        "vpce-1",
+        KIND,
+        "pass",
+        f"{AVAILABLE}; its policy denies ecr:BatchCheckLayerAvailability on *, which the task "
+        "can do without",
+    )
 
 
 def _prefix_route(pl_id: str, target: str) -> Route:
