@@ -414,6 +414,49 @@ def test_an_endpoint_whose_only_calls_are_optional_passes_without_naming_an_allo
     )
 
 
+def _optional(*actions: str) -> Destination:
+    """ecr.api asked for GetAuthorizationToken and, as calls it can do without, ``actions``."""
+    return Destination(
+        "service",
+        "api.ecr",
+        service=dns.AWS_SERVICES["ecr.api"],
+        calls=(
+            ApiCall("ecr.api", "ecr:GetAuthorizationToken", "*", "an ECR pull"),
+            *(ApiCall("ecr.api", a, "*", "x", required=False) for a in actions),
+        ),
+        role_arn=ROLE,
+    )
+
+
+def test_optional_calls_are_named_as_the_policy_decides_them() -> None:
+    # Allowed: among the allowed, not among the denied. Denied: each named, after "denies".
+    # Undecided (a condition on a key the request lacks): "may deny", never "allows".
+    dest = _optional("ecr:BatchCheckLayerAvailability", "ecr:DescribeImages", "ecr:ListImages")
+    hop = _verdict(
+        dest,
+        _allow("ecr:GetAuthorizationToken"),
+        _allow("ecr:DescribeImages"),
+        _allow("ecr:ListImages", Condition={"StringEquals": {"aws:SourceIp": "10.0.0.1"}}),
+    )
+    assert _hop(hop) == (
+        "vpce-1",
+        KIND,
+        "pass",
+        f"{AVAILABLE}; its policy allows ecr:GetAuthorizationToken by {LABEL}; "
+        "ecr:DescribeImages by vpce-1 policy (statement #1) and denies "
+        "ecr:BatchCheckLayerAvailability on *, which the task can do without and may deny "
+        "ecr:ListImages on *, which the task can do without",
+    )
+    two = _verdict(
+        _optional("ecr:BatchCheckLayerAvailability", "ecr:DescribeImages"),
+        _allow("ecr:GetAuthorizationToken"),
+    )
+    assert two.reason.endswith(
+        "and denies ecr:BatchCheckLayerAvailability on *, ecr:DescribeImages on *, which the "
+        "task can do without"
+    )
+
+
 def _prefix_route(pl_id: str, target: str) -> Route:
     return Route(None, pl_id, "gateway-endpoint", target, "active", "CreateRoute")
 

@@ -128,21 +128,18 @@ def policy_verdict(ep: VpcEndpoint, kind: HopKind, dest: Destination, region: st
         if d.statement is not None and d.decision == "allow"
     )
     # A call AWS lists but the task can do without passes even when denied: said, so that
-    # "allows" is never read of a call the policy refuses.
-    spared = ", ".join(
-        c.describe()
-        for c, d in decisions
-        if not c.required and d.decision in ("deny", "implicit-deny")
-    )
+    # "allows" is never read of a call the policy refuses or may refuse. (Every call is
+    # named: a required one that is not allowed returned above.)
     says = [f"allows {allowed}"] if allowed else []
-    if spared:
-        says.append(f"denies {spared}, which the task can do without")
+    for verb, decided in (("denies", ("deny", "implicit-deny")), ("may deny", ("unknown",))):
+        spared = [c.describe() for c, d in decisions if not c.required and d.decision in decided]
+        if spared:
+            says.append(f"{verb} {', '.join(spared)}, which the task can do without")
     return Hop(
         ep.id,
         kind,
         "pass",
-        f"{ep.id} ({ep.service_name}) is available; its policy "
-        + (" and ".join(says) or "allows the calls"),
+        f"{ep.id} ({ep.service_name}) is available; its policy {' and '.join(says)}",
     )
 
 
