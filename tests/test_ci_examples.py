@@ -11,12 +11,14 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
 from netgraph.cli import main
 
@@ -130,6 +132,30 @@ def test_the_examples_call_real_subcommands_and_options(
                 if option == "--format":
                     choices = re.search(r"--format \[([^\]]+)\]", text)
                     assert choices is not None and args[i + 1] in choices.group(1).split("|")
+
+
+def test_the_examples_install_this_netgraph_not_pypis() -> None:
+    # "netgraph" on PyPI is another project (a graph-drawing library): a bare requirement
+    # (netgraph==0.1.0) would install it, or fail. Each install names a copy of this
+    # repository, at the tag of this version.
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "version"
+    ]
+    scripts = [str(step.get("run", "")) for step in github_steps()] + gitlab_scripts()
+    installs = [
+        word
+        for script in scripts
+        for line in script.splitlines()
+        if "pip install" in line
+        for word in shlex.split(line, comments=True)
+        if word.startswith("netgraph")
+    ]
+    assert len(installs) == 2, installs
+    for word in installs:
+        requirement = Requirement(word)
+        assert requirement.name == "netgraph" and requirement.url, word
+        assert requirement.url.endswith(f"@v{version}"), word
+    assert load(PRE_COMMIT_CONFIG)["repos"][1]["rev"] == f"v{version}"
 
 
 def test_the_ci_runs_check_with_sarif_and_gates_on_diff() -> None:
