@@ -74,7 +74,7 @@ def test_region_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixt
         (lambda d: d["SecurityGroups"].append(7), "$.SecurityGroups[3]: expected an object"),
         (
             lambda d: d["SecurityGroups"][2].update(GroupId=""),
-            "$.SecurityGroups[2]: its id is an empty string",
+            "$.SecurityGroups[2].GroupId: its id is an empty string",
         ),
         # The loader skips empty peer lists cheaply; any other value is still checked.
         (

@@ -30,7 +30,7 @@ from netgraph.model import (
 )
 from netgraph.sources.merge import RawSnapshot
 from netgraph.sources.policies import parse_policy
-from netgraph.sources.reader import Obj, SnapshotError, _cidr_fast
+from netgraph.sources.reader import Obj, SnapshotError, _cidr_fast, has_empty_id
 from netgraph.sources.route53 import dns_name
 
 
@@ -188,6 +188,8 @@ def _route_fast(d: dict[str, Any]) -> Route | None:
     for value in (pl, gateway, state, origin):
         if value is not None and type(value) is not str:
             return None
+    if has_empty_id(d):
+        return None
     if dest is None and pl is None:
         return None
     kind: RouteTargetKind = "other"
@@ -406,9 +408,11 @@ def _network_interface_fast(d: dict[str, Any]) -> NetworkInterface | None:
     for value in strings:
         if value is not None and type(value) is not str:
             return None
+    if has_empty_id(d) or (attachment and has_empty_id(attachment)):
+        return None
     group_ids = []
     for g in groups:
-        if type(g) is not dict or type(g.get("GroupId")) is not str:
+        if type(g) is not dict or type(g.get("GroupId")) is not str or has_empty_id(g):
             return None
         group_ids.append(g["GroupId"])
     try:

@@ -17,7 +17,13 @@ from netgraph.model import (
     SecurityGroup,
     SecurityGroupRule,
 )
-from netgraph.sources.reader import Obj, SnapshotError, _cidr_fast, normalize_protocol
+from netgraph.sources.reader import (
+    Obj,
+    SnapshotError,
+    _cidr_fast,
+    has_empty_id,
+    normalize_protocol,
+)
 
 
 def _sg_rules(o: Obj, key: str) -> tuple[SecurityGroupRule, ...]:
@@ -64,7 +70,7 @@ def _sg_rules_fast(perms: Any) -> tuple[SecurityGroupRule, ...] | None:
             if type(peers) is not list:
                 return None
             for peer in peers:
-                if type(peer) is not dict:
+                if type(peer) is not dict or has_empty_id(peer):
                     return None
                 value = peer.get(key)
                 if peer_kind == "cidr":

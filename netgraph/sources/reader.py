@@ -28,6 +28,13 @@ class SnapshotError(Exception):
 _PROTOCOL_NAMES = {"tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58", "all": "-1"}
 
 
+def has_empty_id(d: dict[str, Any]) -> bool:
+    """Some "...Id" key of ``d`` is the empty string, which ``Obj.opt_str`` refuses: a fast
+    path leaves such a record to the reader, which names the key."""
+    # The look-up in C first: a fast path asks this of every record of a large account.
+    return "" in d.values() and any(v == "" and k.endswith("Id") for k, v in d.items())
+
+
 @lru_cache(maxsize=256)
 def normalize_protocol(value: str) -> str:
     """AWS writes protocols as names ("tcp") in SGs and numbers ("6") in NACLs. (A handful of
@@ -94,6 +101,10 @@ class Obj:
             return None
         if not isinstance(value, str):
             raise self._fail(key, "a string", value)
+        if not value and key.endswith("Id"):
+            # AWS never returns an empty id; read as one, "" would name a resource (a
+            # subnet "", an association to it) that every message then prints as nothing.
+            raise SnapshotError(self.wording.empty_id(self.at(key)))
         return value
 
     def opt_bool(self, key: str) -> bool | None:
@@ -143,6 +154,11 @@ class Obj:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self._fail(key, "a list of strings", value)
+        if "" in value:
+            # Each list read so names resources (subnets, groups, ENIs, route tables) or
+            # CIDRs: AWS never returns an empty one, and read as a subnet "" it would be
+            # checked as one, with an empty name in every line.
+            raise SnapshotError(self.wording.empty_id(f"{self.at(key)}[{value.index('')}]"))
         return tuple(value)
 
     def network(self, key: str) -> IPNetwork | None:
