@@ -14,15 +14,8 @@ import pytest
 from .absent_data import Outcome, key_paths, run_checks, sample_data
 
 SAMPLES = ("healthy-nat", "healthy-hub-centralized-endpoints")
-# The lists the reader reads as ids (Obj.strs) and their one list of CIDRs.
-ID_LISTS = {
-    "SubnetIds",
-    "NetworkInterfaceIds",
-    "RouteTableIds",
-    "subnets",
-    "securityGroups",
-    "Cidrs",
-}
+# The lists the reader reads as ids (Obj.strs; its other list, Cidrs, refuses "" as no CIDR).
+ID_LISTS = {"SubnetIds", "NetworkInterfaceIds", "RouteTableIds", "subnets", "securityGroups"}
 
 Path_ = tuple[str | int, ...]
 

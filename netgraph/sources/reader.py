@@ -154,10 +154,10 @@ class Obj:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self._fail(key, "a list of strings", value)
-        if "" in value:
-            # Each list read so names resources (subnets, groups, ENIs, route tables) or
-            # CIDRs: AWS never returns an empty one, and read as a subnet "" it would be
-            # checked as one, with an empty name in every line.
+        if "" in value and key != "Cidrs":
+            # A list of ids (subnets, groups, ENIs, route tables): AWS never returns an
+            # empty one, and read as a subnet "" it would be checked as one, with an empty
+            # name in every line. (An empty CIDR is refused as no CIDR by its reader.)
             raise SnapshotError(self.wording.empty_id(f"{self.at(key)}[{value.index('')}]"))
         return tuple(value)
 
