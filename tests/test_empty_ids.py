@@ -77,3 +77,10 @@ def test_an_empty_id_is_refused_by_name_or_not_read(name: str) -> None:
             wrong.append(f"{_at(path)}: read as an id, changed the checks")
     assert not wrong, "\n".join(wrong[:20])
     assert refused > len(paths) // 2  # most ids are read, and each such is refused
+
+
+def test_an_empty_cidr_of_a_prefix_list_is_refused_as_no_cidr() -> None:
+    data = sample_data("healthy-nat")
+    after = run_checks(_emptied(data, ("PrefixLists", 0, "Cidrs", 0)))
+    assert after.code == 2
+    assert (after.error or "").endswith("$.PrefixLists[0].Cidrs[0]: '' is not a CIDR block")
