@@ -155,7 +155,7 @@ def test_resolver_rules_alone_may_forward() -> None:
     r = only(resolve(s))
     assert (r.outcome, r.reason) == (
         "unknown",
-        f"{LOGS}: the Resolver rule {FORWARD_ALL} (FORWARD amazonaws.com.) associated with "
+        f"{LOGS}: the Resolver rule {FORWARD_ALL} (FORWARD amazonaws.com) associated with "
         f"{VPC} forwards it to DNS servers outside the snapshot",
     )
 

@@ -106,12 +106,31 @@ def test_an_uncertain_single_answer_keeps_its_doubt_as_a_hop() -> None:
     ]
 
 
-def test_the_internet_target_is_not_a_name_a_resolver_rule_forwards() -> None:
-    # A Resolver rule forwarding every name (".") outside the snapshot: the internet target
-    # asks no name, so its answer stays "public addresses" (blocked: no default route), not
-    # an unknown answer about the words "the internet".
+def test_the_internet_target_under_a_rule_that_forwards_every_name_is_unknown() -> None:
+    # A Resolver rule forwarding every name (".") outside the snapshot: whatever public name
+    # the task asks, servers the snapshot does not hold answer it (they may send it to a
+    # proxy on premises), as they answer the services' names. It once read "a public name:
+    # resolves to public addresses" and went on (here to a blocked route).
     data = hub_spoke()
     associate_rule(data, forward_rule("rslvr-rr-0000000000000001", "."), SPOKE)
+    t = _check(data, "internet")
+    assert t.verdict == "unknown", t.reason
+    assert [(h.id, h.status, h.reason) for h in t.hops if h.kind == HopKind.DNS] == [
+        (
+            SPOKE,
+            "unknown",
+            "the internet: any public name: the Resolver rule rslvr-rr-0000000000000001 "
+            f"(FORWARD . (every name)) associated with {SPOKE} forwards every name to DNS "
+            "servers outside the snapshot",
+        )
+    ]
+
+
+def test_the_internet_target_under_a_rule_for_some_domain_resolves_publicly() -> None:
+    # A rule that forwards one domain takes only that domain's names: "any public name" is
+    # still answered publicly, and the path goes on (here to a blocked route).
+    data = hub_spoke()
+    associate_rule(data, forward_rule("rslvr-rr-0000000000000001", "corp.example"), SPOKE)
     t = _check(data, "internet")
     assert t.verdict == "blocked", t.reason
     assert [(h.id, h.status, h.reason) for h in t.hops if h.kind == HopKind.DNS] == [
@@ -146,3 +165,19 @@ def test_resolver_rules_are_assumed_absent_only_when_neither_key_was_collected(
     assert _check(data, "logs").assumptions == (
         "Resolver rules not collected (ResolverRules): none assumed to forward",
     )
+
+
+def test_the_internet_target_with_an_associated_rule_not_collected_is_unknown() -> None:
+    # Which names a rule forwards is unknown when only its association was collected: it may
+    # take every name.
+    data = hub_spoke()
+    associate_rule(data, forward_rule("rslvr-rr-0000000000000001", "."), SPOKE)
+    data["ResolverRules"] = [
+        r for r in data["ResolverRules"] if r["Id"] != "rslvr-rr-0000000000000001"
+    ]
+    t = _check(data, "internet")
+    assert t.verdict == "unknown", t.reason
+    dns = [h for h in t.hops if h.kind == HopKind.DNS]
+    assert [h.status for h in dns] == ["unknown"]
+    assert dns[0].reason.startswith("the internet: any public name: Resolver rule ")
+    assert "which names it forwards is unknown" in dns[0].reason

@@ -181,8 +181,17 @@ def _amazon_dns(
     rule that takes the name (``hosted_zones``), else the VPC's own endpoint private DNS,
     else public DNS."""
     host = name or (service.host(snapshot.region, host_account(snapshot)) if service else None)
-    if host is None or vpc.enable_dns_support is False or not hosted_zones.enabled(snapshot):
+    if vpc.enable_dns_support is False or not hosted_zones.enabled(snapshot):
         return _endpoint_dns(snapshot, vpc, service)
+    if host is None:
+        # Any public name (the internet target): only a rule that takes every name decides.
+        every = hosted_zones.any_name(snapshot, vpc)
+        if every is None:
+            return _endpoint_dns(snapshot, vpc, service)
+        unsure: list[str] = []
+        alternatives = _dns_support_unread(vpc, unsure)
+        alternatives.extend(_zone_resolutions(vpc, every, unsure))
+        return _answer(alternatives, unsure, "AmazonProvidedDNS")
     host = host.lower().rstrip(".")
     service_name = service.service_name(snapshot.region) if service else None
     local = _local_domain(snapshot, vpc, service)
@@ -201,20 +210,25 @@ def _amazon_dns(
                 for r in answer.resolutions
             ),
         )
-    alternatives: list[Resolution] = []
     doubts: list[str] = []
-    if vpc.enable_dns_support is None:
-        alternatives.append(
-            Resolution(
-                "fail",
-                f"enableDnsSupport of {vpc.id} is not in the snapshot (VpcAttributes); "
-                "if it is off, nothing resolves",
-                blame=vpc.id,
-            )
-        )
-        doubts.append(f"enableDnsSupport of {vpc.id} is not in the snapshot (VpcAttributes)")
+    alternatives = _dns_support_unread(vpc, doubts)
     alternatives.extend(_zone_resolutions(vpc, zone, doubts))
     return _answer(alternatives, doubts, "AmazonProvidedDNS")
+
+
+def _dns_support_unread(vpc: Vpc, doubts: list[str]) -> list[Resolution]:
+    """Where enableDnsSupport is not in the snapshot, the answer where it is off."""
+    if vpc.enable_dns_support is not None:
+        return []
+    doubts.append(f"enableDnsSupport of {vpc.id} is not in the snapshot (VpcAttributes)")
+    return [
+        Resolution(
+            "fail",
+            f"enableDnsSupport of {vpc.id} is not in the snapshot (VpcAttributes); "
+            "if it is off, nothing resolves",
+            blame=vpc.id,
+        )
+    ]
 
 
 def _zone_resolutions(

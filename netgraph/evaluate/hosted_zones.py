@@ -143,7 +143,7 @@ def _rules_of(snapshot: Snapshot, vpc_id: str) -> tuple[list[_Rule], str | None]
         # Any rule of the account may be associated with the VPC: only forwarding ones
         # matter then (a SYSTEM rule takes nothing back unless it certainly applies).
         return [
-            _Rule(r.domain_name, True, False, f"{r.id} ({r.rule_type} {r.domain_name}.)")
+            _Rule(r.domain_name, True, False, f"{r.id} ({r.rule_type} {_domain(r.domain_name)})")
             for r in rules.values()
             if _may_forward(r.rule_type) and not r.id.startswith(AUTODEFINED)
         ], None
@@ -168,11 +168,17 @@ def _rules_of(snapshot: Snapshot, vpc_id: str) -> tuple[list[_Rule], str | None]
                 rule.domain_name,
                 _may_forward(rule.rule_type),
                 complete,
-                f"{rule.id} ({rule.rule_type or 'type unknown'} "
-                f"{rule.domain_name if rule.domain_name is not None else '(domain unknown)'})",
+                f"{rule.id} ({rule.rule_type or 'type unknown'} {_domain(rule.domain_name)})",
             )
         )
     return out, None
+
+
+def _domain(name: str | None) -> str:
+    """A rule's domain as a user writes it: "." is the root, every name."""
+    if name is None:
+        return "(domain unknown)"
+    return name or ". (every name)"
 
 
 def _may_forward(rule_type: str | None) -> bool:
@@ -244,6 +250,24 @@ def answer(
             zone=best,
         )
     return _from_zone(snapshot, vpc, best, name, service_name)
+
+
+def any_name(snapshot: Snapshot, vpc: Vpc) -> ZoneAnswer | None:
+    """Who answers *any* public name (the internet target) from ``vpc``: unknown where a
+    Resolver rule that may forward takes every name (its domain the root, or not known) or
+    the rules cannot be read; None where public DNS answers (a rule or zone for some domain
+    takes only some names, so not "any")."""
+    rules, rules_unknown = _rules_of(snapshot, vpc.id)
+    if rules_unknown is not None:
+        return ZoneAnswer("unknown", f"any public name: {rules_unknown}")
+    rule = _deciding_rule([r for r in rules if not r.domain], "")
+    if rule is None or not rule.forwards:
+        return None
+    return ZoneAnswer(
+        "unknown",
+        f"any public name: the Resolver rule {rule.label} associated with {vpc.id} forwards "
+        "every name to DNS servers outside the snapshot",
+    )
 
 
 def _deciding_rule(rules: list[_Rule], name: str) -> _Rule | None:
