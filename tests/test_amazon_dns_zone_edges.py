@@ -8,7 +8,7 @@ from __future__ import annotations
 from netgraph.evaluate import dns
 
 from .rule_snapshots import VPC
-from .test_dns_rules import LOGS, OTHER, logs_zone, record, vpc, world, zone
+from .test_dns_rules import LOGS, OTHER, link, logs_zone, record, rule, vpc, world, zone
 
 _NOT_COLLECTED = (
     f"enableDnsSupport of {VPC} is not in the snapshot (VpcAttributes); "
@@ -52,3 +52,32 @@ def test_a_zone_answer_with_dns_support_not_collected_words_the_doubt_and_names_
             "Z0CORP",
         ),
     ]
+
+
+def test_any_public_name_under_a_root_forwarding_rule_with_dns_support_not_collected() -> None:
+    # The internet target (no service, no name): the rule that forwards every name answers,
+    # next to "nothing resolves" where enableDnsSupport may be off.
+    s = world(
+        resolver_rules={"rslvr-rr-0root": rule("rslvr-rr-0root", "")},
+        resolver_rule_associations=(link("rslvr-rr-0root"),),
+    )
+    answer = dns.resolve(s, vpc(support=None), None)
+    assert not answer.certain
+    assert answer.doubt == f"enableDnsSupport of {VPC} is not in the snapshot (VpcAttributes)"
+    assert answer.resolver == "AmazonProvidedDNS"
+    assert [(r.outcome, r.reason, r.blame) for r in answer.resolutions] == [
+        ("fail", _NOT_COLLECTED, VPC),
+        (
+            "unknown",
+            "any public name: the Resolver rule rslvr-rr-0root (FORWARD . (every name)) "
+            f"associated with {VPC} forwards every name to DNS servers outside the snapshot",
+            None,
+        ),
+    ]
+    # A rule for one domain leaves any public name to public DNS.
+    s = world(
+        resolver_rules={"rslvr-rr-0corp": rule("rslvr-rr-0corp", "corp.internal")},
+        resolver_rule_associations=(link("rslvr-rr-0corp"),),
+    )
+    [public] = dns.resolve(s, vpc(), None).resolutions
+    assert public.outcome == "public"
