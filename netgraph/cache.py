@@ -109,6 +109,19 @@ def requests_matter(snapshot: Snapshot) -> bool:
     )
 
 
+# The fields of ``configuration``: the scan's cache keys of answers start with them
+# (``check_source`` keys an answer by the configuration and the question).
+CONFIGURATION_FIELDS = 6
+
+
+def answer_configuration(key: tuple[object, ...]) -> tuple[object, ...] | None:
+    """The configuration whose answer a cache key holds, None for a template or the
+    execution role's answer (kept per task definition, for every configuration)."""
+    if key[:1] in (("template",), ("iam",)):
+        return None
+    return key[:CONFIGURATION_FIELDS]
+
+
 def configuration(source: Source, *, any_address: bool = False) -> tuple[object, ...]:
     """What of a source its network hops depend on: two sources with the same configuration
     get the same hops, but for the first (the source itself). ``any_address``: that of the

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from netgraph.cache import configuration, placement, template_placement
+from netgraph.cache import answer_configuration, configuration, placement, template_placement
 from netgraph.check import check_source
 from netgraph.evaluate.interfaces import source_hop
 from netgraph.fixes import fixes as fixes_of
@@ -66,23 +66,36 @@ def scan(
 
 
 class _ScanCache(dict[tuple[object, ...], Trace | FlowGraph | str]):
-    """The scan's cache, which knows the keys of each placement's templates so that it can
-    drop them. A template is the flow graph of a placement and a target, kept for the other
-    sources placed there; with a placement per source (a service naming 100,000 subnets)
-    they outgrew the checks themselves."""
+    """The scan's cache, which knows the keys of each placement's templates and of each
+    configuration's answers so that it can drop them. A template is the flow graph of a
+    placement and a target, kept for the other sources placed there; with a placement per
+    source (a service naming 100,000 subnets) they outgrew the checks themselves. An answer
+    is kept for the other sources of its configuration; once the last ENI of it is told,
+    what is told is in the result, and the answer only adds to the peak."""
 
     def __init__(self) -> None:
         super().__init__()
         self.templates: dict[tuple[object, ...], list[tuple[object, ...]]] = {}
+        self.answers: dict[tuple[object, ...], list[tuple[object, ...]]] = {}
+        self.computed = 0  # answers worked out (the rest were told from these)
 
     def __setitem__(self, key: tuple[object, ...], value: Trace | FlowGraph | str) -> None:
         super().__setitem__(key, value)
+        self.computed += isinstance(value, Trace)
         where = template_placement(key)
         if where is not None:
             self.templates.setdefault(where, []).append(key)
+            return
+        config = answer_configuration(key)
+        if config is not None:
+            self.answers.setdefault(config, []).append(key)
 
     def forget(self, where: tuple[object, ...]) -> None:
         for key in self.templates.pop(where, ()):
+            self.pop(key, None)
+
+    def forget_answers(self, config: tuple[object, ...]) -> None:
+        for key in self.answers.pop(config, ()):
             self.pop(key, None)
 
 
@@ -112,6 +125,7 @@ def _scan(snapshot: Snapshot, all_enis: bool, targets: Sequence[str], within: Sc
         done(placement(src))
     # ENIs of one configuration share their subnet-wide answers: ask once per configuration.
     subnet_wide: dict[tuple[object, ...], list[Trace]] = {}
+    configs_left = Counter(configuration(e, any_address=True) for e in exacts)
     for exact in exacts:
         config = configuration(exact, any_address=True)
         shared = subnet_wide.get(config)
@@ -126,12 +140,17 @@ def _scan(snapshot: Snapshot, all_enis: bool, targets: Sequence[str], within: Sc
                 traces.extend(check_source(snapshot, exact, [t.target], cache=cache))
                 cache.forget(placement(exact))  # an address is one ENI's
         done(placement(exact, any_address=True))
+        configs_left[config] -= 1
+        if configs_left[config] == 0:
+            # No ENI left to tell these answers to: they need not wait for the scan's end.
+            del subnet_wide[config]
+            cache.forget_answers(config)
     return ScanResult(
         tuple(traces),
         len(sources) + len(exacts),
         len({s.service.arn for s in sources if s.service}),
         len(exacts),
-        sum(1 for entry in cache.values() if isinstance(entry, Trace)),
+        cache.computed,
     )
 
 
