@@ -14,10 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from netgraph.cache import CONFIGURATION_FIELDS, answer_configuration, configuration
 from netgraph.check import check_source
 from netgraph.cli import main
 from netgraph.flows import eni_source, service_sources
-from netgraph.scan import MANAGED_INTERFACE_TYPES, scan, summary
+from netgraph.scan import MANAGED_INTERFACE_TYPES, _ScanCache, scan, summary
 from netgraph.sources.snapshot import snapshot_from_data
 
 from .conftest import ROOT, SAMPLES, examples, load_script, sample_data
@@ -33,7 +34,7 @@ def account(
     shape = dict(
         security_groups=4 * vpcs, rules_per_group=3, route_tables=3 * vpcs, routes_per_table=6
     )
-    return generate(
+    data: dict[str, Any] = generate(
         vpcs=vpcs,
         subnets=subnets,
         enis=enis,
@@ -41,6 +42,7 @@ def account(
         seed=seed,
         **{**shape, **sizes},
     )
+    return data
 
 
 def outcome(t: Any) -> tuple[object, ...]:
@@ -407,9 +409,6 @@ def test_the_scan_drops_a_configurations_answers_after_its_last_eni() -> None:
     # The answers of a configuration are kept only while an ENI of it is left to tell them
     # to (the --all-enis peak: 420 -> 395 MB on hub-500). The cache indexes them by the
     # configuration's fields, which must be configuration()'s own.
-    from netgraph.cache import CONFIGURATION_FIELDS, answer_configuration, configuration
-    from netgraph.scan import _ScanCache
-
     s = snapshot_from_data(account(vpcs=1, subnets=4, enis=6, services=1, seed=3))
     eni = next(
         e
